@@ -1,0 +1,65 @@
+package se.kompetensmal.catalog;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.exceptions.HttpStatusException;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Operation;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import se.kompetensmal.organization.OrgNodeRepository;
+
+import java.net.URI;
+import java.util.List;
+
+@Controller("/api/audiences")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class AudienceController {
+
+    private final AudienceRepository audiences;
+    private final OrgNodeRepository nodes;
+
+    public AudienceController(AudienceRepository audiences, OrgNodeRepository nodes) {
+        this.audiences = audiences;
+        this.nodes = nodes;
+    }
+
+    /** An audience an organisation adds to the national ones. */
+    @Serdeable
+    public record NewAudience(
+            @NotBlank @Pattern(regexp = "[A-Z][A-Z0-9_]{1,39}", message = "ska vara versaler, siffror och _ (t.ex. STUDENT)") String code,
+            @NotBlank @Size(max = 200) String nameSv,
+            @Nullable @Size(max = 200) String nameEn,
+            long ownerOrganisationId) {
+    }
+
+    @Operation(summary = "All audiences, the national ones first")
+    @Get
+    public List<Audience> list() {
+        return audiences.listOrderBySortOrderAndCode();
+    }
+
+    @Operation(summary = "Add an organisation's own audience")
+    @Post
+    public HttpResponse<Audience> add(@Body @Valid NewAudience audience) {
+        if (nodes.findById(audience.ownerOrganisationId()).isEmpty()) {
+            throw new HttpStatusException(HttpStatus.UNPROCESSABLE_ENTITY,
+                    "Organisationen " + audience.ownerOrganisationId() + " finns inte.");
+        }
+        if (audiences.existsByCode(audience.code())) {
+            throw new HttpStatusException(HttpStatus.CONFLICT, "Målgruppen " + audience.code() + " finns redan.");
+        }
+        Audience saved = audiences.save(new Audience(null, audience.code(), audience.nameSv(), audience.nameEn(),
+                audience.ownerOrganisationId(), 100));
+        return HttpResponse.created(saved, URI.create("/api/audiences/" + saved.id()));
+    }
+}

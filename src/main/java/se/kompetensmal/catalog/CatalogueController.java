@@ -1,0 +1,56 @@
+package se.kompetensmal.catalog;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.exceptions.HttpStatusException;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+
+import java.util.List;
+
+@Controller("/api")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class CatalogueController {
+
+    private final CatalogueQueries catalogue;
+
+    public CatalogueController(CatalogueQueries catalogue) {
+        this.catalogue = catalogue;
+    }
+
+    @Operation(summary = "Competence goals, optionally of one audience, with the modules that cover them")
+    @Get("/goals")
+    public List<CatalogueQueries.GoalView> goals(@QueryValue @Nullable String audience) {
+        return catalogue.goals(audience);
+    }
+
+    @Operation(summary = "One competence goal by its code")
+    @Get("/goals/{code}")
+    public CatalogueQueries.GoalView goal(String code) {
+        return catalogue.goal(code)
+                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Kompetensmålet " + code + " finns inte."));
+    }
+
+    @Operation(summary = "The latest version of every module")
+    @Get("/modules")
+    public List<CatalogueQueries.ModuleView> modules() {
+        return catalogue.modules();
+    }
+
+    @Operation(summary = "A module at its latest version, with its pages and the list of its versions")
+    @Get("/modules/{code}")
+    public CatalogueQueries.ModuleDetail module(String code) {
+        return module(code, null);
+    }
+
+    @Operation(summary = "A module at a given version")
+    @Get("/modules/{code}/versions/{version}")
+    public CatalogueQueries.ModuleDetail module(String code, @Nullable Integer version) {
+        return catalogue.module(code, version).orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND,
+                "Modulen " + code + (version == null ? "" : " version " + version) + " finns inte."));
+    }
+}

@@ -1,0 +1,23 @@
+package se.kompetensmal.catalog;
+
+import java.util.List;
+
+/** Everything read from {@code courses/}: the goal catalogue and the modules, validated. */
+public record CourseContent(String catalogueVersion, List<Goal> goals, List<Module> modules) {
+
+    public record Goal(String code, List<String> audiences, GoalArea area, GoalKind kind, String textSv, String textEn) {
+    }
+
+    public record Module(String code, String title, String summary, int estimatedMinutes, List<String> audiences,
+                         List<String> goals, int passMark, List<Page> pages, List<Question> questions) {
+    }
+
+    public record Page(String title, String markdown) {
+    }
+
+    public record Question(String code, String text, List<Option> options) {
+    }
+
+    public record Option(String text, boolean correct, String feedback) {
+    }
+}

@@ -1,0 +1,59 @@
+package se.kompetensmal.organization;
+
+import io.micronaut.data.annotation.Query;
+import io.micronaut.data.jdbc.annotation.JdbcRepository;
+import io.micronaut.data.model.query.builder.sql.Dialect;
+import io.micronaut.data.repository.CrudRepository;
+
+import java.util.List;
+import java.util.Optional;
+
+@JdbcRepository(dialect = Dialect.MYSQL)
+public interface OrgNodeRepository extends CrudRepository<OrgNode, Long> {
+
+    Optional<OrgNode> findByCode(String code);
+
+    List<OrgNode> findByParentIdIsNullOrderByName();
+
+    List<OrgNode> findByParentIdOrderByName(Long parentId);
+
+    /** The node and everything under it, top down. */
+    @Query("""
+            SELECT n.* FROM org_node n JOIN org_closure c ON c.descendant_id = n.id
+            WHERE c.ancestor_id = :nodeId ORDER BY c.depth, n.name""")
+    List<OrgNode> findSubtree(long nodeId);
+
+    /** The path from the top of the tree down to the node itself. */
+    @Query("""
+            SELECT n.* FROM org_node n JOIN org_closure c ON c.ancestor_id = n.id
+            WHERE c.descendant_id = :nodeId ORDER BY c.depth DESC""")
+    List<OrgNode> findPathTo(long nodeId);
+
+    @Query("SELECT COUNT(*) > 0 FROM org_closure WHERE ancestor_id = :ancestorId AND descendant_id = :nodeId")
+    boolean isWithin(long nodeId, long ancestorId);
+
+    @Query("""
+            INSERT INTO org_closure (ancestor_id, descendant_id, depth)
+            SELECT ancestor_id, :nodeId, depth + 1 FROM org_closure WHERE descendant_id = :parentId
+            UNION ALL SELECT :nodeId, :nodeId, 0""")
+    void insertClosure(long nodeId, long parentId);
+
+    @Query("INSERT INTO org_closure (ancestor_id, descendant_id, depth) VALUES (:nodeId, :nodeId, 0)")
+    void insertRootClosure(long nodeId);
+
+    /** Cuts the subtree of the node loose from its old ancestors (the paths inside the subtree stay). */
+    @Query("""
+            DELETE c FROM org_closure c
+            JOIN org_closure sub ON sub.descendant_id = c.descendant_id AND sub.ancestor_id = :nodeId
+            LEFT JOIN org_closure inside ON inside.ancestor_id = :nodeId AND inside.descendant_id = c.ancestor_id
+            WHERE inside.ancestor_id IS NULL""")
+    void detachSubtree(long nodeId);
+
+    /** Hangs the detached subtree of the node under its new parent. */
+    @Query("""
+            INSERT INTO org_closure (ancestor_id, descendant_id, depth)
+            SELECT above.ancestor_id, sub.descendant_id, above.depth + sub.depth + 1
+            FROM org_closure above JOIN org_closure sub ON sub.ancestor_id = :nodeId
+            WHERE above.descendant_id = :parentId""")
+    void attachSubtree(long nodeId, long parentId);
+}

@@ -1,0 +1,63 @@
+package se.kompetensmal.organization;
+
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.exceptions.HttpStatusException;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.views.View;
+import se.kompetensmal.people.PersonQueries;
+import se.kompetensmal.people.PersonStatus;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** Pages for browsing the organisation tree and the people in it. */
+@Controller("/organisationer")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class OrganizationPages {
+
+    private static final int PAGE_SIZE = 50;
+
+    private final OrgNodeRepository nodes;
+    private final PersonQueries people;
+    private final OrganizationOverview overview;
+
+    public OrganizationPages(OrgNodeRepository nodes, PersonQueries people, OrganizationOverview overview) {
+        this.nodes = nodes;
+        this.people = people;
+        this.overview = overview;
+    }
+
+    @View("organisations")
+    @Get
+    public Map<String, Object> list() {
+        return Map.of("title", "Organisationer", "children", overview.childrenOf(null),
+                "childrenCaption", "Huvudmän och antal aktiva personer.");
+    }
+
+    @View("organisation")
+    @Get("/{id}")
+    public Map<String, Object> show(long id, @QueryValue(defaultValue = "1") int sida) {
+        OrgNode node = nodes.findById(id)
+                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Organisationen finns inte."));
+        int page = Math.max(sida, 1);
+        PersonQueries.PeoplePage list = people.inSubtree(id, PersonStatus.ACTIVE, page - 1, PAGE_SIZE);
+        long pageCount = Math.max(1, (list.total() + PAGE_SIZE - 1) / PAGE_SIZE);
+        Map<String, Object> model = new HashMap<>();
+        model.put("title", node.name());
+        model.put("node", node);
+        model.put("path", nodes.findPathTo(id));
+        model.put("children", overview.childrenOf(id));
+        model.put("childrenCaption", "Nivåer direkt under " + node.name() + " och antal aktiva personer i var och en.");
+        model.put("headcounts", people.headcountsByAudience(id));
+        model.put("people", list);
+        model.put("pageNumber", page);
+        model.put("pageCount", pageCount);
+        model.put("previousPage", page > 1 ? page - 1 : null);
+        model.put("nextPage", page < pageCount ? page + 1 : null);
+        return model;
+    }
+}

@@ -1,0 +1,14 @@
+package se.kompetensmal.people;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+
+import java.time.LocalDate;
+import java.util.List;
+
+/** A person as the API and the pages show them. */
+@Serdeable
+public record PersonView(long id, String hsaId, String givenName, String familyName, @Nullable String email,
+                         long organisationId, String organisationCode, String organisationName, List<String> audiences,
+                         LocalDate orgStartDate, LocalDate roleStartDate, PersonStatus status, @Nullable LocalDate leftOn) {
+}

@@ -1,0 +1,175 @@
+package se.kompetensmal.roster;
+
+import io.micronaut.transaction.annotation.Transactional;
+import jakarta.inject.Singleton;
+import se.kompetensmal.organization.OrgNode;
+import se.kompetensmal.organization.OrgNodeKind;
+import se.kompetensmal.organization.OrgNodeRepository;
+import se.kompetensmal.organization.OrganizationTree;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Imports organisational nodes from CSV: new codes are added, known codes are renamed or moved with their subtree.
+ * A parent may come later in the file than its children; the result must be a tree, which is checked before writing.
+ */
+@Singleton
+class OrganisationRosterImporter {
+
+    static final List<String> REQUIRED = List.of("kod", "namn", "typ", "overordnad");
+
+    private final OrgNodeRepository nodes;
+    private final OrganizationTree tree;
+
+    OrganisationRosterImporter(OrgNodeRepository nodes, OrganizationTree tree) {
+        this.nodes = nodes;
+        this.tree = tree;
+    }
+
+    record NodeRow(int row, String code, String name, OrgNodeKind kind, String parentCode) {
+    }
+
+    ImportOutcome importFile(RosterImport rosterImport, Path file, ImportProgress progress) throws IOException {
+        int total = RosterFile.countRows(file, REQUIRED);
+        progress.start(RosterImportStatus.VALIDATING, total);
+        List<RowError> errors = new ArrayList<>();
+        Map<String, NodeRow> rows = new HashMap<>();
+        List<NodeRow> inOrder = new ArrayList<>();
+        try (CsvReader csv = RosterFile.open(file, REQUIRED)) {
+            int processed = 0;
+            for (CsvReader.Row row = csv.next(); row != null; row = csv.next()) {
+                NodeRow parsed = parse(row, csv.header().size(), errors);
+                if (parsed != null) {
+                    NodeRow earlier = rows.putIfAbsent(parsed.code(), parsed);
+                    if (earlier != null) {
+                        errors.add(new RowError(parsed.row(), "kod", "koden " + parsed.code() + " finns redan på rad " + earlier.row()));
+                    } else {
+                        inOrder.add(parsed);
+                    }
+                }
+                progress.rowsDone(++processed);
+            }
+        }
+        Map<String, OrgNode> existing = new HashMap<>();
+        Map<Long, String> codesById = new HashMap<>();
+        nodes.findAll().forEach(n -> {
+            existing.put(n.code(), n);
+            codesById.put(n.id(), n.code());
+        });
+        Map<String, String> parents = new HashMap<>();
+        Map<String, OrgNodeKind> kinds = new HashMap<>();
+        existing.values().forEach(n -> {
+            parents.put(n.code(), n.parentId() == null ? "" : codesById.get(n.parentId()));
+            kinds.put(n.code(), n.kind());
+        });
+        inOrder.forEach(r -> {
+            parents.put(r.code(), r.parentCode());
+            kinds.put(r.code(), r.kind());
+        });
+        String scopeCode = rosterImport.scopeOrgId() == null ? null : codesById.get(rosterImport.scopeOrgId());
+        Map<String, Integer> depth = new HashMap<>();
+        for (NodeRow row : inOrder) {
+            checkPlace(row, parents, kinds, scopeCode, depth, errors);
+        }
+        if (!errors.isEmpty()) {
+            return ImportOutcome.rejected(errors);
+        }
+        progress.start(RosterImportStatus.WRITING, total);
+        // Parents before children, so that every parent exists when its child is written.
+        inOrder.sort(Comparator.comparingInt(r -> depth.get(r.code())));
+        return write(inOrder, existing, progress);
+    }
+
+    private static NodeRow parse(CsvReader.Row row, int columns, List<RowError> errors) {
+        int n = row.number();
+        if (row.fieldCount() != columns) {
+            errors.add(new RowError(n, null, "raden har " + row.fieldCount() + " fält men rubrikraden har " + columns));
+            return null;
+        }
+        int before = errors.size();
+        String code = row.get("kod");
+        if (code.isEmpty()) {
+            errors.add(new RowError(n, "kod", "kod saknas"));
+        } else if (code.length() > 64) {
+            errors.add(new RowError(n, "kod", "koden är längre än 64 tecken"));
+        }
+        String name = row.get("namn");
+        if (name.isEmpty()) {
+            errors.add(new RowError(n, "namn", "namn saknas"));
+        } else if (name.length() > 200) {
+            errors.add(new RowError(n, "namn", "namnet är längre än 200 tecken"));
+        }
+        OrgNodeKind kind = OrgNodeKind.parse(row.get("typ")).orElse(null);
+        if (kind == null) {
+            errors.add(new RowError(n, "typ", "okänd typ '" + row.get("typ")
+                    + "' (region, kommun, stadsdel, vårdgivare, förvaltning, verksamhet eller enhet)"));
+        }
+        return errors.size() > before ? null : new NodeRow(n, code, name, kind, row.get("overordnad"));
+    }
+
+    /** Checks the row's parent and its way up the tree after the import; records each node's depth for writing. */
+    private static void checkPlace(NodeRow row, Map<String, String> parents, Map<String, OrgNodeKind> kinds,
+                                   String scopeCode, Map<String, Integer> depth, List<RowError> errors) {
+        String parent = row.parentCode();
+        if (row.kind().isHuvudman() && !parent.isEmpty()
+                && !(row.kind() == OrgNodeKind.CITY_DISTRICT && kinds.get(parent) == OrgNodeKind.MUNICIPALITY)) {
+            errors.add(new RowError(row.row(), "overordnad", row.kind().labelSv().toLowerCase()
+                    + " är huvudman och har ingen överordnad (en stadsdel kan ligga under en kommun)"));
+            return;
+        }
+        if (!row.kind().isHuvudman() && parent.isEmpty()) {
+            errors.add(new RowError(row.row(), "overordnad", row.kind().labelSv().toLowerCase() + " måste ha en överordnad"));
+            return;
+        }
+        if (!parent.isEmpty() && !parents.containsKey(parent)) {
+            errors.add(new RowError(row.row(), "overordnad", "den överordnade '" + parent + "' finns varken i filen eller i systemet"));
+            return;
+        }
+        Set<String> path = new HashSet<>();
+        String at = row.code();
+        while (!at.isEmpty()) {
+            if (!path.add(at)) {
+                errors.add(new RowError(row.row(), "overordnad", "'" + parent + "' ligger under " + row.code()
+                        + "; det skulle bli en cirkel i organisationsträdet"));
+                return;
+            }
+            at = Objects.requireNonNullElse(parents.get(at), "");
+        }
+        if (scopeCode != null && !path.contains(scopeCode)) {
+            errors.add(new RowError(row.row(), "overordnad", "enheten hamnar utanför den valda organisationen"));
+            return;
+        }
+        depth.put(row.code(), path.size());
+    }
+
+    @Transactional
+    ImportOutcome write(List<NodeRow> rows, Map<String, OrgNode> existing, ImportProgress progress) {
+        Map<String, Long> ids = new HashMap<>();
+        existing.forEach((code, node) -> ids.put(code, node.id()));
+        int created = 0;
+        int updated = 0;
+        int processed = 0;
+        for (NodeRow row : rows) {
+            Long parentId = row.parentCode().isEmpty() ? null : ids.get(row.parentCode());
+            OrgNode known = existing.get(row.code());
+            if (known == null) {
+                ids.put(row.code(), tree.add(row.code(), row.name(), row.kind(), parentId).id());
+                created++;
+            } else {
+                tree.change(known, row.name(), row.kind(), parentId);
+                updated++;
+            }
+            progress.rowsDone(++processed);
+        }
+        return new ImportOutcome(List.of(), created, updated, 0);
+    }
+}

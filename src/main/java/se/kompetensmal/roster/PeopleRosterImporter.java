@@ -1,0 +1,296 @@
+package se.kompetensmal.roster;
+
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.micronaut.transaction.annotation.Transactional;
+import io.micronaut.data.connection.annotation.Connectable;
+import jakarta.inject.Singleton;
+import se.kompetensmal.SwedishTime;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Imports people from CSV. The whole file is validated first; only a file without a single bad row is written, in one
+ * transaction, in batches, streaming the file twice so that memory does not grow with its length.
+ */
+@Singleton
+// Reads outside a transaction still need a connection of their own.
+@Connectable
+class PeopleRosterImporter {
+
+    static final List<String> REQUIRED = List.of("hsa_id", "fornamn", "efternamn", "enhet", "malgrupper",
+            "startdatum_organisation");
+
+    private static final Pattern HSA_ID = Pattern.compile("SE\\d{10}-[A-Za-z0-9]{1,31}");
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+    private static final Pattern AUDIENCE_SEPARATOR = Pattern.compile("\\s*[|+]\\s*");
+    private static final int BATCH = 1_000;
+
+    private final JdbcOperations jdbc;
+
+    PeopleRosterImporter(JdbcOperations jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** One valid row, ready to write. */
+    private record PersonRow(String hsaId, String givenName, String familyName, String email, long orgNodeId,
+                             List<Long> audienceIds, LocalDate orgStart, LocalDate roleStart) {
+    }
+
+    /** What a row is checked against: the units within reach and the audiences by code. */
+    record Lookups(Map<String, Long> units, Map<String, Long> audiences) {
+    }
+
+    ImportOutcome importFile(RosterImport rosterImport, Path file, ImportProgress progress) throws IOException {
+        Lookups lookups = lookups(rosterImport.scopeOrgId());
+        int total = RosterFile.countRows(file, REQUIRED);
+        progress.start(RosterImportStatus.VALIDATING, total);
+        List<RowError> errors = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        try (CsvReader csv = RosterFile.open(file, REQUIRED)) {
+            int processed = 0;
+            for (CsvReader.Row row = csv.next(); row != null; row = csv.next()) {
+                parse(row, csv.header().size(), lookups, seen, errors);
+                progress.rowsDone(++processed);
+            }
+        }
+        if (!errors.isEmpty()) {
+            return ImportOutcome.rejected(errors);
+        }
+        progress.start(RosterImportStatus.WRITING, total);
+        return write(rosterImport, file, lookups, progress);
+    }
+
+    private Lookups lookups(Long scopeOrgId) {
+        return jdbc.execute(connection -> {
+            Map<String, Long> units = new HashMap<>();
+            String sql = scopeOrgId == null ? "SELECT code, id FROM org_node"
+                    : "SELECT n.code, n.id FROM org_node n JOIN org_closure c ON c.descendant_id = n.id WHERE c.ancestor_id = ?";
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                if (scopeOrgId != null) {
+                    select.setLong(1, scopeOrgId);
+                }
+                readCodes(select, units);
+            }
+            Map<String, Long> audiences = new HashMap<>();
+            try (PreparedStatement select = connection.prepareStatement("SELECT code, id FROM audience")) {
+                readCodes(select, audiences);
+            }
+            return new Lookups(units, audiences);
+        });
+    }
+
+    private static void readCodes(PreparedStatement select, Map<String, Long> into) throws SQLException {
+        try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                into.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+    }
+
+    /** Checks one row; adds its problems to {@code errors} and returns it parsed when it has none. */
+    private static PersonRow parse(CsvReader.Row row, int columns, Lookups lookups, Map<String, Integer> seen,
+                                   List<RowError> errors) {
+        int before = errors.size();
+        int n = row.number();
+        if (row.fieldCount() != columns) {
+            errors.add(new RowError(n, null, "raden har " + row.fieldCount() + " fält men rubrikraden har " + columns));
+            return null;
+        }
+        String hsaId = row.get("hsa_id");
+        if (hsaId.isEmpty()) {
+            errors.add(new RowError(n, "hsa_id", "HSA-id saknas"));
+        } else if (!HSA_ID.matcher(hsaId).matches()) {
+            errors.add(new RowError(n, "hsa_id", "ogiltigt HSA-id '" + hsaId + "' (väntat format: SE2321000016-1003)"));
+        } else {
+            Integer earlier = seen.putIfAbsent(hsaId, n);
+            if (earlier != null) {
+                errors.add(new RowError(n, "hsa_id", "HSA-id " + hsaId + " finns redan på rad " + earlier));
+            }
+        }
+        String givenName = required(row, "fornamn", "förnamn", 100, errors);
+        String familyName = required(row, "efternamn", "efternamn", 100, errors);
+        String email = row.get("epost");
+        if (!email.isEmpty() && (email.length() > 254 || !EMAIL.matcher(email).matches())) {
+            errors.add(new RowError(n, "epost", "ogiltig e-postadress '" + email + "'"));
+        }
+        String unit = row.get("enhet");
+        Long orgNodeId = lookups.units().get(unit);
+        if (unit.isEmpty()) {
+            errors.add(new RowError(n, "enhet", "enhetskod saknas"));
+        } else if (orgNodeId == null) {
+            errors.add(new RowError(n, "enhet", "enheten '" + unit + "' finns inte i den valda organisationen"));
+        }
+        List<Long> audienceIds = audiences(row, lookups, errors);
+        LocalDate orgStart = date(row, "startdatum_organisation", true, errors);
+        LocalDate roleStart = date(row, "startdatum_roll", false, errors);
+        if (errors.size() > before) {
+            return null;
+        }
+        return new PersonRow(hsaId, givenName, familyName, email.isEmpty() ? null : email, orgNodeId, audienceIds,
+                orgStart, roleStart == null ? orgStart : roleStart);
+    }
+
+    private static String required(CsvReader.Row row, String column, String label, int maxLength, List<RowError> errors) {
+        String value = row.get(column);
+        if (value.isEmpty()) {
+            errors.add(new RowError(row.number(), column, label + " saknas"));
+        } else if (value.length() > maxLength) {
+            errors.add(new RowError(row.number(), column, label + " är längre än " + maxLength + " tecken"));
+        }
+        return value;
+    }
+
+    private static List<Long> audiences(CsvReader.Row row, Lookups lookups, List<RowError> errors) {
+        String text = row.get("malgrupper");
+        if (text.isEmpty()) {
+            errors.add(new RowError(row.number(), "malgrupper", "minst en målgrupp krävs (t.ex. LICENSED)"));
+            return List.of();
+        }
+        Set<Long> ids = new LinkedHashSet<>();
+        for (String code : AUDIENCE_SEPARATOR.split(text)) {
+            Long id = lookups.audiences().get(code.toUpperCase(java.util.Locale.ROOT));
+            if (id == null) {
+                errors.add(new RowError(row.number(), "malgrupper", "okänd målgrupp '" + code + "'"));
+            } else {
+                ids.add(id);
+            }
+        }
+        return List.copyOf(ids);
+    }
+
+    private static LocalDate date(CsvReader.Row row, String column, boolean required, List<RowError> errors) {
+        String text = row.get(column);
+        if (text.isEmpty()) {
+            if (required) {
+                errors.add(new RowError(row.number(), column, "datum saknas (ÅÅÅÅ-MM-DD)"));
+            }
+            return null;
+        }
+        try {
+            return LocalDate.parse(text);
+        } catch (DateTimeParseException e) {
+            errors.add(new RowError(row.number(), column, "ogiltigt datum '" + text + "' (ÅÅÅÅ-MM-DD)"));
+            return null;
+        }
+    }
+
+    @Transactional
+    ImportOutcome write(RosterImport rosterImport, Path file, Lookups lookups, ImportProgress progress) throws IOException {
+        int[] counts = new int[3];
+        try (CsvReader csv = RosterFile.open(file, REQUIRED)) {
+            List<PersonRow> batch = new ArrayList<>(BATCH);
+            int processed = 0;
+            Map<String, Integer> seen = new HashMap<>();
+            List<RowError> ignored = new ArrayList<>();
+            for (CsvReader.Row row = csv.next(); row != null; row = csv.next()) {
+                batch.add(parse(row, csv.header().size(), lookups, seen, ignored));
+                if (batch.size() == BATCH) {
+                    writeBatch(batch, rosterImport.id(), counts);
+                    processed += batch.size();
+                    batch.clear();
+                    progress.rowsDone(processed);
+                }
+            }
+            if (!batch.isEmpty()) {
+                writeBatch(batch, rosterImport.id(), counts);
+                progress.rowsDone(processed + batch.size());
+            }
+        }
+        if (rosterImport.fullImport()) {
+            counts[2] = markMissingAsLeft(rosterImport);
+        }
+        return new ImportOutcome(List.of(), counts[0], counts[1], counts[2]);
+    }
+
+    private void writeBatch(List<PersonRow> batch, long importId, int[] counts) {
+        jdbc.execute(connection -> {
+            List<String> hsaIds = batch.stream().map(PersonRow::hsaId).toList();
+            int existing = idsByHsaId(connection, hsaIds).size();
+            counts[0] += batch.size() - existing;
+            counts[1] += existing;
+            try (PreparedStatement upsert = connection.prepareStatement("""
+                    INSERT INTO person (hsa_id, given_name, family_name, email, org_node_id, org_start_date, role_start_date,
+                                        status, left_on, last_import_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 'ACTIVE', NULL, ?)
+                    ON DUPLICATE KEY UPDATE given_name = VALUES(given_name), family_name = VALUES(family_name),
+                        email = VALUES(email), org_node_id = VALUES(org_node_id), org_start_date = VALUES(org_start_date),
+                        role_start_date = VALUES(role_start_date), status = 'ACTIVE', left_on = NULL,
+                        last_import_id = VALUES(last_import_id)""")) {
+                for (PersonRow p : batch) {
+                    upsert.setString(1, p.hsaId());
+                    upsert.setString(2, p.givenName());
+                    upsert.setString(3, p.familyName());
+                    upsert.setString(4, p.email());
+                    upsert.setLong(5, p.orgNodeId());
+                    upsert.setDate(6, Date.valueOf(p.orgStart()));
+                    upsert.setDate(7, Date.valueOf(p.roleStart()));
+                    upsert.setLong(8, importId);
+                    upsert.addBatch();
+                }
+                upsert.executeBatch();
+            }
+            Map<String, Long> ids = idsByHsaId(connection, hsaIds);
+            String placeholders = String.join(",", Collections.nCopies(batch.size(), "?"));
+            try (PreparedStatement clear = connection.prepareStatement(
+                    "DELETE FROM person_audience WHERE person_id IN (" + placeholders + ")");
+                 PreparedStatement link = connection.prepareStatement(
+                         "INSERT INTO person_audience (person_id, audience_id) VALUES (?, ?)")) {
+                int i = 1;
+                for (PersonRow p : batch) {
+                    long personId = ids.get(p.hsaId());
+                    clear.setLong(i++, personId);
+                    for (Long audienceId : p.audienceIds()) {
+                        link.setLong(1, personId);
+                        link.setLong(2, audienceId);
+                        link.addBatch();
+                    }
+                }
+                clear.executeUpdate();
+                link.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    private static Map<String, Long> idsByHsaId(Connection connection, List<String> hsaIds) throws SQLException {
+        String placeholders = String.join(",", Collections.nCopies(hsaIds.size(), "?"));
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT hsa_id, id FROM person WHERE hsa_id IN (" + placeholders + ")")) {
+            for (int i = 0; i < hsaIds.size(); i++) {
+                select.setString(i + 1, hsaIds.get(i));
+            }
+            Map<String, Long> ids = new HashMap<>();
+            readCodes(select, ids);
+            return ids;
+        }
+    }
+
+    /** A full import lists everyone in its organisation: whoever it does not list has left. Nobody is deleted. */
+    private int markMissingAsLeft(RosterImport rosterImport) {
+        return jdbc.prepareStatement("""
+                UPDATE person p JOIN org_closure c ON c.descendant_id = p.org_node_id AND c.ancestor_id = ?
+                SET p.status = 'LEFT', p.left_on = ?
+                WHERE p.status = 'ACTIVE' AND (p.last_import_id IS NULL OR p.last_import_id <> ?)""", update -> {
+            update.setLong(1, rosterImport.scopeOrgId());
+            update.setDate(2, Date.valueOf(LocalDate.now(SwedishTime.ZONE)));
+            update.setLong(3, rosterImport.id());
+            return update.executeUpdate();
+        });
+    }
+}

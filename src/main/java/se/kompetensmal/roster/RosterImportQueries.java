@@ -1,0 +1,35 @@
+package se.kompetensmal.roster;
+
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.exceptions.HttpStatusException;
+import jakarta.inject.Singleton;
+
+import java.util.List;
+
+/** Reads imports and their reports. */
+@Singleton
+public class RosterImportQueries {
+
+    /** How many bad rows a page or an API answer shows; the CSV report has them all. */
+    public static final int SHOWN_ERRORS = 1_000;
+
+    private final RosterImportRepository imports;
+
+    public RosterImportQueries(RosterImportRepository imports) {
+        this.imports = imports;
+    }
+
+    public RosterImportView view(long id) {
+        RosterImport found = imports.findById(id)
+                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Importen " + id + " finns inte."));
+        return new RosterImportView(found, imports.countErrors(id), imports.findErrors(id, SHOWN_ERRORS));
+    }
+
+    public List<RowError> allErrors(long id) {
+        return imports.findErrors(view(id).rosterImport().id(), Integer.MAX_VALUE);
+    }
+
+    public List<RosterImport> recent() {
+        return imports.findTop20OrderByIdDesc();
+    }
+}

@@ -1,0 +1,39 @@
+package se.kompetensmal.roster;
+
+import io.micronaut.data.annotation.Query;
+import io.micronaut.data.jdbc.annotation.JdbcRepository;
+import io.micronaut.data.model.query.builder.sql.Dialect;
+import io.micronaut.data.repository.CrudRepository;
+import io.micronaut.transaction.TransactionDefinition;
+import io.micronaut.transaction.annotation.Transactional;
+
+import java.util.List;
+
+@JdbcRepository(dialect = Dialect.MYSQL)
+public interface RosterImportRepository extends CrudRepository<RosterImport, Long> {
+
+    List<RosterImport> findTop20OrderByIdDesc();
+
+    /** Progress is written in its own transaction so that it shows while the import's own transaction is open. */
+    @Transactional(propagation = TransactionDefinition.Propagation.REQUIRES_NEW)
+    @Query("UPDATE roster_import SET status = :status, total_rows = :totalRows, processed_rows = :processedRows WHERE id = :id")
+    void updateProgress(long id, RosterImportStatus status, int totalRows, int processedRows);
+
+    @Transactional(propagation = TransactionDefinition.Propagation.REQUIRES_NEW)
+    @Query("""
+            UPDATE roster_import SET status = :status, message = :message, created_count = :created,
+                   updated_count = :updated, left_count = :left, finished_at = CURRENT_TIMESTAMP WHERE id = :id""")
+    void finish(long id, RosterImportStatus status, String message, int created, int updated, int left);
+
+    @Query("""
+            UPDATE roster_import SET status = 'FAILED', finished_at = CURRENT_TIMESTAMP,
+                   message = 'Importen avbröts när tjänsten startade om. Inget sparades; ladda upp filen igen.'
+            WHERE status IN ('QUEUED', 'VALIDATING', 'WRITING')""")
+    int failUnfinished();
+
+    @Query("SELECT row_no AS `row`, column_name AS `column`, reason FROM roster_import_error WHERE import_id = :importId ORDER BY row_no, id LIMIT :limit")
+    List<RowError> findErrors(long importId, int limit);
+
+    @Query("SELECT COUNT(*) FROM roster_import_error WHERE import_id = :importId")
+    long countErrors(long importId);
+}

@@ -1,0 +1,42 @@
+package se.kompetensmal;
+
+import io.micronaut.data.connection.annotation.Connectable;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import jakarta.inject.Singleton;
+
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Plain SQL for tests that check what the service wrote by counting rows themselves. */
+@Singleton
+@Connectable
+public class TestSql {
+
+    private final JdbcOperations jdbc;
+
+    public TestSql(JdbcOperations jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public long number(String sql, Object... parameters) {
+        List<String> values = strings(sql, parameters);
+        return Long.parseLong(values.get(0));
+    }
+
+    /** The first column of every row, as text. */
+    public List<String> strings(String sql, Object... parameters) {
+        return jdbc.prepareStatement(sql, statement -> {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            List<String> values = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    values.add(rs.getString(1));
+                }
+            }
+            return values;
+        });
+    }
+}

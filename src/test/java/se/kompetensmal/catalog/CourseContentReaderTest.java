@@ -1,0 +1,123 @@
+package se.kompetensmal.catalog;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CourseContentReaderTest {
+
+    static final Set<String> AUDIENCES = Set.of("LICENSED", "NON_LICENSED", "FRONTLINE_MANAGER", "STRATEGIC_LEADER",
+            "POLITICIAN", "PATIENT_SAFETY_FUNCTION", "LOCAL_SUPPORT", "CENTRAL_SUPPORT");
+
+    @Test
+    void shippedContentIsAcceptedWhole() {
+        CourseContent content = CourseContentReader.read(Path.of("courses"), AUDIENCES);
+
+        assertEquals("2026.1", content.catalogueVersion());
+        for (String audience : Set.of("LICENSED", "FRONTLINE_MANAGER", "STRATEGIC_LEADER", "POLITICIAN")) {
+            long goals = content.goals().stream().filter(g -> g.audiences().contains(audience)).count();
+            assertTrue(goals >= 5 && goals <= 10, audience + " has " + goals + " goals");
+        }
+        assertTrue(content.modules().size() >= 3);
+        for (CourseContent.Module module : content.modules()) {
+            assertTrue(module.pages().size() >= 1 && module.questions().size() >= 1, module.code());
+            module.questions().forEach(q -> assertTrue(q.options().stream().anyMatch(CourseContent.Option::correct),
+                    module.code() + " " + q.code()));
+        }
+    }
+
+    @Test
+    void moduleNamingAGoalTheCatalogueLacksIsRejected() {
+        CourseFolder courses = CourseFolder.copyOfShipped();
+        courses.replace("modules/vardskador-grunder/module.yml", "LIC-01", "LIC-99");
+
+        assertProblem(courses, "courses/modules/vardskador-grunder/module.yml: okänd målkod LIC-99");
+    }
+
+    @Test
+    void twoModulesWithTheSameIdAreRejected() {
+        CourseFolder courses = CourseFolder.copyOfShipped();
+        courses.copyModule("vardskador-grunder", "kopia");
+        courses.replace("modules/kopia/module.yml", "id: kopia", "id: vardskador-grunder");
+
+        assertProblem(courses, "courses/modules/vardskador-grunder/module.yml: modul-id vardskador-grunder används redan i courses/modules/kopia/module.yml");
+    }
+
+    @Test
+    void duplicateGoalCodeIsRejected() {
+        CourseFolder courses = CourseFolder.copyOfShipped();
+        courses.replace("catalogue.yml", "- code: LIC-02", "- code: LIC-01");
+
+        assertProblem(courses, "courses/catalogue.yml: målkoden LIC-01 finns mer än en gång");
+    }
+
+    @Test
+    void questionWithoutARightAnswerIsRejected() {
+        CourseFolder courses = CourseFolder.copyOfShipped();
+        courses.replace("modules/vardskador-grunder/assessment.yml", "correct: true", "correct: false");
+
+        assertProblem(courses, "courses/modules/vardskador-grunder/assessment.yml: fråga q1 saknar rätt svar");
+    }
+
+    @Test
+    void passMarkOutsideZeroToHundredPercentIsRejected() {
+        CourseFolder courses = CourseFolder.copyOfShipped();
+        courses.replace("modules/vardskador-grunder/module.yml", "pass_mark: 80", "pass_mark: 120");
+
+        assertProblem(courses, "courses/modules/vardskador-grunder/module.yml: fältet 'pass_mark' är 120 men ska ligga mellan 0 och 100 %");
+    }
+
+    @Test
+    void unknownAudienceAreaAndKindAreRejected() {
+        CourseFolder courses = CourseFolder.copyOfShipped();
+        courses.replace("catalogue.yml", "audiences: [LICENSED, NON_LICENSED]", "audiences: [NURSES]");
+        courses.replace("catalogue.yml", "area: HARM_KNOWLEDGE", "area: HARM");
+        courses.replace("catalogue.yml", "kind: KNOWLEDGE", "kind: WISDOM");
+
+        InvalidCourseContentException e = read(courses);
+        assertContains(e, "courses/catalogue.yml: mål LIC-01 har okänd målgrupp 'NURSES'");
+        assertContains(e, "courses/catalogue.yml: mål LIC-01 har okänt värde 'HARM' i fältet 'area'");
+        assertContains(e, "courses/catalogue.yml: mål LIC-01 har okänt värde 'WISDOM' i fältet 'kind'");
+    }
+
+    @Test
+    void brokenYamlMissingFilesAndPagesWithoutTitleAreRejected() {
+        CourseFolder courses = CourseFolder.copyOfShipped();
+        courses.write("modules/sakerhetskultur-och-risker/module.yml", "id: [unterminated\n");
+        courses.delete("modules/politikerns-ansvar/assessment.yml");
+        courses.write("modules/vardskador-grunder/pages/02-vad-ar-en-vardskada.md", "Ingen rubrik här.\n");
+
+        InvalidCourseContentException e = read(courses);
+        assertContains(e, "courses/modules/sakerhetskultur-och-risker/module.yml: ogiltig YAML");
+        assertContains(e, "courses/modules/politikerns-ansvar/assessment.yml: filen saknas");
+        assertContains(e, "courses/modules/vardskador-grunder/pages/02-vad-ar-en-vardskada.md: sidan måste börja med sin rubrik");
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() {
+        CourseFolder courses = CourseFolder.copyOfShipped();
+        courses.replace("modules/vardskador-grunder/module.yml", "pass_mark: 80", "pass_mark: -1");
+        courses.replace("modules/politikerns-ansvar/module.yml", "estimated_minutes:", "estimated_minutes: x\nold_minutes:");
+
+        InvalidCourseContentException e = read(courses);
+        assertEquals(2, e.problems().size(), e.getMessage());
+    }
+
+    private static InvalidCourseContentException read(CourseFolder courses) {
+        return assertThrows(InvalidCourseContentException.class, () -> CourseContentReader.read(courses.root, AUDIENCES));
+    }
+
+    private static void assertProblem(CourseFolder courses, String expected) {
+        assertContains(read(courses), expected);
+    }
+
+    private static void assertContains(InvalidCourseContentException e, String expected) {
+        assertTrue(e.problems().stream().anyMatch(p -> p.startsWith(expected)),
+                "expected a problem starting with\n  " + expected + "\nbut got\n  " + String.join("\n  ", e.problems()));
+    }
+}
