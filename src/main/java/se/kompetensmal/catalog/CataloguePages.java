@@ -1,8 +1,10 @@
 package se.kompetensmal.catalog;
 
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Pages showing the competence-goal catalogue per audience and the modules. */
+@Produces(MediaType.TEXT_HTML)
 @Controller("/katalog")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class CataloguePages {

@@ -1,8 +1,10 @@
 package se.kompetensmal.organization;
 
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.scheduling.TaskExecutors;
@@ -15,6 +17,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** Pages for browsing the organisation tree and the people in it. */
+@Produces(MediaType.TEXT_HTML)
 @Controller("/organisationer")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class OrganizationPages {

@@ -46,20 +46,20 @@ public final class CsvReader implements Closeable {
     private final BufferedReader in;
     private final List<String> header;
     private final char delimiter;
-    private int rowNumber = 1;
+    private int rowNumber;
 
     public CsvReader(InputStream input) throws IOException {
         this.in = new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT)), 1 << 16);
-        in.mark(4);
-        if (in.read() != '\uFEFF') {
-            in.reset();
-        }
         String firstLine = readLine();
+        if (firstLine != null && firstLine.startsWith("\uFEFF")) {
+            firstLine = firstLine.substring(1);
+        }
         if (firstLine == null || firstLine.isBlank()) {
             throw new MalformedCsvException(1, "filen är tom; första raden ska vara en rubrikrad");
         }
+        rowNumber = 1;
         this.delimiter = count(firstLine, ';') > count(firstLine, ',') ? ';' : ',';
         this.header = fields(firstLine).stream().map(CsvReader::normalise).toList();
     }

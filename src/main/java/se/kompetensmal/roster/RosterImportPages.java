@@ -20,6 +20,7 @@ import java.net.URI;
 import java.util.Map;
 
 /** The upload page for roster files, and each import's progress and report. */
+@Produces(MediaType.TEXT_HTML)
 @Controller("/import")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class RosterImportPages {

@@ -15,6 +15,7 @@ final class ErrorTexts {
             case 405 -> "Metoden stöds inte";
             case 409 -> "Konflikt med befintliga uppgifter";
             case 413 -> "Filen är för stor";
+            case 406 -> "Svarsformatet stöds inte";
             case 415 -> "Formatet stöds inte";
             case 422 -> "Uppgifterna kunde inte godtas";
             default -> status >= 500 ? "Ett internt fel inträffade" : "Begäran kunde inte utföras";

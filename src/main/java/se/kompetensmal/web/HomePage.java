@@ -1,7 +1,9 @@
 package se.kompetensmal.web;
 
+import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Produces;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.views.View;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The start page: what the service holds, at a glance. */
+@Produces(MediaType.TEXT_HTML)
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class HomePage {
