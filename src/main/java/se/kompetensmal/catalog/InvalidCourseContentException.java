@@ -8,7 +8,7 @@ public class InvalidCourseContentException extends RuntimeException {
     private final List<String> problems;
 
     public InvalidCourseContentException(List<String> problems) {
-        super("Kursinnehållet i courses/ har " + problems.size() + " fel och laddades inte:\n  - "
+        super("Kursinnehållet har " + problems.size() + " fel och laddades inte:\n  - "
                 + String.join("\n  - ", problems));
         this.problems = List.copyOf(problems);
     }

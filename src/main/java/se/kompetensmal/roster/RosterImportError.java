@@ -12,6 +12,6 @@ record RosterImportError(@Id @GeneratedValue @Nullable Long id, long importId, i
 
     static RosterImportError of(long importId, RowError error) {
         String reason = error.reason().length() > 500 ? error.reason().substring(0, 500) : error.reason();
-        return new RosterImportError(null, importId, error.row(), error.column(), reason);
+        return new RosterImportError(null, importId, error.row(), RosterFile.displayName(error.column()), reason);
     }
 }

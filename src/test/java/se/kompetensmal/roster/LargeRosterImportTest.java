@@ -11,6 +11,8 @@ import se.kompetensmal.TestSql;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,12 +56,20 @@ class LargeRosterImportTest implements TestDatabase {
                     + ";" + audiences[i % 4] + ";2015-01-01;2020-06-01\n").getBytes(StandardCharsets.UTF_8));
         }
 
-        RosterImportView result = api.people(csv.toByteArray(), orgId, true);
+        List<RosterImportView> partway = new ArrayList<>();
+        RosterImportView result = api.people(csv.toByteArray(), orgId, true, view -> {
+            RosterImport state = view.rosterImport();
+            if (!state.finished() && state.processedRows() > 0 && state.processedRows() < state.totalRows()) {
+                partway.add(view);
+            }
+        });
 
         assertEquals(RosterImportStatus.SUCCEEDED, result.rosterImport().status(), result.toString());
         assertEquals(PEOPLE, result.rosterImport().createdCount());
         assertEquals(PEOPLE, result.rosterImport().totalRows());
         assertEquals(PEOPLE, result.rosterImport().processedRows());
+        assertTrue(!partway.isEmpty(), "progress is visible while the import runs");
+        assertTrue(partway.stream().allMatch(v -> v.rosterImport().totalRows() == PEOPLE && v.rosterImport().percent() < 100));
         assertEquals(PEOPLE, sql.number("SELECT COUNT(*) FROM person p JOIN org_closure c ON c.descendant_id = p.org_node_id "
                 + "WHERE c.ancestor_id = ? AND p.status = 'ACTIVE'", orgId));
         assertEquals(PEOPLE / 4, sql.number("SELECT COUNT(*) FROM person_audience pa JOIN person p ON p.id = pa.person_id "

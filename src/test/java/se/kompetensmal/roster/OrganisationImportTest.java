@@ -89,11 +89,11 @@ class OrganisationImportTest implements TestDatabase {
 
         assertEquals(RosterImportStatus.REJECTED, result.rosterImport().status());
         assertEquals(List.of(
-                new RowError(3, "overordnad", "kommun är huvudman och har ingen överordnad (en stadsdel kan ligga under en kommun)"),
+                new RowError(3, "överordnad", "kommun är huvudman och har ingen överordnad (en stadsdel kan ligga under en kommun)"),
                 new RowError(4, "typ", "okänd typ 'avdelning' (region, kommun, stadsdel, vårdgivare, förvaltning, verksamhet eller enhet)"),
-                new RowError(5, "overordnad", "enhet måste ha en överordnad"),
-                new RowError(6, "overordnad", "den överordnade '" + p + "SAKNAS' finns varken i filen eller i systemet"),
-                new RowError(7, "overordnad", "'" + p + "E1' ligger under " + p + "V1; det skulle bli en cirkel i organisationsträdet"),
+                new RowError(5, "överordnad", "enhet måste ha en överordnad"),
+                new RowError(6, "överordnad", "den överordnade '" + p + "SAKNAS' finns varken i filen eller i systemet"),
+                new RowError(7, "överordnad", "'" + p + "E1' ligger under " + p + "V1; det skulle bli en cirkel i organisationsträdet"),
                 new RowError(8, "kod", "koden " + p + "NY finns redan på rad 2")), result.errors());
         assertEquals(0, sql.number("SELECT COUNT(*) FROM org_node WHERE code = ?", p + "NY"));
     }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import se.kompetensmal.TestDatabase;
 import se.kompetensmal.TestSql;
+import se.kompetensmal.people.PersonQueries;
 import se.kompetensmal.people.PersonStatus;
 import se.kompetensmal.people.PersonView;
 
@@ -70,6 +71,10 @@ class PeopleImportTest implements TestDatabase {
         assertEquals(List.of("LICENSED", "FRONTLINE_MANAGER"), goran.audiences());
         assertNull(goran.email());
         assertEquals(goran.orgStartDate(), goran.roleStartDate(), "no role start date means the organisation start date");
+        PersonQueries.PeoplePage inOrganisation = client.toBlocking().retrieve(
+                "/api/organisations/" + orgId + "/people?size=1", PersonQueries.PeoplePage.class);
+        assertEquals(2, inOrganisation.total());
+        assertEquals(List.of("Ström"), inOrganisation.people().stream().map(PersonView::familyName).toList());
     }
 
     @Test
@@ -98,11 +103,11 @@ class PeopleImportTest implements TestDatabase {
                 new RowError(3, "hsa_id", "ogiltigt HSA-id 'SE123' (väntat format: SE2321000016-1003)"),
                 new RowError(4, "epost", "ogiltig e-postadress 'inte-en-adress'"),
                 new RowError(4, "enhet", "enheten '" + org + "-X' finns inte i den valda organisationen"),
-                new RowError(4, "malgrupper", "okänd målgrupp 'DOCTORS'"),
+                new RowError(4, "målgrupper", "okänd målgrupp 'DOCTORS'"),
                 new RowError(4, "startdatum_organisation", "ogiltigt datum '2020-13-01' (ÅÅÅÅ-MM-DD)"),
                 new RowError(5, "hsa_id", "HSA-id " + hsa + "1 finns redan på rad 2"),
-                new RowError(6, "fornamn", "förnamn saknas"),
-                new RowError(6, "malgrupper", "minst en målgrupp krävs (t.ex. LICENSED)")), result.errors());
+                new RowError(6, "förnamn", "förnamn saknas"),
+                new RowError(6, "målgrupper", "minst en målgrupp krävs (t.ex. LICENSED)")), result.errors());
         assertEquals(8, result.errorCount());
         assertEquals(0, sql.number("SELECT COUNT(*) FROM person WHERE hsa_id LIKE ?", hsa + "%"),
                 "nothing of a rejected file is written, not even its good rows");
@@ -172,6 +177,18 @@ class PeopleImportTest implements TestDatabase {
     }
 
     @Test
+    void anOrganisationsOwnAudienceCanBeAddedAndUsedAtOnce() {
+        String code = "STUDENT_" + org;
+        client.toBlocking().exchange(io.micronaut.http.HttpRequest.POST("/api/audiences",
+                java.util.Map.of("code", code, "nameSv", "Studenter på praktik", "ownerOrganisationId", orgId)));
+
+        RosterImportView result = api.people(HEADER + hsa + "1;Anna;Berg;;" + org + "-A;" + code + ";2026-09-01;\n", orgId, false);
+
+        assertEquals(RosterImportStatus.SUCCEEDED, result.rosterImport().status(), result.toString());
+        assertEquals(List.of(code), person(hsa + "1").audiences());
+    }
+
+    @Test
     void fileThatIsNotUtf8IsRejectedWithAClearMessage() {
         byte[] latin1 = (HEADER + hsa + "1;Åsa;Öberg;;" + org + "-A;LICENSED;2020-01-01;\n").getBytes(StandardCharsets.ISO_8859_1);
 
@@ -186,8 +203,8 @@ class PeopleImportTest implements TestDatabase {
         RosterImportView result = api.people("hsa_id;förnamn\n" + hsa + "1;Åsa\n", orgId, false);
 
         assertEquals(RosterImportStatus.REJECTED, result.rosterImport().status());
-        assertEquals(new RowError(1, null, "rubrikraden saknar kolumnerna efternamn, enhet, malgrupper, startdatum_organisation"
-                + " (kolumner som krävs: hsa_id, fornamn, efternamn, enhet, malgrupper, startdatum_organisation)"), result.errors().get(0));
+        assertEquals(new RowError(1, null, "rubrikraden saknar kolumnerna efternamn, enhet, målgrupper, startdatum_organisation"
+                + " (kolumner som krävs: hsa_id, förnamn, efternamn, enhet, målgrupper, startdatum_organisation)"), result.errors().get(0));
     }
 
     private PersonView person(String hsaId) {

@@ -5,11 +5,11 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.client.BlockingHttpClient;
+import se.kompetensmal.Waiting;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -23,7 +23,7 @@ final class RosterApi {
     }
 
     RosterImportView organisations(String csv) {
-        return post("/api/imports/organisations?fileName=org.csv", csv.getBytes(StandardCharsets.UTF_8));
+        return post("/api/imports/organisations?fileName=org.csv", csv.getBytes(StandardCharsets.UTF_8), view -> { });
     }
 
     RosterImportView people(String csv, Long scope, boolean full) {
@@ -31,36 +31,28 @@ final class RosterApi {
     }
 
     RosterImportView people(byte[] csv, Long scope, boolean full) {
-        return post("/api/imports/people?fileName=people.csv&full=" + full + (scope == null ? "" : "&organisation=" + scope), csv);
+        return people(csv, scope, full, view -> { });
     }
 
-    private RosterImportView post(String uri, byte[] body) {
+    RosterImportView people(byte[] csv, Long scope, boolean full, Consumer<RosterImportView> observer) {
+        return post("/api/imports/people?fileName=people.csv&full=" + full + (scope == null ? "" : "&organisation=" + scope), csv,
+                observer);
+    }
+
+    private RosterImportView post(String uri, byte[] body, Consumer<RosterImportView> observer) {
         HttpResponse<RosterImportView> accepted = http.exchange(
                 HttpRequest.POST(uri, body).contentType(MediaType.of("text/csv")), RosterImportView.class);
         assertEquals(HttpStatus.ACCEPTED, accepted.getStatus());
         String location = accepted.getHeaders().get("Location");
-        return await(location);
+        return await(location, observer);
     }
 
-    RosterImportView await(String location) {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-        while (Instant.now().isBefore(deadline)) {
+    /** Waits for the import to end, showing {@code observer} every state it passes through on the way. */
+    private RosterImportView await(String location, Consumer<RosterImportView> observer) {
+        return Waiting.until(() -> {
             RosterImportView view = http.retrieve(location, RosterImportView.class);
-            if (view.rosterImport().finished()) {
-                return view;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new AssertionError("import at " + location + " did not finish in time");
-    }
-
-    /** A small organisation tree of its own for one test: a municipality with two units. */
-    static Map<String, String> organisation(String prefix) {
-        return Map.of("root", prefix, "unitA", prefix + "-A", "unitB", prefix + "-B");
+            observer.accept(view);
+            return view;
+        }, view -> view.rosterImport().finished(), Duration.ofMinutes(3), "the import at " + location + " ending");
     }
 }

@@ -13,10 +13,10 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import se.kompetensmal.TestDatabase;
+import se.kompetensmal.Waiting;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -90,19 +90,7 @@ class PagesTest implements TestDatabase {
     }
 
     private String awaitFinishedPage(String location) {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
-        while (Instant.now().isBefore(deadline)) {
-            String page = http.toBlocking().retrieve(location);
-            if (!page.contains("http-equiv=\"refresh\"")) {
-                return page;
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new AssertionError("the import page kept refreshing");
+        return Waiting.until(() -> http.toBlocking().retrieve(location), page -> !page.contains("http-equiv=\"refresh\""),
+                Duration.ofMinutes(1), "the import page to stop refreshing");
     }
 }
