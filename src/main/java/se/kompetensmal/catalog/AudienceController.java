@@ -1,5 +1,10 @@
 package se.kompetensmal.catalog;
 
+import se.kompetensmal.security.Role;
+import se.kompetensmal.security.Access;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.security.annotation.Secured;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -22,15 +27,18 @@ import java.net.URI;
 import java.util.List;
 
 @Controller("/api/audiences")
+@Secured(SecurityRule.IS_AUTHENTICATED)
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class AudienceController {
 
     private final AudienceRepository audiences;
     private final OrgNodeRepository nodes;
+    private final Access access;
 
-    public AudienceController(AudienceRepository audiences, OrgNodeRepository nodes) {
+    public AudienceController(AudienceRepository audiences, OrgNodeRepository nodes, Access access) {
         this.audiences = audiences;
         this.nodes = nodes;
+        this.access = access;
     }
 
     /** An audience an organisation adds to the national ones. */
@@ -50,11 +58,12 @@ public class AudienceController {
 
     @Operation(summary = "Add an organisation's own audience")
     @Post
-    public HttpResponse<Audience> add(@Body @Valid NewAudience audience) {
+    public HttpResponse<Audience> add(@Body @Valid NewAudience audience, Authentication caller) {
         if (nodes.findById(audience.ownerOrganisationId()).isEmpty()) {
             throw new HttpStatusException(HttpStatus.UNPROCESSABLE_ENTITY,
                     "Organisationen " + audience.ownerOrganisationId() + " finns inte.");
         }
+        access.requireOn(caller, audience.ownerOrganisationId(), Role.COORDINATOR, Role.ADMINISTRATOR);
         if (audiences.existsByCode(audience.code())) {
             throw new HttpStatusException(HttpStatus.CONFLICT, "Målgruppen " + audience.code() + " finns redan.");
         }

@@ -1,5 +1,7 @@
 package se.kompetensmal.catalog;
 
+import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.security.annotation.Secured;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
@@ -13,6 +15,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import java.util.List;
 
 @Controller("/api")
+@Secured(SecurityRule.IS_AUTHENTICATED)
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class CatalogueController {
 

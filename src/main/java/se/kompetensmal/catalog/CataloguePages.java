@@ -1,5 +1,7 @@
 package se.kompetensmal.catalog;
 
+import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.security.annotation.Secured;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
@@ -17,6 +19,7 @@ import java.util.Map;
 /** Pages showing the competence-goal catalogue per audience and the modules. */
 @Produces(MediaType.TEXT_HTML)
 @Controller("/katalog")
+@Secured(SecurityRule.IS_AUTHENTICATED)
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class CataloguePages {
 

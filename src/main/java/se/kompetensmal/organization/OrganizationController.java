@@ -1,5 +1,10 @@
 package se.kompetensmal.organization;
 
+import se.kompetensmal.security.Role;
+import se.kompetensmal.security.Access;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.security.annotation.Secured;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -15,15 +20,18 @@ import se.kompetensmal.people.PersonStatus;
 import java.util.List;
 
 @Controller("/api/organisations")
+@Secured(SecurityRule.IS_AUTHENTICATED)
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class OrganizationController {
 
     private final OrgNodeRepository nodes;
     private final PersonQueries people;
+    private final Access access;
 
-    public OrganizationController(OrgNodeRepository nodes, PersonQueries people) {
+    public OrganizationController(OrgNodeRepository nodes, PersonQueries people, Access access) {
         this.nodes = nodes;
         this.people = people;
+        this.access = access;
     }
 
     /** A node with its place in the tree. */
@@ -31,23 +39,23 @@ public class OrganizationController {
     public record OrgNodeDetail(OrgNode node, List<OrgNode> path, List<OrgNode> children) {
     }
 
-    @Operation(summary = "The huvudmän: the top of each organisation tree")
+    @Operation(summary = "The tops of the caller's remit: the nodes they hold a role on (every huvudman system-wide)")
     @Get
-    public List<OrgNode> roots() {
-        return nodes.findByParentIdIsNullOrderByName();
+    public List<OrgNode> roots(Authentication caller) {
+        return access.roots(caller, Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR);
     }
 
     @Operation(summary = "One node, the path to it from the top and its children")
     @Get("/{id}")
-    public OrgNodeDetail get(long id) {
-        OrgNode node = find(id);
+    public OrgNodeDetail get(long id, Authentication caller) {
+        OrgNode node = find(id, caller, Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR);
         return new OrgNodeDetail(node, nodes.findPathTo(id), nodes.findByParentIdOrderByName(id));
     }
 
     @Operation(summary = "The node and every node under it, top down")
     @Get("/{id}/subtree")
-    public List<OrgNode> subtree(long id) {
-        find(id);
+    public List<OrgNode> subtree(long id, Authentication caller) {
+        find(id, caller, Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR);
         return nodes.findSubtree(id);
     }
 
@@ -55,16 +63,19 @@ public class OrganizationController {
     @Get("/{id}/people")
     public PersonQueries.PeoplePage people(long id, @QueryValue(defaultValue = "ACTIVE") PersonStatus status,
                                            @QueryValue(defaultValue = "0") int page,
-                                           @QueryValue(defaultValue = "50") int size) {
-        find(id);
+                                           @QueryValue(defaultValue = "50") int size, Authentication caller) {
+        // Names are individual data: coordinators and administrators only, not leaders.
+        find(id, caller, Role.COORDINATOR, Role.ADMINISTRATOR);
         if (page < 0 || size < 1 || size > 500) {
             throw new HttpStatusException(HttpStatus.BAD_REQUEST, "page ska vara 0 eller större och size mellan 1 och 500.");
         }
         return people.inSubtree(id, status, page, size);
     }
 
-    private OrgNode find(long id) {
-        return nodes.findById(id)
+    private OrgNode find(long id, Authentication caller, Role... roles) {
+        OrgNode node = nodes.findById(id)
                 .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Organisationen " + id + " finns inte."));
+        access.requireOn(caller, id, roles);
+        return node;
     }
 }

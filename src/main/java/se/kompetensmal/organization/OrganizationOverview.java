@@ -21,10 +21,16 @@ public class OrganizationOverview {
     public record NodeWithHeadcount(OrgNode node, long people) {
     }
 
-    /** The children of a node, or the huvudmän when the node is null. */
-    public List<NodeWithHeadcount> childrenOf(Long nodeId) {
+    /** The children of a node. */
+    public List<NodeWithHeadcount> childrenOf(long nodeId) {
         Map<Long, Long> counts = people.headcountsOfChildren(nodeId);
-        List<OrgNode> children = nodeId == null ? nodes.findByParentIdIsNullOrderByName() : nodes.findByParentIdOrderByName(nodeId);
-        return children.stream().map(n -> new NodeWithHeadcount(n, counts.getOrDefault(n.id(), 0L))).toList();
+        return nodes.findByParentIdOrderByName(nodeId).stream()
+                .map(n -> new NodeWithHeadcount(n, counts.getOrDefault(n.id(), 0L))).toList();
+    }
+
+    /** Any set of nodes, each with the active people in its subtree, counted in one query. */
+    public List<NodeWithHeadcount> withHeadcounts(List<OrgNode> nodeList) {
+        Map<Long, Long> counts = people.headcountsOf(nodeList.stream().map(OrgNode::id).toList());
+        return nodeList.stream().map(n -> new NodeWithHeadcount(n, counts.getOrDefault(n.id(), 0L))).toList();
     }
 }

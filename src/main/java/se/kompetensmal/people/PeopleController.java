@@ -1,5 +1,11 @@
 package se.kompetensmal.people;
 
+import se.kompetensmal.security.Role;
+import se.kompetensmal.security.Caller;
+import se.kompetensmal.security.Access;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.security.annotation.Secured;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -10,26 +16,37 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
 
 @Controller("/api/people")
+@Secured(SecurityRule.IS_AUTHENTICATED)
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class PeopleController {
 
     private final PersonQueries people;
+    private final Access access;
 
-    public PeopleController(PersonQueries people) {
+    public PeopleController(PersonQueries people, Access access) {
         this.people = people;
+        this.access = access;
     }
 
     @Operation(summary = "A person by HSA-id")
     @Get
-    public PersonView byHsaId(@QueryValue String hsaId) {
-        return people.byHsaId(hsaId)
-                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Ingen person har HSA-id " + hsaId + "."));
+    public PersonView byHsaId(@QueryValue String hsaId, Authentication caller) {
+        return visible(people.byHsaId(hsaId)
+                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Ingen person har HSA-id " + hsaId + ".")), caller);
     }
 
     @Operation(summary = "A person by id")
     @Get("/{id}")
-    public PersonView get(long id) {
-        return people.byId(id)
-                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Personen " + id + " finns inte."));
+    public PersonView get(long id, Authentication caller) {
+        return visible(people.byId(id)
+                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Personen " + id + " finns inte.")), caller);
+    }
+
+    /** A person is visible to themselves and to coordinators and administrators of their unit. */
+    private PersonView visible(PersonView person, Authentication caller) {
+        if (!Long.valueOf(person.id()).equals(Caller.of(caller).personId())) {
+            access.requireOn(caller, person.organisationId(), Role.COORDINATOR, Role.ADMINISTRATOR);
+        }
+        return person;
     }
 }

@@ -71,25 +71,17 @@ public class PersonQueries {
         return new PeoplePage(people, total, page, size);
     }
 
-    /** Active people per audience under the node, or everywhere when the node is null; a person may count in several. */
-    public List<AudienceHeadcount> headcountsByAudience(Long nodeId) {
-        String sql = nodeId == null
-                ? """
-                  SELECT a.code, a.name_sv, COUNT(p.id) FROM audience a
-                  LEFT JOIN person_audience pa ON pa.audience_id = a.id
-                  LEFT JOIN person p ON p.id = pa.person_id AND p.status = 'ACTIVE'
-                  GROUP BY a.id, a.code, a.name_sv, a.sort_order ORDER BY a.sort_order, a.code"""
-                : """
-                  SELECT a.code, a.name_sv, COUNT(p.id) FROM audience a
-                  LEFT JOIN (person_audience pa
-                             JOIN person p ON p.id = pa.person_id AND p.status = 'ACTIVE'
-                             JOIN org_closure c ON c.descendant_id = p.org_node_id AND c.ancestor_id = ?)
-                         ON pa.audience_id = a.id
-                  GROUP BY a.id, a.code, a.name_sv, a.sort_order ORDER BY a.sort_order, a.code""";
+    /** Active people per audience under the node; a person may count in several. */
+    public List<AudienceHeadcount> headcountsByAudience(long nodeId) {
+        String sql = """
+                SELECT a.code, a.name_sv, COUNT(p.id) FROM audience a
+                LEFT JOIN (person_audience pa
+                           JOIN person p ON p.id = pa.person_id AND p.status = 'ACTIVE'
+                           JOIN org_closure c ON c.descendant_id = p.org_node_id AND c.ancestor_id = ?)
+                       ON pa.audience_id = a.id
+                GROUP BY a.id, a.code, a.name_sv, a.sort_order ORDER BY a.sort_order, a.code""";
         return jdbc.prepareStatement(sql, statement -> {
-            if (nodeId != null) {
-                statement.setLong(1, nodeId);
-            }
+            statement.setLong(1, nodeId);
             List<AudienceHeadcount> counts = new ArrayList<>();
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
@@ -100,16 +92,26 @@ public class PersonQueries {
         });
     }
 
-    /** Active people under each child of the node (under each huvudman when the node is null), in one query. */
-    public Map<Long, Long> headcountsOfChildren(Long nodeId) {
+    /** Active people under each child of the node, in one query. */
+    public Map<Long, Long> headcountsOfChildren(long nodeId) {
+        return headcounts("ch.parent_id = ?", List.of(nodeId));
+    }
+
+    /** Active people under each of the nodes, in one query. */
+    public Map<Long, Long> headcountsOf(List<Long> nodeIds) {
+        return nodeIds.isEmpty() ? Map.of()
+                : headcounts("ch.id IN (" + String.join(",", java.util.Collections.nCopies(nodeIds.size(), "?")) + ")", nodeIds);
+    }
+
+    private Map<Long, Long> headcounts(String condition, List<Long> parameters) {
         String sql = """
                 SELECT ch.id, COUNT(p.id) FROM org_node ch
                 JOIN org_closure c ON c.ancestor_id = ch.id
                 JOIN person p ON p.org_node_id = c.descendant_id AND p.status = 'ACTIVE'
-                WHERE %s GROUP BY ch.id""".formatted(nodeId == null ? "ch.parent_id IS NULL" : "ch.parent_id = ?");
+                WHERE %s GROUP BY ch.id""".formatted(condition);
         return jdbc.prepareStatement(sql, statement -> {
-            if (nodeId != null) {
-                statement.setLong(1, nodeId);
+            for (int i = 0; i < parameters.size(); i++) {
+                statement.setLong(i + 1, parameters.get(i));
             }
             Map<Long, Long> counts = new HashMap<>();
             try (ResultSet rs = statement.executeQuery()) {

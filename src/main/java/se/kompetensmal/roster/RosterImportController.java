@@ -1,5 +1,8 @@
 package se.kompetensmal.roster;
 
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.security.annotation.Secured;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -21,21 +24,26 @@ import java.util.List;
  * progress and report are read with GET. Columns are described in README.md.
  */
 @Controller("/api/imports")
+@Secured(SecurityRule.IS_AUTHENTICATED)
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class RosterImportController {
 
     private final RosterImportService service;
     private final RosterImportQueries queries;
+    private final RosterImportAccess access;
 
-    public RosterImportController(RosterImportService service, RosterImportQueries queries) {
+    public RosterImportController(RosterImportService service, RosterImportQueries queries, RosterImportAccess access) {
         this.service = service;
         this.queries = queries;
+        this.access = access;
     }
 
     @Operation(summary = "Import organisational nodes from CSV (columns kod, namn, typ, overordnad)")
     @Post(value = "/organisations", consumes = {"text/csv", MediaType.APPLICATION_OCTET_STREAM})
     public HttpResponse<RosterImportView> importOrganisations(@Body InputStream csv, @QueryValue @Nullable String fileName,
-                                                              @QueryValue @Nullable Long organisation) {
+                                                              @QueryValue @Nullable Long organisation,
+                                                              Authentication caller) {
+        access.requireImport(caller, organisation);
         return accepted(service.start(RosterImportKind.ORGANISATIONS, false, organisation, fileName, csv));
     }
 
@@ -43,20 +51,22 @@ public class RosterImportController {
     @Post(value = "/people", consumes = {"text/csv", MediaType.APPLICATION_OCTET_STREAM})
     public HttpResponse<RosterImportView> importPeople(@Body InputStream csv, @QueryValue @Nullable String fileName,
                                                        @QueryValue @Nullable Long organisation,
-                                                       @QueryValue(defaultValue = "false") boolean full) {
+                                                       @QueryValue(defaultValue = "false") boolean full,
+                                                       Authentication caller) {
+        access.requireImport(caller, organisation);
         return accepted(service.start(RosterImportKind.PEOPLE, full, organisation, fileName, csv));
     }
 
     @Operation(summary = "Recent imports")
     @Get
-    public List<RosterImport> recent() {
-        return queries.recent();
+    public List<RosterImport> recent(Authentication caller) {
+        return access.recent(caller);
     }
 
     @Operation(summary = "An import's status, progress and report of bad rows (the first 1,000)")
     @Get("/{id}")
-    public RosterImportView get(long id) {
-        return queries.view(id);
+    public RosterImportView get(long id, Authentication caller) {
+        return access.view(caller, id);
     }
 
     private HttpResponse<RosterImportView> accepted(RosterImportService.StartedImport started) {

@@ -1,5 +1,13 @@
 package se.kompetensmal.roster;
 
+import java.util.HashMap;
+import se.kompetensmal.security.Role;
+import se.kompetensmal.security.CsrfTokens;
+import se.kompetensmal.security.Access;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.security.annotation.Secured;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -12,7 +20,6 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.views.ModelAndView;
 import io.micronaut.views.View;
-import se.kompetensmal.organization.OrgNodeRepository;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,38 +29,47 @@ import java.util.Map;
 /** The upload page for roster files, and each import's progress and report. */
 @Produces(MediaType.TEXT_HTML)
 @Controller("/import")
+@Secured(SecurityRule.IS_AUTHENTICATED)
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class RosterImportPages {
 
     private final RosterImportService service;
     private final RosterImportQueries queries;
-    private final OrgNodeRepository nodes;
+    private final RosterImportAccess importAccess;
+    private final Access access;
+    private final CsrfTokens csrf;
 
-    public RosterImportPages(RosterImportService service, RosterImportQueries queries, OrgNodeRepository nodes) {
+    public RosterImportPages(RosterImportService service, RosterImportQueries queries, RosterImportAccess importAccess,
+                             Access access, CsrfTokens csrf) {
         this.service = service;
         this.queries = queries;
-        this.nodes = nodes;
+        this.importAccess = importAccess;
+        this.access = access;
+        this.csrf = csrf;
     }
 
     @View("import")
     @Get
-    public Map<String, Object> form() {
-        return formModel(null);
+    public Map<String, Object> form(Authentication caller) {
+        return formModel(caller, null);
     }
 
     @Post(consumes = MediaType.MULTIPART_FORM_DATA)
     public HttpResponse<?> upload(@Nullable CompletedFileUpload file, @Nullable String kind, @Nullable String organisation,
-                                  @Nullable String full) throws IOException {
+                                  @Nullable String full, @Nullable String csrfToken, HttpRequest<?> request,
+                                  Authentication caller) throws IOException {
+        csrf.verify(request, csrfToken);
         if (file == null || file.getFilename() == null || file.getFilename().isBlank() || file.getSize() == 0) {
-            return HttpResponse.badRequest(new ModelAndView<>("import", formModel("Välj en CSV-fil som inte är tom.")));
+            return HttpResponse.badRequest(new ModelAndView<>("import", formModel(caller, "Välj en CSV-fil som inte är tom.")));
         }
         RosterImportKind importKind = "ORGANISATIONS".equals(kind) ? RosterImportKind.ORGANISATIONS : RosterImportKind.PEOPLE;
         boolean fullImport = "true".equals(full);
         Long scope = organisation == null || organisation.isBlank() ? null : Long.valueOf(organisation);
         if (fullImport && (importKind != RosterImportKind.PEOPLE || scope == null)) {
-            return HttpResponse.badRequest(new ModelAndView<>("import", formModel(
+            return HttpResponse.badRequest(new ModelAndView<>("import", formModel(caller,
                     "En fullständig import gäller personer och kräver att du väljer vilken organisation filen omfattar.")));
         }
+        importAccess.requireImport(caller, scope);
         try (InputStream content = file.getInputStream()) {
             RosterImportService.StartedImport started = service.start(importKind, fullImport, scope, file.getFilename(), content);
             return HttpResponse.seeOther(URI.create("/import/" + started.id()));
@@ -62,8 +78,8 @@ public class RosterImportPages {
 
     @View("import-status")
     @Get("/{id}")
-    public Map<String, Object> status(long id) {
-        RosterImportView view = queries.view(id);
+    public Map<String, Object> status(long id, Authentication caller) {
+        RosterImportView view = importAccess.view(caller, id);
         return view.rosterImport().finished()
                 ? Map.of("title", "Import av " + view.rosterImport().fileName(), "view", view)
                 : Map.of("title", "Import av " + view.rosterImport().fileName(), "view", view, "refreshSeconds", 2);
@@ -71,7 +87,8 @@ public class RosterImportPages {
 
     @Get("/{id}/felrapport.csv")
     @Produces("text/csv; charset=utf-8")
-    public HttpResponse<String> errorReport(long id) {
+    public HttpResponse<String> errorReport(long id, Authentication caller) {
+        importAccess.view(caller, id);
         StringBuilder csv = new StringBuilder("\uFEFFrad;kolumn;fel\n");
         for (RowError error : queries.allErrors(id)) {
             csv.append(error.row()).append(';').append(quote(error.column())).append(';').append(quote(error.reason())).append('\n');
@@ -84,10 +101,13 @@ public class RosterImportPages {
         return value == null ? "" : '"' + value.replace("\"", "\"\"") + '"';
     }
 
-    private Map<String, Object> formModel(String error) {
-        return error == null
-                ? Map.of("title", "Importera", "roots", nodes.findByParentIdIsNullOrderByName(), "recent", queries.recent())
-                : Map.of("title", "Importera", "roots", nodes.findByParentIdIsNullOrderByName(), "recent", queries.recent(),
-                "error", error);
+    private Map<String, Object> formModel(Authentication caller, String error) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("title", "Importera");
+        model.put("roots", access.roots(caller, Role.COORDINATOR, Role.ADMINISTRATOR));
+        model.put("systemWide", access.holdsSystemWide(caller, Role.ADMINISTRATOR));
+        model.put("recent", importAccess.recent(caller));
+        model.put("error", error);
+        return model;
     }
 }

@@ -6,42 +6,54 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.views.View;
 import se.kompetensmal.catalog.CatalogueLoader;
 import se.kompetensmal.organization.OrganizationOverview;
 import se.kompetensmal.people.PersonQueries;
+import se.kompetensmal.security.Access;
+import se.kompetensmal.security.Caller;
+import se.kompetensmal.security.Role;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The start page: what the service holds, at a glance. */
+/** The start page: who you are, and the part of the organisation you may see. */
 @Produces(MediaType.TEXT_HTML)
 @Controller
+@Secured(SecurityRule.IS_AUTHENTICATED)
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class HomePage {
 
     private final PersonQueries people;
     private final OrganizationOverview overview;
     private final CatalogueLoader catalogue;
+    private final Access access;
 
-    public HomePage(PersonQueries people, OrganizationOverview overview, CatalogueLoader catalogue) {
+    public HomePage(PersonQueries people, OrganizationOverview overview, CatalogueLoader catalogue, Access access) {
         this.people = people;
         this.overview = overview;
         this.catalogue = catalogue;
+        this.access = access;
     }
 
     @View("home")
     @Get
-    public Map<String, Object> home() {
-        List<PersonQueries.AudienceHeadcount> headcounts = people.headcountsByAudience(null);
-        List<OrganizationOverview.NodeWithHeadcount> roots = overview.childrenOf(null);
-        return Map.of(
-                "title", "Översikt",
-                "headcounts", headcounts,
-                "children", roots,
-                "childrenCaption", "Huvudmän och antal aktiva personer.",
-                "huvudman", roots.size(),
-                "activePeople", roots.stream().mapToLong(OrganizationOverview.NodeWithHeadcount::people).sum(),
-                "catalogue", catalogue.state());
+    public Map<String, Object> home(Authentication authentication) {
+        Caller caller = Caller.of(authentication);
+        List<OrganizationOverview.NodeWithHeadcount> remit = overview.withHeadcounts(
+                access.roots(authentication, Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR));
+        Map<String, Object> model = new HashMap<>();
+        model.put("title", "Översikt");
+        model.put("name", caller.name());
+        model.put("roles", authentication.getRoles().stream().map(r -> Role.valueOf(r).labelSv()).toList());
+        model.put("me", caller.personId() == null ? null : people.byId(caller.personId()).orElse(null));
+        model.put("children", remit);
+        model.put("childrenCaption", "Organisationer du har behörighet till, med antal aktiva personer.");
+        model.put("catalogue", catalogue.state());
+        return model;
     }
 }

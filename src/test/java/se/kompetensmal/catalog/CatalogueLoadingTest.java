@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import se.kompetensmal.TestDatabase;
 import se.kompetensmal.TestSql;
+import se.kompetensmal.TestUsers;
+import io.micronaut.http.HttpRequest;
 
 import java.util.HashMap;
 import java.util.List;
@@ -31,6 +33,9 @@ class CatalogueLoadingTest implements TestDatabase {
 
     @Inject
     TestSql sql;
+
+    @Inject
+    TestUsers users;
 
     @Inject
     @Client("/")
@@ -91,12 +96,13 @@ class CatalogueLoadingTest implements TestDatabase {
 
     @Test
     void goalsAndModulesAreServedOverTheApi() {
-        String goals = http.toBlocking().retrieve("/api/goals?audience=POLITICIAN");
+        String token = users.admin();
+        String goals = http.toBlocking().retrieve(HttpRequest.GET("/api/goals?audience=POLITICIAN").bearerAuth(token));
         assertTrue(goals.contains("\"code\":\"POL-01\""), goals);
         assertTrue(goals.contains("politikerns-ansvar"), goals);
         assertTrue(!goals.contains("\"code\":\"LIC-01\""), "only the politicians' goals: " + goals);
 
-        String module = http.toBlocking().retrieve("/api/modules/vardskador-grunder");
+        String module = http.toBlocking().retrieve(HttpRequest.GET("/api/modules/vardskador-grunder").bearerAuth(token));
         assertTrue(module.contains("\"title\":\"Vårdskador och patientsäkerhet – grunderna\""), module);
         assertTrue(!module.contains("correct"), "answers never leave the service: " + module);
     }

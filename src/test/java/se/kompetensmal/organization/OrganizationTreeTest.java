@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import se.kompetensmal.TestDatabase;
 import se.kompetensmal.TestSql;
+import se.kompetensmal.TestUsers;
 
 import java.util.List;
 import java.util.Set;
@@ -31,6 +32,9 @@ class OrganizationTreeTest implements TestDatabase {
 
     @Inject
     TestSql sql;
+
+    @Inject
+    TestUsers users;
 
     @Inject
     @Client("/")
@@ -91,12 +95,12 @@ class OrganizationTreeTest implements TestDatabase {
     @Test
     void apiListsTheSubtreeAndThePathToANode() {
         List<OrgNode> subtree = http.toBlocking().retrieve(
-                io.micronaut.http.HttpRequest.GET("/api/organisations/" + administration.id() + "/subtree"),
+                io.micronaut.http.HttpRequest.GET("/api/organisations/" + administration.id() + "/subtree").bearerAuth(users.admin()),
                 Argument.listOf(OrgNode.class));
         assertEquals(codes("F1", "V1", "E1", "E2"), codesOf(subtree));
 
-        OrganizationController.OrgNodeDetail detail = http.toBlocking().retrieve(
-                "/api/organisations/" + operation.id(), OrganizationController.OrgNodeDetail.class);
+        OrganizationController.OrgNodeDetail detail = http.toBlocking().retrieve(io.micronaut.http.HttpRequest.GET(
+                "/api/organisations/" + operation.id()).bearerAuth(users.admin()), OrganizationController.OrgNodeDetail.class);
         assertEquals(List.of("Region Test", "Hälso- och sjukvården", "Medicinkliniken"),
                 detail.path().stream().map(OrgNode::name).toList());
         assertEquals(List.of("Avdelning 11"), detail.children().stream().map(OrgNode::name).toList());

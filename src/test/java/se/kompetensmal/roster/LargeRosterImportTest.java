@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import se.kompetensmal.TestDatabase;
 import se.kompetensmal.TestSql;
+import se.kompetensmal.TestUsers;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -34,9 +35,12 @@ class LargeRosterImportTest implements TestDatabase {
     @Inject
     TestSql sql;
 
+    @Inject
+    TestUsers users;
+
     @Test
     void hundredThousandRowsImportInFullWithProgressRecorded() {
-        RosterApi api = new RosterApi(client.toBlocking());
+        RosterApi api = new RosterApi(client.toBlocking(), users.admin());
         long n = System.nanoTime() % 10_000_000_000L;
         String org = "BIG" + n;
         String hsa = "SE" + String.format("%010d", n) + "-";

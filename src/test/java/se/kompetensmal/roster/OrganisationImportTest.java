@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import se.kompetensmal.TestDatabase;
 import se.kompetensmal.TestSql;
+import se.kompetensmal.TestUsers;
 import se.kompetensmal.organization.OrgNode;
 import se.kompetensmal.organization.OrgNodeRepository;
 
@@ -32,12 +33,15 @@ class OrganisationImportTest implements TestDatabase {
     @Inject
     TestSql sql;
 
+    @Inject
+    TestUsers users;
+
     RosterApi api;
     String p;
 
     @BeforeEach
     void setUp() {
-        api = new RosterApi(client.toBlocking());
+        api = new RosterApi(client.toBlocking(), users.admin());
         p = "ORG" + System.nanoTime() + "-";
     }
 

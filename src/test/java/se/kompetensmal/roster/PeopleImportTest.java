@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import se.kompetensmal.TestDatabase;
 import se.kompetensmal.TestSql;
+import se.kompetensmal.TestUsers;
 import se.kompetensmal.people.PersonQueries;
 import se.kompetensmal.people.PersonStatus;
 import se.kompetensmal.people.PersonView;
@@ -33,6 +34,9 @@ class PeopleImportTest implements TestDatabase {
     @Inject
     TestSql sql;
 
+    @Inject
+    TestUsers users;
+
     RosterApi api;
     String org;
     long orgId;
@@ -40,7 +44,7 @@ class PeopleImportTest implements TestDatabase {
 
     @BeforeEach
     void anOrganisationOfItsOwn() {
-        api = new RosterApi(client.toBlocking());
+        api = new RosterApi(client.toBlocking(), users.admin());
         long n = System.nanoTime() % 10_000_000_000L;
         org = "T" + n;
         hsa = "SE" + String.format("%010d", n) + "-";
@@ -71,8 +75,8 @@ class PeopleImportTest implements TestDatabase {
         assertEquals(List.of("LICENSED", "FRONTLINE_MANAGER"), goran.audiences());
         assertNull(goran.email());
         assertEquals(goran.orgStartDate(), goran.roleStartDate(), "no role start date means the organisation start date");
-        PersonQueries.PeoplePage inOrganisation = client.toBlocking().retrieve(
-                "/api/organisations/" + orgId + "/people?size=1", PersonQueries.PeoplePage.class);
+        PersonQueries.PeoplePage inOrganisation = client.toBlocking().retrieve(io.micronaut.http.HttpRequest.GET(
+                "/api/organisations/" + orgId + "/people?size=1").bearerAuth(users.admin()), PersonQueries.PeoplePage.class);
         assertEquals(2, inOrganisation.total());
         assertEquals(List.of("Ström"), inOrganisation.people().stream().map(PersonView::familyName).toList());
     }
@@ -180,7 +184,7 @@ class PeopleImportTest implements TestDatabase {
     void anOrganisationsOwnAudienceCanBeAddedAndUsedAtOnce() {
         String code = "STUDENT_" + org;
         client.toBlocking().exchange(io.micronaut.http.HttpRequest.POST("/api/audiences",
-                java.util.Map.of("code", code, "nameSv", "Studenter på praktik", "ownerOrganisationId", orgId)));
+                java.util.Map.of("code", code, "nameSv", "Studenter på praktik", "ownerOrganisationId", orgId)).bearerAuth(users.admin()));
 
         RosterImportView result = api.people(HEADER + hsa + "1;Anna;Berg;;" + org + "-A;" + code + ";2026-09-01;\n", orgId, false);
 
@@ -208,6 +212,7 @@ class PeopleImportTest implements TestDatabase {
     }
 
     private PersonView person(String hsaId) {
-        return client.toBlocking().retrieve("/api/people?hsaId=" + hsaId, PersonView.class);
+        return client.toBlocking().retrieve(io.micronaut.http.HttpRequest.GET("/api/people?hsaId=" + hsaId).bearerAuth(users.admin()),
+                PersonView.class);
     }
 }

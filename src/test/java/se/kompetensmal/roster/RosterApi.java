@@ -17,9 +17,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 final class RosterApi {
 
     private final BlockingHttpClient http;
+    private final String token;
 
-    RosterApi(BlockingHttpClient http) {
+    RosterApi(BlockingHttpClient http, String token) {
         this.http = http;
+        this.token = token;
     }
 
     RosterImportView organisations(String csv) {
@@ -41,7 +43,7 @@ final class RosterApi {
 
     private RosterImportView post(String uri, byte[] body, Consumer<RosterImportView> observer) {
         HttpResponse<RosterImportView> accepted = http.exchange(
-                HttpRequest.POST(uri, body).contentType(MediaType.of("text/csv")), RosterImportView.class);
+                HttpRequest.POST(uri, body).contentType(MediaType.of("text/csv")).bearerAuth(token), RosterImportView.class);
         assertEquals(HttpStatus.ACCEPTED, accepted.getStatus());
         String location = accepted.getHeaders().get("Location");
         return await(location, observer);
@@ -50,7 +52,7 @@ final class RosterApi {
     /** Waits for the import to end, showing {@code observer} every state it passes through on the way. */
     private RosterImportView await(String location, Consumer<RosterImportView> observer) {
         return Waiting.until(() -> {
-            RosterImportView view = http.retrieve(location, RosterImportView.class);
+            RosterImportView view = http.retrieve(HttpRequest.GET(location).bearerAuth(token), RosterImportView.class);
             observer.accept(view);
             return view;
         }, view -> view.rosterImport().finished(), Duration.ofMinutes(3), "the import at " + location + " ending");

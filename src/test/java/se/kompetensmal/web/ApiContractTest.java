@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import se.kompetensmal.TestDatabase;
+import se.kompetensmal.TestUsers;
 
 import java.util.Map;
 
@@ -27,10 +28,13 @@ class ApiContractTest implements TestDatabase {
     @Client("/")
     HttpClient http;
 
+    @Inject
+    TestUsers users;
+
     @Test
     void unknownIdsAnswerWithAProblemDocumentInSwedish() {
         HttpClientResponseException e = assertThrows(HttpClientResponseException.class,
-                () -> http.toBlocking().exchange("/api/people/987654321", String.class));
+                () -> http.toBlocking().exchange(HttpRequest.GET("/api/people/987654321").bearerAuth(users.admin()), String.class));
 
         assertEquals(HttpStatus.NOT_FOUND, e.getStatus());
         assertEquals("application/problem+json", e.getResponse().getContentType().orElseThrow().toString());
@@ -44,7 +48,7 @@ class ApiContractTest implements TestDatabase {
     @Test
     void invalidInputIsAProblemDocumentNamingTheField() {
         HttpClientResponseException e = assertThrows(HttpClientResponseException.class, () -> http.toBlocking().exchange(
-                HttpRequest.POST("/api/audiences", Map.of("code", "fel kod", "nameSv", "", "ownerOrganisationId", 1)),
+                HttpRequest.POST("/api/audiences", Map.of("code", "fel kod", "nameSv", "", "ownerOrganisationId", 1)).bearerAuth(users.admin()),
                 String.class));
 
         assertEquals(HttpStatus.BAD_REQUEST, e.getStatus());
@@ -57,7 +61,7 @@ class ApiContractTest implements TestDatabase {
     @Test
     void fullImportWithoutAnOrganisationIsRefusedBeforeAnythingIsRead() {
         HttpClientResponseException e = assertThrows(HttpClientResponseException.class, () -> http.toBlocking().exchange(
-                HttpRequest.POST("/api/imports/people?full=true", "hsa_id\n").contentType(MediaType.of("text/csv")),
+                HttpRequest.POST("/api/imports/people?full=true", "hsa_id\n").contentType(MediaType.of("text/csv")).bearerAuth(users.admin()),
                 String.class));
 
         assertEquals(HttpStatus.BAD_REQUEST, e.getStatus());
@@ -77,7 +81,7 @@ class ApiContractTest implements TestDatabase {
 
     @Test
     void healthShowsDatabaseAndCatalogue() {
-        HttpResponse<Map> health = http.toBlocking().exchange("/health", Map.class);
+        HttpResponse<Map> health = http.toBlocking().exchange(HttpRequest.GET("/health").bearerAuth(users.admin()), Map.class);
 
         Map<?, ?> details = (Map<?, ?>) health.body().get("details");
         assertEquals("UP", health.body().get("status"));

@@ -4,6 +4,8 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpRequest;
+import io.micronaut.http.cookie.Cookie;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
@@ -13,6 +15,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import se.kompetensmal.TestDatabase;
+import se.kompetensmal.TestUsers;
 import se.kompetensmal.Waiting;
 
 import java.nio.charset.StandardCharsets;
@@ -30,16 +33,27 @@ class PagesTest implements TestDatabase {
     @Client("/")
     HttpClient http;
 
+    @Inject
+    TestUsers users;
+
+    private String get(String page) {
+        return http.toBlocking().retrieve(asAdmin(HttpRequest.GET(page).accept(MediaType.TEXT_HTML)));
+    }
+
+    private <T> MutableHttpRequest<T> asAdmin(MutableHttpRequest<T> request) {
+        return request.cookie(Cookie.of("JWT", users.admin()));
+    }
+
     @Test
     void pagesAreSwedishHtml() {
         for (String page : new String[] {"/", "/organisationer", "/katalog", "/katalog/moduler/vardskador-grunder", "/import"}) {
-            HttpResponse<String> response = http.toBlocking().exchange(HttpRequest.GET(page).accept(MediaType.TEXT_HTML), String.class);
+            HttpResponse<String> response = http.toBlocking().exchange(asAdmin(HttpRequest.GET(page).accept(MediaType.TEXT_HTML)), String.class);
             assertEquals(HttpStatus.OK, response.getStatus(), page);
             String html = response.body();
             assertTrue(html.contains("<html lang=\"sv\">"), page);
             assertTrue(html.contains("Hoppa till innehållet"), page);
         }
-        String catalogue = http.toBlocking().retrieve("/katalog");
+        String catalogue = get("/katalog");
         assertTrue(catalogue.contains("Politiker, förtroendevalda"));
         assertTrue(catalogue.contains("POL-01"));
     }
@@ -47,7 +61,7 @@ class PagesTest implements TestDatabase {
     @Test
     void missingPageIsASwedishErrorPage() {
         HttpClientResponseException e = assertThrows(HttpClientResponseException.class, () -> http.toBlocking()
-                .exchange(HttpRequest.GET("/organisationer/987654321").accept(MediaType.TEXT_HTML), String.class));
+                .exchange(asAdmin(HttpRequest.GET("/organisationer/987654321").accept(MediaType.TEXT_HTML)), String.class));
 
         assertEquals(HttpStatus.NOT_FOUND, e.getStatus());
         String html = e.getResponse().getBody(String.class).orElseThrow();
@@ -60,13 +74,14 @@ class PagesTest implements TestDatabase {
         String csv = "hsa_id;förnamn;efternamn;enhet;målgrupper;startdatum_organisation\n"
                 + "SE2321000016-1;Åsa;Öberg;FINNS-INTE;LICENSED;2024-01-01\n";
         MultipartBody form = MultipartBody.builder()
+                .addPart("csrfToken", csrfTokenOf(get("/import")))
                 .addPart("kind", "PEOPLE")
                 .addPart("organisation", "")
                 .addPart("file", "personal.csv", MediaType.of("text/csv"), csv.getBytes(StandardCharsets.UTF_8))
                 .build();
 
-        HttpResponse<String> redirect = http.toBlocking().exchange(HttpRequest.POST("/import", form)
-                .contentType(MediaType.MULTIPART_FORM_DATA).accept(MediaType.TEXT_HTML), String.class);
+        HttpResponse<String> redirect = http.toBlocking().exchange(asAdmin(HttpRequest.POST("/import", form)
+                .contentType(MediaType.MULTIPART_FORM_DATA).accept(MediaType.TEXT_HTML)), String.class);
 
         String location = redirect.getHeaders().get("Location");
         assertTrue(location != null && location.matches("/import/\\d+"), "redirect to the import: " + redirect.getStatus());
@@ -74,23 +89,33 @@ class PagesTest implements TestDatabase {
         assertTrue(page.contains("Avvisad, inget sparades"), page);
         assertTrue(page.contains("enheten &#x27;FINNS-INTE&#x27; finns inte i den valda organisationen")
                 || page.contains("enheten 'FINNS-INTE' finns inte i den valda organisationen"), page);
-        String report = http.toBlocking().retrieve(location + "/felrapport.csv");
+        String report = get(location + "/felrapport.csv");
         assertTrue(report.contains("2;\"enhet\";\"enheten 'FINNS-INTE' finns inte i den valda organisationen\""), report);
     }
 
     @Test
     void uploadWithoutAFileAsksForOne() {
-        MultipartBody form = MultipartBody.builder().addPart("kind", "PEOPLE").build();
+        MultipartBody form = MultipartBody.builder().addPart("csrfToken", csrfTokenOf(get("/import")))
+                .addPart("kind", "PEOPLE").build();
 
         HttpClientResponseException e = assertThrows(HttpClientResponseException.class, () -> http.toBlocking().exchange(
-                HttpRequest.POST("/import", form).contentType(MediaType.MULTIPART_FORM_DATA).accept(MediaType.TEXT_HTML), String.class));
+                asAdmin(HttpRequest.POST("/import", form).contentType(MediaType.MULTIPART_FORM_DATA).accept(MediaType.TEXT_HTML)),
+                String.class));
 
         assertEquals(HttpStatus.BAD_REQUEST, e.getStatus());
         assertTrue(e.getResponse().getBody(String.class).orElseThrow().contains("Välj en CSV-fil som inte är tom."));
     }
 
+    static String csrfTokenOf(String page) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"csrfToken\" value=\"([^\"]+)\"").matcher(page);
+        if (!m.find()) {
+            throw new AssertionError("no CSRF token on the page");
+        }
+        return m.group(1);
+    }
+
     private String awaitFinishedPage(String location) {
-        return Waiting.until(() -> http.toBlocking().retrieve(location), page -> !page.contains("http-equiv=\"refresh\""),
+        return Waiting.until(() -> get(location), page -> !page.contains("http-equiv=\"refresh\""),
                 Duration.ofMinutes(1), "the import page to stop refreshing");
     }
 }

@@ -1,0 +1,36 @@
+package se.kompetensmal.security;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.views.View;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** The sign-in page; the form posts to /login, which Micronaut Security handles with the local accounts. */
+@Produces(MediaType.TEXT_HTML)
+@Controller("/login")
+@Secured(SecurityRule.IS_ANONYMOUS)
+public class LoginPage {
+
+    @View("login")
+    @Get
+    public Map<String, Object> form(@QueryValue @Nullable String fel, @QueryValue @Nullable String utloggad) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("title", "Logga in");
+        if (fel != null) {
+            model.put("error", LocalAuthenticationProvider.GENERIC_FAILURE
+                    + " Efter fem misslyckade försök spärras kontot i femton minuter.");
+        }
+        if (utloggad != null) {
+            model.put("info", "Du är utloggad.");
+        }
+        return model;
+    }
+}

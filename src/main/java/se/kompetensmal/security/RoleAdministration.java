@@ -1,0 +1,82 @@
+package se.kompetensmal.security;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.exceptions.HttpStatusException;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.transaction.annotation.Transactional;
+import jakarta.inject.Singleton;
+import se.kompetensmal.organization.OrgNode;
+import se.kompetensmal.organization.OrgNodeRepository;
+
+import java.util.List;
+
+/** Granting and revoking roles. An administrator may grant and revoke within their own subtree; each change is audited. */
+@Singleton
+public class RoleAdministration {
+
+    private final RoleGrantRepository grants;
+    private final AccountRepository accounts;
+    private final OrgNodeRepository nodes;
+    private final Access access;
+    private final AuditLog audit;
+
+    public RoleAdministration(RoleGrantRepository grants, AccountRepository accounts, OrgNodeRepository nodes, Access access,
+                              AuditLog audit) {
+        this.grants = grants;
+        this.accounts = accounts;
+        this.nodes = nodes;
+        this.access = access;
+        this.audit = audit;
+    }
+
+    /** A grant as the administration page lists it. */
+    public record GrantView(long id, String username, String displayName, String roleSv, String organisation) {
+    }
+
+    public List<GrantView> visibleGrants(Authentication caller) {
+        return grants.listOrderByAccountIdAndRole().stream()
+                .filter(g -> mayAdminister(caller, g.orgNodeId()))
+                .map(g -> {
+                    Account account = accounts.findById(g.accountId()).orElseThrow();
+                    String organisation = g.orgNodeId() == null ? "Hela systemet"
+                            : nodes.findById(g.orgNodeId()).map(OrgNode::name).orElse("?");
+                    return new GrantView(g.id(), account.username(), account.displayName(), g.role().labelSv(), organisation);
+                })
+                .toList();
+    }
+
+    @Transactional
+    public void grant(Authentication caller, String username, Role role, String orgCode, HttpRequest<?> request) {
+        Account account = accounts.findByUsername(username.strip())
+                .orElseThrow(() -> new HttpStatusException(HttpStatus.BAD_REQUEST, "Kontot " + username + " finns inte."));
+        OrgNode node = nodes.findByCode(orgCode.strip())
+                .orElseThrow(() -> new HttpStatusException(HttpStatus.BAD_REQUEST, "Organisationen " + orgCode + " finns inte."));
+        if (role == Role.LEARNER) {
+            throw new HttpStatusException(HttpStatus.BAD_REQUEST, "Rollen medarbetare följer av kopplingen till en person.");
+        }
+        if (!mayAdminister(caller, node.id())) {
+            throw Access.forbidden();
+        }
+        grants.save(new RoleGrant(null, account.id(), role, node.id(), caller.getName(), null));
+        audit.record(caller.getName(), AuditLog.ROLE_GRANTED, role + " på " + node.code() + " till " + account.username(), request);
+    }
+
+    @Transactional
+    public void revoke(Authentication caller, long grantId, HttpRequest<?> request) {
+        RoleGrant grant = grants.findById(grantId)
+                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Behörigheten finns inte."));
+        if (!mayAdminister(caller, grant.orgNodeId())) {
+            throw Access.forbidden();
+        }
+        grants.delete(grant);
+        String account = accounts.findById(grant.accountId()).map(Account::username).orElse("?");
+        String where = grant.orgNodeId() == null ? "hela systemet" : nodes.findById(grant.orgNodeId()).map(OrgNode::code).orElse("?");
+        audit.record(caller.getName(), AuditLog.ROLE_REVOKED, grant.role() + " på " + where + " från " + account, request);
+    }
+
+    private boolean mayAdminister(Authentication caller, Long nodeId) {
+        return nodeId == null ? access.holdsSystemWide(caller, Role.ADMINISTRATOR)
+                : access.holdsOn(caller, nodeId, Role.ADMINISTRATOR);
+    }
+}

@@ -1,0 +1,27 @@
+package se.kompetensmal.security;
+
+import io.micronaut.data.annotation.Query;
+import io.micronaut.data.jdbc.annotation.JdbcRepository;
+import io.micronaut.data.model.query.builder.sql.Dialect;
+import io.micronaut.data.repository.CrudRepository;
+
+import java.util.Collection;
+import java.util.List;
+
+@JdbcRepository(dialect = Dialect.MYSQL)
+public interface RoleGrantRepository extends CrudRepository<RoleGrant, Long> {
+
+    List<RoleGrant> findByAccountId(long accountId);
+
+    List<RoleGrant> listOrderByAccountIdAndRole();
+
+    /** Whether the account holds one of the roles on the node or above it, or system-wide. */
+    @Query("""
+            SELECT COUNT(*) > 0 FROM role_grant g
+            LEFT JOIN org_closure c ON c.ancestor_id = g.org_node_id AND c.descendant_id = :nodeId
+            WHERE g.account_id = :accountId AND g.role IN (:roles) AND (g.org_node_id IS NULL OR c.descendant_id IS NOT NULL)""")
+    boolean holdsOn(long accountId, Collection<String> roles, long nodeId);
+
+    @Query("SELECT COUNT(*) > 0 FROM role_grant WHERE account_id = :accountId AND role IN (:roles) AND org_node_id IS NULL")
+    boolean holdsSystemWide(long accountId, Collection<String> roles);
+}
