@@ -24,6 +24,15 @@ public class TestSql {
         return Long.parseLong(values.get(0));
     }
 
+    public int update(String sql, Object... parameters) {
+        return jdbc.prepareStatement(sql, statement -> {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            return statement.executeUpdate();
+        });
+    }
+
     /** The first column of every row, as text. */
     public List<String> strings(String sql, Object... parameters) {
         return jdbc.prepareStatement(sql, statement -> {

@@ -74,4 +74,13 @@ public class TestUsers {
             return null;
         }
     }
+
+    /** The CSRF token a page puts in its forms. */
+    public static String csrfTokenOf(String page) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"csrfToken\" value=\"([^\"]+)\"").matcher(page);
+        if (!m.find()) {
+            throw new AssertionError("no CSRF token on the page");
+        }
+        return m.group(1);
+    }
 }

@@ -40,8 +40,14 @@ class PagesTest implements TestDatabase {
         return http.toBlocking().retrieve(asAdmin(HttpRequest.GET(page).accept(MediaType.TEXT_HTML)));
     }
 
+    private String session;
+
+    /** One signed-in session for the whole class: a form's CSRF token belongs to the session it was shown in. */
     private <T> MutableHttpRequest<T> asAdmin(MutableHttpRequest<T> request) {
-        return request.cookie(Cookie.of("JWT", users.admin()));
+        if (session == null) {
+            session = users.admin();
+        }
+        return request.cookie(Cookie.of("JWT", session));
     }
 
     @Test
@@ -74,7 +80,7 @@ class PagesTest implements TestDatabase {
         String csv = "hsa_id;förnamn;efternamn;enhet;målgrupper;startdatum_organisation\n"
                 + "SE2321000016-1;Åsa;Öberg;FINNS-INTE;LICENSED;2024-01-01\n";
         MultipartBody form = MultipartBody.builder()
-                .addPart("csrfToken", csrfTokenOf(get("/import")))
+                .addPart("csrfToken", TestUsers.csrfTokenOf(get("/import")))
                 .addPart("kind", "PEOPLE")
                 .addPart("organisation", "")
                 .addPart("file", "personal.csv", MediaType.of("text/csv"), csv.getBytes(StandardCharsets.UTF_8))
@@ -95,7 +101,7 @@ class PagesTest implements TestDatabase {
 
     @Test
     void uploadWithoutAFileAsksForOne() {
-        MultipartBody form = MultipartBody.builder().addPart("csrfToken", csrfTokenOf(get("/import")))
+        MultipartBody form = MultipartBody.builder().addPart("csrfToken", TestUsers.csrfTokenOf(get("/import")))
                 .addPart("kind", "PEOPLE").build();
 
         HttpClientResponseException e = assertThrows(HttpClientResponseException.class, () -> http.toBlocking().exchange(
@@ -104,14 +110,6 @@ class PagesTest implements TestDatabase {
 
         assertEquals(HttpStatus.BAD_REQUEST, e.getStatus());
         assertTrue(e.getResponse().getBody(String.class).orElseThrow().contains("Välj en CSV-fil som inte är tom."));
-    }
-
-    static String csrfTokenOf(String page) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"csrfToken\" value=\"([^\"]+)\"").matcher(page);
-        if (!m.find()) {
-            throw new AssertionError("no CSRF token on the page");
-        }
-        return m.group(1);
     }
 
     private String awaitFinishedPage(String location) {

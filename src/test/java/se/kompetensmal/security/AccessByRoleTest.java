@@ -1,0 +1,213 @@
+package se.kompetensmal.security;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpRequest;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.http.cookie.Cookie;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import se.kompetensmal.TestDatabase;
+import se.kompetensmal.TestSql;
+import se.kompetensmal.TestUsers;
+import se.kompetensmal.organization.OrgNodeKind;
+import se.kompetensmal.organization.OrganizationTree;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Over real HTTP: what each role may and may not reach. A coordinator of municipality A tries every endpoint that takes
+ * an id with ids that belong to municipality B.
+ */
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AccessByRoleTest implements TestDatabase {
+
+    @Inject
+    @Client("/")
+    HttpClient http;
+
+    @Inject
+    TestUsers users;
+
+    @Inject
+    TestSql sql;
+
+    @Inject
+    OrganizationTree tree;
+
+    long municipalityA;
+    long unitA;
+    long municipalityB;
+    long unitB;
+    long personA;
+    long otherPersonA;
+    long personB;
+    String hsaB;
+    long importA;
+    long importB;
+    String coordinatorA;
+    String leaderA;
+    String learnerA;
+
+    @BeforeAll
+    void twoMunicipalities() {
+        String p = "ACC" + System.nanoTime();
+        municipalityA = tree.add(p + "A", "Kommun A", OrgNodeKind.MUNICIPALITY, null).id();
+        unitA = tree.add(p + "A-E", "Hemtjänst A", OrgNodeKind.UNIT, municipalityA).id();
+        municipalityB = tree.add(p + "B", "Kommun B", OrgNodeKind.MUNICIPALITY, null).id();
+        unitB = tree.add(p + "B-E", "Hemtjänst B", OrgNodeKind.UNIT, municipalityB).id();
+        String hsa = "SE" + String.format("%010d", System.nanoTime() % 10_000_000_000L) + "-";
+        hsaB = hsa + "3";
+        String admin = users.admin();
+        importA = importPeople(admin, municipalityA, hsa + "1;Anna;Ek;;" + p + "A-E;NON_LICENSED;2025-01-01;\n"
+                + hsa + "2;Bo;Ek;;" + p + "A-E;NON_LICENSED;2025-01-01;\n");
+        importB = importPeople(admin, municipalityB, hsaB + ";Cia;Ek;;" + p + "B-E;NON_LICENSED;2025-01-01;\n");
+        personA = sql.number("SELECT id FROM person WHERE hsa_id = ?", hsa + "1");
+        otherPersonA = sql.number("SELECT id FROM person WHERE hsa_id = ?", hsa + "2");
+        personB = sql.number("SELECT id FROM person WHERE hsa_id = ?", hsaB);
+        coordinatorA = users.token(users.account(p + "-samordnare", null, Role.COORDINATOR, municipalityA));
+        leaderA = users.token(users.account(p + "-ledare", null, Role.LEADER, municipalityA));
+        learnerA = users.token(users.account(p + "-medarbetare", personA, Role.LEARNER, null));
+    }
+
+    @Test
+    void coordinatorOfAReachesA() {
+        for (String uri : List.of("/api/organisations/" + municipalityA, "/api/organisations/" + municipalityA + "/subtree",
+                "/api/organisations/" + municipalityA + "/people", "/api/people/" + personA, "/api/imports/" + importA)) {
+            assertEquals(HttpStatus.OK, status(HttpRequest.GET(uri), coordinatorA), uri);
+        }
+        for (String page : List.of("/organisationer/" + municipalityA, "/import/" + importA, "/import")) {
+            assertEquals(HttpStatus.OK, status(page(page), coordinatorA), page);
+        }
+    }
+
+    @Test
+    void coordinatorOfAIsRefusedEveryIdOfB() {
+        List<MutableHttpRequest<?>> api = List.of(
+                HttpRequest.GET("/api/organisations/" + municipalityB),
+                HttpRequest.GET("/api/organisations/" + unitB),
+                HttpRequest.GET("/api/organisations/" + municipalityB + "/subtree"),
+                HttpRequest.GET("/api/organisations/" + municipalityB + "/people"),
+                HttpRequest.GET("/api/people/" + personB),
+                HttpRequest.GET("/api/people?hsaId=" + hsaB),
+                HttpRequest.GET("/api/imports/" + importB),
+                HttpRequest.POST("/api/audiences", Map.of("code", "EGEN_B", "nameSv", "Egen", "ownerOrganisationId", municipalityB)),
+                HttpRequest.POST("/api/imports/people?organisation=" + municipalityB, "hsa_id\n").contentType("text/csv"),
+                HttpRequest.POST("/api/imports/organisations?organisation=" + municipalityB, "kod\n").contentType("text/csv"),
+                HttpRequest.POST("/api/imports/organisations", "kod\n").contentType("text/csv"),
+                page("/organisationer/" + municipalityB),
+                page("/organisationer/" + unitB),
+                page("/import/" + importB),
+                page("/import/" + importB + "/felrapport.csv"),
+                page("/admin/roller"),
+                page("/admin/logg"));
+        for (MutableHttpRequest<?> request : api) {
+            assertEquals(HttpStatus.FORBIDDEN, status(request, coordinatorA), request.getMethod() + " " + request.getPath());
+        }
+        String roots = http.toBlocking().retrieve(HttpRequest.GET("/api/organisations").bearerAuth(coordinatorA));
+        assertTrue(roots.contains("Kommun A") && !roots.contains("Kommun B"), roots);
+        String imports = http.toBlocking().retrieve(HttpRequest.GET("/api/imports").bearerAuth(coordinatorA));
+        assertTrue(imports.contains("\"id\":" + importA) && !imports.contains("\"id\":" + importB), imports);
+    }
+
+    @Test
+    void leaderSeesTheOrganisationButNoNames() {
+        assertEquals(HttpStatus.OK, status(HttpRequest.GET("/api/organisations/" + municipalityA), leaderA));
+        assertEquals(HttpStatus.FORBIDDEN, status(HttpRequest.GET("/api/organisations/" + municipalityA + "/people"), leaderA));
+        assertEquals(HttpStatus.FORBIDDEN, status(HttpRequest.GET("/api/people/" + personA), leaderA));
+        assertEquals(HttpStatus.FORBIDDEN, status(HttpRequest.GET("/api/imports/" + importA), leaderA));
+        String page = http.toBlocking().retrieve(page("/organisationer/" + municipalityA).cookie(Cookie.of("JWT", leaderA)));
+        assertTrue(page.contains("Personer per målgrupp"), page);
+        assertFalse(page.contains("Anna") || page.contains("id=\"personer\""), "no names for a leader");
+        assertEquals(HttpStatus.FORBIDDEN, status(HttpRequest.GET("/api/organisations/" + municipalityB), leaderA));
+    }
+
+    @Test
+    void learnerSeesOnlyThemselves() {
+        assertEquals(HttpStatus.OK, status(HttpRequest.GET("/api/people/" + personA), learnerA));
+        assertEquals(HttpStatus.FORBIDDEN, status(HttpRequest.GET("/api/people/" + otherPersonA), learnerA));
+        assertEquals(HttpStatus.FORBIDDEN, status(HttpRequest.GET("/api/organisations/" + municipalityA), learnerA));
+        assertEquals(HttpStatus.FORBIDDEN, status(page("/organisationer/" + municipalityA), learnerA));
+        assertEquals(HttpStatus.FORBIDDEN, status(page("/import"), learnerA));
+        assertEquals(HttpStatus.FORBIDDEN, status(page("/admin/roller"), learnerA));
+        assertEquals("[]", http.toBlocking().retrieve(HttpRequest.GET("/api/organisations").bearerAuth(learnerA)));
+        assertEquals(HttpStatus.OK, status(HttpRequest.GET("/api/goals"), learnerA), "the catalogue is open to everyone signed in");
+    }
+
+    @Test
+    void nothingIsOpenWithoutSigningIn() {
+        for (String uri : List.of("/api/organisations", "/api/organisations/" + municipalityA, "/api/people/" + personA,
+                "/api/people?hsaId=" + hsaB, "/api/audiences", "/api/goals", "/api/modules", "/api/imports",
+                "/api/imports/" + importA)) {
+            assertEquals(HttpStatus.UNAUTHORIZED, status(HttpRequest.GET(uri), null), uri);
+        }
+        for (String page : List.of("/", "/organisationer", "/organisationer/" + municipalityA, "/katalog", "/import",
+                "/import/" + importA, "/admin/roller", "/admin/logg")) {
+            HttpResponse<?> response = http.toBlocking().exchange(page(page), String.class);
+            assertEquals(HttpStatus.SEE_OTHER, response.getStatus(), page);
+            assertEquals("/login", response.getHeaders().get("Location"), page);
+        }
+        assertEquals(HttpStatus.OK, http.toBlocking().exchange(page("/login")).getStatus());
+        assertEquals(HttpStatus.OK, http.toBlocking().exchange(HttpRequest.GET("/static/app.css")).getStatus());
+    }
+
+    @Test
+    void revokedRoleStopsWorkingAtOnceEvenWithAValidToken() {
+        String username = "REV" + System.nanoTime();
+        String token = users.token(users.account(username, null, Role.COORDINATOR, municipalityA));
+        assertEquals(HttpStatus.OK, status(HttpRequest.GET("/api/organisations/" + municipalityA), token));
+
+        grants.findByAccountId(accounts.findByUsername(username).orElseThrow().id()).forEach(grants::delete);
+
+        assertEquals(HttpStatus.FORBIDDEN, status(HttpRequest.GET("/api/organisations/" + municipalityA), token));
+    }
+
+    @Inject
+    RoleGrantRepository grants;
+
+    @Inject
+    AccountRepository accounts;
+
+    private long importPeople(String token, long organisation, String rows) {
+        String csv = "hsa_id;förnamn;efternamn;epost;enhet;målgrupper;startdatum_organisation;startdatum_roll\n" + rows;
+        String location = http.toBlocking().exchange(HttpRequest.POST("/api/imports/people?organisation=" + organisation, csv)
+                .contentType("text/csv").bearerAuth(token)).getHeaders().get("Location");
+        long id = Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
+        se.kompetensmal.Waiting.until(() -> sql.strings("SELECT status FROM roster_import WHERE id = ?", id).get(0),
+                "SUCCEEDED"::equals, java.time.Duration.ofSeconds(30), "import " + id);
+        return id;
+    }
+
+    private static MutableHttpRequest<?> page(String uri) {
+        return HttpRequest.GET(uri).accept(MediaType.TEXT_HTML);
+    }
+
+    /** The status the caller gets: pages with the session cookie, the API with the bearer token. */
+    private HttpStatus status(MutableHttpRequest<?> request, String token) {
+        try {
+            return http.toBlocking().exchange(authenticated(request, token), String.class).getStatus();
+        } catch (HttpClientResponseException e) {
+            return e.getStatus();
+        }
+    }
+
+    private static MutableHttpRequest<?> authenticated(MutableHttpRequest<?> request, String token) {
+        if (token == null) {
+            return request;
+        }
+        return request.getPath().startsWith("/api") ? request.bearerAuth(token) : request.cookie(Cookie.of("JWT", token));
+    }
+}
