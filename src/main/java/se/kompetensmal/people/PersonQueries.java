@@ -47,6 +47,15 @@ public class PersonQueries {
         return one(SELECT + "WHERE p.hsa_id = ?", hsaId);
     }
 
+    /** The person with this e-mail address, when exactly one has it. */
+    public Optional<PersonView> byEmail(String email) {
+        List<PersonView> found = jdbc.prepareStatement(SELECT + "WHERE p.email = ? LIMIT 2", statement -> {
+            statement.setString(1, email);
+            return list(statement.executeQuery());
+        });
+        return found.size() == 1 ? Optional.of(found.get(0)) : Optional.empty();
+    }
+
     public PeoplePage inSubtree(long nodeId, PersonStatus status, int page, int size) {
         String from = " JOIN org_closure c ON c.descendant_id = p.org_node_id WHERE c.ancestor_id = ? AND p.status = ?";
         long total = jdbc.prepareStatement("SELECT COUNT(*) FROM person p" + from, statement -> {

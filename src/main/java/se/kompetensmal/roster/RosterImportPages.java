@@ -51,7 +51,8 @@ public class RosterImportPages {
     @View("import")
     @Get
     public Map<String, Object> form(Authentication caller) {
-        if (access.roots(caller, Role.COORDINATOR, Role.ADMINISTRATOR).isEmpty()) {
+        if (!access.holdsSystemWide(caller, Role.ADMINISTRATOR)
+                && access.roots(caller, Role.COORDINATOR, Role.ADMINISTRATOR).isEmpty()) {
             throw Access.forbidden();
         }
         return formModel(caller, null);

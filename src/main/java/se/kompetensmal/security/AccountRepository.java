@@ -22,9 +22,4 @@ public interface AccountRepository extends CrudRepository<Account, Long> {
     @Query("UPDATE user_account SET failed_attempts = :failedAttempts, locked_until = :lockedUntil WHERE id = :id")
     void updateLockState(long id, int failedAttempts, @Nullable Instant lockedUntil);
 
-    /** The account of the person with this HSA-id or, failing that, this e-mail address: how SSO finds its user. */
-    @Query("""
-            SELECT a.* FROM user_account a JOIN person p ON p.id = a.person_id
-            WHERE p.status = 'ACTIVE' AND (p.hsa_id = :hsaId OR (:hsaId IS NULL AND p.email = :email))""")
-    List<Account> findByPersonHsaIdOrEmail(@Nullable String hsaId, @Nullable String email);
 }

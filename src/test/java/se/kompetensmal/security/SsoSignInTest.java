@@ -1,0 +1,140 @@
+package se.kompetensmal.security;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpRequest;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.http.cookie.Cookie;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import se.kompetensmal.TestDatabase;
+import se.kompetensmal.TestSql;
+import se.kompetensmal.organization.OrgNodeKind;
+import se.kompetensmal.organization.OrganizationTree;
+
+import java.net.URI;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * OpenID Connect sign-in end to end: the browser's redirects are followed by hand between the service and a real OIDC
+ * provider started in this test, and the service's own security beans are left as they are.
+ */
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SsoSignInTest implements TestDatabase {
+
+    static final TestOidcProvider PROVIDER = new TestOidcProvider();
+
+    @Inject
+    @Client("/")
+    HttpClient http;
+
+    @Inject
+    TestSql sql;
+
+    @Inject
+    OrganizationTree tree;
+
+    @Inject
+    PersonFixture people;
+
+    String hsaId;
+    String email;
+    long personId;
+
+    /** Turning SSO on is configuration alone: issuer, client id and secret. */
+    @Override
+    public Map<String, String> getProperties() {
+        Map<String, String> properties = new HashMap<>(TestDatabase.super.getProperties());
+        properties.put("micronaut.security.oauth2.clients.sso.openid.issuer", PROVIDER.issuer());
+        properties.put("micronaut.security.oauth2.clients.sso.client-id", TestOidcProvider.CLIENT_ID);
+        properties.put("micronaut.security.oauth2.clients.sso.client-secret", TestOidcProvider.CLIENT_SECRET);
+        return properties;
+    }
+
+    @BeforeAll
+    void aPersonInTheRoster() {
+        long unit = tree.add("SSO" + System.nanoTime(), "Vårdcentral SSO", OrgNodeKind.REGION, null).id();
+        hsaId = "SE" + String.format("%010d", System.nanoTime() % 10_000_000_000L) + "-77";
+        email = "sigrid.stahl." + System.nanoTime() + "@region.example";
+        personId = people.create(hsaId, "Sigrid", "Ståhl", email, unit);
+    }
+
+    @AfterAll
+    void stopProvider() {
+        PROVIDER.close();
+    }
+
+    @Test
+    void personIsMatchedByHsaIdAndSignedIn() {
+        PROVIDER.nextSignInAs(Map.of("employeeHsaId", hsaId, "email", "annan@region.example"));
+
+        String session = signInThroughProvider();
+
+        String me = http.toBlocking().retrieve(HttpRequest.GET("/api/people/" + personId).bearerAuth(session));
+        assertTrue(me.contains("\"hsaId\":\"" + hsaId + "\""), me);
+        assertEquals(List.of("SIGN_IN"), sql.strings("SELECT action FROM audit_event WHERE actor = ? AND target = 'SSO via sso'",
+                hsaId.toLowerCase()));
+    }
+
+    @Test
+    void personIsMatchedByEmailWhenTheProviderSendsNoHsaId() {
+        PROVIDER.nextSignInAs(Map.of("email", email));
+
+        String session = signInThroughProvider();
+
+        assertEquals(HttpStatus.OK, http.toBlocking().exchange(HttpRequest.GET("/api/people/" + personId).bearerAuth(session))
+                .getStatus());
+    }
+
+    @Test
+    void someoneOutsideTheRosterIsNotLetIn() {
+        PROVIDER.nextSignInAs(Map.of("employeeHsaId", "SE0000000000-okand"));
+
+        HttpResponse<?> callback = followToCallback();
+
+        assertTrue(callback.getCookie("JWT").isEmpty(), "no session");
+        assertTrue(callback.getHeaders().get("Location").startsWith("/login"), callback.getHeaders().get("Location"));
+        assertEquals(List.of("SIGN_IN_FAILED"), sql.strings("SELECT action FROM audit_event WHERE actor = 'SE0000000000-okand'")
+                .stream().distinct().toList());
+    }
+
+    /** Plays the browser: to the service, to the provider, back to the service; returns the session JWT. */
+    private String signInThroughProvider() {
+        HttpResponse<?> callback = followToCallback();
+        assertEquals(HttpStatus.SEE_OTHER.getCode() / 100, callback.getStatus().getCode() / 100, callback.getStatus().toString());
+        return callback.getCookie("JWT").orElseThrow(() -> new AssertionError("no session cookie; went to "
+                + callback.getHeaders().get("Location"))).getValue();
+    }
+
+    private HttpResponse<?> followToCallback() {
+        HttpResponse<?> start = http.toBlocking().exchange(HttpRequest.GET("/oauth/login/sso"));
+        URI authorize = URI.create(start.getHeaders().get("Location"));
+        assertTrue(authorize.toString().startsWith(PROVIDER.issuer() + "/authorize"), authorize.toString());
+        try {
+            java.net.http.HttpResponse<Void> atProvider = java.net.http.HttpClient.newBuilder()
+                    .followRedirects(java.net.http.HttpClient.Redirect.NEVER).build()
+                    .send(java.net.http.HttpRequest.newBuilder(authorize).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+            URI back = URI.create(atProvider.headers().firstValue("Location").orElseThrow());
+            MutableHttpRequest<?> callback = HttpRequest.GET(back.getRawPath() + "?" + back.getRawQuery());
+            start.getCookies().getAll().forEach(c -> callback.cookie(Cookie.of(c.getName(), c.getValue())));
+            return http.toBlocking().exchange(callback);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
