@@ -1,5 +1,6 @@
 package se.kompetensmal.security;
 
+import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
@@ -19,11 +20,18 @@ import java.util.Map;
 @Secured(SecurityRule.IS_ANONYMOUS)
 public class LoginPage {
 
+    private final boolean ssoEnabled;
+
+    public LoginPage(@Value("${micronaut.security.oauth2.clients.sso.openid.issuer:}") String ssoIssuer) {
+        this.ssoEnabled = !ssoIssuer.isBlank();
+    }
+
     @View("login")
     @Get
     public Map<String, Object> form(@QueryValue @Nullable String fel, @QueryValue @Nullable String utloggad) {
         Map<String, Object> model = new HashMap<>();
         model.put("title", "Logga in");
+        model.put("sso", ssoEnabled);
         if (fel != null) {
             model.put("error", LocalAuthenticationProvider.GENERIC_FAILURE
                     + " Efter fem misslyckade försök spärras kontot i femton minuter.");

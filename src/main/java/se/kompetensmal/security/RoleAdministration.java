@@ -69,6 +69,10 @@ public class RoleAdministration {
         if (!mayAdminister(caller, grant.orgNodeId())) {
             throw Access.forbidden();
         }
+        if (grant.role() == Role.ADMINISTRATOR && grant.accountId() == Caller.of(caller).accountId()) {
+            // Otherwise an administrator could lock everyone out of administration by mistake.
+            throw new HttpStatusException(HttpStatus.BAD_REQUEST, "Du kan inte återkalla din egen administratörsroll.");
+        }
         grants.delete(grant);
         String account = accounts.findById(grant.accountId()).map(Account::username).orElse("?");
         String where = grant.orgNodeId() == null ? "hela systemet" : nodes.findById(grant.orgNodeId()).map(OrgNode::code).orElse("?");

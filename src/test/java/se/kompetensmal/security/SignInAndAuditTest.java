@@ -85,6 +85,27 @@ class SignInAndAuditTest implements TestDatabase {
     }
 
     @Test
+    void apiClientsGetABearerTokenThatIsScopedLikeThePages() {
+        OrgNode node = tree.add("TOKEN" + System.nanoTime(), "Kommun T", OrgNodeKind.MUNICIPALITY, null);
+        OrgNode other = tree.add("OTHER" + System.nanoTime(), "Kommun U", OrgNodeKind.MUNICIPALITY, null);
+        String username = users.account("api" + System.nanoTime(), null, Role.COORDINATOR, node.id());
+
+        Map<?, ?> answer = http.toBlocking().retrieve(HttpRequest.POST("/api/token",
+                Map.of("username", username, "password", TestUsers.PASSWORD)), Map.class);
+        String token = (String) answer.get("accessToken");
+
+        assertEquals("Bearer", answer.get("tokenType"));
+        assertEquals(HttpStatus.OK, http.toBlocking().exchange(HttpRequest.GET("/api/organisations/" + node.id())
+                .bearerAuth(token)).getStatus());
+        HttpClientResponseException outside = assertThrows(HttpClientResponseException.class, () -> http.toBlocking()
+                .exchange(HttpRequest.GET("/api/organisations/" + other.id()).bearerAuth(token)));
+        assertEquals(HttpStatus.FORBIDDEN, outside.getStatus());
+        HttpClientResponseException wrong = assertThrows(HttpClientResponseException.class, () -> http.toBlocking()
+                .exchange(HttpRequest.POST("/api/token", Map.of("username", username, "password", "fel"))));
+        assertEquals(HttpStatus.UNAUTHORIZED, wrong.getStatus());
+    }
+
+    @Test
     void pagesCarrySecurityHeaders() {
         HttpResponse<String> page = http.toBlocking().exchange(HttpRequest.GET("/login").accept(MediaType.TEXT_HTML), String.class);
 

@@ -89,6 +89,13 @@ class SsoSignInTest implements TestDatabase {
     }
 
     @Test
+    void signInPageOffersTheOrganisationsSignIn() {
+        String page = http.toBlocking().retrieve(HttpRequest.GET("/login").accept(io.micronaut.http.MediaType.TEXT_HTML));
+
+        assertTrue(page.contains("href=\"/oauth/login/sso\""), page);
+    }
+
+    @Test
     void personIsMatchedByEmailWhenTheProviderSendsNoHsaId() {
         PROVIDER.nextSignInAs(Map.of("email", email));
 
