@@ -9,14 +9,14 @@ import org.slf4j.LoggerFactory;
 import se.kompetensmal.organization.OrgNodeRepository;
 import se.kompetensmal.people.PersonQueries;
 import se.kompetensmal.people.PersonView;
+import se.kompetensmal.roster.RosterImportKind;
+import se.kompetensmal.roster.RosterImportService;
 import se.kompetensmal.security.Account;
 import se.kompetensmal.security.AccountRepository;
 import se.kompetensmal.security.PasswordHasher;
 import se.kompetensmal.security.Role;
 import se.kompetensmal.security.RoleGrant;
 import se.kompetensmal.security.RoleGrantRepository;
-import se.kompetensmal.roster.RosterImportKind;
-import se.kompetensmal.roster.RosterImportService;
 
 import java.io.IOException;
 import java.io.InputStream;

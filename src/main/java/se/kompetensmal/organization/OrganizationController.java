@@ -1,10 +1,5 @@
 package se.kompetensmal.organization;
 
-import se.kompetensmal.security.Role;
-import se.kompetensmal.security.Access;
-import io.micronaut.security.authentication.Authentication;
-import io.micronaut.security.rules.SecurityRule;
-import io.micronaut.security.annotation.Secured;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -12,10 +7,15 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
 import se.kompetensmal.people.PersonQueries;
 import se.kompetensmal.people.PersonStatus;
+import se.kompetensmal.security.Access;
+import se.kompetensmal.security.Role;
 
 import java.util.List;
 

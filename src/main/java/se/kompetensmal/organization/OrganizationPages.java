@@ -1,10 +1,5 @@
 package se.kompetensmal.organization;
 
-import se.kompetensmal.security.Role;
-import se.kompetensmal.security.Access;
-import io.micronaut.security.authentication.Authentication;
-import io.micronaut.security.rules.SecurityRule;
-import io.micronaut.security.annotation.Secured;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
@@ -14,9 +9,14 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.views.View;
 import se.kompetensmal.people.PersonQueries;
 import se.kompetensmal.people.PersonStatus;
+import se.kompetensmal.security.Access;
+import se.kompetensmal.security.Role;
 
 import java.util.HashMap;
 import java.util.Map;

@@ -1,11 +1,5 @@
 package se.kompetensmal.people;
 
-import se.kompetensmal.security.Role;
-import se.kompetensmal.security.Caller;
-import se.kompetensmal.security.Access;
-import io.micronaut.security.authentication.Authentication;
-import io.micronaut.security.rules.SecurityRule;
-import io.micronaut.security.annotation.Secured;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -13,7 +7,13 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
 import io.swagger.v3.oas.annotations.Operation;
+import se.kompetensmal.security.Access;
+import se.kompetensmal.security.Caller;
+import se.kompetensmal.security.Role;
 
 @Controller("/api/people")
 @Secured(SecurityRule.IS_AUTHENTICATED)

@@ -1,8 +1,8 @@
 package se.kompetensmal.roster;
 
+import io.micronaut.data.connection.annotation.Connectable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.annotation.Transactional;
-import io.micronaut.data.connection.annotation.Connectable;
 import jakarta.inject.Singleton;
 import se.kompetensmal.SwedishTime;
 

@@ -1,14 +1,7 @@
 package se.kompetensmal.roster;
 
-import java.util.HashMap;
-import se.kompetensmal.security.Role;
-import se.kompetensmal.security.CsrfTokens;
-import se.kompetensmal.security.Access;
-import io.micronaut.http.HttpRequest;
-import io.micronaut.security.authentication.Authentication;
-import io.micronaut.security.rules.SecurityRule;
-import io.micronaut.security.annotation.Secured;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
@@ -18,12 +11,20 @@ import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.multipart.CompletedFileUpload;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.views.ModelAndView;
 import io.micronaut.views.View;
+import se.kompetensmal.security.Access;
+import se.kompetensmal.security.CsrfTokens;
+import se.kompetensmal.security.Role;
+import se.kompetensmal.web.CsvText;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.util.HashMap;
 import java.util.Map;
 
 /** The upload page for roster files, and each import's progress and report. */
@@ -93,17 +94,14 @@ public class RosterImportPages {
     @Produces("text/csv; charset=utf-8")
     public HttpResponse<String> errorReport(long id, Authentication caller) {
         importAccess.view(caller, id);
-        StringBuilder csv = new StringBuilder("\uFEFFrad;kolumn;fel\n");
+        StringBuilder csv = new StringBuilder(CsvText.header("rad", "kolumn", "fel"));
         for (RowError error : queries.allErrors(id)) {
-            csv.append(error.row()).append(';').append(quote(error.column())).append(';').append(quote(error.reason())).append('\n');
+            csv.append(error.row()).append(';').append(CsvText.quote(error.column())).append(';').append(CsvText.quote(error.reason())).append('\n');
         }
         return HttpResponse.ok(csv.toString())
                 .header("Content-Disposition", "attachment; filename=\"felrapport-import-" + id + ".csv\"");
     }
 
-    private static String quote(String value) {
-        return value == null ? "" : '"' + value.replace("\"", "\"\"") + '"';
-    }
 
     private Map<String, Object> formModel(Authentication caller, String error) {
         Map<String, Object> model = new HashMap<>();

@@ -26,7 +26,7 @@ public class RosterImportQueries {
     }
 
     public List<RowError> allErrors(long id) {
-        return imports.findErrors(view(id).rosterImport().id(), Integer.MAX_VALUE);
+        return imports.findErrors(id, Integer.MAX_VALUE);
     }
 
     public List<RosterImport> recent() {

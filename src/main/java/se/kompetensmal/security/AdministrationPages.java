@@ -16,6 +16,7 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.views.View;
 import se.kompetensmal.SwedishTime;
+import se.kompetensmal.web.CsvText;
 
 import java.net.URI;
 import java.time.Instant;
@@ -88,18 +89,15 @@ public class AdministrationPages {
     @Produces("text/csv; charset=utf-8")
     public HttpResponse<String> auditExport(Authentication caller) {
         access.requireSystemWide(caller, Role.ADMINISTRATOR);
-        StringBuilder csv = new StringBuilder("\uFEFFtid;aktör;händelse;avser;från\n");
+        StringBuilder csv = new StringBuilder(CsvText.header("tid", "aktör", "händelse", "avser", "från"));
         List<AuditEvent> all = events.all();
         for (AuditEvent e : all) {
-            csv.append(SwedishTime.format(e.occurredAt())).append(';').append(quote(e.actor())).append(';')
-                    .append(e.action()).append(';').append(quote(e.target())).append(';').append(quote(e.remoteAddress()))
+            csv.append(SwedishTime.format(e.occurredAt())).append(';').append(CsvText.quote(e.actor())).append(';')
+                    .append(e.action()).append(';').append(CsvText.quote(e.target())).append(';').append(CsvText.quote(e.remoteAddress()))
                     .append('\n');
         }
         return HttpResponse.ok(csv.toString()).header("Content-Disposition",
                 "attachment; filename=\"granskningslogg-" + Instant.now().getEpochSecond() + ".csv\"");
     }
 
-    private static String quote(String value) {
-        return value == null ? "" : '"' + value.replace("\"", "\"\"") + '"';
-    }
 }

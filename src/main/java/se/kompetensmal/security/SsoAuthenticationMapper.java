@@ -2,20 +2,18 @@ package se.kompetensmal.security;
 
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.context.annotation.Value;
-import io.micronaut.core.async.publisher.Publishers;
-import io.micronaut.scheduling.TaskExecutors;
-import jakarta.inject.Named;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.context.ServerRequestContext;
+import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.security.authentication.AuthenticationResponse;
 import io.micronaut.security.oauth2.endpoint.authorization.state.State;
 import io.micronaut.security.oauth2.endpoint.token.response.DefaultOpenIdAuthenticationMapper;
 import io.micronaut.security.oauth2.endpoint.token.response.OpenIdAuthenticationMapper;
 import io.micronaut.security.oauth2.endpoint.token.response.OpenIdClaims;
 import io.micronaut.security.oauth2.endpoint.token.response.OpenIdTokenResponse;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.reactivestreams.Publisher;
 import se.kompetensmal.people.PersonQueries;
@@ -23,6 +21,8 @@ import se.kompetensmal.people.PersonStatus;
 import se.kompetensmal.people.PersonView;
 
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 
 /**
  * Single sign-on through the employer's OpenID Connect provider. The person is found by the HSA-id claim (name set by

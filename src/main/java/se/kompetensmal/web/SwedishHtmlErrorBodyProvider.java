@@ -8,9 +8,9 @@ import io.micronaut.http.server.exceptions.response.HtmlErrorResponseBodyProvide
 import io.micronaut.views.ViewsRenderer;
 import jakarta.inject.Singleton;
 
+import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.io.IOException;
 import java.util.Map;
 
 /** Error pages for people in a browser: in Swedish, in the site's layout, and without technical detail for 5xx. */

@@ -2,6 +2,7 @@ package se.kompetensmal.catalog;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.exceptions.BeanInstantiationException;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.TestInstance;
 import se.kompetensmal.TestDatabase;
 import se.kompetensmal.TestSql;
 import se.kompetensmal.TestUsers;
-import io.micronaut.http.HttpRequest;
 
 import java.util.HashMap;
 import java.util.List;
