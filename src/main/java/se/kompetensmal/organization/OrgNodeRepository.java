@@ -29,6 +29,12 @@ public interface OrgNodeRepository extends CrudRepository<OrgNode, Long> {
             WHERE c.descendant_id = :nodeId ORDER BY c.depth DESC""")
     List<OrgNode> findPathTo(long nodeId);
 
+    @Query("UPDATE org_node SET leaders_see_names = :allowed WHERE id = :nodeId")
+    void updateLeadersSeeNames(long nodeId, boolean allowed);
+
+    @Query("SELECT leaders_see_names FROM org_node WHERE id = :nodeId")
+    boolean leadersSeeNames(long nodeId);
+
     @Query("SELECT COUNT(*) > 0 FROM org_closure WHERE ancestor_id = :ancestorId AND descendant_id = :nodeId")
     boolean isWithin(long nodeId, long ancestorId);
 

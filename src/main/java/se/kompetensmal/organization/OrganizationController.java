@@ -64,8 +64,8 @@ public class OrganizationController {
     public PersonQueries.PeoplePage people(long id, @QueryValue(defaultValue = "ACTIVE") PersonStatus status,
                                            @QueryValue(defaultValue = "0") int page,
                                            @QueryValue(defaultValue = "50") int size, Authentication caller) {
-        // Names are individual data: coordinators and administrators only, not leaders.
-        find(id, caller, Role.COORDINATOR, Role.ADMINISTRATOR);
+        find(id, caller, Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR);
+        access.requireNames(caller, id);
         if (page < 0 || size < 1 || size > 500) {
             throw new HttpStatusException(HttpStatus.BAD_REQUEST, "page ska vara 0 eller större och size mellan 1 och 500.");
         }

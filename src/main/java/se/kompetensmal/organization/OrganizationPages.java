@@ -1,9 +1,14 @@
 package se.kompetensmal.organization;
 
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.exceptions.HttpStatusException;
@@ -12,12 +17,16 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.views.View;
 import se.kompetensmal.people.PersonQueries;
 import se.kompetensmal.people.PersonStatus;
 import se.kompetensmal.security.Access;
+import se.kompetensmal.security.AuditLog;
+import se.kompetensmal.security.CsrfTokens;
 import se.kompetensmal.security.Role;
 
+import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -34,12 +43,35 @@ public class OrganizationPages {
     private final PersonQueries people;
     private final OrganizationOverview overview;
     private final Access access;
+    private final CsrfTokens csrf;
+    private final AuditLog audit;
 
-    public OrganizationPages(OrgNodeRepository nodes, PersonQueries people, OrganizationOverview overview, Access access) {
+    public OrganizationPages(OrgNodeRepository nodes, PersonQueries people, OrganizationOverview overview, Access access,
+                             CsrfTokens csrf, AuditLog audit) {
         this.nodes = nodes;
         this.people = people;
         this.overview = overview;
         this.access = access;
+        this.csrf = csrf;
+        this.audit = audit;
+    }
+
+    @Serdeable
+    public record NamesSetting(@Nullable String allowed, @Nullable String csrfToken) {
+    }
+
+    /** An administrator decides whether leaders in this part of the organisation may see names. */
+    @Post(value = "/{id}/ledare-ser-namn", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    public HttpResponse<?> setLeadersSeeNames(long id, @Body NamesSetting form, HttpRequest<?> request, Authentication caller) {
+        csrf.verify(request, form.csrfToken());
+        OrgNode node = nodes.findById(id)
+                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Organisationen finns inte."));
+        access.requireOn(caller, id, Role.ADMINISTRATOR);
+        boolean allowed = "true".equals(form.allowed());
+        nodes.updateLeadersSeeNames(id, allowed);
+        audit.record(caller.getName(), AuditLog.SETTING_CHANGED,
+                "ledare ser namn = " + allowed + " för " + node.code(), request);
+        return HttpResponse.seeOther(URI.create("/organisationer/" + id));
     }
 
     @View("organisations")
@@ -57,8 +89,8 @@ public class OrganizationPages {
                 .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Organisationen finns inte."));
         access.requireOn(caller, id, Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR);
         Map<String, Object> model = new HashMap<>();
-        // Leaders see aggregates only; names are for coordinators and administrators.
-        if (access.holdsOn(caller, id, Role.COORDINATOR, Role.ADMINISTRATOR)) {
+        // Leaders see aggregates only, unless their organisation lets them see names.
+        if (access.maySeeNames(caller, id)) {
             int page = Math.max(sida, 1);
             PersonQueries.PeoplePage list = people.inSubtree(id, PersonStatus.ACTIVE, page - 1, PAGE_SIZE);
             long pageCount = Math.max(1, (list.total() + PAGE_SIZE - 1) / PAGE_SIZE);
@@ -75,6 +107,10 @@ public class OrganizationPages {
         model.put("children", overview.childrenOf(id));
         model.put("childrenCaption", "Nivåer direkt under " + node.name() + " och antal aktiva personer i var och en.");
         model.put("headcounts", people.headcountsByAudience(id));
+        if (access.holdsOn(caller, id, Role.ADMINISTRATOR)) {
+            model.put("leadersSeeNames", nodes.leadersSeeNames(id));
+            model.put("mayChangeSettings", true);
+        }
         return model;
     }
 }

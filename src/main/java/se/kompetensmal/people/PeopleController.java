@@ -13,7 +13,6 @@ import io.micronaut.security.rules.SecurityRule;
 import io.swagger.v3.oas.annotations.Operation;
 import se.kompetensmal.security.Access;
 import se.kompetensmal.security.Caller;
-import se.kompetensmal.security.Role;
 
 @Controller("/api/people")
 @Secured(SecurityRule.IS_AUTHENTICATED)
@@ -42,10 +41,10 @@ public class PeopleController {
                 .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Personen " + id + " finns inte.")), caller);
     }
 
-    /** A person is visible to themselves and to coordinators and administrators of their unit. */
+    /** A person is visible to themselves and to those who may see names in their unit. */
     private PersonView visible(PersonView person, Authentication caller) {
         if (!Long.valueOf(person.id()).equals(Caller.of(caller).personId())) {
-            access.requireOn(caller, person.organisationId(), Role.COORDINATOR, Role.ADMINISTRATOR);
+            access.requireNames(caller, person.organisationId());
         }
         return person;
     }

@@ -38,6 +38,21 @@ public class Access {
         return grants.holdsSystemWide(Caller.of(authentication).accountId(), names(roles));
     }
 
+    /**
+     * Whether the caller may see individuals' names under the node: coordinators and administrators always, leaders
+     * only where their organisation allows it.
+     */
+    public boolean maySeeNames(Authentication authentication, long nodeId) {
+        return holdsOn(authentication, nodeId, Role.COORDINATOR, Role.ADMINISTRATOR)
+                || grants.leadsWithNamesAllowed(Caller.of(authentication).accountId(), nodeId);
+    }
+
+    public void requireNames(Authentication authentication, long nodeId) {
+        if (!maySeeNames(authentication, nodeId)) {
+            throw forbidden();
+        }
+    }
+
     /** Throws 403 unless the caller holds one of the roles on the node (or above it). */
     public void requireOn(Authentication authentication, long nodeId, Role... roles) {
         if (!holdsOn(authentication, nodeId, roles)) {

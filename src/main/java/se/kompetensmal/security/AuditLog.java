@@ -15,6 +15,7 @@ public class AuditLog {
     public static final String SIGN_IN_LOCKED = "SIGN_IN_LOCKED";
     public static final String ROLE_GRANTED = "ROLE_GRANTED";
     public static final String ROLE_REVOKED = "ROLE_REVOKED";
+    public static final String SETTING_CHANGED = "SETTING_CHANGED";
 
     private final AuditEventRepository events;
 

@@ -22,6 +22,15 @@ public interface RoleGrantRepository extends CrudRepository<RoleGrant, Long> {
             WHERE g.account_id = :accountId AND g.role IN (:roles) AND (g.org_node_id IS NULL OR c.descendant_id IS NOT NULL)""")
     boolean holdsOn(long accountId, Collection<String> roles, long nodeId);
 
+    /** Whether the account leads the node (or above it) in an organisation that lets leaders see names there. */
+    @Query("""
+            SELECT COUNT(*) > 0 FROM role_grant g
+            JOIN org_closure c ON c.ancestor_id = g.org_node_id AND c.descendant_id = :nodeId
+            WHERE g.account_id = :accountId AND g.role = 'LEADER'
+              AND EXISTS (SELECT 1 FROM org_closure up JOIN org_node setting ON setting.id = up.ancestor_id
+                          WHERE up.descendant_id = :nodeId AND setting.leaders_see_names)""")
+    boolean leadsWithNamesAllowed(long accountId, long nodeId);
+
     @Query("SELECT COUNT(*) > 0 FROM role_grant WHERE account_id = :accountId AND role IN (:roles) AND org_node_id IS NULL")
     boolean holdsSystemWide(long accountId, Collection<String> roles);
 }

@@ -136,6 +136,30 @@ class AccessByRoleTest implements TestDatabase {
     }
 
     @Test
+    void leaderSeesNamesOnlyWhereTheOrganisationAllowsIt() {
+        long municipality = tree.add("NAMES" + System.nanoTime(), "Kommun N", OrgNodeKind.MUNICIPALITY, null).id();
+        long unit = tree.add("NAMES" + System.nanoTime() + "-E", "Boende N", OrgNodeKind.UNIT, municipality).id();
+        long person = fixture.create("SE" + String.format("%010d", System.nanoTime() % 10_000_000_000L) + "-9", "Nora",
+                "Nilsson", null, unit);
+        String leader = users.token(users.account("NAMES" + System.nanoTime(), null, Role.LEADER, unit));
+        assertEquals(HttpStatus.FORBIDDEN, status(HttpRequest.GET("/api/people/" + person), leader));
+
+        String admin = users.admin();
+        String csrf = TestUsers.csrfTokenOf(http.toBlocking().retrieve(page("/organisationer/" + municipality)
+                .cookie(Cookie.of("JWT", admin))));
+        http.toBlocking().exchange(HttpRequest.POST("/organisationer/" + municipality + "/ledare-ser-namn",
+                        Map.of("allowed", "true", "csrfToken", csrf)).contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .cookie(Cookie.of("JWT", admin)), String.class);
+
+        assertEquals(HttpStatus.OK, status(HttpRequest.GET("/api/people/" + person), leader));
+        assertEquals(HttpStatus.OK, status(HttpRequest.GET("/api/organisations/" + unit + "/people"), leader));
+        assertEquals(HttpStatus.FORBIDDEN, status(HttpRequest.GET("/api/people/" + personB), leader));
+        assertEquals(HttpStatus.FORBIDDEN, status(HttpRequest.GET("/api/organisations/" + municipalityA + "/people"), leaderA));
+        assertEquals(List.of("SETTING_CHANGED"), sql.strings("SELECT action FROM audit_event WHERE target LIKE ?",
+                "%ledare ser namn = true%" + sql.strings("SELECT code FROM org_node WHERE id = ?", municipality).get(0)));
+    }
+
+    @Test
     void learnerSeesOnlyThemselves() {
         assertEquals(HttpStatus.OK, status(HttpRequest.GET("/api/people/" + personA), learnerA));
         assertEquals(HttpStatus.FORBIDDEN, status(HttpRequest.GET("/api/people/" + otherPersonA), learnerA));
@@ -177,6 +201,9 @@ class AccessByRoleTest implements TestDatabase {
 
     @Inject
     RoleGrantRepository grants;
+
+    @Inject
+    PersonFixture fixture;
 
     @Inject
     AccountRepository accounts;
