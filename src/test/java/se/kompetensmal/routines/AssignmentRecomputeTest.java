@@ -1,0 +1,142 @@
+package se.kompetensmal.routines;
+
+import io.micronaut.core.type.Argument;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import se.kompetensmal.TestDatabase;
+import se.kompetensmal.TestSql;
+import se.kompetensmal.TestUsers;
+import se.kompetensmal.organization.OrgNodeKind;
+import se.kompetensmal.organization.OrganizationTree;
+import se.kompetensmal.security.Role;
+
+import java.time.LocalDate;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AssignmentRecomputeTest implements TestDatabase {
+
+    @Inject
+    @Client("/")
+    HttpClient http;
+
+    @Inject
+    TestUsers users;
+
+    @Inject
+    TestSql sql;
+
+    @Inject
+    OrganizationTree tree;
+
+    long municipality;
+    long unitA;
+    long unitB;
+    String coordinator;
+    String hsa;
+
+    @BeforeEach
+    void aMunicipalityWithTwoUnits() {
+        String p = "ASG" + System.nanoTime();
+        municipality = tree.add(p, "Kommun A", OrgNodeKind.MUNICIPALITY, null).id();
+        unitA = tree.add(p + "-A", "Boende A", OrgNodeKind.UNIT, municipality).id();
+        unitB = tree.add(p + "-B", "Boende B", OrgNodeKind.UNIT, municipality).id();
+        coordinator = users.token(users.account(p + "-samordnare", null, Role.COORDINATOR, municipality));
+        hsa = "SE" + String.format("%010d", System.nanoTime() % 10_000_000_000L) + "-";
+    }
+
+    @Test
+    void routineDueDateCountsFromStartInOrganisationOrInRole() {
+        long anna = person("1", unitA, "NON_LICENSED", "2026-01-10", "2026-06-01");
+        routine(municipality, "NON_LICENSED", 30, CountsFrom.ORG_START, "vardskador-grunder");
+        routine(municipality, "FRONTLINE_MANAGER", 14, CountsFrom.ROLE_START, "sakerhetskultur-och-risker");
+        long bo = person("2", unitA, "FRONTLINE_MANAGER", "2010-03-01", "2026-06-01");
+
+        recompute();
+
+        assertEquals(List.of(due("vardskador-grunder", "2026-02-09")), dueDates(anna));
+        assertEquals(List.of(due("sakerhetskultur-och-risker", "2026-06-15")), dueDates(bo));
+    }
+
+    @Test
+    void overrideFurtherDownWinsAndAModuleFromTwoAudiencesIsDueAtTheEarliestDate() {
+        routine(municipality, "LICENSED", 60, CountsFrom.ORG_START, "vardskador-grunder");
+        routine(unitB, "LICENSED", 10, CountsFrom.ORG_START, "vardskador-grunder", "sakerhetskultur-och-risker");
+        routine(municipality, "FRONTLINE_MANAGER", 5, CountsFrom.ORG_START, "vardskador-grunder");
+        long inA = person("1", unitA, "LICENSED", "2026-03-01", null);
+        long inB = person("2", unitB, "LICENSED", "2026-03-01", null);
+        long managerInA = person("3", unitA, "LICENSED|FRONTLINE_MANAGER", "2026-03-01", null);
+
+        recompute();
+
+        assertEquals(List.of(due("vardskador-grunder", "2026-04-30")), dueDates(inA));
+        assertEquals(List.of(due("sakerhetskultur-och-risker", "2026-03-11"), due("vardskador-grunder", "2026-03-11")), dueDates(inB));
+        assertEquals(List.of(due("vardskador-grunder", "2026-03-06")), dueDates(managerInA));
+    }
+
+    @Test
+    void recomputingTwiceChangesNothingAndAMoveBetweenUnitsFollowsTheNewUnitsRoutine() {
+        routine(unitA, "LICENSED", 10, CountsFrom.ORG_START, "vardskador-grunder");
+        routine(unitB, "LICENSED", 20, CountsFrom.ORG_START, "sakerhetskultur-och-risker");
+        long person = person("1", unitA, "LICENSED", "2026-03-01", null);
+        recompute();
+        long rows = sql.number("SELECT COUNT(*) FROM assignment WHERE person_id = ?", person);
+
+        AssignmentRecompute.Result again = recompute();
+
+        assertEquals(0, again.withdrawn());
+        assertEquals(rows, sql.number("SELECT COUNT(*) FROM assignment WHERE person_id = ?", person));
+        assertEquals(List.of(due("vardskador-grunder", "2026-03-11")), dueDates(person));
+
+        sql.update("UPDATE person SET org_node_id = ? WHERE id = ?", unitB, person);
+        recompute();
+
+        assertEquals(List.of(due("sakerhetskultur-och-risker", "2026-03-21")), dueDates(person));
+        assertEquals(1, sql.number("SELECT COUNT(*) FROM assignment WHERE person_id = ? AND withdrawn_at IS NOT NULL", person),
+                "the old assignment is withdrawn, not deleted");
+    }
+
+    private record Due(String module, LocalDate date) {
+    }
+
+    private static Due due(String module, String date) {
+        return new Due(module, LocalDate.parse(date));
+    }
+
+    private List<Due> dueDates(long personId) {
+        return http.toBlocking().retrieve(HttpRequest.GET("/api/people/" + personId + "/assignments").bearerAuth(coordinator),
+                        Argument.listOf(AssignmentView.class)).stream()
+                .map(a -> new Due(a.moduleCode(), a.dueDate()))
+                .sorted(java.util.Comparator.comparing(Due::date).thenComparing(Due::module)).toList();
+    }
+
+    private AssignmentRecompute.Result recompute() {
+        return http.toBlocking().retrieve(HttpRequest.POST("/api/organisations/" + municipality + "/assignments/recompute", "")
+                .bearerAuth(coordinator), AssignmentRecompute.Result.class);
+    }
+
+    private void routine(long node, String audience, int days, CountsFrom countsFrom, String... modules) {
+        http.toBlocking().exchange(HttpRequest.POST("/api/organisations/" + node + "/routines", new RoutineForm(
+                "Introduktion " + audience, RoutineKind.INTRODUCTION, audience, List.of(modules), days, countsFrom, null, null,
+                DocumentationLevel.EXISTS, null, null, null)).bearerAuth(coordinator));
+    }
+
+    private long person(String suffix, long unit, String audiences, String orgStart, String roleStart) {
+        sql.update("INSERT INTO person (hsa_id, given_name, family_name, org_node_id, org_start_date, role_start_date) "
+                + "VALUES (?, 'Test', 'Person', ?, ?, ?)", hsa + suffix, unit, orgStart, roleStart == null ? orgStart : roleStart);
+        long id = sql.number("SELECT id FROM person WHERE hsa_id = ?", hsa + suffix);
+        for (String audience : audiences.split("\\|")) {
+            sql.update("INSERT INTO person_audience (person_id, audience_id) SELECT ?, id FROM audience WHERE code = ?", id, audience);
+        }
+        return id;
+    }
+}
