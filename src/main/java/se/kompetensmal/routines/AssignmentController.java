@@ -1,22 +1,34 @@
 package se.kompetensmal.routines;
 
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import se.kompetensmal.SwedishTime;
 import se.kompetensmal.people.PersonQueries;
 import se.kompetensmal.people.PersonView;
 import se.kompetensmal.security.Access;
 import se.kompetensmal.security.Caller;
 import se.kompetensmal.security.Role;
+import se.kompetensmal.web.CsvText;
 
+import java.time.LocalDate;
 import java.util.List;
 
 @Controller("/api")
@@ -28,20 +40,88 @@ public class AssignmentController {
     private final AssignmentRecompute recompute;
     private final PersonQueries people;
     private final Access access;
+    private final ManualAssignments manual;
+    private final FollowUp followUp;
 
     public AssignmentController(AssignmentRepository assignments, AssignmentRecompute recompute, PersonQueries people,
-                                Access access) {
+                                Access access, ManualAssignments manual, FollowUp followUp) {
         this.assignments = assignments;
         this.recompute = recompute;
         this.people = people;
         this.access = access;
+        this.manual = manual;
+        this.followUp = followUp;
+    }
+
+    /** A module assigned by hand to everyone under a node, or to one audience there. */
+    @Serdeable
+    public record ManualAssignment(@NotBlank String module, @NotNull LocalDate dueDate, @Nullable String audience) {
+    }
+
+    @Serdeable
+    public record Assigned(int rows) {
+    }
+
+    /** Someone exempted from a module, with why and the evidence. */
+    @Serdeable
+    public record Exemption(@NotBlank String module, @NotBlank @Size(max = 500) String reason, @Nullable @Size(max = 500) String evidence) {
+    }
+
+    @Operation(summary = "Assign a module by hand to everyone (or one audience) under a node, with a due date")
+    @Post("/organisations/{id}/assignments")
+    public Assigned assign(long id, @Body @Valid ManualAssignment body, Authentication caller) {
+        access.requireOn(caller, id, Role.COORDINATOR, Role.ADMINISTRATOR);
+        return new Assigned(manual.assign(id, body.audience(), body.module(), body.dueDate(), caller.getName()));
+    }
+
+    @Operation(summary = "Exempt a person from a module, with the reason and evidence")
+    @Post("/people/{id}/exemptions")
+    public HttpResponse<?> exempt(long id, @Body @Valid Exemption body, Authentication caller) {
+        PersonView person = person(id);
+        access.requireOn(caller, person.organisationId(), Role.COORDINATOR, Role.ADMINISTRATOR);
+        manual.exempt(id, body.module(), body.reason(), body.evidence(), caller.getName());
+        return HttpResponse.noContent();
+    }
+
+    @Operation(summary = "Who under the node is overdue or due within the given number of days")
+    @Get("/organisations/{id}/follow-up{?unit,audience,module,routine,withinDays}")
+    public List<FollowUp.Row> followUp(long id, @Nullable Long unit, @Nullable String audience, @Nullable String module,
+                                       @Nullable Long routine, @Nullable Integer withinDays, Authentication caller) {
+        return rows(id, unit, audience, module, routine, withinDays, caller);
+    }
+
+    @Operation(summary = "The follow-up list as CSV for Excel")
+    @Get("/organisations/{id}/follow-up.csv{?unit,audience,module,routine,withinDays}")
+    @Produces("text/csv; charset=utf-8")
+    public HttpResponse<String> followUpCsv(long id, @Nullable Long unit, @Nullable String audience, @Nullable String module,
+                                            @Nullable Long routine, @Nullable Integer withinDays, Authentication caller) {
+        StringBuilder csv = new StringBuilder(CsvText.header("hsa_id", "namn", "enhet", "modul", "förfallodag", "försenad", "rutin"));
+        for (FollowUp.Row row : rows(id, unit, audience, module, routine, withinDays, caller)) {
+            csv.append(row.hsaId()).append(';').append(CsvText.quote(row.name())).append(';').append(CsvText.quote(row.unit()))
+                    .append(';').append(row.moduleCode()).append(';').append(row.dueDate()).append(';')
+                    .append(row.overdue() ? "ja" : "nej").append(';').append(CsvText.quote(row.routine())).append('\n');
+        }
+        return HttpResponse.ok(csv.toString()).header("Content-Disposition", "attachment; filename=\"uppfoljning.csv\"");
+    }
+
+    private List<FollowUp.Row> rows(long id, Long unit, String audience, String module, Long routine, Integer withinDays,
+                                    Authentication caller) {
+        access.requireNames(caller, id);
+        if (unit != null && !access.maySeeNames(caller, unit)) {
+            throw Access.forbidden();
+        }
+        return followUp.openUnder(id, new FollowUp.Filter(unit, audience, module, routine, withinDays == null ? 14 : withinDays),
+                LocalDate.now(SwedishTime.ZONE));
+    }
+
+    private PersonView person(long id) {
+        return people.byId(id).orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Personen " + id + " finns inte."));
     }
 
     @Operation(summary = "What a person must complete and by when")
     @Get("/people/{id}/assignments")
     public List<AssignmentView> ofPerson(long id, Authentication caller) {
-        PersonView person = people.byId(id)
-                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Personen " + id + " finns inte."));
+        PersonView person = person(id);
         if (!Long.valueOf(id).equals(Caller.of(caller).personId())) {
             access.requireNames(caller, person.organisationId());
         }

@@ -1,0 +1,142 @@
+package se.kompetensmal.routines;
+
+import io.micronaut.core.type.Argument;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import se.kompetensmal.SwedishTime;
+import se.kompetensmal.TestDatabase;
+import se.kompetensmal.TestSql;
+import se.kompetensmal.TestUsers;
+import se.kompetensmal.organization.OrgNodeKind;
+import se.kompetensmal.organization.OrganizationTree;
+import se.kompetensmal.security.Role;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FollowUpTest implements TestDatabase {
+
+    @Inject
+    @Client("/")
+    HttpClient http;
+
+    @Inject
+    TestUsers users;
+
+    @Inject
+    TestSql sql;
+
+    @Inject
+    OrganizationTree tree;
+
+    final LocalDate today = LocalDate.now(SwedishTime.ZONE);
+    long municipality;
+    long unitA;
+    long unitB;
+    String coordinator;
+    String hsa;
+
+    @BeforeEach
+    void aMunicipalityWithAnIntroductionRoutine() {
+        String p = "FUP" + System.nanoTime();
+        municipality = tree.add(p, "Kommun F", OrgNodeKind.MUNICIPALITY, null).id();
+        unitA = tree.add(p + "-A", "Hemtjänst A", OrgNodeKind.UNIT, municipality).id();
+        unitB = tree.add(p + "-B", "Hemtjänst B", OrgNodeKind.UNIT, municipality).id();
+        coordinator = users.token(users.account(p + "-samordnare", null, Role.COORDINATOR, municipality));
+        hsa = "SE" + String.format("%010d", System.nanoTime() % 10_000_000_000L) + "-";
+        http.toBlocking().exchange(HttpRequest.POST("/api/organisations/" + municipality + "/routines", new RoutineForm(
+                "Introduktion", RoutineKind.INTRODUCTION, "NON_LICENSED", List.of("vardskador-grunder"), 30,
+                CountsFrom.ORG_START, null, null, DocumentationLevel.EXISTS, null, null, null)).bearerAuth(coordinator));
+    }
+
+    @Test
+    void followUpListsTheOverdueAndTheDueSoonButNotTheDoneTheExemptedOrTheLater() {
+        long overdue = person("1", unitA, today.minusDays(40));
+        long dueSoon = person("2", unitB, today.minusDays(25));
+        person("3", unitA, today.minusDays(5));
+        long exempted = person("4", unitA, today.minusDays(40));
+        long done = person("5", unitA, today.minusDays(40));
+        recompute();
+        sql.update("INSERT INTO completion (person_id, module_version_id, completed_on) "
+                + "SELECT ?, MAX(id), ? FROM module_version WHERE module_code = 'vardskador-grunder'", done, today.minusDays(2));
+        assertEquals(HttpStatus.NO_CONTENT, http.toBlocking().exchange(HttpRequest.POST("/api/people/" + exempted + "/exemptions",
+                Map.of("module", "vardskador-grunder", "reason", "Genomförd hos tidigare arbetsgivare",
+                        "evidence", "Intyg från Region Demoland 2025-05-02")).bearerAuth(coordinator)).getStatus());
+
+        List<FollowUp.Row> rows = followUp("");
+
+        assertEquals(List.of(overdue, dueSoon), rows.stream().map(FollowUp.Row::personId).toList());
+        assertTrue(rows.get(0).overdue());
+        assertTrue(!rows.get(1).overdue());
+        assertEquals(today.minusDays(10), rows.get(0).dueDate());
+        assertEquals("Introduktion", rows.get(0).routine());
+        assertEquals(List.of(dueSoon), followUp("&unit=" + unitB).stream().map(FollowUp.Row::personId).toList());
+        assertEquals(List.of(overdue), followUp("&withinDays=0").stream().map(FollowUp.Row::personId).toList());
+        String csv = http.toBlocking().retrieve(HttpRequest.GET("/api/organisations/" + municipality + "/follow-up.csv")
+                .bearerAuth(coordinator));
+        assertTrue(csv.startsWith("\uFEFFhsa_id;namn;enhet;modul;förfallodag;försenad;rutin"), csv);
+        assertTrue(csv.contains(hsa + "1;\"Test Person1\";\"Hemtjänst A\";vardskador-grunder;" + today.minusDays(10) + ";ja"), csv);
+    }
+
+    @Test
+    void manualAssignmentReachesOneAudienceUnderANode() {
+        long careWorker = person("1", unitA, today.minusYears(3));
+        long nurse = person("2", unitA, today.minusYears(3));
+        sql.update("UPDATE person_audience SET audience_id = (SELECT id FROM audience WHERE code = 'LICENSED') WHERE person_id = ?", nurse);
+
+        http.toBlocking().exchange(HttpRequest.POST("/api/organisations/" + unitA + "/assignments",
+                Map.of("module", "basala-hygienrutiner", "dueDate", today.plusDays(7).toString(), "audience", "NON_LICENSED"))
+                .bearerAuth(coordinator));
+
+        List<FollowUp.Row> rows = followUp("&module=basala-hygienrutiner");
+        assertEquals(List.of(careWorker), rows.stream().map(FollowUp.Row::personId).toList());
+        assertEquals(today.plusDays(7), rows.get(0).dueDate());
+    }
+
+    @Test
+    void anotherOrganisationsCoordinatorSeesNoFollowUp() {
+        long other = tree.add("FUPX" + System.nanoTime(), "Kommun X", OrgNodeKind.MUNICIPALITY, null).id();
+        String outsider = users.token(users.account("FUPX" + System.nanoTime(), null, Role.COORDINATOR, other));
+
+        HttpClientResponseException e = assertThrows(HttpClientResponseException.class, () -> http.toBlocking().exchange(
+                HttpRequest.GET("/api/organisations/" + municipality + "/follow-up").bearerAuth(outsider)));
+        assertEquals(HttpStatus.FORBIDDEN, e.getStatus());
+        HttpClientResponseException assign = assertThrows(HttpClientResponseException.class, () -> http.toBlocking().exchange(
+                HttpRequest.POST("/api/organisations/" + municipality + "/assignments",
+                        Map.of("module", "vardskador-grunder", "dueDate", "2027-01-01")).bearerAuth(outsider)));
+        assertEquals(HttpStatus.FORBIDDEN, assign.getStatus());
+    }
+
+    private List<FollowUp.Row> followUp(String query) {
+        return http.toBlocking().retrieve(HttpRequest.GET("/api/organisations/" + municipality + "/follow-up?x=1" + query)
+                .bearerAuth(coordinator), Argument.listOf(FollowUp.Row.class));
+    }
+
+    private void recompute() {
+        http.toBlocking().exchange(HttpRequest.POST("/api/organisations/" + municipality + "/assignments/recompute", "")
+                .bearerAuth(coordinator));
+    }
+
+    private long person(String suffix, long unit, LocalDate start) {
+        sql.update("INSERT INTO person (hsa_id, given_name, family_name, org_node_id, org_start_date, role_start_date) "
+                + "VALUES (?, 'Test', ?, ?, ?, ?)", hsa + suffix, "Person" + suffix, unit, start, start);
+        long id = sql.number("SELECT id FROM person WHERE hsa_id = ?", hsa + suffix);
+        sql.update("INSERT INTO person_audience (person_id, audience_id) SELECT ?, id FROM audience WHERE code = 'NON_LICENSED'", id);
+        return id;
+    }
+}
