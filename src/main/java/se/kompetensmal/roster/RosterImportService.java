@@ -1,6 +1,7 @@
 package se.kompetensmal.roster;
 
 import io.micronaut.context.annotation.Value;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.exceptions.HttpStatusException;
@@ -36,18 +37,21 @@ public class RosterImportService {
     private final OrganisationRosterImporter organisations;
     private final PeopleRosterImporter people;
     private final RosterImportErrorRepository errors;
+    private final ApplicationEventPublisher<RosterImported> events;
     private final Path uploadDir;
     // One import at a time: two files touching the same people must not interleave.
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "roster-import"));
 
     public RosterImportService(RosterImportRepository imports, OrgNodeRepository nodes,
                                OrganisationRosterImporter organisations, PeopleRosterImporter people, RosterImportErrorRepository errors,
+                               ApplicationEventPublisher<RosterImported> events,
                                @Value("${kompetensmal.upload-dir:}") String uploadDir) throws IOException {
         this.imports = imports;
         this.nodes = nodes;
         this.organisations = organisations;
         this.people = people;
         this.errors = errors;
+        this.events = events;
         this.uploadDir = uploadDir.isBlank()
                 ? Files.createTempDirectory("kompetensmal-uploads")
                 : Files.createDirectories(Path.of(uploadDir));
@@ -102,6 +106,9 @@ public class RosterImportService {
                 case PEOPLE -> people.importFile(rosterImport, file, progress);
             };
             finish(id, outcome);
+            if (outcome.accepted() && rosterImport.kind() == RosterImportKind.PEOPLE) {
+                events.publishEvent(new RosterImported(rosterImport.scopeOrgId()));
+            }
         } catch (CsvReader.MalformedCsvException e) {
             finish(id, ImportOutcome.rejected(List.of(new RowError(e.row(), null, e.getMessage()))));
         } catch (Exception e) {

@@ -39,7 +39,7 @@ public class AssignmentRecompute {
         this.jdbc = jdbc;
     }
 
-    /** What changed: rows added or updated, and rows withdrawn because no routine asks for them any more. */
+    /** Rows set from the routines (added or confirmed), and rows withdrawn because no routine asks for them any more. */
     @Serdeable
     public record Result(int upserted, int withdrawn) {
     }

@@ -26,12 +26,15 @@ public class RoutineService {
     private final AudienceRepository audiences;
     private final OrgNodeRepository nodes;
     private final ObjectMapper json;
+    private final AssignmentRecompute recompute;
 
-    public RoutineService(RoutineRepository routines, AudienceRepository audiences, OrgNodeRepository nodes, ObjectMapper json) {
+    public RoutineService(RoutineRepository routines, AudienceRepository audiences, OrgNodeRepository nodes, ObjectMapper json,
+                          AssignmentRecompute recompute) {
         this.routines = routines;
         this.audiences = audiences;
         this.nodes = nodes;
         this.json = json;
+        this.recompute = recompute;
     }
 
     /** What a version records: the routine and its modules as they were. */
@@ -48,6 +51,7 @@ public class RoutineService {
         }
         Routine saved = routines.save(routine(null, nodeId, audience, form, 1));
         saveModulesAndVersion(saved, form.modules(), changedBy);
+        recompute.recompute(nodeId);
         return saved;
     }
 
@@ -61,6 +65,7 @@ public class RoutineService {
         Routine saved = routines.update(routine(existing.id(), existing.orgNodeId(), audience, form, existing.version() + 1));
         routines.deleteModules(saved.id());
         saveModulesAndVersion(saved, form.modules(), changedBy);
+        recompute.recompute(saved.orgNodeId());
         return saved;
     }
 

@@ -105,6 +105,34 @@ class AssignmentRecomputeTest implements TestDatabase {
                 "the old assignment is withdrawn, not deleted");
     }
 
+    @Test
+    void assignmentsFollowARoutineChangeAndARosterImportWithoutBeingAskedFor() {
+        long person = person("1", unitA, "LICENSED", "2026-03-01", null);
+        Routine routine = http.toBlocking().retrieve(HttpRequest.POST("/api/organisations/" + municipality + "/routines",
+                introductionForm("LICENSED", 10)).bearerAuth(coordinator), Routine.class);
+        assertEquals(List.of(due("vardskador-grunder", "2026-03-11")), dueDates(person));
+
+        http.toBlocking().exchange(HttpRequest.PUT("/api/routines/" + routine.id(), introductionForm("LICENSED", 45))
+                .bearerAuth(coordinator));
+        assertEquals(List.of(due("vardskador-grunder", "2026-04-15")), dueDates(person));
+
+        String unitCode = sql.strings("SELECT code FROM org_node WHERE id = ?", unitA).get(0);
+        String csv = "hsa_id;förnamn;efternamn;enhet;målgrupper;startdatum_organisation\n"
+                + hsa + "9;Nyanställd;Person;" + unitCode + ";LICENSED;2026-11-02\n";
+        String location = http.toBlocking().exchange(HttpRequest.POST("/api/imports/people?organisation=" + municipality, csv)
+                .contentType("text/csv").bearerAuth(coordinator)).getHeaders().get("Location");
+        long importId = Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
+        se.kompetensmal.Waiting.until(() -> sql.number("SELECT COUNT(*) FROM assignment a JOIN person p ON p.id = a.person_id "
+                + "WHERE p.hsa_id = ?", hsa + "9"), n -> n == 1, java.time.Duration.ofSeconds(30), "import " + importId + " assigning");
+        long newcomer = sql.number("SELECT id FROM person WHERE hsa_id = ?", hsa + "9");
+        assertEquals(List.of(due("vardskador-grunder", "2026-12-17")), dueDates(newcomer));
+    }
+
+    private static RoutineForm introductionForm(String audience, int days) {
+        return new RoutineForm("Introduktion " + audience, RoutineKind.INTRODUCTION, audience, List.of("vardskador-grunder"),
+                days, CountsFrom.ORG_START, null, null, DocumentationLevel.EXISTS, null, null, null);
+    }
+
     private record Due(String module, LocalDate date) {
     }
 
