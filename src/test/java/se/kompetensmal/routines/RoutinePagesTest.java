@@ -1,0 +1,101 @@
+package se.kompetensmal.routines;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.http.cookie.Cookie;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import se.kompetensmal.SwedishTime;
+import se.kompetensmal.TestDatabase;
+import se.kompetensmal.TestSql;
+import se.kompetensmal.TestUsers;
+import se.kompetensmal.organization.OrgNodeKind;
+import se.kompetensmal.organization.OrganizationTree;
+import se.kompetensmal.security.Role;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A coordinator sets up an introduction routine on the page and finds the person who is behind in the follow-up. */
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RoutinePagesTest implements TestDatabase {
+
+    @Inject
+    @Client("/")
+    HttpClient http;
+
+    @Inject
+    TestUsers users;
+
+    @Inject
+    TestSql sql;
+
+    @Inject
+    OrganizationTree tree;
+
+    @Test
+    void coordinatorCreatesARoutineOnThePageAndFindsWhoIsBehind() {
+        String p = "RPG" + System.nanoTime();
+        long municipality = tree.add(p, "Kommun P", OrgNodeKind.MUNICIPALITY, null).id();
+        long unit = tree.add(p + "-E", "Lindgården", OrgNodeKind.UNIT, municipality).id();
+        String hsa = "SE" + String.format("%010d", System.nanoTime() % 10_000_000_000L) + "-1";
+        LocalDate started = LocalDate.now(SwedishTime.ZONE).minusDays(40);
+        sql.update("INSERT INTO person (hsa_id, given_name, family_name, org_node_id, org_start_date, role_start_date) "
+                + "VALUES (?, 'Greta', 'Sen', ?, ?, ?)", hsa, unit, started, started);
+        sql.update("INSERT INTO person_audience (person_id, audience_id) SELECT p.id, a.id FROM person p, audience a "
+                + "WHERE p.hsa_id = ? AND a.code = 'NON_LICENSED'", hsa);
+        String session = users.token(users.account(p + "-samordnare", null, Role.COORDINATOR, municipality));
+        String page = get("/organisationer/" + municipality + "/rutiner", session);
+        assertTrue(page.contains("Inga rutiner gäller här ännu."), page);
+
+        HttpResponse<String> saved = post("/organisationer/" + municipality + "/rutiner", session, "name=Introduktion+undersköterskor"
+                + "&kind=INTRODUCTION&audience=NON_LICENSED&modules=vardskador-grunder&modules=basala-hygienrutiner"
+                + "&dueDays=30&countsFrom=ORG_START&documentation=DOCUMENTED&governingDocument=Rutin+dnr+2026%2F7"
+                + "&csrfToken=" + URLEncoder.encode(TestUsers.csrfTokenOf(page), StandardCharsets.UTF_8));
+
+        assertEquals(HttpStatus.SEE_OTHER, saved.getStatus());
+        String routines = get("/organisationer/" + unit + "/rutiner", session);
+        assertTrue(routines.contains("Introduktion undersköterskor") && routines.contains("(ärvd)"), routines);
+        assertTrue(routines.contains("Dokumenterad: Rutin dnr 2026/7"), routines);
+        String followUp = get("/organisationer/" + municipality + "/uppfoljning", session);
+        assertTrue(followUp.contains("Greta Sen") && followUp.contains("Försenad"), followUp);
+        assertTrue(followUp.contains("basala-hygienrutiner") && followUp.contains("vardskador-grunder"), followUp);
+    }
+
+    @Test
+    void incompleteRoutineFormShowsWhatIsMissingInSwedish() {
+        String p = "RPX" + System.nanoTime();
+        long municipality = tree.add(p, "Kommun Q", OrgNodeKind.MUNICIPALITY, null).id();
+        String session = users.token(users.account(p + "-samordnare", null, Role.COORDINATOR, municipality));
+        String csrf = TestUsers.csrfTokenOf(get("/organisationer/" + municipality + "/rutiner", session));
+
+        HttpClientResponseException e = assertThrows(HttpClientResponseException.class, () -> post(
+                "/organisationer/" + municipality + "/rutiner", session, "name=Utan+dagar&kind=INTRODUCTION&audience=LICENSED"
+                        + "&modules=vardskador-grunder&documentation=EXISTS&csrfToken=" + URLEncoder.encode(csrf, StandardCharsets.UTF_8)));
+
+        assertEquals(HttpStatus.UNPROCESSABLE_ENTITY, e.getStatus());
+        assertTrue(e.getResponse().getBody(String.class).orElseThrow().contains("en introduktionsrutin behöver antal dagar"));
+    }
+
+    private String get(String uri, String session) {
+        return http.toBlocking().retrieve(HttpRequest.GET(uri).accept(MediaType.TEXT_HTML).cookie(Cookie.of("JWT", session)));
+    }
+
+    private HttpResponse<String> post(String uri, String session, String form) {
+        return http.toBlocking().exchange(HttpRequest.POST(uri, form).contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .accept(MediaType.TEXT_HTML).cookie(Cookie.of("JWT", session)), String.class);
+    }
+}
