@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Imports organisational nodes from CSV: new codes are added, known codes are renamed or moved with their subtree.
@@ -76,8 +77,15 @@ class OrganisationRosterImporter {
             kinds.put(r.code(), r.kind());
         });
         String scopeCode = rosterImport.scopeOrgId() == null ? null : codesById.get(rosterImport.scopeOrgId());
+        Set<String> inScope = rosterImport.scopeOrgId() == null ? null
+                : nodes.findSubtree(rosterImport.scopeOrgId()).stream().map(OrgNode::code).collect(Collectors.toSet());
         Map<String, Integer> depth = new HashMap<>();
         for (NodeRow row : inOrder) {
+            // A file for one organisation may not rename or move another organisation's nodes.
+            if (inScope != null && existing.containsKey(row.code()) && !inScope.contains(row.code())) {
+                errors.add(new RowError(row.row(), "kod", "koden " + row.code() + " tillhör en annan organisation"));
+                continue;
+            }
             checkPlace(row, parents, kinds, scopeCode, depth, errors);
         }
         if (!errors.isEmpty()) {

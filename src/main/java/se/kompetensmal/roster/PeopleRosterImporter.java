@@ -62,12 +62,22 @@ class PeopleRosterImporter {
         progress.start(RosterImportStatus.VALIDATING, total);
         List<RowError> errors = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
+        Map<String, Integer> toCheck = new HashMap<>();
         try (CsvReader csv = RosterFile.open(file, REQUIRED)) {
             int processed = 0;
             for (CsvReader.Row row = csv.next(); row != null; row = csv.next()) {
-                parse(row, csv.header().size(), lookups, seen, errors);
+                PersonRow parsed = parse(row, csv.header().size(), lookups, seen, errors);
+                if (parsed != null && rosterImport.scopeOrgId() != null) {
+                    toCheck.put(parsed.hsaId(), row.number());
+                    if (toCheck.size() == BATCH) {
+                        refuseOtherOrganisationsPeople(toCheck, rosterImport.scopeOrgId(), errors);
+                    }
+                }
                 progress.rowsDone(++processed);
             }
+        }
+        if (!toCheck.isEmpty()) {
+            refuseOtherOrganisationsPeople(toCheck, rosterImport.scopeOrgId(), errors);
         }
         if (!errors.isEmpty()) {
             return ImportOutcome.rejected(errors);
@@ -93,6 +103,32 @@ class PeopleRosterImporter {
             }
             return new Lookups(units, audiences);
         });
+    }
+
+    /**
+     * A file for one organisation may not take over people recorded in another: their record and history belong there.
+     * Checked a batch of HSA-ids at a time.
+     */
+    private void refuseOtherOrganisationsPeople(Map<String, Integer> rows, long scopeOrgId, List<RowError> errors) {
+        List<String> hsaIds = List.copyOf(rows.keySet());
+        String sql = "SELECT p.hsa_id FROM person p WHERE p.hsa_id IN (" + String.join(",", Collections.nCopies(hsaIds.size(), "?"))
+                + ") AND NOT EXISTS (SELECT 1 FROM org_closure c WHERE c.ancestor_id = ? AND c.descendant_id = p.org_node_id)";
+        List<String> outside = jdbc.prepareStatement(sql, select -> {
+            for (int i = 0; i < hsaIds.size(); i++) {
+                select.setString(i + 1, hsaIds.get(i));
+            }
+            select.setLong(hsaIds.size() + 1, scopeOrgId);
+            List<String> found = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    found.add(rs.getString(1));
+                }
+            }
+            return found;
+        });
+        outside.forEach(hsaId -> errors.add(new RowError(rows.get(hsaId), "hsa_id",
+                "personen med HSA-id " + hsaId + " är registrerad i en annan organisation")));
+        rows.clear();
     }
 
     private static void readCodes(PreparedStatement select, Map<String, Long> into) throws SQLException {

@@ -124,6 +124,40 @@ class AccessByRoleTest implements TestDatabase {
     }
 
     @Test
+    void coordinatorOfACannotTakeOverBsPeopleOrUnitsByImport() {
+        String unitACode = sql.strings("SELECT code FROM org_node WHERE id = ?", unitA).get(0);
+        String unitBCode = sql.strings("SELECT code FROM org_node WHERE id = ?", unitB).get(0);
+        String municipalityACode = sql.strings("SELECT code FROM org_node WHERE id = ?", municipalityA).get(0);
+
+        long people = postImport("/api/imports/people?organisation=" + municipalityA,
+                "hsa_id;förnamn;efternamn;enhet;målgrupper;startdatum_organisation\n"
+                        + hsaB + ";Cia;Ek;" + unitACode + ";NON_LICENSED;2025-01-01\n");
+        long units = postImport("/api/imports/organisations?organisation=" + municipalityA,
+                "kod;namn;typ;överordnad\n" + unitBCode + ";Övertagen;enhet;" + municipalityACode + "\n");
+
+        assertEquals(List.of("REJECTED", "REJECTED"), List.of(statusOf(people), statusOf(units)));
+        assertEquals(List.of("personen med HSA-id " + hsaB + " är registrerad i en annan organisation"),
+                sql.strings("SELECT reason FROM roster_import_error WHERE import_id = ?", people));
+        assertEquals(List.of("koden " + unitBCode + " tillhör en annan organisation"),
+                sql.strings("SELECT reason FROM roster_import_error WHERE import_id = ?", units));
+        assertEquals(unitB, sql.number("SELECT org_node_id FROM person WHERE id = ?", personB));
+        assertEquals(municipalityB, sql.number("SELECT parent_id FROM org_node WHERE id = ?", unitB));
+    }
+
+    private long postImport(String uri, String csv) {
+        String location = http.toBlocking().exchange(HttpRequest.POST(uri, csv).contentType("text/csv").bearerAuth(coordinatorA))
+                .getHeaders().get("Location");
+        long id = Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
+        se.kompetensmal.Waiting.until(() -> statusOf(id), s -> !s.equals("QUEUED") && !s.equals("VALIDATING") && !s.equals("WRITING"),
+                java.time.Duration.ofSeconds(30), "import " + id);
+        return id;
+    }
+
+    private String statusOf(long importId) {
+        return sql.strings("SELECT status FROM roster_import WHERE id = ?", importId).get(0);
+    }
+
+    @Test
     void leaderSeesTheOrganisationButNoNames() {
         assertEquals(HttpStatus.OK, status(HttpRequest.GET("/api/organisations/" + municipalityA), leaderA));
         assertEquals(HttpStatus.FORBIDDEN, status(HttpRequest.GET("/api/organisations/" + municipalityA + "/people"), leaderA));
