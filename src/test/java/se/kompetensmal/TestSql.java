@@ -33,6 +33,12 @@ public class TestSql {
         });
     }
 
+    /** Waits until no assignment recomputation is queued or running. */
+    public void awaitRecomputations() {
+        Waiting.until(() -> number("SELECT COUNT(*) FROM recompute_job WHERE status IN ('QUEUED', 'RUNNING')"), n -> n == 0,
+                java.time.Duration.ofSeconds(60), "assignment recomputation");
+    }
+
     /** The first column of every row, as text. */
     public List<String> strings(String sql, Object... parameters) {
         return jdbc.prepareStatement(sql, statement -> {

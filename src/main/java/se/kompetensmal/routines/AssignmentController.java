@@ -37,16 +37,19 @@ import java.util.List;
 public class AssignmentController {
 
     private final AssignmentRepository assignments;
-    private final AssignmentRecompute recompute;
+    private final RecomputeJobs jobs;
+    private final RecomputeJobRepository jobRepository;
     private final PersonQueries people;
     private final Access access;
     private final ManualAssignments manual;
     private final FollowUp followUp;
 
-    public AssignmentController(AssignmentRepository assignments, AssignmentRecompute recompute, PersonQueries people,
+    public AssignmentController(AssignmentRepository assignments, RecomputeJobs jobs, RecomputeJobRepository jobRepository,
+                                PersonQueries people,
                                 Access access, ManualAssignments manual, FollowUp followUp) {
         this.assignments = assignments;
-        this.recompute = recompute;
+        this.jobs = jobs;
+        this.jobRepository = jobRepository;
         this.people = people;
         this.access = access;
         this.manual = manual;
@@ -128,10 +131,20 @@ public class AssignmentController {
         return assignments.findCurrent(id);
     }
 
-    @Operation(summary = "Bring the routine-derived assignments of everyone under the node up to date")
+    @Operation(summary = "Start bringing the routine-derived assignments of everyone under the node up to date, in the background")
     @Post("/organisations/{id}/assignments/recompute")
-    public AssignmentRecompute.Result recompute(long id, Authentication caller) {
+    public HttpResponse<RecomputeJob> recompute(long id, Authentication caller) {
         access.requireOn(caller, id, Role.COORDINATOR, Role.ADMINISTRATOR);
-        return recompute.recompute(id);
+        RecomputeJob job = jobs.request(id, caller.getName());
+        return HttpResponse.accepted(java.net.URI.create("/api/recompute-jobs/" + job.id())).body(job);
+    }
+
+    @Operation(summary = "How far a recomputation has come")
+    @Get("/recompute-jobs/{id}")
+    public RecomputeJob job(long id, Authentication caller) {
+        RecomputeJob job = jobRepository.findById(id)
+                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Omräkningen " + id + " finns inte."));
+        access.requireOn(caller, job.scopeOrgId(), Role.COORDINATOR, Role.ADMINISTRATOR);
+        return job;
     }
 }

@@ -27,7 +27,7 @@ public class AssignmentRecompute {
             JOIN org_closure up ON up.descendant_id = p.org_node_id
             JOIN routine r ON r.org_node_id = up.ancestor_id AND r.audience_id = pa.audience_id AND r.kind = 'INTRODUCTION'
             JOIN routine_module rm ON rm.routine_id = r.id
-            WHERE p.status = 'ACTIVE'
+            WHERE p.status = 'ACTIVE' AND p.id BETWEEN ? AND ?
               AND up.depth = (SELECT MIN(up2.depth) FROM routine r2
                               JOIN org_closure up2 ON up2.ancestor_id = r2.org_node_id AND up2.descendant_id = p.org_node_id
                               WHERE r2.kind = 'INTRODUCTION' AND r2.audience_id = pa.audience_id)
@@ -46,6 +46,12 @@ public class AssignmentRecompute {
 
     @Transactional
     public Result recompute(long scopeNodeId) {
+        return recompute(scopeNodeId, 0, Long.MAX_VALUE);
+    }
+
+    /** The same for the people under the node whose ids lie in the range: one slice of a large recomputation. */
+    @Transactional
+    public Result recompute(long scopeNodeId, long fromPersonId, long toPersonId) {
         int upserted = jdbc.prepareStatement("""
                 INSERT INTO assignment (person_id, module_code, cycle, routine_id, source, due_date)
                 SELECT d.person_id, d.module_code, 1, d.routine_id, 'ROUTINE', d.due_date FROM (%s) d
@@ -54,6 +60,8 @@ public class AssignmentRecompute {
                     assignment.routine_id = IF(assignment.source = 'ROUTINE', VALUES(routine_id), assignment.routine_id),
                     assignment.withdrawn_at = IF(assignment.source = 'ROUTINE', NULL, assignment.withdrawn_at)""".formatted(DESIRED), statement -> {
             statement.setLong(1, scopeNodeId);
+            statement.setLong(2, fromPersonId);
+            statement.setLong(3, toPersonId);
             return statement.executeUpdate();
         });
         int withdrawn = jdbc.prepareStatement("""
@@ -62,10 +70,15 @@ public class AssignmentRecompute {
                 JOIN org_closure scope ON scope.descendant_id = p.org_node_id AND scope.ancestor_id = ?
                 LEFT JOIN (%s) d ON d.person_id = a.person_id AND d.module_code = a.module_code
                 SET a.withdrawn_at = CURRENT_TIMESTAMP
-                WHERE a.source = 'ROUTINE' AND a.cycle = 1 AND a.withdrawn_at IS NULL AND d.person_id IS NULL"""
+                WHERE a.source = 'ROUTINE' AND a.cycle = 1 AND a.withdrawn_at IS NULL AND d.person_id IS NULL
+                  AND p.id BETWEEN ? AND ?"""
                 .formatted(DESIRED), statement -> {
             statement.setLong(1, scopeNodeId);
             statement.setLong(2, scopeNodeId);
+            statement.setLong(3, fromPersonId);
+            statement.setLong(4, toPersonId);
+            statement.setLong(5, fromPersonId);
+            statement.setLong(6, toPersonId);
             return statement.executeUpdate();
         });
         return new Result(upserted, withdrawn);

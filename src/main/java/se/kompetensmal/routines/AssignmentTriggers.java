@@ -2,9 +2,6 @@ package se.kompetensmal.routines;
 
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import se.kompetensmal.organization.OrgNode;
 import se.kompetensmal.organization.OrgNodeRepository;
 import se.kompetensmal.roster.RosterImported;
 
@@ -12,29 +9,20 @@ import se.kompetensmal.roster.RosterImported;
 @Singleton
 public class AssignmentTriggers {
 
-    private static final Logger LOG = LoggerFactory.getLogger(AssignmentTriggers.class);
-
-    private final AssignmentRecompute recompute;
+    private final RecomputeJobs jobs;
     private final OrgNodeRepository nodes;
 
-    public AssignmentTriggers(AssignmentRecompute recompute, OrgNodeRepository nodes) {
-        this.recompute = recompute;
+    public AssignmentTriggers(RecomputeJobs jobs, OrgNodeRepository nodes) {
+        this.jobs = jobs;
         this.nodes = nodes;
     }
 
     @EventListener
     void onRosterImported(RosterImported event) {
         if (event.scopeOrgId() != null) {
-            log(event.scopeOrgId(), recompute.recompute(event.scopeOrgId()));
+            jobs.request(event.scopeOrgId(), "personalimport");
         } else {
-            for (OrgNode root : nodes.findByParentIdIsNullOrderByName()) {
-                log(root.id(), recompute.recompute(root.id()));
-            }
+            nodes.findByParentIdIsNullOrderByName().forEach(root -> jobs.request(root.id(), "personalimport"));
         }
-    }
-
-    private static void log(long nodeId, AssignmentRecompute.Result result) {
-        LOG.info("Assignments under node {} recomputed after a roster import: {} set, {} withdrawn", nodeId,
-                result.upserted(), result.withdrawn());
     }
 }

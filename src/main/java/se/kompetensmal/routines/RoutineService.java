@@ -26,15 +26,15 @@ public class RoutineService {
     private final AudienceRepository audiences;
     private final OrgNodeRepository nodes;
     private final ObjectMapper json;
-    private final AssignmentRecompute recompute;
+    private final RecomputeJobs jobs;
 
     public RoutineService(RoutineRepository routines, AudienceRepository audiences, OrgNodeRepository nodes, ObjectMapper json,
-                          AssignmentRecompute recompute) {
+                          RecomputeJobs jobs) {
         this.routines = routines;
         this.audiences = audiences;
         this.nodes = nodes;
         this.json = json;
-        this.recompute = recompute;
+        this.jobs = jobs;
     }
 
     /** What a version records: the routine and its modules as they were. */
@@ -51,7 +51,7 @@ public class RoutineService {
         }
         Routine saved = routines.save(routine(null, nodeId, audience, form, 1));
         saveModulesAndVersion(saved, form.modules(), changedBy);
-        recompute.recompute(nodeId);
+        jobs.request(nodeId, changedBy);
         return saved;
     }
 
@@ -65,7 +65,7 @@ public class RoutineService {
         Routine saved = routines.update(routine(existing.id(), existing.orgNodeId(), audience, form, existing.version() + 1));
         routines.deleteModules(saved.id());
         saveModulesAndVersion(saved, form.modules(), changedBy);
-        recompute.recompute(saved.orgNodeId());
+        jobs.request(saved.orgNodeId(), changedBy);
         return saved;
     }
 

@@ -102,6 +102,7 @@ class FollowUpTest implements TestDatabase {
         http.toBlocking().exchange(HttpRequest.POST("/api/organisations/" + unitA + "/assignments",
                 Map.of("module", "basala-hygienrutiner", "dueDate", today.plusDays(7).toString(), "audience", "NON_LICENSED"))
                 .bearerAuth(coordinator));
+        sql.awaitRecomputations();
 
         List<FollowUp.Row> rows = followUp("&module=basala-hygienrutiner");
         assertEquals(List.of(careWorker), rows.stream().map(FollowUp.Row::personId).toList());
@@ -130,6 +131,7 @@ class FollowUpTest implements TestDatabase {
     private void recompute() {
         http.toBlocking().exchange(HttpRequest.POST("/api/organisations/" + municipality + "/assignments/recompute", "")
                 .bearerAuth(coordinator));
+        sql.awaitRecomputations();
     }
 
     private long person(String suffix, long unit, LocalDate start) {

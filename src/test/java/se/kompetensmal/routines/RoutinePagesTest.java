@@ -67,6 +67,7 @@ class RoutinePagesTest implements TestDatabase {
                 + "&csrfToken=" + URLEncoder.encode(TestUsers.csrfTokenOf(page), StandardCharsets.UTF_8));
 
         assertEquals(HttpStatus.SEE_OTHER, saved.getStatus());
+        sql.awaitRecomputations();
         String routines = get("/organisationer/" + unit + "/rutiner", session);
         assertTrue(routines.contains("Introduktion undersköterskor") && routines.contains("(ärvd)"), routines);
         assertTrue(routines.contains("Dokumenterad: Rutin dnr 2026/7"), routines);
