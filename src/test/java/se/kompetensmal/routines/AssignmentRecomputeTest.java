@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import se.kompetensmal.PersonFixture;
 import se.kompetensmal.TestDatabase;
 import se.kompetensmal.TestSql;
 import se.kompetensmal.TestUsers;
@@ -38,6 +39,9 @@ class AssignmentRecomputeTest implements TestDatabase {
     @Inject
     OrganizationTree tree;
 
+    @Inject
+    PersonFixture people;
+
     long municipality;
     long unitA;
     long unitB;
@@ -51,7 +55,7 @@ class AssignmentRecomputeTest implements TestDatabase {
         unitA = tree.add(p + "-A", "Boende A", OrgNodeKind.UNIT, municipality).id();
         unitB = tree.add(p + "-B", "Boende B", OrgNodeKind.UNIT, municipality).id();
         coordinator = users.token(users.account(p + "-samordnare", null, Role.COORDINATOR, municipality));
-        hsa = "SE" + String.format("%010d", System.nanoTime() % 10_000_000_000L) + "-";
+        hsa = PersonFixture.hsaPrefix();
     }
 
     @Test
@@ -186,12 +190,7 @@ class AssignmentRecomputeTest implements TestDatabase {
     }
 
     private long person(String suffix, long unit, String audiences, String orgStart, String roleStart) {
-        sql.update("INSERT INTO person (hsa_id, given_name, family_name, org_node_id, org_start_date, role_start_date) "
-                + "VALUES (?, 'Test', 'Person', ?, ?, ?)", hsa + suffix, unit, orgStart, roleStart == null ? orgStart : roleStart);
-        long id = sql.number("SELECT id FROM person WHERE hsa_id = ?", hsa + suffix);
-        for (String audience : audiences.split("\\|")) {
-            sql.update("INSERT INTO person_audience (person_id, audience_id) SELECT ?, id FROM audience WHERE code = ?", id, audience);
-        }
-        return id;
+        return people.create(hsa + suffix, "Test", "Person", null, unit, LocalDate.parse(orgStart),
+                LocalDate.parse(roleStart == null ? orgStart : roleStart), audiences.split("\\|"));
     }
 }

@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import se.kompetensmal.PersonFixture;
 import se.kompetensmal.SwedishTime;
 import se.kompetensmal.TestDatabase;
 import se.kompetensmal.TestSql;
@@ -44,6 +45,9 @@ class FollowUpTest implements TestDatabase {
     @Inject
     OrganizationTree tree;
 
+    @Inject
+    PersonFixture people;
+
     final LocalDate today = LocalDate.now(SwedishTime.ZONE);
     long municipality;
     long unitA;
@@ -58,7 +62,7 @@ class FollowUpTest implements TestDatabase {
         unitA = tree.add(p + "-A", "Hemtjänst A", OrgNodeKind.UNIT, municipality).id();
         unitB = tree.add(p + "-B", "Hemtjänst B", OrgNodeKind.UNIT, municipality).id();
         coordinator = users.token(users.account(p + "-samordnare", null, Role.COORDINATOR, municipality));
-        hsa = "SE" + String.format("%010d", System.nanoTime() % 10_000_000_000L) + "-";
+        hsa = PersonFixture.hsaPrefix();
         http.toBlocking().exchange(HttpRequest.POST("/api/organisations/" + municipality + "/routines", new RoutineForm(
                 "Introduktion", RoutineKind.INTRODUCTION, "NON_LICENSED", List.of("vardskador-grunder"), 30,
                 CountsFrom.ORG_START, null, null, DocumentationLevel.EXISTS, null, null, null)).bearerAuth(coordinator));
@@ -135,10 +139,6 @@ class FollowUpTest implements TestDatabase {
     }
 
     private long person(String suffix, long unit, LocalDate start) {
-        sql.update("INSERT INTO person (hsa_id, given_name, family_name, org_node_id, org_start_date, role_start_date) "
-                + "VALUES (?, 'Test', ?, ?, ?, ?)", hsa + suffix, "Person" + suffix, unit, start, start);
-        long id = sql.number("SELECT id FROM person WHERE hsa_id = ?", hsa + suffix);
-        sql.update("INSERT INTO person_audience (person_id, audience_id) SELECT ?, id FROM audience WHERE code = 'NON_LICENSED'", id);
-        return id;
+        return people.create(hsa + suffix, "Test", "Person" + suffix, null, unit, start, start, "NON_LICENSED");
     }
 }

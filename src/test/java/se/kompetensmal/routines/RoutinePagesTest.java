@@ -12,6 +12,7 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import se.kompetensmal.PersonFixture;
 import se.kompetensmal.SwedishTime;
 import se.kompetensmal.TestDatabase;
 import se.kompetensmal.TestSql;
@@ -46,17 +47,17 @@ class RoutinePagesTest implements TestDatabase {
     @Inject
     OrganizationTree tree;
 
+    @Inject
+    PersonFixture people;
+
     @Test
     void coordinatorCreatesARoutineOnThePageAndFindsWhoIsBehind() {
         String p = "RPG" + System.nanoTime();
         long municipality = tree.add(p, "Kommun P", OrgNodeKind.MUNICIPALITY, null).id();
         long unit = tree.add(p + "-E", "Lindgården", OrgNodeKind.UNIT, municipality).id();
-        String hsa = "SE" + String.format("%010d", System.nanoTime() % 10_000_000_000L) + "-1";
+        String hsa = PersonFixture.hsaPrefix() + "1";
         LocalDate started = LocalDate.now(SwedishTime.ZONE).minusDays(40);
-        sql.update("INSERT INTO person (hsa_id, given_name, family_name, org_node_id, org_start_date, role_start_date) "
-                + "VALUES (?, 'Greta', 'Sen', ?, ?, ?)", hsa, unit, started, started);
-        sql.update("INSERT INTO person_audience (person_id, audience_id) SELECT p.id, a.id FROM person p, audience a "
-                + "WHERE p.hsa_id = ? AND a.code = 'NON_LICENSED'", hsa);
+        people.create(hsa, "Greta", "Sen", null, unit, started, started, "NON_LICENSED");
         String session = users.token(users.account(p + "-samordnare", null, Role.COORDINATOR, municipality));
         String page = get("/organisationer/" + municipality + "/rutiner", session);
         assertTrue(page.contains("Inga rutiner gäller här ännu."), page);

@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import se.kompetensmal.PersonFixture;
 import se.kompetensmal.TestDatabase;
 import se.kompetensmal.TestSql;
 import se.kompetensmal.TestUsers;
@@ -69,7 +70,7 @@ class AccessByRoleTest implements TestDatabase {
         unitA = tree.add(p + "A-E", "Hemtjänst A", OrgNodeKind.UNIT, municipalityA).id();
         municipalityB = tree.add(p + "B", "Kommun B", OrgNodeKind.MUNICIPALITY, null).id();
         unitB = tree.add(p + "B-E", "Hemtjänst B", OrgNodeKind.UNIT, municipalityB).id();
-        String hsa = "SE" + String.format("%010d", System.nanoTime() % 10_000_000_000L) + "-";
+        String hsa = PersonFixture.hsaPrefix();
         hsaB = hsa + "3";
         String admin = users.admin();
         importA = importPeople(admin, municipalityA, hsa + "1;Anna;Ek;;" + p + "A-E;NON_LICENSED;2025-01-01;\n"
@@ -173,8 +174,8 @@ class AccessByRoleTest implements TestDatabase {
     void leaderSeesNamesOnlyWhereTheOrganisationAllowsIt() {
         long municipality = tree.add("NAMES" + System.nanoTime(), "Kommun N", OrgNodeKind.MUNICIPALITY, null).id();
         long unit = tree.add("NAMES" + System.nanoTime() + "-E", "Boende N", OrgNodeKind.UNIT, municipality).id();
-        long person = fixture.create("SE" + String.format("%010d", System.nanoTime() % 10_000_000_000L) + "-9", "Nora",
-                "Nilsson", null, unit);
+        long person = fixture.create(PersonFixture.hsaPrefix() + "9", "Nora", "Nilsson", null, unit,
+                java.time.LocalDate.parse("2024-01-01"), java.time.LocalDate.parse("2024-01-01"));
         String leader = users.token(users.account("NAMES" + System.nanoTime(), null, Role.LEADER, unit));
         assertEquals(HttpStatus.FORBIDDEN, status(HttpRequest.GET("/api/people/" + person), leader));
 

@@ -13,12 +13,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import se.kompetensmal.PersonFixture;
 import se.kompetensmal.TestDatabase;
 import se.kompetensmal.TestSql;
 import se.kompetensmal.organization.OrgNodeKind;
 import se.kompetensmal.organization.OrganizationTree;
 
 import java.net.URI;
+import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,9 +68,10 @@ class SsoSignInTest implements TestDatabase {
     @BeforeAll
     void aPersonInTheRoster() {
         long unit = tree.add("SSO" + System.nanoTime(), "Vårdcentral SSO", OrgNodeKind.REGION, null).id();
-        hsaId = "SE" + String.format("%010d", System.nanoTime() % 10_000_000_000L) + "-77";
+        hsaId = PersonFixture.hsaPrefix() + "77";
         email = "sigrid.stahl." + System.nanoTime() + "@region.example";
-        personId = people.create(hsaId, "Sigrid", "Ståhl", email, unit);
+        personId = people.create(hsaId, "Sigrid", "Ståhl", email, unit, LocalDate.parse("2024-01-01"),
+                LocalDate.parse("2024-01-01"));
     }
 
     @AfterAll
