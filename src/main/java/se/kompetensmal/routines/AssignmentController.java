@@ -27,6 +27,7 @@ import se.kompetensmal.security.Access;
 import se.kompetensmal.security.Caller;
 import se.kompetensmal.security.Role;
 import se.kompetensmal.web.CsvText;
+import se.kompetensmal.web.Spreadsheet;
 
 import java.time.LocalDate;
 import java.util.List;
@@ -105,6 +106,20 @@ public class AssignmentController {
                     .append(row.overdue() ? "ja" : "nej").append(';').append(CsvText.quote(row.routine())).append('\n');
         }
         return HttpResponse.ok(csv.toString()).header("Content-Disposition", "attachment; filename=\"uppfoljning.csv\"");
+    }
+
+    @Operation(summary = "The follow-up list as an Excel workbook")
+    @Get("/organisations/{id}/follow-up.xlsx{?unit,audience,module,routine,withinDays}")
+    @Produces(Spreadsheet.CONTENT_TYPE)
+    public HttpResponse<byte[]> followUpXlsx(long id, @Nullable Long unit, @Nullable String audience, @Nullable String module,
+                                             @Nullable Long routine, @Nullable Integer withinDays, Authentication caller) {
+        List<List<Object>> rows = rows(id, unit, audience, module, routine, withinDays, caller).stream()
+                .map(r -> List.<Object>of(r.hsaId(), r.name(), r.unit(), r.moduleCode(), r.dueDate().toString(),
+                        r.overdue() ? "ja" : "nej", r.routine() == null ? "" : r.routine()))
+                .toList();
+        byte[] workbook = Spreadsheet.of("Uppföljning", List.of("HSA-id", "Namn", "Enhet", "Modul", "Förfallodag", "Försenad",
+                "Rutin"), rows);
+        return HttpResponse.ok(workbook).header("Content-Disposition", "attachment; filename=\"uppfoljning.xlsx\"");
     }
 
     private List<FollowUp.Row> rows(long id, Long unit, String audience, String module, Long routine, Integer withinDays,

@@ -95,6 +95,11 @@ class FollowUpTest implements TestDatabase {
                 .bearerAuth(coordinator));
         assertTrue(csv.startsWith("\uFEFFhsa_id;namn;enhet;modul;förfallodag;försenad;rutin"), csv);
         assertTrue(csv.contains(hsa + "1;\"Test Person1\";\"Hemtjänst A\";vardskador-grunder;" + today.minusDays(10) + ";ja"), csv);
+        byte[] xlsx = http.toBlocking().retrieve(HttpRequest.GET("/api/organisations/" + municipality + "/follow-up.xlsx")
+                .bearerAuth(coordinator), byte[].class);
+        String sheet = sheetOf(xlsx);
+        assertTrue(sheet.contains("<t>Försenad</t>") && sheet.contains("<t>" + hsa + "1</t>") && sheet.contains("<t>Hemtjänst A</t>"), sheet);
+        assertEquals(3, sheet.split("<row ").length - 1, "a header row and one row per person behind");
     }
 
     @Test
@@ -125,6 +130,20 @@ class FollowUpTest implements TestDatabase {
                 HttpRequest.POST("/api/organisations/" + municipality + "/assignments",
                         Map.of("module", "vardskador-grunder", "dueDate", "2027-01-01")).bearerAuth(outsider)));
         assertEquals(HttpStatus.FORBIDDEN, assign.getStatus());
+    }
+
+    /** The worksheet inside an .xlsx file, read as Excel would find it. */
+    private static String sheetOf(byte[] xlsx) {
+        try (java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(xlsx))) {
+            for (java.util.zip.ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
+                if (entry.getName().equals("xl/worksheets/sheet1.xml")) {
+                    return new String(zip.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        throw new AssertionError("no worksheet in the workbook");
     }
 
     private List<FollowUp.Row> followUp(String query) {
