@@ -3,15 +3,11 @@ package se.kompetensmal.catalog;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.exceptions.BeanInstantiationException;
 import io.micronaut.http.HttpRequest;
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import se.kompetensmal.TestDatabase;
-import se.kompetensmal.TestSql;
-import se.kompetensmal.TestUsers;
+import se.kompetensmal.ServiceTest;
 
 import java.util.HashMap;
 import java.util.List;
@@ -23,23 +19,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CatalogueLoadingTest implements TestDatabase {
+class CatalogueLoadingTest extends ServiceTest {
 
     @Inject
     CatalogueStore store;
 
     @Inject
     CatalogueQueries catalogue;
-
-    @Inject
-    TestSql sql;
-
-    @Inject
-    TestUsers users;
-
-    @Inject
-    @Client("/")
-    HttpClient http;
 
     @Test
     void serviceRefusesToStartOnBrokenContentAndNamesTheFile() {

@@ -3,11 +3,9 @@ package se.kompetensmal.demo;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.annotation.Property;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import se.kompetensmal.TestDatabase;
-import se.kompetensmal.TestSql;
+import se.kompetensmal.ServiceTest;
 
 import java.util.HashMap;
 import java.util.List;
@@ -19,14 +17,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @MicronautTest(transactional = false)
 @Property(name = "kompetensmal.demo-data", value = "true")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DemoDataTest implements TestDatabase {
+class DemoDataTest extends ServiceTest {
 
     private static final String IN_DEMO = """
             FROM person p JOIN org_closure c ON c.descendant_id = p.org_node_id JOIN org_node h ON h.id = c.ancestor_id
             WHERE h.code IN ('SE2321000999', 'SE2120009999') AND p.status = 'ACTIVE'""";
-
-    @Inject
-    TestSql sql;
 
     @Test
     void demoHasARegionAndAMunicipalityWithAboutTwoHundredPeopleInEveryAudience() {

@@ -1,16 +1,12 @@
 package se.kompetensmal.organization;
 
 import io.micronaut.core.type.Argument;
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import se.kompetensmal.TestDatabase;
-import se.kompetensmal.TestSql;
-import se.kompetensmal.TestUsers;
+import se.kompetensmal.ServiceTest;
 
 import java.util.List;
 import java.util.Set;
@@ -22,23 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OrganizationTreeTest implements TestDatabase {
-
-    @Inject
-    OrganizationTree tree;
+class OrganizationTreeTest extends ServiceTest {
 
     @Inject
     OrgNodeRepository nodes;
-
-    @Inject
-    TestSql sql;
-
-    @Inject
-    TestUsers users;
-
-    @Inject
-    @Client("/")
-    HttpClient http;
 
     String p;
     OrgNode region;

@@ -1,14 +1,9 @@
 package se.kompetensmal.roster;
 
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import se.kompetensmal.TestDatabase;
-import se.kompetensmal.TestSql;
-import se.kompetensmal.TestUsers;
+import se.kompetensmal.ServiceTest;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -24,23 +19,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class LargeRosterImportTest implements TestDatabase {
+class LargeRosterImportTest extends ServiceTest {
 
     private static final int PEOPLE = 100_000;
 
-    @Inject
-    @Client("/")
-    HttpClient client;
-
-    @Inject
-    TestSql sql;
-
-    @Inject
-    TestUsers users;
-
     @Test
     void hundredThousandRowsImportInFullWithProgressRecorded() {
-        RosterApi api = new RosterApi(client.toBlocking(), users.admin());
+        RosterApi api = new RosterApi(http.toBlocking(), users.admin());
         long n = System.nanoTime() % 10_000_000_000L;
         String org = "BIG" + n;
         String hsa = "SE" + String.format("%010d", n) + "-";

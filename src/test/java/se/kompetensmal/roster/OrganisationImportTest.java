@@ -1,15 +1,11 @@
 package se.kompetensmal.roster;
 
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import se.kompetensmal.TestDatabase;
-import se.kompetensmal.TestSql;
-import se.kompetensmal.TestUsers;
+import se.kompetensmal.ServiceTest;
 import se.kompetensmal.organization.OrgNode;
 import se.kompetensmal.organization.OrgNodeRepository;
 
@@ -19,29 +15,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OrganisationImportTest implements TestDatabase {
+class OrganisationImportTest extends ServiceTest {
 
     private static final String HEADER = "kod;namn;typ;överordnad\n";
 
     @Inject
-    @Client("/")
-    HttpClient client;
-
-    @Inject
     OrgNodeRepository nodes;
-
-    @Inject
-    TestSql sql;
-
-    @Inject
-    TestUsers users;
 
     RosterApi api;
     String p;
 
     @BeforeEach
     void setUp() {
-        api = new RosterApi(client.toBlocking(), users.admin());
+        api = new RosterApi(http.toBlocking(), users.admin());
         p = "ORG" + System.nanoTime() + "-";
     }
 

@@ -1,15 +1,10 @@
 package se.kompetensmal.roster;
 
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import se.kompetensmal.TestDatabase;
-import se.kompetensmal.TestSql;
-import se.kompetensmal.TestUsers;
+import se.kompetensmal.ServiceTest;
 import se.kompetensmal.people.PersonQueries;
 import se.kompetensmal.people.PersonStatus;
 import se.kompetensmal.people.PersonView;
@@ -23,19 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PeopleImportTest implements TestDatabase {
+class PeopleImportTest extends ServiceTest {
 
     private static final String HEADER = "hsa_id;förnamn;efternamn;epost;enhet;målgrupper;startdatum_organisation;startdatum_roll\n";
-
-    @Inject
-    @Client("/")
-    HttpClient client;
-
-    @Inject
-    TestSql sql;
-
-    @Inject
-    TestUsers users;
 
     RosterApi api;
     String org;
@@ -44,7 +29,7 @@ class PeopleImportTest implements TestDatabase {
 
     @BeforeEach
     void anOrganisationOfItsOwn() {
-        api = new RosterApi(client.toBlocking(), users.admin());
+        api = new RosterApi(http.toBlocking(), users.admin());
         long n = System.nanoTime() % 10_000_000_000L;
         org = "T" + n;
         hsa = "SE" + String.format("%010d", n) + "-";
@@ -75,7 +60,7 @@ class PeopleImportTest implements TestDatabase {
         assertEquals(List.of("LICENSED", "FRONTLINE_MANAGER"), goran.audiences());
         assertNull(goran.email());
         assertEquals(goran.orgStartDate(), goran.roleStartDate(), "no role start date means the organisation start date");
-        PersonQueries.PeoplePage inOrganisation = client.toBlocking().retrieve(io.micronaut.http.HttpRequest.GET(
+        PersonQueries.PeoplePage inOrganisation = http.toBlocking().retrieve(io.micronaut.http.HttpRequest.GET(
                 "/api/organisations/" + orgId + "/people?size=1").bearerAuth(users.admin()), PersonQueries.PeoplePage.class);
         assertEquals(2, inOrganisation.total());
         assertEquals(List.of("Ström"), inOrganisation.people().stream().map(PersonView::familyName).toList());
@@ -183,7 +168,7 @@ class PeopleImportTest implements TestDatabase {
     @Test
     void anOrganisationsOwnAudienceCanBeAddedAndUsedAtOnce() {
         String code = "STUDENT_" + org;
-        client.toBlocking().exchange(io.micronaut.http.HttpRequest.POST("/api/audiences",
+        http.toBlocking().exchange(io.micronaut.http.HttpRequest.POST("/api/audiences",
                 java.util.Map.of("code", code, "nameSv", "Studenter på praktik", "ownerOrganisationId", orgId)).bearerAuth(users.admin()));
 
         RosterImportView result = api.people(HEADER + hsa + "1;Anna;Berg;;" + org + "-A;" + code + ";2026-09-01;\n", orgId, false);
@@ -212,7 +197,7 @@ class PeopleImportTest implements TestDatabase {
     }
 
     private PersonView person(String hsaId) {
-        return client.toBlocking().retrieve(io.micronaut.http.HttpRequest.GET("/api/people?hsaId=" + hsaId).bearerAuth(users.admin()),
+        return http.toBlocking().retrieve(io.micronaut.http.HttpRequest.GET("/api/people?hsaId=" + hsaId).bearerAuth(users.admin()),
                 PersonView.class);
     }
 }

@@ -5,20 +5,16 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.http.cookie.Cookie;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import se.kompetensmal.PersonFixture;
 import se.kompetensmal.SwedishTime;
-import se.kompetensmal.TestDatabase;
-import se.kompetensmal.TestSql;
+import se.kompetensmal.ServiceTest;
 import se.kompetensmal.TestUsers;
 import se.kompetensmal.organization.OrgNodeKind;
-import se.kompetensmal.organization.OrganizationTree;
 import se.kompetensmal.security.Role;
 
 import java.net.URLEncoder;
@@ -32,23 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** A coordinator sets up an introduction routine on the page and finds the person who is behind in the follow-up. */
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RoutinePagesTest implements TestDatabase {
-
-    @Inject
-    @Client("/")
-    HttpClient http;
-
-    @Inject
-    TestUsers users;
-
-    @Inject
-    TestSql sql;
-
-    @Inject
-    OrganizationTree tree;
-
-    @Inject
-    PersonFixture people;
+class RoutinePagesTest extends ServiceTest {
 
     @Test
     void coordinatorCreatesARoutineOnThePageAndFindsWhoIsBehind() {

@@ -5,17 +5,13 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import se.kompetensmal.TestDatabase;
-import se.kompetensmal.TestUsers;
+import se.kompetensmal.ServiceTest;
 import se.kompetensmal.organization.OrgNodeKind;
-import se.kompetensmal.organization.OrganizationTree;
 import se.kompetensmal.security.Role;
 
 import java.time.LocalDate;
@@ -27,17 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RoutineTest implements TestDatabase {
-
-    @Inject
-    @Client("/")
-    HttpClient http;
-
-    @Inject
-    TestUsers users;
-
-    @Inject
-    OrganizationTree tree;
+class RoutineTest extends ServiceTest {
 
     long municipality;
     long homeCare;

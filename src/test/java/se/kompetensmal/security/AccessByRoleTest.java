@@ -6,7 +6,6 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.http.cookie.Cookie;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
@@ -15,11 +14,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import se.kompetensmal.PersonFixture;
-import se.kompetensmal.TestDatabase;
-import se.kompetensmal.TestSql;
+import se.kompetensmal.ServiceTest;
 import se.kompetensmal.TestUsers;
 import se.kompetensmal.organization.OrgNodeKind;
-import se.kompetensmal.organization.OrganizationTree;
 
 import java.util.List;
 import java.util.Map;
@@ -34,20 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AccessByRoleTest implements TestDatabase {
-
-    @Inject
-    @Client("/")
-    HttpClient http;
-
-    @Inject
-    TestUsers users;
-
-    @Inject
-    TestSql sql;
-
-    @Inject
-    OrganizationTree tree;
+class AccessByRoleTest extends ServiceTest {
 
     long municipalityA;
     long unitA;
@@ -174,7 +158,7 @@ class AccessByRoleTest implements TestDatabase {
     void leaderSeesNamesOnlyWhereTheOrganisationAllowsIt() {
         long municipality = tree.add("NAMES" + System.nanoTime(), "Kommun N", OrgNodeKind.MUNICIPALITY, null).id();
         long unit = tree.add("NAMES" + System.nanoTime() + "-E", "Boende N", OrgNodeKind.UNIT, municipality).id();
-        long person = fixture.create(PersonFixture.hsaPrefix() + "9", "Nora", "Nilsson", null, unit,
+        long person = people.create(PersonFixture.hsaPrefix() + "9", "Nora", "Nilsson", null, unit,
                 java.time.LocalDate.parse("2024-01-01"), java.time.LocalDate.parse("2024-01-01"));
         String leader = users.token(users.account("NAMES" + System.nanoTime(), null, Role.LEADER, unit));
         assertEquals(HttpStatus.FORBIDDEN, status(HttpRequest.GET("/api/people/" + person), leader));
@@ -236,9 +220,6 @@ class AccessByRoleTest implements TestDatabase {
 
     @Inject
     RoleGrantRepository grants;
-
-    @Inject
-    PersonFixture fixture;
 
     @Inject
     AccountRepository accounts;

@@ -5,19 +5,15 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.http.cookie.Cookie;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import se.kompetensmal.TestDatabase;
-import se.kompetensmal.TestSql;
+import se.kompetensmal.ServiceTest;
 import se.kompetensmal.TestUsers;
 import se.kompetensmal.organization.OrgNode;
 import se.kompetensmal.organization.OrgNodeKind;
-import se.kompetensmal.organization.OrganizationTree;
 
 import java.util.List;
 import java.util.Map;
@@ -30,20 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SignInAndAuditTest implements TestDatabase {
-
-    @Inject
-    @Client("/")
-    HttpClient http;
-
-    @Inject
-    TestUsers users;
-
-    @Inject
-    TestSql sql;
-
-    @Inject
-    OrganizationTree tree;
+class SignInAndAuditTest extends ServiceTest {
 
     @Test
     void fiveWrongPasswordsLockTheAccountAndEveryAttemptIsAudited() {

@@ -5,19 +5,15 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.http.cookie.Cookie;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import se.kompetensmal.PersonFixture;
-import se.kompetensmal.TestDatabase;
-import se.kompetensmal.TestSql;
+import se.kompetensmal.ServiceTest;
 import se.kompetensmal.organization.OrgNodeKind;
-import se.kompetensmal.organization.OrganizationTree;
 
 import java.net.URI;
 import java.time.LocalDate;
@@ -34,22 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SsoSignInTest implements TestDatabase {
+class SsoSignInTest extends ServiceTest {
 
     static final TestOidcProvider PROVIDER = new TestOidcProvider();
-
-    @Inject
-    @Client("/")
-    HttpClient http;
-
-    @Inject
-    TestSql sql;
-
-    @Inject
-    OrganizationTree tree;
-
-    @Inject
-    PersonFixture people;
 
     String hsaId;
     String email;
@@ -58,7 +41,7 @@ class SsoSignInTest implements TestDatabase {
     /** Turning SSO on is configuration alone: issuer, client id and secret. */
     @Override
     public Map<String, String> getProperties() {
-        Map<String, String> properties = new HashMap<>(TestDatabase.super.getProperties());
+        Map<String, String> properties = new HashMap<>(super.getProperties());
         properties.put("micronaut.security.oauth2.clients.sso.openid.issuer", PROVIDER.issuer());
         properties.put("micronaut.security.oauth2.clients.sso.client-id", TestOidcProvider.CLIENT_ID);
         properties.put("micronaut.security.oauth2.clients.sso.client-secret", TestOidcProvider.CLIENT_SECRET);

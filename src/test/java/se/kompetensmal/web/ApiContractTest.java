@@ -5,14 +5,11 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import se.kompetensmal.TestDatabase;
-import se.kompetensmal.TestUsers;
+import se.kompetensmal.ServiceTest;
 
 import java.util.Map;
 
@@ -22,14 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ApiContractTest implements TestDatabase {
-
-    @Inject
-    @Client("/")
-    HttpClient http;
-
-    @Inject
-    TestUsers users;
+class ApiContractTest extends ServiceTest {
 
     @Test
     void unknownIdsAnswerWithAProblemDocumentInSwedish() {

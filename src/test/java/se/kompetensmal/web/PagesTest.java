@@ -6,15 +6,13 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.http.client.multipart.MultipartBody;
 import io.micronaut.http.cookie.Cookie;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import se.kompetensmal.TestDatabase;
+import se.kompetensmal.ServiceTest;
 import se.kompetensmal.TestUsers;
 import se.kompetensmal.Waiting;
 
@@ -27,14 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PagesTest implements TestDatabase {
-
-    @Inject
-    @Client("/")
-    HttpClient http;
-
-    @Inject
-    TestUsers users;
+class PagesTest extends ServiceTest {
 
     private String get(String page) {
         return http.toBlocking().retrieve(asAdmin(HttpRequest.GET(page).accept(MediaType.TEXT_HTML)));
