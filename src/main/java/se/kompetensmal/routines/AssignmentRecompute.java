@@ -1,37 +1,70 @@
 package se.kompetensmal.routines;
 
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
-import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 
 /**
- * Brings the routine-derived assignments of everyone under a node in line with the introduction routines in force, in a
- * few set-based statements whatever the number of people. Running it twice changes nothing the second time.
+ * Brings the routine-derived assignments of everyone under a node in line with the routines in force, in a few set-based
+ * statements whatever the number of people. Running it twice changes nothing the second time.
+ *
+ * <p>Each module a person must take forms a chain of cycles, one assignment row each. Cycle 1 is due after the start
+ * date (introduction) or one interval after the continuing-education routine began. Under a continuing-education routine a
+ * completed cycle is valid for the interval and the next cycle is due when it expires, open for renewal a window of days
+ * before. A renewal inside the window extends from the old expiry, so renewing early costs nothing; a late one counts from
+ * the day it was done. Completed cycles are never changed or withdrawn: they are the history.
  */
 @Singleton
 public class AssignmentRecompute {
 
+    /** The people of the slice, placeholders {@code :scope}, {@code :from} and {@code :to} filled in by {@link #bind}. */
+    private static final String PEOPLE = """
+            (person p JOIN org_closure scope ON scope.descendant_id = p.org_node_id AND scope.ancestor_id = :scope)""";
+    private static final String SLICE = "p.id BETWEEN :from AND :to";
+
     /**
-     * For every active person under the scope, every audience they belong to and every module of the introduction routine
-     * in force at their unit for that audience (nearest node up the tree): the due date counted from the start date the
-     * routine names. A module reached through several audiences is due at the earliest of its dates.
+     * Active people with every routine of the kind in force at their unit for one of their audiences (the nearest node up
+     * the tree that has one), and its modules.
      */
-    private static final String DESIRED = """
-            SELECT p.id AS person_id, rm.module_code, MIN(r.id) AS routine_id,
-                   MIN(DATE_ADD(CASE r.counts_from WHEN 'ROLE_START' THEN p.role_start_date ELSE p.org_start_date END,
-                                INTERVAL r.due_days DAY)) AS due_date
-            FROM person p
-            JOIN org_closure scope ON scope.descendant_id = p.org_node_id AND scope.ancestor_id = ?
-            JOIN person_audience pa ON pa.person_id = p.id
-            JOIN org_closure up ON up.descendant_id = p.org_node_id
-            JOIN routine r ON r.org_node_id = up.ancestor_id AND r.audience_id = pa.audience_id AND r.kind = 'INTRODUCTION'
-            JOIN routine_module rm ON rm.routine_id = r.id
-            WHERE p.status = 'ACTIVE' AND p.id BETWEEN ? AND ?
-              AND up.depth = (SELECT MIN(up2.depth) FROM routine r2
-                              JOIN org_closure up2 ON up2.ancestor_id = r2.org_node_id AND up2.descendant_id = p.org_node_id
-                              WHERE r2.kind = 'INTRODUCTION' AND r2.audience_id = pa.audience_id)
-            GROUP BY p.id, rm.module_code""";
+    private static String inForce(String kind, String columns, String groupBy) {
+        return """
+                SELECT %s FROM %s
+                JOIN person_audience pa ON pa.person_id = p.id
+                JOIN org_closure up ON up.descendant_id = p.org_node_id
+                JOIN routine r ON r.org_node_id = up.ancestor_id AND r.audience_id = pa.audience_id AND r.kind = '%s'
+                JOIN routine_module rm ON rm.routine_id = r.id
+                WHERE p.status = 'ACTIVE' AND %s
+                  AND up.depth = (SELECT MIN(up2.depth) FROM routine r2
+                                  JOIN org_closure up2 ON up2.ancestor_id = r2.org_node_id AND up2.descendant_id = p.org_node_id
+                                  WHERE r2.kind = '%s' AND r2.audience_id = pa.audience_id)
+                %s""".formatted(columns, PEOPLE, kind, SLICE, kind, groupBy);
+    }
+
+    /** Per person and module under continuing education: the shortest interval and widest window of the routines asking. */
+    private static final String CONTINUING = inForce("CONTINUING", """
+            p.id AS person_id, rm.module_code, MIN(r.id) AS routine_id, MIN(r.interval_months) AS interval_months,
+            MAX(r.renewal_window_days) AS renewal_window_days,
+            MIN(DATE_ADD(GREATEST(p.org_start_date, r.starts_on), INTERVAL r.interval_months MONTH)) AS due_date""",
+            "GROUP BY p.id, rm.module_code");
+
+    /** Cycle 1 of every module asked for, due at the earliest date any routine sets, with that routine. */
+    private static final String FIRST_CYCLE = """
+            SELECT person_id, module_code, MIN(due_date) AS due_date,
+                   CAST(SUBSTRING_INDEX(GROUP_CONCAT(routine_id ORDER BY due_date, routine_id), ',', 1) AS SIGNED) AS routine_id
+            FROM (%s
+                  UNION ALL SELECT person_id, module_code, routine_id, due_date FROM (%s) continuing) asked
+            GROUP BY person_id, module_code""".formatted(inForce("INTRODUCTION", """
+            p.id AS person_id, rm.module_code, r.id AS routine_id,
+            DATE_ADD(CASE r.counts_from WHEN 'ROLE_START' THEN p.role_start_date ELSE p.org_start_date END,
+                     INTERVAL r.due_days DAY) AS due_date""", ""), CONTINUING);
+
+    /** Not taken by any cycle yet: a completion fulfils one cycle only. */
+    private static final String UNUSED_COMPLETION = """
+            SELECT c.id FROM completion c JOIN module_version mv ON mv.id = c.module_version_id
+            WHERE c.person_id = pending.person_id AND mv.module_code = pending.module_code
+              AND c.completed_on >= COALESCE(pending.opens_on, '1000-01-01')
+              AND NOT EXISTS (SELECT 1 FROM assignment taken WHERE taken.completion_id = c.id)
+            ORDER BY c.completed_on, c.id LIMIT 1""";
 
     private final JdbcOperations jdbc;
 
@@ -39,48 +72,97 @@ public class AssignmentRecompute {
         this.jdbc = jdbc;
     }
 
-    /** Rows set from the routines (added or confirmed), and rows withdrawn because no routine asks for them any more. */
-    @Serdeable
-    public record Result(int upserted, int withdrawn) {
-    }
-
     @Transactional
-    public Result recompute(long scopeNodeId) {
-        return recompute(scopeNodeId, 0, Long.MAX_VALUE);
+    public void recompute(long scopeNodeId) {
+        recompute(scopeNodeId, 0, Long.MAX_VALUE);
     }
 
     /** The same for the people under the node whose ids lie in the range: one slice of a large recomputation. */
     @Transactional
-    public Result recompute(long scopeNodeId, long fromPersonId, long toPersonId) {
-        int upserted = jdbc.prepareStatement("""
+    public void recompute(long scopeNodeId, long fromPersonId, long toPersonId) {
+        Slice slice = new Slice(scopeNodeId, fromPersonId, toPersonId);
+        setFirstCycles(slice);
+        // Each round can fulfil one more cycle per chain, so a long history replays in as many rounds as it has cycles.
+        linkCompletions(slice);
+        do {
+            setValidity(slice);
+            setNextCycles(slice);
+        } while (linkCompletions(slice) > 0);
+        withdrawWhatNoRoutineAsksFor(slice);
+    }
+
+    private record Slice(long scope, long from, long to) {
+    }
+
+    private void setFirstCycles(Slice slice) {
+        execute(slice, """
                 INSERT INTO assignment (person_id, module_code, cycle, routine_id, source, due_date)
                 SELECT d.person_id, d.module_code, 1, d.routine_id, 'ROUTINE', d.due_date FROM (%s) d
                 ON DUPLICATE KEY UPDATE
-                    assignment.due_date = IF(assignment.source = 'ROUTINE', VALUES(due_date), assignment.due_date),
+                    assignment.due_date = IF(assignment.source = 'ROUTINE' AND assignment.completion_id IS NULL,
+                                             VALUES(due_date), assignment.due_date),
                     assignment.routine_id = IF(assignment.source = 'ROUTINE', VALUES(routine_id), assignment.routine_id),
-                    assignment.withdrawn_at = IF(assignment.source = 'ROUTINE', NULL, assignment.withdrawn_at)""".formatted(DESIRED), statement -> {
-            statement.setLong(1, scopeNodeId);
-            statement.setLong(2, fromPersonId);
-            statement.setLong(3, toPersonId);
-            return statement.executeUpdate();
-        });
-        int withdrawn = jdbc.prepareStatement("""
+                    assignment.withdrawn_at = IF(assignment.source = 'ROUTINE', NULL, assignment.withdrawn_at)"""
+                .formatted(FIRST_CYCLE));
+    }
+
+    /** Gives each open cycle the earliest unused completion done since its window opened; returns how many it gave. */
+    private int linkCompletions(Slice slice) {
+        return execute(slice, """
                 UPDATE assignment a
-                JOIN person p ON p.id = a.person_id
-                JOIN org_closure scope ON scope.descendant_id = p.org_node_id AND scope.ancestor_id = ?
+                JOIN (SELECT pending.id, (%s) AS completion_id
+                      FROM assignment pending JOIN %s ON p.id = pending.person_id
+                      WHERE pending.withdrawn_at IS NULL AND pending.completion_id IS NULL AND %s) found ON found.id = a.id
+                SET a.completion_id = found.completion_id
+                WHERE found.completion_id IS NOT NULL""".formatted(UNUSED_COMPLETION, PEOPLE, SLICE));
+    }
+
+    private void setValidity(Slice slice) {
+        execute(slice, """
+                UPDATE assignment a
+                JOIN %s ON p.id = a.person_id
+                JOIN completion c ON c.id = a.completion_id
                 LEFT JOIN (%s) d ON d.person_id = a.person_id AND d.module_code = a.module_code
+                SET a.valid_until = IF(d.person_id IS NULL, NULL,
+                        DATE_ADD(IF(a.cycle > 1 AND c.completed_on <= a.due_date, a.due_date, c.completed_on),
+                                 INTERVAL d.interval_months MONTH))
+                WHERE %s""".formatted(PEOPLE, CONTINUING, SLICE));
+    }
+
+    private void setNextCycles(Slice slice) {
+        execute(slice, """
+                INSERT INTO assignment (person_id, module_code, cycle, routine_id, source, due_date, opens_on)
+                SELECT a.person_id, a.module_code, a.cycle + 1, d.routine_id, 'ROUTINE', a.valid_until,
+                       DATE_SUB(a.valid_until, INTERVAL d.renewal_window_days DAY)
+                FROM assignment a
+                JOIN %s ON p.id = a.person_id
+                JOIN (%s) d ON d.person_id = a.person_id AND d.module_code = a.module_code
+                WHERE a.completion_id IS NOT NULL AND a.valid_until IS NOT NULL AND a.withdrawn_at IS NULL AND %s
+                ON DUPLICATE KEY UPDATE
+                    assignment.due_date = IF(assignment.completion_id IS NULL, VALUES(due_date), assignment.due_date),
+                    assignment.opens_on = IF(assignment.completion_id IS NULL, VALUES(opens_on), assignment.opens_on),
+                    assignment.routine_id = VALUES(routine_id),
+                    assignment.withdrawn_at = NULL""".formatted(PEOPLE, CONTINUING, SLICE));
+    }
+
+    /** Open routine cycles nothing asks for any more (a move, a changed audience, a routine taken away) are withdrawn. */
+    private void withdrawWhatNoRoutineAsksFor(Slice slice) {
+        execute(slice, """
+                UPDATE assignment a
+                JOIN %s ON p.id = a.person_id
+                LEFT JOIN (%s) asked_first ON asked_first.person_id = a.person_id AND asked_first.module_code = a.module_code
+                LEFT JOIN (%s) asked_later ON asked_later.person_id = a.person_id AND asked_later.module_code = a.module_code
                 SET a.withdrawn_at = CURRENT_TIMESTAMP
-                WHERE a.source = 'ROUTINE' AND a.cycle = 1 AND a.withdrawn_at IS NULL AND d.person_id IS NULL
-                  AND p.id BETWEEN ? AND ?"""
-                .formatted(DESIRED), statement -> {
-            statement.setLong(1, scopeNodeId);
-            statement.setLong(2, scopeNodeId);
-            statement.setLong(3, fromPersonId);
-            statement.setLong(4, toPersonId);
-            statement.setLong(5, fromPersonId);
-            statement.setLong(6, toPersonId);
-            return statement.executeUpdate();
-        });
-        return new Result(upserted, withdrawn);
+                WHERE a.source = 'ROUTINE' AND a.withdrawn_at IS NULL AND a.completion_id IS NULL AND %s
+                  AND ((a.cycle = 1 AND asked_first.person_id IS NULL) OR (a.cycle > 1 AND asked_later.person_id IS NULL))"""
+                .formatted(PEOPLE, FIRST_CYCLE, CONTINUING, SLICE));
+    }
+
+    /** Fills in the slice: the values are numbers, so writing them into the text is safe and keeps the SQL readable. */
+    private int execute(Slice slice, String sql) {
+        String bound = sql.replace(":scope", Long.toString(slice.scope()))
+                .replace(":from", Long.toString(slice.from()))
+                .replace(":to", Long.toString(slice.to()));
+        return jdbc.prepareStatement(bound, statement -> statement.executeUpdate());
     }
 }

@@ -10,10 +10,11 @@ import java.util.List;
 @JdbcRepository(dialect = Dialect.MYSQL)
 public interface AssignmentRepository extends GenericRepository<Routine, Long> {
 
-    /** A person's current assignments, soonest due first. */
+    /** A person's current assignments, every cycle with its completion if done, soonest due first. */
     @Query("""
-            SELECT a.module_code, a.cycle, a.due_date, a.source, r.name AS routine_name, a.assigned_by
-            FROM assignment a LEFT JOIN routine r ON r.id = a.routine_id
+            SELECT a.module_code, a.cycle, a.due_date, a.opens_on, a.source, r.name AS routine_name, a.assigned_by,
+                   c.completed_on, a.valid_until
+            FROM assignment a LEFT JOIN routine r ON r.id = a.routine_id LEFT JOIN completion c ON c.id = a.completion_id
             WHERE a.person_id = :personId AND a.withdrawn_at IS NULL
             ORDER BY a.due_date, a.module_code""")
     List<AssignmentView> findCurrent(long personId);

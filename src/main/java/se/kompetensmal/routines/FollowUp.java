@@ -14,7 +14,7 @@ import java.util.List;
 
 /**
  * Who is behind: open assignments under a node that are overdue or due within a number of days, leaving out the exempted
- * and those who hold a completion of the module. One query, whatever the size of the subtree.
+ * and the cycles already completed. One query, whatever the size of the subtree.
  */
 @Singleton
 @Connectable
@@ -47,8 +47,7 @@ public class FollowUp {
                 LEFT JOIN routine r ON r.id = a.routine_id
                 WHERE a.withdrawn_at IS NULL AND a.due_date <= ?
                   AND NOT EXISTS (SELECT 1 FROM exemption e WHERE e.person_id = a.person_id AND e.module_code = a.module_code)
-                  AND NOT EXISTS (SELECT 1 FROM completion d JOIN module_version m ON m.id = d.module_version_id
-                                  WHERE d.person_id = a.person_id AND m.module_code = a.module_code)
+                  AND a.completion_id IS NULL
                   AND (? IS NULL OR EXISTS (SELECT 1 FROM org_closure u WHERE u.ancestor_id = ? AND u.descendant_id = p.org_node_id))
                   AND (? IS NULL OR EXISTS (SELECT 1 FROM person_audience pa JOIN audience au ON au.id = pa.audience_id
                                             WHERE pa.person_id = p.id AND au.code = ?))

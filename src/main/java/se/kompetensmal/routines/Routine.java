@@ -21,6 +21,7 @@ public record Routine(
         @Nullable CountsFrom countsFrom,
         @Nullable Integer intervalMonths,
         @Nullable Integer renewalWindowDays,
+        @Nullable LocalDate startsOn,
         DocumentationLevel documentation,
         @Nullable String governingDocument,
         @Nullable String approvedBy,

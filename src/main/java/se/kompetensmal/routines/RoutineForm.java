@@ -22,6 +22,7 @@ public record RoutineForm(
         @Nullable CountsFrom countsFrom,
         @Nullable @Min(1) Integer intervalMonths,
         @Nullable @Min(0) Integer renewalWindowDays,
+        @Nullable LocalDate startsOn,
         @NotNull DocumentationLevel documentation,
         @Nullable @Size(max = 300) String governingDocument,
         @Nullable @Size(max = 200) String approvedBy,

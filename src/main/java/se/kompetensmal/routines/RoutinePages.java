@@ -66,7 +66,7 @@ public class RoutinePages {
     @Serdeable
     public record RoutinePageForm(@Nullable String name, @Nullable String kind, @Nullable String audience,
                                   @Nullable List<String> modules, @Nullable String dueDays, @Nullable String countsFrom,
-                                  @Nullable String intervalMonths, @Nullable String renewalWindowDays,
+                                  @Nullable String intervalMonths, @Nullable String renewalWindowDays, @Nullable String startsOn,
                                   @Nullable String documentation, @Nullable String governingDocument,
                                   @Nullable String approvedBy, @Nullable String approvedOn, @Nullable String csrfToken) {
     }
@@ -128,10 +128,9 @@ public class RoutinePages {
             return new RoutineForm(text(form.name(), "namn"), RoutineKind.valueOf(text(form.kind(), "slag")),
                     text(form.audience(), "målgrupp"), form.modules() == null ? List.of() : form.modules(),
                     number(form.dueDays()), form.countsFrom() == null || form.countsFrom().isBlank() ? null
-                    : CountsFrom.valueOf(form.countsFrom()), number(form.intervalMonths()), number(form.renewalWindowDays()),
+                    : CountsFrom.valueOf(form.countsFrom()), number(form.intervalMonths()), number(form.renewalWindowDays()), date(form.startsOn()),
                     DocumentationLevel.valueOf(text(form.documentation(), "dokumentation")), blankToNull(form.governingDocument()),
-                    blankToNull(form.approvedBy()), form.approvedOn() == null || form.approvedOn().isBlank() ? null
-                    : LocalDate.parse(form.approvedOn()));
+                    blankToNull(form.approvedBy()), date(form.approvedOn()));
         } catch (IllegalArgumentException | DateTimeParseException e) {
             throw new HttpStatusException(HttpStatus.UNPROCESSABLE_ENTITY, "Rutinen kunde inte sparas: " + e.getMessage());
         }
@@ -142,6 +141,10 @@ public class RoutinePages {
             throw new IllegalArgumentException("fältet " + field + " saknas");
         }
         return value.strip();
+    }
+
+    private static LocalDate date(String value) {
+        return value == null || value.isBlank() ? null : LocalDate.parse(value.strip());
     }
 
     private static Integer number(String value) {

@@ -11,10 +11,14 @@ import se.kompetensmal.catalog.AudienceRepository;
 import se.kompetensmal.organization.OrgNode;
 import se.kompetensmal.organization.OrgNodeRepository;
 
+import se.kompetensmal.SwedishTime;
+
 import java.io.IOException;
+import java.time.LocalDate;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -127,6 +131,7 @@ public class RoutineService {
         return new Routine(id, nodeId, form.kind(), audience.id(), form.name().strip(),
                 introduction ? form.dueDays() : null, introduction ? form.countsFrom() : null,
                 introduction ? null : form.intervalMonths(), introduction ? null : form.renewalWindowDays(),
+                introduction ? null : Objects.requireNonNullElseGet(form.startsOn(), () -> LocalDate.now(SwedishTime.ZONE)),
                 form.documentation(), form.governingDocument(), form.approvedBy(), form.approvedOn(), version);
     }
 

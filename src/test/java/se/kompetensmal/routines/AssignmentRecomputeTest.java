@@ -139,7 +139,7 @@ class AssignmentRecomputeTest extends ServiceTest {
 
     private static RoutineForm introductionForm(String audience, int days) {
         return new RoutineForm("Introduktion " + audience, RoutineKind.INTRODUCTION, audience, List.of("vardskador-grunder"),
-                days, CountsFrom.ORG_START, null, null, DocumentationLevel.EXISTS, null, null, null);
+                days, CountsFrom.ORG_START, null, null, null, DocumentationLevel.EXISTS, null, null, null);
     }
 
     private record Due(String module, LocalDate date) {
@@ -164,7 +164,7 @@ class AssignmentRecomputeTest extends ServiceTest {
 
     private void routine(long node, String audience, int days, CountsFrom countsFrom, String... modules) {
         http.toBlocking().exchange(HttpRequest.POST("/api/organisations/" + node + "/routines", new RoutineForm(
-                "Introduktion " + audience, RoutineKind.INTRODUCTION, audience, List.of(modules), days, countsFrom, null, null,
+                "Introduktion " + audience, RoutineKind.INTRODUCTION, audience, List.of(modules), days, countsFrom, null, null, null,
                 DocumentationLevel.EXISTS, null, null, null)).bearerAuth(coordinator));
     }
 

@@ -6,12 +6,14 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import se.kompetensmal.PersonFixture;
 import se.kompetensmal.SwedishTime;
 import se.kompetensmal.ServiceTest;
+import se.kompetensmal.learning.Completions;
 import se.kompetensmal.organization.OrgNodeKind;
 import se.kompetensmal.security.Role;
 
@@ -26,6 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FollowUpTest extends ServiceTest {
+
+    @Inject
+    Completions completions;
 
     final LocalDate today = LocalDate.now(SwedishTime.ZONE);
     long municipality;
@@ -44,7 +49,7 @@ class FollowUpTest extends ServiceTest {
         hsa = PersonFixture.hsaPrefix();
         http.toBlocking().exchange(HttpRequest.POST("/api/organisations/" + municipality + "/routines", new RoutineForm(
                 "Introduktion", RoutineKind.INTRODUCTION, "NON_LICENSED", List.of("vardskador-grunder"), 30,
-                CountsFrom.ORG_START, null, null, DocumentationLevel.EXISTS, null, null, null)).bearerAuth(coordinator));
+                CountsFrom.ORG_START, null, null, null, DocumentationLevel.EXISTS, null, null, null)).bearerAuth(coordinator));
     }
 
     @Test
@@ -55,8 +60,8 @@ class FollowUpTest extends ServiceTest {
         long exempted = person("4", unitA, today.minusDays(40));
         long done = person("5", unitA, today.minusDays(40));
         recompute();
-        sql.update("INSERT INTO completion (person_id, module_version_id, completed_on) "
-                + "SELECT ?, MAX(id), ? FROM module_version WHERE module_code = 'vardskador-grunder'", done, today.minusDays(2));
+        completions.record(done, sql.number("SELECT MAX(id) FROM module_version WHERE module_code = 'vardskador-grunder'"),
+                today.minusDays(2), 90, Completions.Source.INTERNAL);
         assertEquals(HttpStatus.NO_CONTENT, http.toBlocking().exchange(HttpRequest.POST("/api/people/" + exempted + "/exemptions",
                 Map.of("module", "vardskador-grunder", "reason", "Genomförd hos tidigare arbetsgivare",
                         "evidence", "Intyg från Region Demoland 2025-05-02")).bearerAuth(coordinator)).getStatus());

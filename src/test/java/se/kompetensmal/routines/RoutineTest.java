@@ -64,7 +64,7 @@ class RoutineTest extends ServiceTest {
     void everyChangeIsKeptAsAVersionWithWhoAndWhen() {
         Routine created = post(municipality, introduction("Introduktion", 30, "vardskador-grunder"));
         RoutineForm documented = new RoutineForm("Introduktion", RoutineKind.INTRODUCTION, "LICENSED",
-                List.of("vardskador-grunder"), 21, CountsFrom.ROLE_START, null, null, DocumentationLevel.MANAGEMENT_SYSTEM,
+                List.of("vardskador-grunder"), 21, CountsFrom.ROLE_START, null, null, null, DocumentationLevel.MANAGEMENT_SYSTEM,
                 "Rutin för introduktion, dnr 2026/123", "Socialnämnden", LocalDate.parse("2026-03-01"));
 
         Routine changed = http.toBlocking().retrieve(HttpRequest.PUT("/api/routines/" + created.id(), documented)
@@ -83,7 +83,7 @@ class RoutineTest extends ServiceTest {
     @Test
     void incompleteRoutineIsRefusedWithWhatIsMissing() {
         RoutineForm noDays = new RoutineForm("Introduktion", RoutineKind.INTRODUCTION, "LICENSED", List.of("finns-inte"),
-                null, null, null, null, DocumentationLevel.MANAGEMENT_SYSTEM, null, null, null);
+                null, null, null, null, null, DocumentationLevel.MANAGEMENT_SYSTEM, null, null, null);
 
         HttpClientResponseException e = assertThrows(HttpClientResponseException.class, () -> post(municipality, noDays));
 
@@ -123,7 +123,7 @@ class RoutineTest extends ServiceTest {
 
     private static RoutineForm introduction(String name, int days, String... modules) {
         return new RoutineForm(name, RoutineKind.INTRODUCTION, "LICENSED", List.of(modules), days, CountsFrom.ORG_START,
-                null, null, DocumentationLevel.EXISTS, null, null, null);
+                null, null, null, DocumentationLevel.EXISTS, null, null, null);
     }
 
     private Routine post(long node, RoutineForm form) {
