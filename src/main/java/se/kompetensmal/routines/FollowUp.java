@@ -20,6 +20,11 @@ import java.util.List;
 @Connectable
 public class FollowUp {
 
+    /** An assignment (alias {@code a}) still to be done: current, its cycle not completed, the person not exempted. */
+    public static final String STILL_TO_DO = """
+            a.withdrawn_at IS NULL AND a.completion_id IS NULL
+            AND NOT EXISTS (SELECT 1 FROM exemption e WHERE e.person_id = a.person_id AND e.module_code = a.module_code)""";
+
     private final JdbcOperations jdbc;
 
     public FollowUp(JdbcOperations jdbc) {
@@ -45,15 +50,13 @@ public class FollowUp {
                 JOIN org_node n ON n.id = p.org_node_id
                 JOIN org_closure c ON c.descendant_id = p.org_node_id AND c.ancestor_id = ?
                 LEFT JOIN routine r ON r.id = a.routine_id
-                WHERE a.withdrawn_at IS NULL AND a.due_date <= ?
-                  AND NOT EXISTS (SELECT 1 FROM exemption e WHERE e.person_id = a.person_id AND e.module_code = a.module_code)
-                  AND a.completion_id IS NULL
+                WHERE %s AND a.due_date <= ?
                   AND (? IS NULL OR EXISTS (SELECT 1 FROM org_closure u WHERE u.ancestor_id = ? AND u.descendant_id = p.org_node_id))
                   AND (? IS NULL OR EXISTS (SELECT 1 FROM person_audience pa JOIN audience au ON au.id = pa.audience_id
                                             WHERE pa.person_id = p.id AND au.code = ?))
                   AND (? IS NULL OR a.module_code = ?)
                   AND (? IS NULL OR a.routine_id = ?)
-                ORDER BY a.due_date, p.family_name, p.given_name""", statement -> {
+                ORDER BY a.due_date, p.family_name, p.given_name""".formatted(STILL_TO_DO), statement -> {
             int i = 1;
             statement.setLong(i++, nodeId);
             statement.setDate(i++, Date.valueOf(today.plusDays(filter.dueWithinDays())));

@@ -1,0 +1,107 @@
+package se.kompetensmal.reminders;
+
+import io.micronaut.context.annotation.Value;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import jakarta.inject.Singleton;
+import se.kompetensmal.routines.FollowUp;
+
+import java.sql.Date;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Writes the Swedish text of a planned reminder from what the database says now. */
+@Singleton
+public class ReminderMails {
+
+    private static final String LATEST_TITLE = """
+            (SELECT mv.title FROM module_version mv WHERE mv.module_code = a.module_code ORDER BY mv.version DESC LIMIT 1)""";
+    private static final String FOOTER = """
+
+            Logga in i Kompetensmål: %s
+
+            Det här är ett automatiskt meddelande från Kompetensmål. Frågor om din utbildning besvaras av din chef
+            eller utbildningssamordnare.
+            """;
+
+    private final JdbcOperations jdbc;
+    private final String publicUrl;
+
+    public ReminderMails(JdbcOperations jdbc, @Value("${kompetensmal.public-url:`http://localhost:8080`}") String publicUrl) {
+        this.jdbc = jdbc;
+        this.publicUrl = publicUrl;
+    }
+
+    /** A mail ready to send. */
+    public record Mail(String to, String subject, String body) {
+    }
+
+    public Mail compose(long reminderId, LocalDate today) {
+        return jdbc.prepareStatement("""
+                SELECT r.kind, p.id, p.given_name, p.email, r.org_node_id, n.name, a.due_date, %s,
+                       (SELECT MAX(mv.estimated_minutes) FROM module_version mv WHERE mv.module_code = a.module_code),
+                       ro.name, a.assigned_by
+                FROM reminder r JOIN person p ON p.id = r.person_id
+                LEFT JOIN org_node n ON n.id = r.org_node_id
+                LEFT JOIN assignment a ON a.id = r.assignment_id
+                LEFT JOIN routine ro ON ro.id = a.routine_id
+                WHERE r.id = ?""".formatted(LATEST_TITLE), statement -> {
+            statement.setLong(1, reminderId);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                String kind = rs.getString(1);
+                String greeting = "Hej " + rs.getString(3) + "!\n\n";
+                String to = rs.getString(4);
+                if (kind.equals("DIGEST")) {
+                    List<String> behind = overdueUnder(rs.getLong(5), rs.getLong(2), today);
+                    return new Mail(to, "Veckosammanställning: " + behind.size() + " försenade utbildningar i " + rs.getString(6),
+                            greeting + "Det här är försenat i " + rs.getString(6) + " just nu:\n\n" + String.join("\n", behind)
+                                    + "\n\nSe hela uppföljningen i Kompetensmål." + FOOTER.formatted(publicUrl));
+                }
+                String title = rs.getString(8);
+                LocalDate due = rs.getObject(7, LocalDate.class);
+                String why = rs.getString(10) != null ? "Den ingår i rutinen " + rs.getString(10) + "."
+                        : "Den har tilldelats dig av " + rs.getString(11) + ".";
+                if (kind.equals("OVERDUE")) {
+                    return new Mail(to, "Försenad utbildning: " + title,
+                            greeting + "Utbildningsmodulen \"" + title + "\" skulle ha varit genomförd senast " + due
+                                    + ". Genomför den så snart du kan; den tar ungefär " + rs.getInt(9) + " minuter. " + why
+                                    + "\n" + FOOTER.formatted(publicUrl));
+                }
+                return new Mail(to, "Påminnelse: " + title + " ska vara genomförd senast " + due,
+                        greeting + "Utbildningsmodulen \"" + title + "\" ska vara genomförd senast " + due
+                                + ". Den tar ungefär " + rs.getInt(9) + " minuter. " + why + "\n" + FOOTER.formatted(publicUrl));
+            }
+        });
+    }
+
+    /** One line per overdue assignment under the manager's unit, soonest due first. */
+    private List<String> overdueUnder(long nodeId, long managerId, LocalDate today) {
+        return jdbc.prepareStatement("""
+                SELECT p.given_name, p.family_name, p.hsa_id, n.name, %s, a.due_date
+                FROM assignment a
+                JOIN person p ON p.id = a.person_id AND p.status = 'ACTIVE' AND p.id <> ?
+                JOIN org_closure c ON c.descendant_id = p.org_node_id AND c.ancestor_id = ?
+                JOIN org_node n ON n.id = p.org_node_id
+                WHERE %s AND a.due_date < ?
+                ORDER BY a.due_date, p.family_name, p.given_name""".formatted(LATEST_TITLE, FollowUp.STILL_TO_DO), statement -> {
+            statement.setLong(1, managerId);
+            statement.setLong(2, nodeId);
+            statement.setDate(3, Date.valueOf(today));
+            List<String> lines = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    lines.add(line(rs));
+                }
+            }
+            return lines;
+        });
+    }
+
+    private static String line(ResultSet rs) throws SQLException {
+        return "– " + rs.getString(1) + " " + rs.getString(2) + " (" + rs.getString(3) + ", " + rs.getString(4) + "): "
+                + rs.getString(5) + ", skulle vara klar " + rs.getObject(6, LocalDate.class);
+    }
+}

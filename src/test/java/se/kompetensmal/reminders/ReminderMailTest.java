@@ -1,0 +1,222 @@
+package se.kompetensmal.reminders;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Multipart;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import se.kompetensmal.PersonFixture;
+import se.kompetensmal.ServiceTest;
+import se.kompetensmal.SwedishTime;
+import se.kompetensmal.organization.OrgNodeKind;
+import se.kompetensmal.routines.CountsFrom;
+import se.kompetensmal.routines.DocumentationLevel;
+import se.kompetensmal.routines.RoutineForm;
+import se.kompetensmal.routines.RoutineKind;
+import se.kompetensmal.security.Role;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Reminders go through a real SMTP server (GreenMail) started in the test, on a free port of its own. */
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ReminderMailTest extends ServiceTest {
+
+    static final String MODULE_TITLE = "Vårdskador och patientsäkerhet – grunderna";
+
+    final int smtpPort = freePort();
+    GreenMail smtp = startSmtp();
+
+    @Inject
+    ReminderSender sender;
+
+    final LocalDate today = LocalDate.now(SwedishTime.ZONE);
+    String domain;
+    long municipality;
+    long ward;
+    long otherWard;
+    String coordinator;
+    String hsa;
+
+    @Override
+    public Map<String, String> getProperties() {
+        Map<String, String> properties = new HashMap<>(super.getProperties());
+        properties.put("javamail.enabled", "true");
+        properties.put("javamail.properties.mail.smtp.host", "127.0.0.1");
+        properties.put("javamail.properties.mail.smtp.port", Integer.toString(smtpPort));
+        properties.put("kompetensmal.mail.from", "kompetensmal@kommun.example");
+        // The test runs the sender itself.
+        properties.put("kompetensmal.reminders.initial-delay", "1h");
+        return properties;
+    }
+
+    @BeforeEach
+    void aMunicipalityWithAnIntroductionRoutine() {
+        String p = "REM" + System.nanoTime();
+        domain = p.toLowerCase() + ".example";
+        municipality = tree.add(p, "Kommun P", OrgNodeKind.MUNICIPALITY, null).id();
+        ward = tree.add(p + "-A", "Hemtjänst Norr", OrgNodeKind.UNIT, municipality).id();
+        otherWard = tree.add(p + "-B", "Hemtjänst Söder", OrgNodeKind.UNIT, municipality).id();
+        coordinator = users.token(users.account(p + "-samordnare", null, Role.COORDINATOR, municipality));
+        hsa = PersonFixture.hsaPrefix();
+        http.toBlocking().exchange(HttpRequest.POST("/api/organisations/" + municipality + "/routines", new RoutineForm(
+                "Introduktion hemtjänst", RoutineKind.INTRODUCTION, "NON_LICENSED", List.of("vardskador-grunder"), 30,
+                CountsFrom.ORG_START, null, null, null, DocumentationLevel.EXISTS, null, null, null)).bearerAuth(coordinator));
+    }
+
+    @AfterAll
+    void stopSmtp() {
+        smtp.stop();
+    }
+
+    @Test
+    void learnersAreRemindedBeforeTheDueDateAndWhenOverdueAndTheManagerGetsAWeeklyDigestEachOnce() throws Exception {
+        person("maja", ward, today.minusYears(3), "FRONTLINE_MANAGER");
+        person("anna", ward, today.minusDays(40), "NON_LICENSED");
+        person("bo", ward, today.minusDays(25), "NON_LICENSED");
+        person("cilla", ward, today.minusDays(5), "NON_LICENSED");
+        person(null, ward, today.minusDays(45), "NON_LICENSED");
+        long eva = person("eva", ward, today.minusDays(40), "NON_LICENSED");
+        http.toBlocking().exchange(HttpRequest.POST("/api/people/" + eva + "/exemptions", Map.of("module", "vardskador-grunder",
+                "reason", "Genomförd hos tidigare arbetsgivare")).bearerAuth(coordinator));
+        person("gustav", otherWard, today.minusDays(5), "NON_LICENSED");
+        settings(otherWard, new ReminderSetting(true, 30, true, true, null));
+        sql.awaitRecomputations();
+
+        sender.run(today);
+
+        assertEquals(List.of("anna", "bo", "gustav", "maja"), recipients());
+        MimeMessage anna = only("anna");
+        assertEquals("Försenad utbildning: " + MODULE_TITLE, anna.getSubject());
+        String annaText = text(anna);
+        assertTrue(annaText.contains("Hej Anna!") && annaText.contains("senast " + today.minusDays(10))
+                && annaText.contains("rutinen Introduktion hemtjänst"), annaText);
+        assertEquals("Påminnelse: " + MODULE_TITLE + " ska vara genomförd senast " + today.plusDays(5), only("bo").getSubject());
+        assertEquals("Påminnelse: " + MODULE_TITLE + " ska vara genomförd senast " + today.plusDays(25),
+                only("gustav").getSubject(), "Söder reminds 30 days ahead; Norr's 14 days leave Cilla alone");
+        MimeMessage digest = only("maja");
+        assertEquals("Veckosammanställning: 2 försenade utbildningar i Hemtjänst Norr", digest.getSubject());
+        String digestText = text(digest);
+        assertTrue(digestText.contains("Anna Person") && digestText.contains("Utan Epost") && !digestText.contains("Eva")
+                && !digestText.contains("Bo Person"), digestText);
+
+        sender.run(today);
+        try (ApplicationContext restarted = ApplicationContext.run(new HashMap<>(getProperties()), "test")) {
+            restarted.getBean(ReminderSender.class).run(today);
+        }
+        assertEquals(4, mine().size(), "running again, and after a restart, sends nothing twice");
+    }
+
+    @Test
+    void anOrganisationThatTurnsRemindersOffGetsNone() throws Exception {
+        settings(municipality, new ReminderSetting(false, 14, true, true, null));
+        person("frida", ward, today.minusDays(40), "NON_LICENSED");
+        person("maja", ward, today.minusYears(3), "FRONTLINE_MANAGER");
+        sql.awaitRecomputations();
+
+        sender.run(today);
+
+        assertEquals(List.of(), recipients());
+        ReminderSetting inherited = http.toBlocking().retrieve(HttpRequest.GET("/api/organisations/" + ward
+                + "/reminder-settings").bearerAuth(coordinator), ReminderSetting.class);
+        assertEquals(new ReminderSetting(false, 14, true, true, "Kommun P"), inherited);
+    }
+
+    @Test
+    void aReminderPlannedWhileTheMailServerIsDownIsSentOnceWhenItIsBack() throws Exception {
+        person("anna", ward, today.minusDays(40), "NON_LICENSED");
+        sql.awaitRecomputations();
+        smtp.stop();
+        try {
+            assertEquals(0, sender.run(today));
+            assertEquals("PENDING", sql.strings("SELECT r.status FROM reminder r JOIN person p ON p.id = r.person_id "
+                    + "WHERE p.email = ?", "anna@" + domain).get(0));
+        } finally {
+            smtp = startSmtp();
+        }
+
+        sender.run(today);
+        sender.run(today);
+
+        assertEquals(List.of("anna"), recipients());
+    }
+
+    private void settings(long node, ReminderSetting setting) {
+        http.toBlocking().exchange(HttpRequest.PUT("/api/organisations/" + node + "/reminder-settings", setting)
+                .bearerAuth(coordinator));
+    }
+
+    private long person(String name, long unit, LocalDate start, String audience) {
+        String given = name == null ? "Utan" : Character.toUpperCase(name.charAt(0)) + name.substring(1);
+        return people.create(hsa + given, given, name == null ? "Epost" : "Person", name == null ? null : name + "@" + domain,
+                unit, start, start, audience);
+    }
+
+    private List<MimeMessage> mine() {
+        return Arrays.stream(smtp.getReceivedMessagesForDomain(domain)).toList();
+    }
+
+    private List<String> recipients() throws MessagingException {
+        List<String> names = new java.util.ArrayList<>();
+        for (MimeMessage message : mine()) {
+            names.add(message.getAllRecipients()[0].toString().replace("@" + domain, ""));
+        }
+        return names.stream().sorted().toList();
+    }
+
+    private MimeMessage only(String name) throws MessagingException {
+        List<MimeMessage> found = new java.util.ArrayList<>();
+        for (MimeMessage message : mine()) {
+            if (message.getAllRecipients()[0].toString().equals(name + "@" + domain)) {
+                found.add(message);
+            }
+        }
+        assertEquals(1, found.size(), name);
+        return found.get(0);
+    }
+
+    /** The plain-text part, decoded, as the recipient reads it. */
+    private static String text(MimeMessage message) throws MessagingException, IOException {
+        Object content = message.getContent();
+        if (content instanceof Multipart parts) {
+            for (int i = 0; i < parts.getCount(); i++) {
+                if (parts.getBodyPart(i).isMimeType("text/plain")) {
+                    return (String) parts.getBodyPart(i).getContent();
+                }
+            }
+        }
+        return content.toString();
+    }
+
+    private GreenMail startSmtp() {
+        GreenMail server = new GreenMail(ServerSetupTest.SMTP.port(smtpPort));
+        server.start();
+        return server;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
