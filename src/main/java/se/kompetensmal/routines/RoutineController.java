@@ -32,8 +32,11 @@ public class RoutineController {
     private final RoutineRepository routines;
     private final OrgNodeRepository nodes;
     private final Access access;
+    private final GoalCoverage coverage;
 
-    public RoutineController(RoutineService service, RoutineRepository routines, OrgNodeRepository nodes, Access access) {
+    public RoutineController(RoutineService service, RoutineRepository routines, OrgNodeRepository nodes, Access access,
+                             GoalCoverage coverage) {
+        this.coverage = coverage;
         this.service = service;
         this.routines = routines;
         this.nodes = nodes;
@@ -45,6 +48,13 @@ public class RoutineController {
     public List<RoutineView> inForce(long id, Authentication caller) {
         requireNode(id, caller, Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR);
         return service.inForceAt(id);
+    }
+
+    @Operation(summary = "Per audience, its competence goals and whether the routines in force at the node cover them")
+    @Get("/organisations/{id}/goal-coverage")
+    public List<GoalCoverage.Audience> goalCoverage(long id, Authentication caller) {
+        requireNode(id, caller, Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR);
+        return coverage.at(id);
     }
 
     @Operation(summary = "Set up a routine on a node; it holds for the subtree and overrides one for the same kind and audience above")

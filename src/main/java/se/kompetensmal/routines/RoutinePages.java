@@ -45,6 +45,7 @@ public class RoutinePages {
 
     private final RoutineService routines;
     private final FollowUp followUp;
+    private final GoalCoverage coverage;
     private final OrgNodeRepository nodes;
     private final AudienceRepository audiences;
     private final CatalogueQueries catalogue;
@@ -52,9 +53,10 @@ public class RoutinePages {
     private final CsrfTokens csrf;
 
     public RoutinePages(RoutineService routines, FollowUp followUp, OrgNodeRepository nodes, AudienceRepository audiences,
-                        CatalogueQueries catalogue, Access access, CsrfTokens csrf) {
+                        CatalogueQueries catalogue, Access access, CsrfTokens csrf, GoalCoverage coverage) {
         this.routines = routines;
         this.followUp = followUp;
+        this.coverage = coverage;
         this.nodes = nodes;
         this.audiences = audiences;
         this.catalogue = catalogue;
@@ -109,6 +111,7 @@ public class RoutinePages {
         model.put("title", "Rutiner – " + node.name());
         model.put("node", node);
         model.put("routines", routines.inForceAt(node.id()));
+        model.put("coverage", coverage.at(node.id()));
         model.put("mayEdit", access.holdsOn(caller, node.id(), Role.COORDINATOR, Role.ADMINISTRATOR));
         model.put("audiences", audiences.listOrderBySortOrderAndCode());
         model.put("modules", catalogue.modules());

@@ -61,6 +61,26 @@ class RoutineTest extends ServiceTest {
     }
 
     @Test
+    void goalCoverageShowsWhichOfAnAudiencesGoalsTheRoutinesLeaveUncovered() {
+        post(municipality, introduction("Introduktion för legitimerade", 30, "vardskador-grunder"));
+        List<String> reached = sql.strings("""
+                SELECT DISTINCT g.code FROM competence_goal g
+                JOIN competence_goal_audience ga ON ga.goal_id = g.id JOIN audience a ON a.id = ga.audience_id AND a.code = 'LICENSED'
+                JOIN module_version_goal mg ON mg.goal_id = g.id JOIN module_version m ON m.id = mg.module_version_id
+                WHERE m.module_code = 'vardskador-grunder' ORDER BY g.code""");
+
+        GoalCoverage.Audience licensed = http.toBlocking().retrieve(HttpRequest.GET("/api/organisations/" + homeCareEast
+                        + "/goal-coverage").bearerAuth(coordinator), Argument.listOf(GoalCoverage.Audience.class)).stream()
+                .filter(a -> a.code().equals("LICENSED")).findFirst().orElseThrow();
+
+        assertTrue(!reached.isEmpty() && reached.size() < licensed.total(), reached + " of " + licensed.total());
+        assertEquals(reached, licensed.goals().stream().filter(g -> !g.coveredBy().isEmpty()).map(GoalCoverage.Goal::code).toList());
+        assertEquals(reached.size(), licensed.covered());
+        assertTrue(licensed.goals().stream().filter(g -> !g.coveredBy().isEmpty())
+                .allMatch(g -> g.coveredBy().equals(List.of("Introduktion för legitimerade"))));
+    }
+
+    @Test
     void everyChangeIsKeptAsAVersionWithWhoAndWhen() {
         Routine created = post(municipality, introduction("Introduktion", 30, "vardskador-grunder"));
         RoutineForm documented = new RoutineForm("Introduktion", RoutineKind.INTRODUCTION, "LICENSED",

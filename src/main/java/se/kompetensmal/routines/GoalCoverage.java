@@ -1,0 +1,55 @@
+package se.kompetensmal.routines;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.micronaut.serde.annotation.Serdeable;
+import jakarta.inject.Singleton;
+import se.kompetensmal.catalog.AudienceRepository;
+import se.kompetensmal.catalog.CatalogueQueries;
+
+import java.util.List;
+
+/**
+ * Which of an audience's competence goals the routines in force at a node reach: a goal is covered when a routine for the
+ * audience includes a module that covers it. The goals nobody covers are what a coordinator needs to see.
+ */
+@Singleton
+public class GoalCoverage {
+
+    private final RoutineService routines;
+    private final CatalogueQueries catalogue;
+    private final AudienceRepository audiences;
+
+    public GoalCoverage(RoutineService routines, CatalogueQueries catalogue, AudienceRepository audiences) {
+        this.routines = routines;
+        this.catalogue = catalogue;
+        this.audiences = audiences;
+    }
+
+    /** One goal: the modules in the catalogue that cover it, and the routines here that reach it (none: uncovered). */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Goal(String code, String textSv, List<String> modules, List<String> coveredBy) {
+        public boolean covered() {
+            return !coveredBy.isEmpty();
+        }
+    }
+
+    @Serdeable
+    public record Audience(String code, String nameSv, int covered, int total, List<Goal> goals) {
+    }
+
+    public List<Audience> at(long nodeId) {
+        List<RoutineView> inForce = routines.inForceAt(nodeId);
+        List<CatalogueQueries.GoalView> goals = catalogue.goals(null);
+        return audiences.listOrderBySortOrderAndCode().stream().map(audience -> {
+            List<RoutineView> forAudience = inForce.stream().filter(r -> r.audience().equals(audience.code())).toList();
+            List<Goal> rows = goals.stream().filter(g -> g.audiences().contains(audience.code()))
+                    .map(g -> new Goal(g.code(), g.textSv(), g.modules(), forAudience.stream()
+                            .filter(r -> r.modules().stream().anyMatch(g.modules()::contains))
+                            .map(r -> r.routine().name()).toList()))
+                    .toList();
+            return new Audience(audience.code(), audience.nameSv(), (int) rows.stream().filter(Goal::covered).count(),
+                    rows.size(), rows);
+        }).toList();
+    }
+}
