@@ -56,7 +56,7 @@ public class FollowUp {
                                             WHERE pa.person_id = p.id AND au.code = ?))
                   AND (? IS NULL OR a.module_code = ?)
                   AND (? IS NULL OR a.routine_id = ?)
-                ORDER BY a.due_date, p.family_name, p.given_name""".formatted(STILL_TO_DO), statement -> {
+                ORDER BY a.due_date, p.family_name, p.given_name, a.module_code""".formatted(STILL_TO_DO), statement -> {
             int i = 1;
             statement.setLong(i++, nodeId);
             statement.setDate(i++, Date.valueOf(today.plusDays(filter.dueWithinDays())));

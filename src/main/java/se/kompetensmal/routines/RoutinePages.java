@@ -77,9 +77,11 @@ public class RoutinePages {
     }
 
     @View("routines")
-    @Get("/rutiner")
-    public Map<String, Object> list(long id, Authentication caller) {
-        return model(node(id, caller, Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR), caller, null);
+    @Get("/rutiner{?sparad}")
+    public Map<String, Object> list(long id, @Nullable String sparad, Authentication caller) {
+        Map<String, Object> model = model(node(id, caller, Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR), caller, null);
+        model.put("saved", sparad != null);
+        return model;
     }
 
     @Post(value = "/rutiner", consumes = MediaType.APPLICATION_FORM_URLENCODED)
@@ -88,7 +90,7 @@ public class RoutinePages {
         OrgNode node = node(id, caller, Role.COORDINATOR, Role.ADMINISTRATOR);
         try {
             routines.create(id, toForm(form), caller.getName());
-            return HttpResponse.seeOther(URI.create("/organisationer/" + id + "/rutiner"));
+            return HttpResponse.seeOther(URI.create("/organisationer/" + id + "/rutiner?sparad=1"));
         } catch (HttpStatusException e) {
             return HttpResponse.status(e.getStatus()).body(new ModelAndView<>("routines", model(node, caller, e.getMessage())));
         }

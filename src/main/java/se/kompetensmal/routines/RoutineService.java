@@ -76,12 +76,13 @@ public class RoutineService {
     /** The routines in force at the node, inherited or its own, with their modules. */
     public List<RoutineView> inForceAt(long nodeId) {
         List<Routine> found = routines.findInForceAt(nodeId);
-        Map<Long, String> audienceCodes = audiences.listOrderBySortOrderAndCode().stream()
-                .collect(Collectors.toMap(Audience::id, Audience::code));
+        Map<Long, Audience> byId = audiences.listOrderBySortOrderAndCode().stream()
+                .collect(Collectors.toMap(Audience::id, a -> a));
         List<RoutineView> views = new ArrayList<>();
         for (Routine r : found) {
             String setAt = nodes.findById(r.orgNodeId()).map(OrgNode::name).orElse("?");
-            views.add(new RoutineView(r, audienceCodes.get(r.audienceId()), setAt, r.orgNodeId() != nodeId,
+            Audience audience = byId.get(r.audienceId());
+            views.add(new RoutineView(r, audience.code(), audience.nameSv(), setAt, r.orgNodeId() != nodeId,
                     routines.findModuleCodes(r.id())));
         }
         return views;

@@ -72,6 +72,37 @@ class RoutinePagesTest extends ServiceTest {
         assertTrue(e.getResponse().getBody(String.class).orElseThrow().contains("en introduktionsrutin behöver antal dagar"));
     }
 
+    @Test
+    void coordinatorSetsRemindersOnThePageAndTheUnitsBelowFollowWhileALeaderOnlyReadsThem() {
+        String p = "RPR" + System.nanoTime();
+        long municipality = tree.add(p, "Kommun R", OrgNodeKind.MUNICIPALITY, null).id();
+        long unit = tree.add(p + "-E", "Ekbacken", OrgNodeKind.UNIT, municipality).id();
+        String session = users.token(users.account(p + "-samordnare", null, Role.COORDINATOR, municipality));
+        String page = get("/organisationer/" + municipality + "/paminnelser", session);
+        assertTrue(page.contains("standardinställningen gäller") && page.contains("value=\"14\""), page);
+
+        HttpResponse<String> saved = post("/organisationer/" + municipality + "/paminnelser", session,
+                "enabled=true&daysBefore=7&weeklyDigest=true&csrfToken="
+                        + URLEncoder.encode(TestUsers.csrfTokenOf(page), StandardCharsets.UTF_8));
+        assertEquals(HttpStatus.SEE_OTHER, saved.getStatus());
+
+        String below = get("/organisationer/" + unit + "/paminnelser", session);
+        assertTrue(below.contains("vald för Kommun R") && below.contains("value=\"7\"")
+                && !below.contains("id=\"whenOverdue\" name=\"whenOverdue\" value=\"true\" checked"), below);
+        String leader = users.token(users.account(p + "-ledare", null, Role.LEADER, municipality));
+        String read = get("/organisationer/" + unit + "/paminnelser", leader);
+        assertTrue(!read.contains("action=\"/organisationer/" + unit + "/paminnelser\"") && read.contains("<dd>7</dd>"), read);
+        HttpClientResponseException refused = assertThrows(HttpClientResponseException.class, () -> post(
+                "/organisationer/" + unit + "/paminnelser", leader, "enabled=true&daysBefore=1&csrfToken="
+                        + URLEncoder.encode(TestUsers.csrfTokenOf(read), StandardCharsets.UTF_8)));
+        assertEquals(HttpStatus.FORBIDDEN, refused.getStatus());
+        HttpClientResponseException bad = assertThrows(HttpClientResponseException.class, () -> post(
+                "/organisationer/" + unit + "/paminnelser", session, "enabled=true&daysBefore=sju&csrfToken="
+                        + URLEncoder.encode(TestUsers.csrfTokenOf(below), StandardCharsets.UTF_8)));
+        assertEquals(HttpStatus.UNPROCESSABLE_ENTITY, bad.getStatus());
+        assertTrue(bad.getResponse().getBody(String.class).orElseThrow().contains("Ange antal dagar"));
+    }
+
     private String get(String uri, String session) {
         return http.toBlocking().retrieve(HttpRequest.GET(uri).accept(MediaType.TEXT_HTML).cookie(Cookie.of("JWT", session)));
     }
