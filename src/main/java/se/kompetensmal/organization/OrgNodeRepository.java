@@ -4,6 +4,8 @@ import io.micronaut.data.annotation.Query;
 import io.micronaut.data.jdbc.annotation.JdbcRepository;
 import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.CrudRepository;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.exceptions.HttpStatusException;
 
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +14,11 @@ import java.util.Optional;
 public interface OrgNodeRepository extends CrudRepository<OrgNode, Long> {
 
     Optional<OrgNode> findByCode(String code);
+
+    /** The node, or a 404 with a Swedish message for pages and the API alike. */
+    default OrgNode require(long id) {
+        return findById(id).orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Organisationen finns inte."));
+    }
 
     List<OrgNode> findByParentIdIsNullOrderByName();
 

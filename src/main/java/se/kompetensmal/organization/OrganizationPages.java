@@ -3,7 +3,6 @@ package se.kompetensmal.organization;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -11,7 +10,6 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.annotation.QueryValue;
-import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
@@ -64,8 +62,7 @@ public class OrganizationPages {
     @Post(value = "/{id}/ledare-ser-namn", consumes = MediaType.APPLICATION_FORM_URLENCODED)
     public HttpResponse<?> setLeadersSeeNames(long id, @Body NamesSetting form, HttpRequest<?> request, Authentication caller) {
         csrf.verify(request, form.csrfToken());
-        OrgNode node = nodes.findById(id)
-                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Organisationen finns inte."));
+        OrgNode node = nodes.require(id);
         access.requireOn(caller, id, Role.ADMINISTRATOR);
         boolean allowed = "true".equals(form.allowed());
         nodes.updateLeadersSeeNames(id, allowed);
@@ -85,8 +82,7 @@ public class OrganizationPages {
     @View("organisation")
     @Get("/{id}")
     public Map<String, Object> show(long id, @QueryValue(defaultValue = "1") int sida, Authentication caller) {
-        OrgNode node = nodes.findById(id)
-                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Organisationen finns inte."));
+        OrgNode node = nodes.require(id);
         access.requireOn(caller, id, Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR);
         Map<String, Object> model = new HashMap<>();
         // Leaders see aggregates only, unless their organisation lets them see names.

@@ -63,7 +63,7 @@ public class ReminderPages {
     @Post(consumes = MediaType.APPLICATION_FORM_URLENCODED)
     public HttpResponse<?> save(long id, @Body ReminderForm form, HttpRequest<?> request, Authentication caller) {
         csrf.verify(request, form.csrfToken());
-        OrgNode node = node(id);
+        OrgNode node = nodes.require(id);
         try {
             change.apply(id, new ReminderSetting(form.enabled() != null, days(form.daysBefore()), form.whenOverdue() != null,
                     form.weeklyDigest() != null, null), request, caller);
@@ -80,7 +80,7 @@ public class ReminderPages {
     @View("reminders")
     @Get("{?sparad}")
     public Map<String, Object> show(long id, @Nullable String sparad, Authentication caller) {
-        OrgNode node = node(id);
+        OrgNode node = nodes.require(id);
         access.requireOn(caller, id, Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR);
         return model(node, caller, null, sparad != null);
     }
@@ -95,10 +95,6 @@ public class ReminderPages {
         model.put("error", error);
         model.put("saved", saved);
         return model;
-    }
-
-    private OrgNode node(long id) {
-        return nodes.findById(id).orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Organisationen finns inte."));
     }
 
     private static int days(@Nullable String text) {

@@ -1,8 +1,6 @@
 package se.kompetensmal.reminders;
 
 import io.micronaut.http.HttpRequest;
-import io.micronaut.http.HttpStatus;
-import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.security.authentication.Authentication;
 import jakarta.inject.Singleton;
 import se.kompetensmal.organization.OrgNode;
@@ -28,8 +26,7 @@ public class ReminderSettingsChange {
     }
 
     public ReminderSetting apply(long nodeId, ReminderSetting setting, HttpRequest<?> request, Authentication caller) {
-        OrgNode node = nodes.findById(nodeId)
-                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Organisationen finns inte."));
+        OrgNode node = nodes.require(nodeId);
         access.requireOn(caller, nodeId, Role.COORDINATOR, Role.ADMINISTRATOR);
         settings.set(nodeId, setting, caller.getName());
         audit.record(caller.getName(), AuditLog.SETTING_CHANGED, "påminnelser för " + node.code() + ": " + describe(setting), request);

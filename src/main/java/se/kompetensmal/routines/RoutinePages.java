@@ -123,7 +123,7 @@ public class RoutinePages {
     }
 
     private OrgNode node(long id, Authentication caller, Role... roles) {
-        OrgNode node = nodes.findById(id).orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Organisationen finns inte."));
+        OrgNode node = nodes.require(id);
         access.requireOn(caller, id, roles);
         return node;
     }
