@@ -10,18 +10,21 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.views.View;
+import se.kompetensmal.SwedishTime;
 import se.kompetensmal.catalog.CatalogueLoader;
+import se.kompetensmal.learning.MyTraining;
 import se.kompetensmal.organization.OrganizationOverview;
 import se.kompetensmal.people.PersonQueries;
 import se.kompetensmal.security.Access;
 import se.kompetensmal.security.Caller;
 import se.kompetensmal.security.Role;
 
+import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The start page: who you are, and the part of the organisation you may see. */
+/** The start page: "Min utbildning" for everyone in the roster, and the part of the organisation you may see. */
 @Produces(MediaType.TEXT_HTML)
 @Controller
 @Secured(SecurityRule.IS_AUTHENTICATED)
@@ -32,8 +35,11 @@ public class HomePage {
     private final OrganizationOverview overview;
     private final CatalogueLoader catalogue;
     private final Access access;
+    private final MyTraining training;
 
-    public HomePage(PersonQueries people, OrganizationOverview overview, CatalogueLoader catalogue, Access access) {
+    public HomePage(PersonQueries people, OrganizationOverview overview, CatalogueLoader catalogue, Access access,
+                    MyTraining training) {
+        this.training = training;
         this.people = people;
         this.overview = overview;
         this.catalogue = catalogue;
@@ -47,7 +53,9 @@ public class HomePage {
         List<OrganizationOverview.NodeWithHeadcount> remit = overview.withHeadcounts(
                 access.roots(authentication, Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR));
         Map<String, Object> model = new HashMap<>();
-        model.put("title", "Översikt");
+        model.put("title", caller.personId() == null ? "Översikt" : "Min utbildning");
+        model.put("training", caller.personId() == null ? null
+                : training.of(caller.personId(), LocalDate.now(SwedishTime.ZONE)));
         model.put("name", caller.name());
         model.put("roles", authentication.getRoles().stream().map(r -> Role.valueOf(r).labelSv()).toList());
         model.put("me", caller.personId() == null ? null : people.byId(caller.personId()).orElse(null));
