@@ -17,7 +17,7 @@ import jakarta.inject.Singleton;
 @Singleton
 public class AssignmentRecompute {
 
-    /** The people of the slice, placeholders {@code :scope}, {@code :from} and {@code :to} filled in by {@link #bind}. */
+    /** The people of the slice, placeholders {@code :scope}, {@code :from} and {@code :to} filled in by {@link #execute}. */
     private static final String PEOPLE = """
             (person p JOIN org_closure scope ON scope.descendant_id = p.org_node_id AND scope.ancestor_id = :scope)""";
     private static final String SLICE = "p.id BETWEEN :from AND :to";

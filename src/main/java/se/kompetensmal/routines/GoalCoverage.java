@@ -15,12 +15,10 @@ import java.util.List;
 @Singleton
 public class GoalCoverage {
 
-    private final RoutineService routines;
     private final CatalogueQueries catalogue;
     private final AudienceRepository audiences;
 
-    public GoalCoverage(RoutineService routines, CatalogueQueries catalogue, AudienceRepository audiences) {
-        this.routines = routines;
+    public GoalCoverage(CatalogueQueries catalogue, AudienceRepository audiences) {
         this.catalogue = catalogue;
         this.audiences = audiences;
     }
@@ -38,8 +36,8 @@ public class GoalCoverage {
     public record Audience(String code, String nameSv, int covered, int total, List<Goal> goals) {
     }
 
-    public List<Audience> at(long nodeId) {
-        List<RoutineView> inForce = routines.inForceAt(nodeId);
+    /** The coverage given by the routines in force at a node (as {@link RoutineService#inForceAt} lists them). */
+    public List<Audience> of(List<RoutineView> inForce) {
         List<CatalogueQueries.GoalView> goals = catalogue.goals(null);
         return audiences.listOrderBySortOrderAndCode().stream().map(audience -> {
             List<RoutineView> forAudience = inForce.stream().filter(r -> r.audience().equals(audience.code())).toList();

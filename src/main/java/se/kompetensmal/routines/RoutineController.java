@@ -54,7 +54,7 @@ public class RoutineController {
     @Get("/organisations/{id}/goal-coverage")
     public List<GoalCoverage.Audience> goalCoverage(long id, Authentication caller) {
         requireNode(id, caller, Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR);
-        return coverage.at(id);
+        return coverage.of(service.inForceAt(id));
     }
 
     @Operation(summary = "Set up a routine on a node; it holds for the subtree and overrides one for the same kind and audience above")

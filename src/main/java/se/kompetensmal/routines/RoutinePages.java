@@ -112,8 +112,9 @@ public class RoutinePages {
         Map<String, Object> model = new HashMap<>();
         model.put("title", "Rutiner – " + node.name());
         model.put("node", node);
-        model.put("routines", routines.inForceAt(node.id()));
-        model.put("coverage", coverage.at(node.id()));
+        List<RoutineView> inForce = routines.inForceAt(node.id());
+        model.put("routines", inForce);
+        model.put("coverage", coverage.of(inForce));
         model.put("mayEdit", access.holdsOn(caller, node.id(), Role.COORDINATOR, Role.ADMINISTRATOR));
         model.put("audiences", audiences.listOrderBySortOrderAndCode());
         model.put("modules", catalogue.modules());
