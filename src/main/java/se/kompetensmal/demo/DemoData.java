@@ -11,6 +11,11 @@ import se.kompetensmal.people.PersonQueries;
 import se.kompetensmal.people.PersonView;
 import se.kompetensmal.roster.RosterImportKind;
 import se.kompetensmal.roster.RosterImportService;
+import se.kompetensmal.routines.CountsFrom;
+import se.kompetensmal.routines.DocumentationLevel;
+import se.kompetensmal.routines.RoutineForm;
+import se.kompetensmal.routines.RoutineKind;
+import se.kompetensmal.routines.RoutineService;
 import se.kompetensmal.security.Account;
 import se.kompetensmal.security.AccountRepository;
 import se.kompetensmal.security.PasswordHasher;
@@ -21,12 +26,14 @@ import se.kompetensmal.security.RoleGrantRepository;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 
 /**
- * Loads a demo region and municipality (about 200 people over all audiences) through the ordinary roster import,
- * once: when the demo region is already there, nothing happens.
+ * Loads a demo region and municipality (about 200 people over all audiences) through the ordinary roster import, with
+ * the region's routines for licensed and non-licensed staff so that the demo learner has training to take; once: when
+ * the demo region is already there, nothing happens.
  */
 @Singleton
 @Requires(property = "kompetensmal.demo-data", value = "true")
@@ -54,9 +61,24 @@ public class DemoData {
     private final RoleGrantRepository grants;
     private final PersonQueries people;
     private final PasswordHasher hasher;
+    private final RoutineService routines;
+
+    /** The demo region's routines, set up as its coordinator would. */
+    static final List<RoutineForm> ROUTINES = List.of(
+            new RoutineForm("Introduktion i patientsäkerhet för legitimerad personal", RoutineKind.INTRODUCTION, "LICENSED",
+                    List.of("vardskador-grunder", "sakerhetskultur-och-risker"), 90, CountsFrom.ROLE_START, null, null, null,
+                    DocumentationLevel.MANAGEMENT_SYSTEM, "Rutin för introduktion, RD 2026/17", "Hälso- och sjukvårdsdirektören",
+                    LocalDate.of(2026, 1, 15)),
+            new RoutineForm("Basala hygienrutiner – årlig repetition", RoutineKind.CONTINUING, "LICENSED",
+                    List.of("basala-hygienrutiner"), null, null, 12, 60, LocalDate.of(2026, 1, 1),
+                    DocumentationLevel.DOCUMENTED, "Vårdhygieniska riktlinjer, RD 2025/88", null, null),
+            new RoutineForm("Introduktion för vårdnära personal", RoutineKind.INTRODUCTION, "NON_LICENSED",
+                    List.of("se-och-saga-till", "basala-hygienrutiner"), 60, CountsFrom.ORG_START, null, null, null,
+                    DocumentationLevel.EXISTS, null, null, null));
 
     public DemoData(OrgNodeRepository nodes, RosterImportService imports, AccountRepository accounts,
-                    RoleGrantRepository grants, PersonQueries people, PasswordHasher hasher) {
+                    RoleGrantRepository grants, PersonQueries people, PasswordHasher hasher, RoutineService routines) {
+        this.routines = routines;
         this.nodes = nodes;
         this.imports = imports;
         this.accounts = accounts;
@@ -73,6 +95,8 @@ public class DemoData {
         load(RosterImportKind.ORGANISATIONS, "demo/organisations.csv");
         load(RosterImportKind.PEOPLE, "demo/people.csv");
         ACCOUNTS.forEach(this::create);
+        long region = nodes.findByCode(DEMO_REGION_CODE).orElseThrow().id();
+        ROUTINES.forEach(routine -> routines.create(region, routine, "demodata"));
         LOG.info("Demodata inläst: Region Demoland och Demo kommun");
     }
 

@@ -31,16 +31,19 @@ public class Completions {
     public enum Source { INTERNAL, EXTERNAL }
 
     @Transactional
-    public long record(long personId, long moduleVersionId, LocalDate completedOn, @Nullable Integer score, Source source) {
+    public long record(long personId, long moduleVersionId, LocalDate completedOn, @Nullable Integer score,
+                       @Nullable Integer secondsSpent, Source source) {
         long id = jdbc.execute(connection -> {
             try (PreparedStatement statement = connection.prepareStatement("""
-                    INSERT INTO completion (person_id, module_version_id, completed_on, score, source) VALUES (?, ?, ?, ?, ?)""",
+                    INSERT INTO completion (person_id, module_version_id, completed_on, score, seconds_spent, source)
+                    VALUES (?, ?, ?, ?, ?, ?)""",
                     Statement.RETURN_GENERATED_KEYS)) {
                 statement.setLong(1, personId);
                 statement.setLong(2, moduleVersionId);
                 statement.setDate(3, Date.valueOf(completedOn));
                 statement.setObject(4, score);
-                statement.setString(5, source.name());
+                statement.setObject(5, secondsSpent);
+                statement.setString(6, source.name());
                 statement.executeUpdate();
                 try (ResultSet keys = statement.getGeneratedKeys()) {
                     keys.next();

@@ -28,11 +28,14 @@ public class MyTraining {
         this.jdbc = jdbc;
     }
 
-    /** One module to take or taken, and why it is asked for. */
+    /**
+     * One module to take or taken, and why it is asked for: by a routine, or by the coordinator who assigned it.
+     * {@code started} says the learner has begun it and can continue where they left off.
+     */
     @Serdeable
-    public record Item(String moduleCode, String title, int minutes, int cycle, LocalDate dueDate, String reason,
-                       @Nullable LocalDate completedOn, @Nullable Integer score, @Nullable LocalDate validUntil,
-                       boolean expired, @Nullable String exemption) {
+    public record Item(String moduleCode, String title, int minutes, int cycle, LocalDate dueDate, @Nullable String routine,
+                       String assignedBy, boolean started, @Nullable Long completionId, @Nullable LocalDate completedOn,
+                       @Nullable Integer score, @Nullable LocalDate validUntil, boolean expired, @Nullable String exemption) {
     }
 
     @Serdeable
@@ -49,13 +52,14 @@ public class MyTraining {
         List<Item> done = new ArrayList<>();
         jdbc.prepareStatement("""
                 SELECT a.module_code, mv.title, mv.estimated_minutes, a.cycle, a.due_date, a.opens_on, r.name, a.assigned_by,
-                       c.completed_on, c.score, a.valid_until, e.reason
+                       c.completed_on, c.score, a.valid_until, e.reason, c.id, mp.person_id IS NOT NULL
                 FROM assignment a
                 JOIN module_version mv ON mv.module_code = a.module_code
                  AND mv.version = (SELECT MAX(l.version) FROM module_version l WHERE l.module_code = a.module_code)
                 LEFT JOIN routine r ON r.id = a.routine_id
                 LEFT JOIN completion c ON c.id = a.completion_id
                 LEFT JOIN exemption e ON e.person_id = a.person_id AND e.module_code = a.module_code
+                LEFT JOIN module_progress mp ON mp.person_id = a.person_id AND mp.module_code = a.module_code
                 WHERE a.person_id = ? AND a.withdrawn_at IS NULL
                 ORDER BY a.due_date, mv.title, a.cycle""", statement -> {
             statement.setLong(1, personId);
@@ -66,9 +70,10 @@ public class MyTraining {
                     LocalDate completed = rs.getObject(9, LocalDate.class);
                     LocalDate validUntil = rs.getObject(11, LocalDate.class);
                     String exemption = rs.getString(12);
-                    String reason = rs.getString(7) != null ? "Rutin: " + rs.getString(7) : "Tilldelad av " + rs.getString(8);
-                    Item item = new Item(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4), due, reason, completed,
-                            (Integer) rs.getObject(10), validUntil, validUntil != null && validUntil.isBefore(today), exemption);
+                    Item item = new Item(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4), due, rs.getString(7),
+                            rs.getString(8), rs.getBoolean(14), rs.getObject(13, Long.class), completed,
+                            rs.getObject(10, Integer.class), validUntil, validUntil != null && validUntil.isBefore(today),
+                            exemption);
                     boolean renewalNotOpenYet = opens != null && opens.isAfter(today);
                     if (completed != null || exemption != null) {
                         done.add(item);

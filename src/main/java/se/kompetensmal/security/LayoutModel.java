@@ -5,23 +5,34 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.views.ModelAndView;
 import io.micronaut.views.model.ViewModelProcessor;
 import jakarta.inject.Singleton;
+import se.kompetensmal.web.Texts;
 
 import java.util.HashMap;
 import java.util.Map;
 
-/** What every page's layout needs: who is signed in, whether to show the administration menu, the CSRF token. */
+/**
+ * What every page's layout needs: who is signed in, whether to show the administration menu, the CSRF token, and the
+ * words of the page in the caller's language ({@code t}, with {@code lang} for the page's language attribute).
+ */
 @Singleton
 public class LayoutModel implements ViewModelProcessor<Map<String, Object>> {
 
     private final CsrfTokens tokens;
+    private final Languages languages;
+    private final Texts texts;
 
-    public LayoutModel(CsrfTokens tokens) {
+    public LayoutModel(CsrfTokens tokens, Languages languages, Texts texts) {
         this.tokens = tokens;
+        this.languages = languages;
+        this.texts = texts;
     }
 
     @Override
     public void process(HttpRequest<?> request, ModelAndView<Map<String, Object>> view) {
         Map<String, Object> model = new HashMap<>(view.getModel().orElse(Map.of()));
+        String language = request.getUserPrincipal(Authentication.class).map(languages::of).orElse(Texts.SWEDISH);
+        model.put("lang", language);
+        model.put("t", texts.in(language));
         request.getUserPrincipal(Authentication.class).ifPresent(authentication -> {
             model.put("signedInAs", Caller.of(authentication).name());
             model.put("administrator", authentication.getRoles().contains(Role.ADMINISTRATOR.name()));

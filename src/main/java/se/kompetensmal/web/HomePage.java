@@ -17,6 +17,7 @@ import se.kompetensmal.organization.OrganizationOverview;
 import se.kompetensmal.people.PersonQueries;
 import se.kompetensmal.security.Access;
 import se.kompetensmal.security.Caller;
+import se.kompetensmal.security.Languages;
 import se.kompetensmal.security.Role;
 
 import java.time.LocalDate;
@@ -36,10 +37,14 @@ public class HomePage {
     private final CatalogueLoader catalogue;
     private final Access access;
     private final MyTraining training;
+    private final Languages languages;
+    private final Texts texts;
 
     public HomePage(PersonQueries people, OrganizationOverview overview, CatalogueLoader catalogue, Access access,
-                    MyTraining training) {
+                    MyTraining training, Languages languages, Texts texts) {
         this.training = training;
+        this.languages = languages;
+        this.texts = texts;
         this.people = people;
         this.overview = overview;
         this.catalogue = catalogue;
@@ -53,14 +58,15 @@ public class HomePage {
         List<OrganizationOverview.NodeWithHeadcount> remit = overview.withHeadcounts(
                 access.roots(authentication, Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR));
         Map<String, Object> model = new HashMap<>();
-        model.put("title", caller.personId() == null ? "Översikt" : "Min utbildning");
+        Map<String, String> t = texts.in(languages.of(authentication));
+        model.put("title", caller.personId() == null ? t.get("navHome") : t.get("myTraining"));
         model.put("training", caller.personId() == null ? null
                 : training.of(caller.personId(), LocalDate.now(SwedishTime.ZONE)));
         model.put("name", caller.name());
         model.put("roles", authentication.getRoles().stream().map(r -> Role.valueOf(r).labelSv()).toList());
         model.put("me", caller.personId() == null ? null : people.byId(caller.personId()).orElse(null));
         model.put("children", remit);
-        model.put("childrenCaption", "Organisationer du har behörighet till, med antal aktiva personer.");
+        model.put("childrenCaption", t.get("organisationsCaption"));
         model.put("catalogue", catalogue.state());
         return model;
     }

@@ -20,8 +20,11 @@ public class SwedishHtmlErrorBodyProvider implements HtmlErrorResponseBodyProvid
 
     private final ViewsRenderer<Map<String, Object>, HttpRequest<?>> renderer;
 
-    public SwedishHtmlErrorBodyProvider(ViewsRenderer<Map<String, Object>, HttpRequest<?>> renderer) {
+    private final Texts texts;
+
+    public SwedishHtmlErrorBodyProvider(ViewsRenderer<Map<String, Object>, HttpRequest<?>> renderer, Texts texts) {
         this.renderer = renderer;
+        this.texts = texts;
     }
 
     @Override
@@ -31,7 +34,9 @@ public class SwedishHtmlErrorBodyProvider implements HtmlErrorResponseBodyProvid
         Map<String, Object> model = Map.of(
                 "title", ErrorTexts.titleSv(status),
                 "status", status,
-                "detail", detail);
+                "detail", detail,
+                "lang", Texts.SWEDISH,
+                "t", texts.in(Texts.SWEDISH));
         StringWriter out = new StringWriter();
         try {
             renderer.render("error", model, context.getRequest()).writeTo(out);

@@ -50,7 +50,7 @@ class MyTrainingPageTest extends ServiceTest {
         assign(coordinator, municipality, "se-och-saga-till", today.plusDays(5));
         assign(coordinator, municipality, "saker-lakemedelshantering", today.plusDays(60));
         completions.record(learner, sql.number("SELECT MAX(id) FROM module_version WHERE module_code = 'basala-hygienrutiner'"),
-                today.minusDays(3), 85, Completions.Source.INTERNAL);
+                today.minusDays(3), 85, 1200, Completions.Source.INTERNAL);
 
         String page = http.toBlocking().retrieve(HttpRequest.GET("/").accept(MediaType.TEXT_HTML).cookie(Cookie.of("JWT", session)));
 

@@ -183,7 +183,7 @@ class ContinuingEducationTest extends ServiceTest {
 
     private void complete(long personId, String on) {
         completions.record(personId, sql.number("SELECT MAX(id) FROM module_version WHERE module_code = ?", MODULE),
-                LocalDate.parse(on), 100, Completions.Source.INTERNAL);
+                LocalDate.parse(on), 100, null, Completions.Source.INTERNAL);
     }
 
     private Routine continuing(long node, int months, int windowDays, String startsOn) {

@@ -61,7 +61,7 @@ class FollowUpTest extends ServiceTest {
         long done = person("5", unitA, today.minusDays(40));
         recompute();
         completions.record(done, sql.number("SELECT MAX(id) FROM module_version WHERE module_code = 'vardskador-grunder'"),
-                today.minusDays(2), 90, Completions.Source.INTERNAL);
+                today.minusDays(2), 90, null, Completions.Source.INTERNAL);
         assertEquals(HttpStatus.NO_CONTENT, http.toBlocking().exchange(HttpRequest.POST("/api/people/" + exempted + "/exemptions",
                 Map.of("module", "vardskador-grunder", "reason", "Genomförd hos tidigare arbetsgivare",
                         "evidence", "Intyg från Region Demoland 2025-05-02")).bearerAuth(coordinator)).getStatus());

@@ -1,0 +1,51 @@
+package se.kompetensmal.learning;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.connection.annotation.Connectable;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import jakarta.inject.Singleton;
+
+import java.sql.ResultSet;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+
+/** What a certificate of a completed module states, for the learner who completed it. */
+@Singleton
+@Connectable
+public class Certificates {
+
+    private final JdbcOperations jdbc;
+    private final ModuleVersions modules;
+
+    public Certificates(JdbcOperations jdbc, ModuleVersions modules) {
+        this.jdbc = jdbc;
+        this.modules = modules;
+    }
+
+    public record Certificate(long completionId, String name, String hsaId, String moduleCode, String moduleTitle, int version,
+                              LocalDate completedOn, @Nullable Integer score, @Nullable LocalDate validUntil,
+                              List<ModuleVersions.Goal> goals) {
+    }
+
+    /** The certificate of one of the person's own completions; empty for anyone else's. */
+    public Optional<Certificate> of(long personId, long completionId, String language) {
+        return jdbc.prepareStatement("""
+                SELECT p.given_name, p.family_name, p.hsa_id, c.module_version_id, c.completed_on, c.score, a.valid_until
+                FROM completion c JOIN person p ON p.id = c.person_id
+                LEFT JOIN assignment a ON a.completion_id = c.id
+                WHERE c.id = ? AND c.person_id = ?""", statement -> {
+            statement.setLong(1, completionId);
+            statement.setLong(2, personId);
+            try (ResultSet rs = statement.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                ModuleVersions.Version module = modules.byId(rs.getLong(4), language).orElseThrow();
+                return Optional.of(new Certificate(completionId, rs.getString(1) + " " + rs.getString(2), rs.getString(3),
+                        module.code(), module.title(), module.version(), rs.getObject(5, LocalDate.class),
+                        rs.getObject(6, Integer.class), rs.getObject(7, LocalDate.class), module.goals()));
+            }
+        });
+    }
+}
