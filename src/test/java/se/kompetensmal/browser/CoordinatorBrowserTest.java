@@ -14,14 +14,10 @@ import se.kompetensmal.ServiceTest;
 import se.kompetensmal.SwedishTime;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,7 +56,7 @@ class CoordinatorBrowserTest extends ServiceTest {
     @Inject
     EmbeddedServer server;
 
-    private final Map<String, List<Browser.Violation>> accessibility = new LinkedHashMap<>();
+    private final PageVisits pages = new PageVisits("coordinator");
 
     /** One line of the follow-up list. */
     record Shown(String hsaId, String module, String dueDate, String status) {
@@ -148,24 +144,11 @@ class CoordinatorBrowserTest extends ServiceTest {
 
     @AfterAll
     void reportAccessibility() throws IOException {
-        StringBuilder report = new StringBuilder("axe-core, tags " + Browser.WCAG_TAGS + "\n");
-        accessibility.forEach((page, violations) -> {
-            report.append("\n").append(page).append(": ").append(violations.size()).append(" violation(s)\n");
-            violations.forEach(v -> report.append("  ").append(v).append("\n    ").append(v.helpUrl()).append("\n"));
-        });
-        Path file = Path.of("target", "accessibility", "coordinator.txt");
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, report);
-        System.out.println(report);
+        pages.writeReport();
     }
 
-    /** A screenshot of the page, and its accessibility scan, which must find nothing at WCAG 2.1 A/AA. */
     private void visited(Browser browser, String name) {
-        browser.screenshot(name);
-        List<Browser.Violation> violations = browser.accessibilityViolations();
-        String page = name + " " + browser.driver().getCurrentUrl().replaceFirst("^https?://[^/]+", "");
-        accessibility.put(page, violations);
-        assertEquals(List.of(), violations, page);
+        pages.visited(browser, name);
     }
 
     private void fillInIntroductionRoutine(Browser browser, String name) {

@@ -1,0 +1,44 @@
+package se.kompetensmal.browser;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The pages a browser test visits: a screenshot of each, and an axe-core scan of each that must find no WCAG 2.1 A/AA
+ * violation. The scans are written to target/accessibility/{name}.txt for the record.
+ */
+final class PageVisits {
+
+    private final String name;
+    private final Map<String, List<Browser.Violation>> scans = new LinkedHashMap<>();
+
+    PageVisits(String name) {
+        this.name = name;
+    }
+
+    void visited(Browser browser, String screenshot) {
+        browser.screenshot(screenshot);
+        List<Browser.Violation> violations = browser.accessibilityViolations();
+        String page = screenshot + " " + browser.driver().getCurrentUrl().replaceFirst("^https?://[^/]+", "");
+        scans.put(page, violations);
+        assertEquals(List.of(), violations, page);
+    }
+
+    void writeReport() throws IOException {
+        StringBuilder report = new StringBuilder("axe-core, tags " + Browser.WCAG_TAGS + "\n");
+        scans.forEach((page, violations) -> {
+            report.append("\n").append(page).append(": ").append(violations.size()).append(" violation(s)\n");
+            violations.forEach(v -> report.append("  ").append(v).append("\n    ").append(v.helpUrl()).append("\n"));
+        });
+        Path file = Path.of("target", "accessibility", name + ".txt");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, report);
+        System.out.println(report);
+    }
+}
