@@ -28,12 +28,13 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 
 /**
  * Loads a demo region and municipality (about 200 people over all audiences) through the ordinary roster import, with
- * the region's routines for licensed and non-licensed staff so that the demo learner has training to take; once: when
- * the demo region is already there, nothing happens.
+ * the region's routines for licensed and non-licensed staff so that the demo learner has training to take, and a
+ * history of completions for leaders to look at; once: when the demo region is already there, nothing happens.
  */
 @Singleton
 @Requires(property = "kompetensmal.demo-data", value = "true")
@@ -62,6 +63,7 @@ public class DemoData {
     private final PersonQueries people;
     private final PasswordHasher hasher;
     private final RoutineService routines;
+    private final DemoHistory history;
 
     /** The demo region's routines, set up as its coordinator would. */
     static final List<RoutineForm> ROUTINES = List.of(
@@ -70,15 +72,17 @@ public class DemoData {
                     DocumentationLevel.MANAGEMENT_SYSTEM, "Rutin för introduktion, RD 2026/17", "Hälso- och sjukvårdsdirektören",
                     LocalDate.of(2026, 1, 15)),
             new RoutineForm("Basala hygienrutiner – årlig repetition", RoutineKind.CONTINUING, "LICENSED",
-                    List.of("basala-hygienrutiner"), null, null, 12, 60, LocalDate.of(2026, 1, 1),
+                    List.of("basala-hygienrutiner"), null, null, 12, 60, LocalDate.of(2025, 1, 1),
                     DocumentationLevel.DOCUMENTED, "Vårdhygieniska riktlinjer, RD 2025/88", null, null),
             new RoutineForm("Introduktion för vårdnära personal", RoutineKind.INTRODUCTION, "NON_LICENSED",
                     List.of("se-och-saga-till", "basala-hygienrutiner"), 60, CountsFrom.ORG_START, null, null, null,
                     DocumentationLevel.EXISTS, null, null, null));
 
     public DemoData(OrgNodeRepository nodes, RosterImportService imports, AccountRepository accounts,
-                    RoleGrantRepository grants, PersonQueries people, PasswordHasher hasher, RoutineService routines) {
+                    RoleGrantRepository grants, PersonQueries people, PasswordHasher hasher, RoutineService routines,
+                    DemoHistory history) {
         this.routines = routines;
+        this.history = history;
         this.nodes = nodes;
         this.imports = imports;
         this.accounts = accounts;
@@ -96,6 +100,7 @@ public class DemoData {
         load(RosterImportKind.PEOPLE, "demo/people.csv");
         ACCOUNTS.forEach(this::create);
         long region = nodes.findByCode(DEMO_REGION_CODE).orElseThrow().id();
+        history.record(region, ACCOUNTS.stream().map(DemoAccount::hsaId).filter(Objects::nonNull).toList());
         ROUTINES.forEach(routine -> routines.create(region, routine, "demodata"));
         LOG.info("Demodata inläst: Region Demoland och Demo kommun");
     }

@@ -4,8 +4,12 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The levels of the organisation tree: a huvudman at the top, then administrations, operations and units. */
+/**
+ * The levels of the organisation tree: a huvudman at the top, then administrations, operations and units; optionally a
+ * national level above the huvudmän, for views over many of them.
+ */
 public enum OrgNodeKind {
+    NATIONAL("Nationell nivå", false),
     REGION("Region", true),
     MUNICIPALITY("Kommun", true),
     CITY_DISTRICT("Stadsdel", true),
@@ -29,6 +33,11 @@ public enum OrgNodeKind {
     /** A huvudman (region, municipality, city district, private provider) is responsible for the care it gives. */
     public boolean isHuvudman() {
         return huvudman;
+    }
+
+    /** A node of this kind may stand at the top of the tree. */
+    public boolean mayBeTop() {
+        return huvudman || this == NATIONAL;
     }
 
     /** Accepts the Swedish word shown in the UI or the code, in any case: "kommun", "Kommun", "MUNICIPALITY". */

@@ -119,7 +119,7 @@ class OrganisationRosterImporter {
         OrgNodeKind kind = OrgNodeKind.parse(row.get("typ")).orElse(null);
         if (kind == null) {
             errors.add(new RowError(n, "typ", "okänd typ '" + row.get("typ")
-                    + "' (region, kommun, stadsdel, vårdgivare, förvaltning, verksamhet eller enhet)"));
+                    + "' (nationell nivå, region, kommun, stadsdel, vårdgivare, förvaltning, verksamhet eller enhet)"));
         }
         return errors.size() > before ? null : new NodeRow(n, code, name, kind, row.get("overordnad"));
     }
@@ -128,13 +128,13 @@ class OrganisationRosterImporter {
     private static void checkPlace(NodeRow row, Map<String, String> parents, Map<String, OrgNodeKind> kinds,
                                    String scopeCode, Map<String, Integer> depth, List<RowError> errors) {
         String parent = row.parentCode();
-        if (row.kind().isHuvudman() && !parent.isEmpty()
+        if (row.kind().mayBeTop() && !parent.isEmpty() && !(row.kind().isHuvudman() && kinds.get(parent) == OrgNodeKind.NATIONAL)
                 && !(row.kind() == OrgNodeKind.CITY_DISTRICT && kinds.get(parent) == OrgNodeKind.MUNICIPALITY)) {
             errors.add(new RowError(row.row(), "overordnad", row.kind().labelSv().toLowerCase()
-                    + " är huvudman och har ingen överordnad (en stadsdel kan ligga under en kommun)"));
+                    + " har ingen överordnad (en huvudman kan ligga under nationell nivå, en stadsdel under en kommun)"));
             return;
         }
-        if (!row.kind().isHuvudman() && parent.isEmpty()) {
+        if (!row.kind().mayBeTop() && parent.isEmpty()) {
             errors.add(new RowError(row.row(), "overordnad", row.kind().labelSv().toLowerCase() + " måste ha en överordnad"));
             return;
         }

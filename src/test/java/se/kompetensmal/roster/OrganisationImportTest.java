@@ -79,8 +79,8 @@ class OrganisationImportTest extends ServiceTest {
 
         assertEquals(RosterImportStatus.REJECTED, result.rosterImport().status());
         assertEquals(List.of(
-                new RowError(3, "överordnad", "kommun är huvudman och har ingen överordnad (en stadsdel kan ligga under en kommun)"),
-                new RowError(4, "typ", "okänd typ 'avdelning' (region, kommun, stadsdel, vårdgivare, förvaltning, verksamhet eller enhet)"),
+                new RowError(3, "överordnad", "kommun har ingen överordnad (en huvudman kan ligga under nationell nivå, en stadsdel under en kommun)"),
+                new RowError(4, "typ", "okänd typ 'avdelning' (nationell nivå, region, kommun, stadsdel, vårdgivare, förvaltning, verksamhet eller enhet)"),
                 new RowError(5, "överordnad", "enhet måste ha en överordnad"),
                 new RowError(6, "överordnad", "den överordnade '" + p + "SAKNAS' finns varken i filen eller i systemet"),
                 new RowError(7, "överordnad", "'" + p + "E1' ligger under " + p + "V1; det skulle bli en cirkel i organisationsträdet"),
