@@ -2,6 +2,7 @@ package se.kompetensmal.demo;
 
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import se.kompetensmal.SwedishTime;
 import se.kompetensmal.learning.Completions;
@@ -34,7 +35,8 @@ class DemoHistory {
     record Nurse(long id, String hsaId, LocalDate roleStart) {
     }
 
-    void record(long region, List<String> keepClean) {
+    @Transactional
+    public void record(long region, List<String> keepClean) {
         LocalDate today = LocalDate.now(SwedishTime.ZONE);
         for (Nurse nurse : licensedStaff(region)) {
             if (keepClean.contains(nurse.hsaId())) {
