@@ -35,7 +35,8 @@ public class ReportPdf {
                         goal.holders().percent(), label(goal.holders())));
                 pdf.line("", 9, 4);
             });
-            pdf.line("Rutiner för utbildning i patientsäkerhet (andel av " + report.matrix().organisations() + " huvudmän)", 12, 4);
+            pdf.line("Rutiner för utbildning i patientsäkerhet (" + (report.matrix().single() ? "huvudmannens"
+                    : "andel av " + report.matrix().organisations() + " huvudmän") + ")", 12, 4);
             report.matrix().rows().forEach(row -> {
                 pdf.bar(row.audienceName() + ": introduktion", row.introduction().exists().percent(), label(row.introduction().exists()));
                 pdf.bar(row.audienceName() + ": fortbildning", row.continuing().exists().percent(), label(row.continuing().exists()));

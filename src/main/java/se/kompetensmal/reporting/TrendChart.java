@@ -20,14 +20,16 @@ public record TrendChart(String introductionLine, List<Column> columns, long mos
     }
 
     static TrendChart of(List<LeadershipReport.TrendPoint> trend) {
-        long most = Math.max(1, trend.stream().mapToLong(LeadershipReport.TrendPoint::completions).max().orElse(1));
+        long most = trend.stream().mapToLong(LeadershipReport.TrendPoint::completions).max().orElse(0);
+        long scale = Math.max(1, most);
         int step = WIDTH / Math.max(1, trend.size());
         List<Column> columns = new ArrayList<>();
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < trend.size(); i++) {
             LeadershipReport.TrendPoint point = trend.get(i);
-            int height = (int) (HEIGHT * point.completions() / most);
-            columns.add(new Column(i * step + 2, HEIGHT - height, height, point.monthEnd().toString().substring(0, 7)));
+            int height = (int) (HEIGHT * point.completions() / scale);
+            columns.add(new Column(i * step + 2, HEIGHT - height, height,
+                    point.monthEnd().toString().substring(0, 7) + ": " + point.completions() + " genomföranden"));
             Integer percent = point.introductionDone().percent();
             if (percent != null) {
                 line.append(i * step + step / 2).append(',').append(HEIGHT - HEIGHT * percent / 100).append(' ');
