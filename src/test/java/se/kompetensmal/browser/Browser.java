@@ -5,6 +5,8 @@ import com.deque.html.axecore.results.Rule;
 import com.deque.html.axecore.selenium.AxeBuilder;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebDriverException;
@@ -17,6 +19,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +37,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A real browser for tests: Debian's headless Chromium driven through Debian's chromedriver, with a fresh profile each
@@ -246,6 +255,39 @@ public final class Browser implements AutoCloseable {
         List<String> targets = rule.getNodes().stream().map(n -> n.getTarget() instanceof List<?> selectors
                 ? selectors.stream().map(String::valueOf).collect(Collectors.joining(" >>> ")) : String.valueOf(n.getTarget())).toList();
         return new Violation(rule.getId(), rule.getImpact(), rule.getHelp(), targets, rule.getHelpUrl());
+    }
+
+    /** The page fits the window's width; if not, the message names the elements that stick out (deepest first). */
+    public void assertFitsTheWindowWidth() {
+        Map<?, ?> sizes = (Map<?, ?>) ((JavascriptExecutor) driver).executeScript("""
+                const inner = window.innerWidth;
+                const out = [...document.body.querySelectorAll('*')]
+                    .filter(e => e.getBoundingClientRect().right > inner + 1)
+                    .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > inner + 1))
+                    .slice(0, 8)
+                    .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : '')
+                        + ' (' + Math.round(e.getBoundingClientRect().right) + ' px) ' + (e.textContent || '').trim().slice(0, 40));
+                return {scroll: document.documentElement.scrollWidth, inner: inner, out: out.join('; ')};""");
+        long scroll = ((Number) sizes.get("scroll")).longValue();
+        long inner = ((Number) sizes.get("inner")).longValue();
+        assertTrue(scroll <= inner + 1, "the page is " + scroll + " px wide in a window of " + inner + " px on "
+                + driver.getCurrentUrl() + "; sticking out: " + sizes.get("out"));
+    }
+
+    /** A file behind a link, fetched with the browser's session cookie as the browser would (Selenium cannot read downloads). */
+    public HttpResponse<byte[]> download(String url) {
+        Cookie session = driver.manage().getCookieNamed("JWT");
+        assertNotNull(session, "the browser holds the session cookie");
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                    .header("Cookie", "JWT=" + session.getValue()).header("Accept", "*/*").GET().build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import se.kompetensmal.ServiceTest;
@@ -23,8 +22,6 @@ import se.kompetensmal.reporting.LeadershipReport;
 import se.kompetensmal.reporting.Share;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -172,7 +169,7 @@ class LeaderBrowserTest extends ServiceTest {
             // 4. The PDF and the CSV of the region's report, fetched as the browser would with its session cookie.
             browser.navigate(() -> driver.navigate().back());
             browser.waitForHeading("Statistik för " + region);
-            HttpResponse<byte[]> pdf = download(driver, browser.waitFor(By.linkText("PDF med diagram")).getAttribute("href"));
+            HttpResponse<byte[]> pdf = browser.download(browser.waitFor(By.linkText("PDF med diagram")).getAttribute("href"));
             assertEquals(200, pdf.statusCode());
             assertEquals("application/pdf", contentType(pdf));
             Files.write(Browser.SCREENSHOTS.resolve("leader-statistics.pdf"), pdf.body());
@@ -183,7 +180,7 @@ class LeaderBrowserTest extends ServiceTest {
             for (String expected : List.of(region, "Introduktion klar, per målgrupp", today.toString(), licensed.label())) {
                 assertTrue(text.contains(expected), "the PDF should say '" + expected + "': " + text);
             }
-            HttpResponse<byte[]> csv = download(driver, driver.findElement(By.linkText("CSV")).getAttribute("href"));
+            HttpResponse<byte[]> csv = browser.download(driver.findElement(By.linkText("CSV")).getAttribute("href"));
             assertEquals(200, csv.statusCode());
             assertEquals("text/csv", contentType(csv));
             String header = new String(csv.body(), StandardCharsets.UTF_8).replaceFirst("^\uFEFF", "").lines().findFirst().orElse("");
@@ -212,7 +209,7 @@ class LeaderBrowserTest extends ServiceTest {
             browser.open(base + "/organisationer/" + regionId + "/statistik");
             browser.waitForHeading("Statistik för " + region);
             visited(browser, "leader-05-phone-statistics");
-            assertNoSidewaysScrolling(browser);
+            browser.assertFitsTheWindowWidth();
         }
     }
 
@@ -263,10 +260,6 @@ class LeaderBrowserTest extends ServiceTest {
         return jwt.getValue();
     }
 
-    private static HttpResponse<byte[]> download(WebDriver driver, String url) throws IOException, InterruptedException {
-        return HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(URI.create(url))
-                .header("Cookie", "JWT=" + jwt(driver)).header("Accept", "*/*").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-    }
 
     private static String contentType(HttpResponse<?> response) {
         return response.headers().firstValue("Content-Type").orElse("").replaceFirst(";.*", "").trim();
@@ -314,22 +307,5 @@ class LeaderBrowserTest extends ServiceTest {
 
     private static String flat(String text) {
         return text == null ? null : text.replaceAll("\\s+", " ").trim();
-    }
-
-    /** The page fits the window's width; if not, the message names the elements that stick out (deepest first). */
-    private static void assertNoSidewaysScrolling(Browser browser) {
-        Map<?, ?> sizes = (Map<?, ?>) ((JavascriptExecutor) browser.driver()).executeScript("""
-                const inner = window.innerWidth;
-                const out = [...document.body.querySelectorAll('*')]
-                    .filter(e => e.getBoundingClientRect().right > inner + 1)
-                    .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > inner + 1))
-                    .slice(0, 8)
-                    .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : '')
-                        + ' (' + Math.round(e.getBoundingClientRect().right) + ' px) ' + (e.textContent || '').trim().slice(0, 40));
-                return {scroll: document.documentElement.scrollWidth, inner: inner, out: out.join('; ')};""");
-        long scroll = ((Number) sizes.get("scroll")).longValue();
-        long inner = ((Number) sizes.get("inner")).longValue();
-        assertTrue(scroll <= inner + 1, "the page is " + scroll + " px wide in a window of " + inner + " px on "
-                + browser.driver().getCurrentUrl() + "; sticking out: " + sizes.get("out"));
     }
 }
