@@ -7,6 +7,7 @@ import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
+import se.kompetensmal.xapi.LearningRecords;
 import se.kompetensmal.SwedishTime;
 
 import java.sql.PreparedStatement;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * A module's assessment as the learner takes it. Answers are saved as they are ticked and checked only on the server;
@@ -31,11 +33,13 @@ public class Assessments {
     private final JdbcOperations jdbc;
     private final ModuleProgress progress;
     private final Completions completions;
+    private final LearningRecords records;
 
-    public Assessments(JdbcOperations jdbc, ModuleProgress progress, Completions completions) {
+    public Assessments(JdbcOperations jdbc, ModuleProgress progress, Completions completions, LearningRecords records) {
         this.jdbc = jdbc;
         this.progress = progress;
         this.completions = completions;
+        this.records = records;
     }
 
     /** An option as shown before submitting: whether it is right is not part of it. */
@@ -76,7 +80,7 @@ public class Assessments {
     private record Option(long id, String text, boolean correct, String feedback, boolean chosen) {
     }
 
-    private record Question(long id, int number, String text, List<Option> options) {
+    private record Question(long id, String code, int number, String text, List<Option> options) {
         boolean answered() {
             return options.stream().anyMatch(Option::chosen);
         }
@@ -163,6 +167,11 @@ public class Assessments {
             statement.setLong(6, attemptId);
             return statement.executeUpdate();
         });
+        for (Question question : questions) {
+            records.answered(personId, attempt.moduleVersionId(), question.code(), question.text(), question.answeredRight(),
+                    question.options().stream().filter(Option::chosen).map(Option::text).collect(Collectors.joining("[,]")));
+        }
+        records.assessed(personId, attempt.moduleVersionId(), passed, right, questions.size(), seconds);
         if (passed) {
             long completion = completions.record(personId, attempt.moduleVersionId(), LocalDate.now(SwedishTime.ZONE), score,
                     seconds, Completions.Source.INTERNAL);
@@ -279,7 +288,7 @@ public class Assessments {
     /** The questions of the version in order, numbered from 1, with what the attempt has ticked. */
     private List<Question> questions(long attemptId, long moduleVersionId) {
         return jdbc.prepareStatement("""
-                SELECT q.id, q.text, o.id, o.text, o.correct, o.feedback, a.option_id IS NOT NULL
+                SELECT q.id, q.text, o.id, o.text, o.correct, o.feedback, a.option_id IS NOT NULL, q.question_code
                 FROM assessment_question q JOIN question_option o ON o.question_id = q.id
                 LEFT JOIN attempt_answer a ON a.attempt_id = ? AND a.option_id = o.id
                 WHERE q.module_version_id = ? ORDER BY q.position, o.position""", statement -> {
@@ -290,7 +299,8 @@ public class Assessments {
                 while (rs.next()) {
                     long id = rs.getLong(1);
                     String text = rs.getString(2);
-                    questions.computeIfAbsent(id, key -> new Question(key, questions.size() + 1, text, new ArrayList<>()))
+                    String code = rs.getString(8);
+                    questions.computeIfAbsent(id, key -> new Question(key, code, questions.size() + 1, text, new ArrayList<>()))
                             .options().add(new Option(rs.getLong(3), rs.getString(4), rs.getBoolean(5), rs.getString(6),
                                     rs.getBoolean(7)));
                 }

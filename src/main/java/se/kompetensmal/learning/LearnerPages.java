@@ -90,7 +90,7 @@ public class LearnerPages {
         if (number < 1 || number > module.pages().size()) {
             return HttpResponse.seeOther(URI.create(number < 1 ? "/utbildning/" + code + "/sida/1" : "/utbildning/" + code + "/prov"));
         }
-        progress.moveTo(person, code, number);
+        progress.read(person, code, module.id(), number, module.pages().get(number - 1).title());
         Map<String, Object> model = new HashMap<>();
         model.put("title", module.pages().get(number - 1).title() + " – " + module.title());
         model.put("module", module);

@@ -5,6 +5,7 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
+import se.kompetensmal.xapi.LearningRecords;
 
 import java.sql.ResultSet;
 import java.util.Optional;
@@ -23,9 +24,11 @@ public class ModuleProgress {
             last_seen_at = CURRENT_TIMESTAMP""".formatted(LONGEST_PAUSE_SECONDS);
 
     private final JdbcOperations jdbc;
+    private final LearningRecords records;
 
-    public ModuleProgress(JdbcOperations jdbc) {
+    public ModuleProgress(JdbcOperations jdbc, LearningRecords records) {
         this.jdbc = jdbc;
+        this.records = records;
     }
 
     /** The module version being taken, the step reached (pages, then the assessment at pages + 1), and time so far. */
@@ -45,10 +48,13 @@ public class ModuleProgress {
         });
     }
 
-    /** The learner's position, starting the module's latest version at the first page if they had not started it. */
+    /**
+     * The learner's position, starting the module's latest version at the first page if they had not started it (which
+     * is recorded as the module launched).
+     */
     @Transactional
     public Position start(long personId, String moduleCode) {
-        jdbc.prepareStatement("""
+        int started = jdbc.prepareStatement("""
                 INSERT IGNORE INTO module_progress (person_id, module_code, module_version_id, page_position)
                 SELECT ?, module_code, id, 1 FROM module_version WHERE module_code = ? ORDER BY version DESC LIMIT 1""",
                 statement -> {
@@ -56,8 +62,19 @@ public class ModuleProgress {
                     statement.setString(2, moduleCode);
                     return statement.executeUpdate();
                 });
-        return of(personId, moduleCode)
+        Position position = of(personId, moduleCode)
                 .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Modulen finns inte."));
+        if (started == 1) {
+            records.launched(personId, position.moduleVersionId());
+        }
+        return position;
+    }
+
+    /** The learner has opened a page of the version they are taking: remember it, and record the page experienced. */
+    @Transactional
+    public void read(long personId, String moduleCode, long moduleVersionId, int page, String title) {
+        moveTo(personId, moduleCode, page);
+        records.experienced(personId, moduleVersionId, page, title);
     }
 
     /** The learner has come to a step: remember it, and count the time since their last step. */

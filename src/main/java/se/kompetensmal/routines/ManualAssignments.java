@@ -5,6 +5,7 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
+import se.kompetensmal.xapi.LearningRecords;
 
 import java.sql.Date;
 import java.time.LocalDate;
@@ -18,9 +19,11 @@ import java.time.LocalDate;
 public class ManualAssignments {
 
     private final JdbcOperations jdbc;
+    private final LearningRecords records;
 
-    public ManualAssignments(JdbcOperations jdbc) {
+    public ManualAssignments(JdbcOperations jdbc, LearningRecords records) {
         this.jdbc = jdbc;
+        this.records = records;
     }
 
     @Transactional
@@ -60,6 +63,7 @@ public class ManualAssignments {
             statement.setString(5, grantedBy);
             return statement.executeUpdate();
         });
+        records.exempted(personId, moduleCode, reason);
     }
 
     private void requireModule(String moduleCode) {

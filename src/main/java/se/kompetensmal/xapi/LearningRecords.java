@@ -1,0 +1,176 @@
+package se.kompetensmal.xapi;
+
+import com.google.gson.JsonPrimitive;
+import gov.adlnet.xapi.model.Account;
+import gov.adlnet.xapi.model.Activity;
+import gov.adlnet.xapi.model.ActivityDefinition;
+import gov.adlnet.xapi.model.Agent;
+import gov.adlnet.xapi.model.Context;
+import gov.adlnet.xapi.model.ContextActivities;
+import gov.adlnet.xapi.model.Result;
+import gov.adlnet.xapi.model.Score;
+import gov.adlnet.xapi.model.Statement;
+import gov.adlnet.xapi.model.Verb;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import jakarta.inject.Singleton;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Turns learning events into xAPI statements and puts them in the outbox, in the caller's transaction, so that a
+ * statement exists exactly when its event does. ADL verbs; the learner is an account (the service's home page and the
+ * HSA-id), never an e-mail address; modules and questions have stable activity ids with the module version in the
+ * context; the registration is the assignment cycle the event belongs to, when there is one.
+ */
+@Singleton
+public class LearningRecords {
+
+    static final String ADL = "http://adlnet.gov/expapi/verbs/";
+    /** ADL's verb for a requirement met otherwise, as cmi5 uses it for a waived module. */
+    static final String WAIVED = "https://w3id.org/xapi/adl/verbs/waived";
+    static final String VERSION_EXTENSION = "/xapi/extensions/module-version";
+
+    private final JdbcOperations jdbc;
+    private final String home;
+
+    public LearningRecords(JdbcOperations jdbc, @Value("${kompetensmal.public-url}") String publicUrl) {
+        this.jdbc = jdbc;
+        this.home = publicUrl.replaceFirst("/+$", "");
+    }
+
+    /** The module version and learner an event is about, as a statement needs them. */
+    private record Subject(long personId, String hsaId, String name, String moduleCode, String title, int version,
+                           @Nullable Long assignmentId) {
+    }
+
+    public void launched(long personId, long moduleVersionId) {
+        Subject s = subject(personId, moduleVersionId);
+        put(s, "launched", module(s), null, null);
+    }
+
+    public void experienced(long personId, long moduleVersionId, int page, String pageTitle) {
+        Subject s = subject(personId, moduleVersionId);
+        put(s, "experienced", activity(moduleId(s) + "/sidor/" + page, pageTitle), null, module(s));
+    }
+
+    public void answered(long personId, long moduleVersionId, String questionCode, String question, boolean right,
+                         String response) {
+        Subject s = subject(personId, moduleVersionId);
+        Result result = new Result();
+        result.setSuccess(right);
+        result.setResponse(response);
+        put(s, "answered", activity(moduleId(s) + "/fragor/" + questionCode, question), result, module(s));
+    }
+
+    /** Passed or failed, with the score; a pass is also a completion of the module. */
+    public void assessed(long personId, long moduleVersionId, boolean passed, int correct, int questions, int seconds) {
+        Subject s = subject(personId, moduleVersionId);
+        put(s, passed ? "passed" : "failed", module(s), result(passed, correct, questions, seconds, false), null);
+        if (passed) {
+            put(s, "completed", module(s), result(true, correct, questions, seconds, true), null);
+        }
+    }
+
+    public void exempted(long personId, String moduleCode, String reason) {
+        long version = jdbc.prepareStatement("SELECT MAX(id) FROM module_version WHERE module_code = ?", statement -> {
+            statement.setString(1, moduleCode);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+        Subject s = subject(personId, version);
+        Result result = new Result();
+        result.setResponse(reason);
+        put(s, WAIVED, module(s), result, null);
+    }
+
+    private static Result result(boolean passed, int correct, int questions, int seconds, boolean completion) {
+        Score score = new Score();
+        score.setRaw(correct);
+        score.setMin(0);
+        score.setMax(questions);
+        score.setScaled(questions == 0 ? 0 : (float) correct / questions);
+        Result result = new Result();
+        result.setScore(score);
+        result.setSuccess(passed);
+        if (completion) {
+            result.setCompletion(true);
+        }
+        result.setDuration(Duration.ofSeconds(seconds).toString());
+        return result;
+    }
+
+    private void put(Subject s, String verb, Activity object, @Nullable Result result, @Nullable Activity parent) {
+        UUID id = UUID.randomUUID();
+        Statement statement = new Statement(new Agent(s.name(), new Account(s.hsaId(), home)),
+                new Verb(verb.contains("/") ? verb : ADL + verb), object);
+        statement.setId(id.toString());
+        statement.setTimestamp(Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+        statement.setResult(result);
+        Context context = new Context();
+        if (s.assignmentId() != null) {
+            context.setRegistration(UUID.nameUUIDFromBytes(("kompetensmal:assignment:" + s.assignmentId())
+                    .getBytes(StandardCharsets.UTF_8)).toString());
+        }
+        if (parent != null) {
+            ContextActivities activities = new ContextActivities();
+            activities.setParent(new ArrayList<>(List.of(parent)));
+            context.setContextActivities(activities);
+        }
+        HashMap<String, com.google.gson.JsonElement> extensions = new HashMap<>();
+        extensions.put(home + VERSION_EXTENSION, new JsonPrimitive(s.version()));
+        context.setExtensions(extensions);
+        context.setPlatform("Kompetensmål");
+        statement.setContext(context);
+        jdbc.prepareStatement("INSERT INTO xapi_outbox (statement_id, verb, person_id, payload) VALUES (?, ?, ?, ?)", insert -> {
+            insert.setString(1, id.toString());
+            insert.setString(2, verb.substring(verb.lastIndexOf('/') + 1));
+            insert.setLong(3, s.personId());
+            insert.setString(4, StatementJson.write(statement));
+            return insert.executeUpdate();
+        });
+    }
+
+    private String moduleId(Subject s) {
+        return home + "/xapi/moduler/" + s.moduleCode();
+    }
+
+    private Activity module(Subject s) {
+        return activity(moduleId(s), s.title());
+    }
+
+    private static Activity activity(String id, String name) {
+        ActivityDefinition definition = new ActivityDefinition();
+        HashMap<String, String> names = new HashMap<>();
+        names.put("sv-SE", name);
+        definition.setName(names);
+        return new Activity(id, definition);
+    }
+
+    private Subject subject(long personId, long moduleVersionId) {
+        return jdbc.prepareStatement("""
+                SELECT p.hsa_id, CONCAT(p.given_name, ' ', p.family_name), m.module_code, m.title, m.version,
+                       (SELECT a.id FROM assignment a WHERE a.person_id = p.id AND a.module_code = m.module_code
+                          AND a.withdrawn_at IS NULL ORDER BY a.completion_id IS NOT NULL, a.cycle LIMIT 1)
+                FROM person p JOIN module_version m ON m.id = ? WHERE p.id = ?""", statement -> {
+            statement.setLong(1, moduleVersionId);
+            statement.setLong(2, personId);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return new Subject(personId, rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
+                        rs.getObject(6, Long.class));
+            }
+        });
+    }
+}

@@ -1,0 +1,103 @@
+package se.kompetensmal.xapi;
+
+import io.micronaut.context.annotation.Value;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.micronaut.transaction.annotation.Transactional;
+import jakarta.inject.Singleton;
+
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The statements waiting for the LRS. A worker claims the oldest due ones for a lease; only rows it still holds can be
+ * marked by it, so two instances never deliver the same row at the same time, and a crashed worker's rows come free
+ * when the lease ends. An outage only pushes the next attempt later (doubling, up to a ceiling): nothing is given up.
+ * Only a statement the LRS itself refuses is marked failed, with its answer, for an administrator to look at.
+ */
+@Singleton
+public class Outbox {
+
+    private final JdbcOperations jdbc;
+    private final long longestWaitSeconds;
+
+    public Outbox(JdbcOperations jdbc, @Value("${kompetensmal.xapi.longest-wait:5m}") Duration longestWait) {
+        this.jdbc = jdbc;
+        this.longestWaitSeconds = Math.max(1, longestWait.toSeconds());
+    }
+
+    public record Claimed(long id, String statementId, String payload) {
+    }
+
+    @Transactional
+    public List<Claimed> claim(String worker, int limit, Duration lease) {
+        jdbc.prepareStatement("""
+                UPDATE xapi_outbox SET claimed_by = ?, claimed_until = CURRENT_TIMESTAMP(3) + INTERVAL ? SECOND
+                WHERE status = 'PENDING' AND next_attempt_at <= CURRENT_TIMESTAMP(3)
+                  AND (claimed_until IS NULL OR claimed_until < CURRENT_TIMESTAMP(3))
+                ORDER BY id LIMIT ?""", statement -> {
+            statement.setString(1, worker);
+            statement.setLong(2, lease.toSeconds());
+            statement.setInt(3, limit);
+            return statement.executeUpdate();
+        });
+        return jdbc.prepareStatement("""
+                SELECT id, statement_id, payload FROM xapi_outbox WHERE claimed_by = ? AND status = 'PENDING'
+                  AND claimed_until >= CURRENT_TIMESTAMP(3) ORDER BY id""", statement -> {
+            statement.setString(1, worker);
+            List<Claimed> claimed = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    claimed.add(new Claimed(rs.getLong(1), rs.getString(2), rs.getString(3)));
+                }
+            }
+            return claimed;
+        });
+    }
+
+    @Transactional
+    public void sent(List<Claimed> rows, String worker) {
+        update(rows, worker, "status = 'SENT', sent_at = CURRENT_TIMESTAMP(3), attempts = attempts + 1, last_error = NULL", null);
+    }
+
+    /** The LRS could not be reached or failed: try again later, waiting twice as long each time. */
+    @Transactional
+    public void later(List<Claimed> rows, String worker, String error) {
+        update(rows, worker, """
+                attempts = attempts + 1, last_error = ?,
+                next_attempt_at = CURRENT_TIMESTAMP(3) + INTERVAL LEAST(POW(2, LEAST(attempts, 20)), %d) SECOND"""
+                .formatted(longestWaitSeconds), error);
+    }
+
+    /** The LRS refused the statement itself: keep it, with the LRS's answer, until an administrator retries it. */
+    @Transactional
+    public void refused(Claimed row, String worker, String answer) {
+        update(List.of(row), worker, "status = 'FAILED', attempts = attempts + 1, last_error = ?", answer);
+    }
+
+    /** Puts the refused statements back in line (an administrator's action, once the cause is mended). */
+    @Transactional
+    public int retryRefused() {
+        return jdbc.prepareStatement("""
+                UPDATE xapi_outbox SET status = 'PENDING', next_attempt_at = CURRENT_TIMESTAMP(3), claimed_by = NULL,
+                       claimed_until = NULL WHERE status = 'FAILED'""", statement -> statement.executeUpdate());
+    }
+
+    private void update(List<Claimed> rows, String worker, String set, String text) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        String ids = rows.stream().map(r -> String.valueOf(r.id())).collect(Collectors.joining(","));
+        jdbc.prepareStatement("UPDATE xapi_outbox SET " + set + ", claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ? AND id IN ("
+                + ids + ")", statement -> {
+            int i = 1;
+            if (text != null) {
+                statement.setString(i++, text.length() > 2000 ? text.substring(0, 2000) : text);
+            }
+            statement.setString(i, worker);
+            return statement.executeUpdate();
+        });
+    }
+}

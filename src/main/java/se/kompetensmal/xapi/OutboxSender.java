@@ -1,0 +1,109 @@
+package se.kompetensmal.xapi;
+
+import gov.adlnet.xapi.model.Statement;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.scheduling.annotation.Scheduled;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Delivers the outbox to the LRS in batches, oldest first, with the xAPI client. Runs only where an LRS endpoint is
+ * configured; without one, statements wait in the outbox where administrators can see them.
+ */
+@Singleton
+@Requires(property = "kompetensmal.xapi.endpoint")
+public class OutboxSender {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutboxSender.class);
+    private static final Pattern STATUS = Pattern.compile("Responded with (\\d{3})");
+    private static final Duration LEASE = Duration.ofMinutes(2);
+
+    private final Outbox outbox;
+    private final LrsClient client;
+    private final int batchSize;
+    private final String worker = "sender-" + UUID.randomUUID();
+
+    public OutboxSender(Outbox outbox, @Value("${kompetensmal.xapi.endpoint}") String endpoint,
+                        @Value("${kompetensmal.xapi.username:}") String username,
+                        @Value("${kompetensmal.xapi.password:}") String password,
+                        @Value("${kompetensmal.xapi.version:1.0.3}") String version,
+                        @Value("${kompetensmal.xapi.batch-size:100}") int batchSize) throws MalformedURLException {
+        this.outbox = outbox;
+        this.client = new LrsClient(endpoint, username, password, version);
+        this.batchSize = batchSize;
+    }
+
+    @Scheduled(fixedDelay = "${kompetensmal.xapi.interval:5s}", initialDelay = "${kompetensmal.xapi.interval:5s}")
+    public void deliverAll() {
+        while (deliverBatch() > 0) {
+            // Until the backlog is empty or the LRS stops taking statements.
+        }
+    }
+
+    /** Sends one batch; the number delivered. */
+    public int deliverBatch() {
+        List<Outbox.Claimed> batch = outbox.claim(worker, batchSize, LEASE);
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        try {
+            client.postStatements(statements(batch));
+            outbox.sent(batch, worker);
+            return batch.size();
+        } catch (IOException e) {
+            if (!refusedByTheLrs(e)) {
+                LOG.warn("LRS could not take {} statements: {}", batch.size(), e.getMessage());
+                outbox.later(batch, worker, e.getMessage());
+                return 0;
+            }
+            // The LRS refused the batch: send one at a time, so that only the statements it refuses are held back.
+            int delivered = 0;
+            for (Outbox.Claimed row : batch) {
+                delivered += deliverAlone(row);
+            }
+            return delivered;
+        }
+    }
+
+    private int deliverAlone(Outbox.Claimed row) {
+        try {
+            client.postStatements(statements(List.of(row)));
+            outbox.sent(List.of(row), worker);
+            return 1;
+        } catch (IOException e) {
+            if (refusedByTheLrs(e)) {
+                outbox.refused(row, worker, e.getMessage());
+            } else {
+                outbox.later(List.of(row), worker, e.getMessage());
+            }
+            return 0;
+        }
+    }
+
+    private static ArrayList<Statement> statements(List<Outbox.Claimed> rows) {
+        ArrayList<Statement> statements = new ArrayList<>();
+        rows.forEach(row -> statements.add(StatementJson.read(row.payload())));
+        return statements;
+    }
+
+    /** A 4xx answer other than 408/429: the statement is at fault, not the connection. */
+    private static boolean refusedByTheLrs(IOException e) {
+        Matcher m = STATUS.matcher(String.valueOf(e.getMessage()));
+        if (!m.find()) {
+            return false;
+        }
+        int status = Integer.parseInt(m.group(1));
+        return status >= 400 && status < 500 && status != 408 && status != 429 && status != 401 && status != 403;
+    }
+}
