@@ -1,12 +1,17 @@
 package se.kompetensmal.xapi;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.annotation.Transactional;
+import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
+import se.kompetensmal.SwedishTime;
 
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -83,6 +88,69 @@ public class Outbox {
         return jdbc.prepareStatement("""
                 UPDATE xapi_outbox SET status = 'PENDING', next_attempt_at = CURRENT_TIMESTAMP(3), claimed_by = NULL,
                        claimed_until = NULL WHERE status = 'FAILED'""", statement -> statement.executeUpdate());
+    }
+
+    /** A statement waiting or refused, as administrators see it. */
+    @Serdeable
+    public record Waiting(String statementId, String verb, String status, int attempts, String createdAt, @Nullable String answer) {
+    }
+
+    @Serdeable
+    public record DeliveredOn(LocalDate day, long statements) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record State(long pending, long refused, @Nullable String oldestPending, List<Waiting> refusedStatements,
+                        List<Waiting> nextInLine, List<DeliveredOn> deliveredPerDay) {
+    }
+
+    /** What is waiting, what the LRS refused (with its answer), and what was delivered each of the last 14 days. */
+    @Transactional(readOnly = true)
+    public State state() {
+        long pending = count("PENDING");
+        long refused = count("FAILED");
+        List<Waiting> oldest = waiting("PENDING", 20);
+        List<DeliveredOn> perDay = jdbc.prepareStatement("""
+                SELECT DATE(sent_at), COUNT(*) FROM xapi_outbox WHERE status = 'SENT' AND sent_at >= CURRENT_DATE - INTERVAL 13 DAY
+                GROUP BY DATE(sent_at) ORDER BY DATE(sent_at) DESC""", statement -> {
+            List<DeliveredOn> days = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    days.add(new DeliveredOn(rs.getObject(1, LocalDate.class), rs.getLong(2)));
+                }
+            }
+            return days;
+        });
+        return new State(pending, refused, oldest.isEmpty() ? null : oldest.get(0).createdAt(), waiting("FAILED", 100), oldest,
+                perDay);
+    }
+
+    private long count(String status) {
+        return jdbc.prepareStatement("SELECT COUNT(*) FROM xapi_outbox WHERE status = ?", statement -> {
+            statement.setString(1, status);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    private List<Waiting> waiting(String status, int limit) {
+        return jdbc.prepareStatement("""
+                SELECT statement_id, verb, status, attempts, created_at, last_error FROM xapi_outbox WHERE status = ?
+                ORDER BY id LIMIT ?""", statement -> {
+            statement.setString(1, status);
+            statement.setInt(2, limit);
+            List<Waiting> rows = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new Waiting(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
+                            SwedishTime.format(rs.getTimestamp(5).toInstant()), rs.getString(6)));
+                }
+            }
+            return rows;
+        });
     }
 
     private void update(List<Claimed> rows, String worker, String set, String text) {

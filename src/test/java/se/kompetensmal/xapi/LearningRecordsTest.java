@@ -172,6 +172,40 @@ class LearningRecordsTest extends ServiceTest {
         assertEquals(written.keySet(), storedIdsOf(learner));
     }
 
+    @Test
+    void aStatementTheLrsRefusesIsHeldWithItsAnswerForAdministratorsAndTheRestIsDelivered() {
+        Learner learner = learner("Avvisad");
+        long version = progress.start(learner.id(), MODULE).moduleVersionId();
+        progress.read(learner.id(), MODULE, version, 1, "Om modulen");
+        // A statement the LRS must refuse: its verb is not an IRI. Written straight to the outbox, as no event makes one.
+        String broken = java.util.UUID.randomUUID().toString();
+        sql.update("INSERT INTO xapi_outbox (statement_id, verb, person_id, payload) VALUES (?, 'broken', ?, ?)", broken, learner.id(),
+                "{\"id\":\"" + broken + "\",\"actor\":{\"objectType\":\"Agent\",\"account\":{\"homePage\":\"https://kompetensmal.test\","
+                        + "\"name\":\"" + learner.hsaId() + "\"}},\"verb\":{\"id\":\"not an iri\"},\"object\":{\"id\":\"https://kompetensmal.test/x\"}}");
+        progress.read(learner.id(), MODULE, version, 2, "Vad är en vårdskada?");
+
+        sender.deliverAll();
+
+        assertEquals(List.of("launched SENT", "experienced SENT", "broken FAILED", "experienced SENT"),
+                sql.strings("SELECT CONCAT(verb, ' ', status) FROM xapi_outbox WHERE person_id = ? ORDER BY id", learner.id()));
+        assertEquals(0, proxy.deliveries(broken));
+        String admin = users.admin();
+        String page = http.toBlocking().retrieve(io.micronaut.http.HttpRequest.GET("/admin/xapi")
+                .cookie(io.micronaut.http.cookie.Cookie.of("JWT", admin)));
+        assertTrue(page.contains(broken) && page.contains("400"), page);
+        Outbox.State state = http.toBlocking().retrieve(io.micronaut.http.HttpRequest.GET("/api/xapi/outbox").bearerAuth(admin),
+                Outbox.State.class);
+        assertTrue(state.refusedStatements().stream().anyMatch(w -> w.statementId().equals(broken) && w.answer().contains("400")));
+        assertTrue(state.deliveredPerDay().get(0).statements() >= 3);
+
+        http.toBlocking().exchange(io.micronaut.http.HttpRequest.POST("/admin/xapi/forsok-igen", Map.of("csrfToken",
+                        se.kompetensmal.TestUsers.csrfTokenOf(page))).contentType(io.micronaut.http.MediaType.APPLICATION_FORM_URLENCODED)
+                .cookie(io.micronaut.http.cookie.Cookie.of("JWT", admin)));
+        assertEquals(List.of("PENDING"), sql.strings("SELECT status FROM xapi_outbox WHERE statement_id = ?", broken),
+                "back in line for another try");
+        sql.update("DELETE FROM xapi_outbox WHERE statement_id = ?", broken);
+    }
+
     record Learner(long id, String hsaId) {
     }
 

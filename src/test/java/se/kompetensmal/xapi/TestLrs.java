@@ -56,7 +56,9 @@ final class TestLrs implements AutoCloseable {
 
     void up() {
         try {
-            ProcessBuilder builder = new ProcessBuilder("node", SERVICE.toString())
+            // Run in target/, where the service leaves its access logs.
+            ProcessBuilder builder = new ProcessBuilder("node", SERVICE.toAbsolutePath().toString())
+                    .directory(Path.of("target").toFile())
                     .redirectErrorStream(true).redirectOutput(Path.of("target", "lrs-" + port + ".log").toFile());
             builder.environment().put("AUTH_REPO", "test");
             builder.environment().put("EVENTS_REPO", "test");

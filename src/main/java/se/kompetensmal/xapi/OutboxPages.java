@@ -1,0 +1,73 @@
+package se.kompetensmal.xapi;
+
+import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.views.View;
+import se.kompetensmal.security.AuditLog;
+import se.kompetensmal.security.CsrfTokens;
+
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Administrators see how learning records are getting to the LRS, and put refused ones back in line. */
+@Controller
+@Secured("ADMINISTRATOR")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class OutboxPages {
+
+    private final Outbox outbox;
+    private final CsrfTokens csrf;
+    private final AuditLog audit;
+    private final String endpoint;
+
+    public OutboxPages(Outbox outbox, CsrfTokens csrf, AuditLog audit, @Value("${kompetensmal.xapi.endpoint:}") String endpoint) {
+        this.outbox = outbox;
+        this.csrf = csrf;
+        this.audit = audit;
+        this.endpoint = endpoint;
+    }
+
+    @Serdeable
+    public record RetryForm(@Nullable String csrfToken) {
+    }
+
+    @Produces(MediaType.TEXT_HTML)
+    @View("xapi-outbox")
+    @Get("/admin/xapi{?aterlagda}")
+    public Map<String, Object> page(@Nullable Integer aterlagda) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("title", "Lärandeposter till LRS");
+        model.put("state", outbox.state());
+        model.put("endpoint", endpoint.isBlank() ? null : endpoint);
+        model.put("requeued", aterlagda);
+        return model;
+    }
+
+    @Get("/api/xapi/outbox")
+    public Outbox.State state() {
+        return outbox.state();
+    }
+
+    @Produces(MediaType.TEXT_HTML)
+    @Post(value = "/admin/xapi/forsok-igen", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    public HttpResponse<?> retry(@Body RetryForm form, HttpRequest<?> request, Authentication caller) {
+        csrf.verify(request, form.csrfToken());
+        int requeued = outbox.retryRefused();
+        audit.record(caller.getName(), AuditLog.SETTING_CHANGED, "xAPI: " + requeued + " avvisade utdrag skickas igen", request);
+        return HttpResponse.seeOther(URI.create("/admin/xapi?aterlagda=" + requeued));
+    }
+}
