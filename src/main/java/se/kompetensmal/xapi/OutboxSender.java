@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * configured; without one, statements wait in the outbox where administrators can see them.
  */
 @Singleton
-@Requires(property = "kompetensmal.xapi.endpoint")
+@Requires(property = "kompetensmal.xapi.endpoint", pattern = ".+")
 public class OutboxSender {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboxSender.class);
