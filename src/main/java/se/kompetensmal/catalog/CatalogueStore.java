@@ -119,8 +119,9 @@ public class CatalogueStore {
     private static long insertVersion(Connection connection, CourseContent.Module module, int version, String hash)
             throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("""
-                INSERT INTO module_version (module_code, version, title, summary, estimated_minutes, pass_mark, content_hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
+                INSERT INTO module_version (module_code, version, title, summary, estimated_minutes, pass_mark, content_hash,
+                                            xapi_activity_id, launch_url)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
             insert.setString(1, module.code());
             insert.setInt(2, version);
             insert.setString(3, module.title());
@@ -128,6 +129,8 @@ public class CatalogueStore {
             insert.setInt(5, module.estimatedMinutes());
             insert.setInt(6, module.passMark());
             insert.setString(7, hash);
+            insert.setString(8, module.external() == null ? null : module.external().activityId());
+            insert.setString(9, module.external() == null ? null : module.external().launchUrl());
             insert.executeUpdate();
             return generatedKey(insert);
         }
@@ -209,6 +212,9 @@ public class CatalogueStore {
         StringBuilder canonical = new StringBuilder();
         field(canonical, module.title(), module.summary(), String.valueOf(module.estimatedMinutes()),
                 String.valueOf(module.passMark()), String.join(",", module.audiences()), String.join(",", module.goals()));
+        if (module.external() != null) {
+            field(canonical, "external", module.external().activityId(), module.external().launchUrl());
+        }
         module.pages().forEach(p -> field(canonical, "page", p.title(), p.markdown()));
         for (CourseContent.Question q : module.questions()) {
             field(canonical, "question", q.code(), q.text());

@@ -1,5 +1,7 @@
 package se.kompetensmal.catalog;
 
+import io.micronaut.core.annotation.Nullable;
+
 import java.util.List;
 
 /** Everything read from {@code courses/}: the goal catalogue and the modules, validated. */
@@ -8,8 +10,16 @@ public record CourseContent(String catalogueVersion, List<Goal> goals, List<Modu
     public record Goal(String code, List<String> audiences, GoalArea area, GoalKind kind, String textSv, String textEn) {
     }
 
+    /**
+     * A module. An external one is taken elsewhere (an xAPI activity with a launch link, such as a national e-learning
+     * course): it has no pages or assessment here, and its completions are read from the LRS.
+     */
     public record Module(String code, String title, String summary, int estimatedMinutes, List<String> audiences,
-                         List<String> goals, int passMark, List<Page> pages, List<Question> questions) {
+                         List<String> goals, int passMark, List<Page> pages, List<Question> questions,
+                         @Nullable External external) {
+    }
+
+    public record External(String activityId, String launchUrl) {
     }
 
     public record Page(String title, String markdown) {

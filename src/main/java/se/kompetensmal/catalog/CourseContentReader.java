@@ -129,6 +129,13 @@ public class CourseContentReader {
             goals.stream().filter(g -> !goalCodes.contains(g))
                     .forEach(g -> problem(file, "okänd målkod " + g + " (finns inte i catalogue.yml)"));
         }
+        CourseContent.External external = external(fields);
+        if (external != null) {
+            if (code == null || title == null || summary == null || minutes == null || audiences == null || goals == null) {
+                return null;
+            }
+            return new CourseContent.Module(code, title, summary, minutes, audiences, goals, 0, List.of(), List.of(), external);
+        }
         Integer passMark = fields.integer("pass_mark", 0, 100, "%");
         List<CourseContent.Page> pages = readPages(dir.resolve("pages"));
         List<CourseContent.Question> questions = readAssessment(dir.resolve("assessment.yml"));
@@ -136,7 +143,21 @@ public class CourseContentReader {
                 || passMark == null || pages == null || questions == null) {
             return null;
         }
-        return new CourseContent.Module(code, title, summary, minutes, audiences, goals, passMark, pages, questions);
+        return new CourseContent.Module(code, title, summary, minutes, audiences, goals, passMark, pages, questions, null);
+    }
+
+    /** An external module names its xAPI activity and where learners start it; both must be absolute http(s) addresses. */
+    private CourseContent.External external(Fields fields) {
+        String activity = fields.optionalText("xapi_activity_id");
+        String launch = fields.optionalText("launch_url");
+        if (activity == null && launch == null) {
+            return null;
+        }
+        if (activity == null || launch == null || !activity.matches("https?://\\S+") || !launch.matches("https?://\\S+")) {
+            fields.problem("en extern modul behöver både xapi_activity_id och launch_url som fullständiga http(s)-adresser");
+            return null;
+        }
+        return new CourseContent.External(activity, launch);
     }
 
     private List<CourseContent.Page> readPages(Path pagesDir) {

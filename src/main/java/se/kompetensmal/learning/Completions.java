@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.LocalDate;
+import java.util.Optional;
 
 /**
  * Records that a person completed a module version. The row is never changed afterwards; in the same transaction the
@@ -33,10 +34,34 @@ public class Completions {
     @Transactional
     public long record(long personId, long moduleVersionId, LocalDate completedOn, @Nullable Integer score,
                        @Nullable Integer secondsSpent, Source source) {
+        return insert(personId, moduleVersionId, completedOn, score, secondsSpent, source, null).orElseThrow();
+    }
+
+    /**
+     * A completion reported by the LRS, once per statement: the same statement read again records nothing (empty).
+     */
+    @Transactional
+    public Optional<Long> recordReported(long personId, long moduleVersionId, LocalDate completedOn, @Nullable Integer score,
+                                         String statementId) {
+        return insert(personId, moduleVersionId, completedOn, score, null, Source.EXTERNAL, statementId);
+    }
+
+    private Optional<Long> insert(long personId, long moduleVersionId, LocalDate completedOn, @Nullable Integer score,
+                                  @Nullable Integer secondsSpent, Source source, @Nullable String statementId) {
+        if (statementId != null && jdbc.prepareStatement("SELECT COUNT(*) FROM completion WHERE external_statement_id = ?", check -> {
+            check.setString(1, statementId);
+            try (ResultSet rs = check.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) > 0;
+            }
+        })) {
+            return Optional.empty();
+        }
         long id = jdbc.execute(connection -> {
             try (PreparedStatement statement = connection.prepareStatement("""
-                    INSERT INTO completion (person_id, module_version_id, completed_on, score, seconds_spent, source)
-                    VALUES (?, ?, ?, ?, ?, ?)""",
+                    INSERT INTO completion (person_id, module_version_id, completed_on, score, seconds_spent, source,
+                                                   external_statement_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)""",
                     Statement.RETURN_GENERATED_KEYS)) {
                 statement.setLong(1, personId);
                 statement.setLong(2, moduleVersionId);
@@ -44,6 +69,7 @@ public class Completions {
                 statement.setObject(4, score);
                 statement.setObject(5, secondsSpent);
                 statement.setString(6, source.name());
+                statement.setString(7, statementId);
                 statement.executeUpdate();
                 try (ResultSet keys = statement.getGeneratedKeys()) {
                     keys.next();
@@ -51,6 +77,7 @@ public class Completions {
                 }
             }
         });
+
         long unit = jdbc.prepareStatement("SELECT org_node_id FROM person WHERE id = ?", statement -> {
             statement.setLong(1, personId);
             try (ResultSet rs = statement.executeQuery()) {
@@ -59,6 +86,6 @@ public class Completions {
             }
         });
         assignments.recompute(unit, personId, personId);
-        return id;
+        return Optional.of(id);
     }
 }

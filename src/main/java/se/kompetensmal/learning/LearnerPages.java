@@ -169,8 +169,11 @@ public class LearnerPages {
         return model;
     }
 
-    /** The version the learner is taking, starting the module if they had not. */
+    /** The version the learner is taking, starting the module if they had not. External modules are taken elsewhere. */
     private ModuleVersions.Version taking(long person, String code, String language) {
+        modules.latest(code, language).filter(m -> m.launchUrl() != null).ifPresent(external -> {
+            throw new HttpStatusException(HttpStatus.CONFLICT, "Modulen genomförs på en annan webbplats: " + external.launchUrl());
+        });
         return modules.byId(progress.start(person, code).moduleVersionId(), language).orElseThrow(LearnerPages::noSuchModule);
     }
 

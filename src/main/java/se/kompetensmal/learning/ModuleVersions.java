@@ -36,9 +36,10 @@ public class ModuleVersions {
     public record Goal(String code, String text) {
     }
 
+    /** A version; one with a launch link is an external module, taken elsewhere, without pages or assessment here. */
     @Serdeable
     public record Version(long id, String code, int version, String title, String summary, int minutes, int passMark,
-                          int questions, List<Page> pages, List<Goal> goals) {
+                          int questions, List<Page> pages, List<Goal> goals, @Nullable String launchUrl) {
         /** The step after the last page: the assessment. */
         public int assessmentStep() {
             return pages.size() + 1;
@@ -57,7 +58,7 @@ public class ModuleVersions {
     private Optional<Version> find(String condition, Object key, String language) {
         return jdbc.prepareStatement("""
                 SELECT m.id, m.module_code, m.version, m.title, m.summary, m.estimated_minutes, m.pass_mark,
-                       (SELECT COUNT(*) FROM assessment_question q WHERE q.module_version_id = m.id)
+                       (SELECT COUNT(*) FROM assessment_question q WHERE q.module_version_id = m.id), m.launch_url
                 FROM module_version m WHERE\s""" + condition, statement -> {
             statement.setObject(1, key);
             try (ResultSet rs = statement.executeQuery()) {
@@ -66,7 +67,7 @@ public class ModuleVersions {
                 }
                 long id = rs.getLong(1);
                 return Optional.of(new Version(id, rs.getString(2), rs.getInt(3), rs.getString(4), rs.getString(5),
-                        rs.getInt(6), rs.getInt(7), rs.getInt(8), pages(id), goals(id, language)));
+                        rs.getInt(6), rs.getInt(7), rs.getInt(8), pages(id), goals(id, language), rs.getString(9)));
             }
         });
     }

@@ -4,12 +4,14 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
@@ -33,9 +35,12 @@ public class OutboxPages {
     private final CsrfTokens csrf;
     private final AuditLog audit;
     private final String endpoint;
+    private final ExternalCompletions external;
 
-    public OutboxPages(Outbox outbox, CsrfTokens csrf, AuditLog audit, @Value("${kompetensmal.xapi.endpoint:}") String endpoint) {
+    public OutboxPages(Outbox outbox, CsrfTokens csrf, AuditLog audit, @Value("${kompetensmal.xapi.endpoint:}") String endpoint,
+                       @Nullable ExternalCompletions external) {
         this.outbox = outbox;
+        this.external = external;
         this.csrf = csrf;
         this.audit = audit;
         this.endpoint = endpoint;
@@ -47,19 +52,35 @@ public class OutboxPages {
 
     @Produces(MediaType.TEXT_HTML)
     @View("xapi-outbox")
-    @Get("/admin/xapi{?aterlagda}")
-    public Map<String, Object> page(@Nullable Integer aterlagda) {
+    @Get("/admin/xapi{?aterlagda,nya,kanda,okanda}")
+    public Map<String, Object> page(@Nullable Integer aterlagda, @Nullable Integer nya, @Nullable Integer kanda,
+                                    @Nullable Integer okanda) {
         Map<String, Object> model = new HashMap<>();
         model.put("title", "Lärandeposter till LRS");
         model.put("state", outbox.state());
         model.put("endpoint", endpoint.isBlank() ? null : endpoint);
         model.put("requeued", aterlagda);
+        model.put("reading", nya == null ? null : new ExternalCompletions.Reading(nya, kanda == null ? 0 : kanda,
+                okanda == null ? 0 : okanda));
         return model;
     }
 
     @Get("/api/xapi/outbox")
     public Outbox.State state() {
         return outbox.state();
+    }
+
+    /** Reads the completions of external modules from the LRS now, rather than at the next scheduled reading. */
+    @Produces(MediaType.TEXT_HTML)
+    @Post(value = "/admin/xapi/hamta", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    public HttpResponse<?> readExternal(@Body RetryForm form, HttpRequest<?> request) {
+        csrf.verify(request, form.csrfToken());
+        if (external == null) {
+            throw new HttpStatusException(HttpStatus.CONFLICT, "Ingen LRS är inställd, så inga externa genomföranden kan hämtas.");
+        }
+        ExternalCompletions.Reading reading = external.read();
+        return HttpResponse.seeOther(URI.create("/admin/xapi?nya=" + reading.recorded() + "&kanda=" + reading.alreadyKnown()
+                + "&okanda=" + reading.unknownPeople()));
     }
 
     @Produces(MediaType.TEXT_HTML)

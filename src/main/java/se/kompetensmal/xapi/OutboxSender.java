@@ -9,7 +9,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.MalformedURLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,13 +33,9 @@ public class OutboxSender {
     private final int batchSize;
     private final String worker = "sender-" + UUID.randomUUID();
 
-    public OutboxSender(Outbox outbox, @Value("${kompetensmal.xapi.endpoint}") String endpoint,
-                        @Value("${kompetensmal.xapi.username:}") String username,
-                        @Value("${kompetensmal.xapi.password:}") String password,
-                        @Value("${kompetensmal.xapi.version:1.0.3}") String version,
-                        @Value("${kompetensmal.xapi.batch-size:100}") int batchSize) throws MalformedURLException {
+    public OutboxSender(Outbox outbox, Lrs lrs, @Value("${kompetensmal.xapi.batch-size:100}") int batchSize) {
         this.outbox = outbox;
-        this.client = new LrsClient(endpoint, username, password, version);
+        this.client = lrs.client();
         this.batchSize = batchSize;
     }
 

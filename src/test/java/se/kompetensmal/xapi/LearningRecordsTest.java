@@ -206,6 +206,65 @@ class LearningRecordsTest extends ServiceTest {
         sql.update("DELETE FROM xapi_outbox WHERE statement_id = ?", broken);
     }
 
+    @Test
+    void completionsOfAnExternalModuleAreReadFromTheLrsForTheRightPeopleOnce() {
+        String activity = sql.strings("SELECT xapi_activity_id FROM module_version WHERE module_code = 'saker-vard-nationell'").get(0);
+        Learner anna = learner("Anna");
+        Learner bo = learner("Bo");
+        sql.update("INSERT INTO assignment (person_id, module_code, cycle, source, due_date, assigned_by) VALUES (?, 'saker-vard-nationell', 1, 'MANUAL', ?, 'test')",
+                anna.id(), LocalDate.now(SwedishTime.ZONE).plusDays(30));
+        String annaDone = java.util.UUID.randomUUID().toString();
+        String boPassed = java.util.UUID.randomUUID().toString();
+        String stranger = java.util.UUID.randomUUID().toString();
+        String onlyLaunched = java.util.UUID.randomUUID().toString();
+        assertEquals(200, lrs.post("[" + external(annaDone, anna.hsaId(), "completed", activity, "2026-10-05T09:30:00Z", null) + ","
+                + external(boPassed, bo.hsaId(), "passed", activity, "2026-11-01T13:00:00Z", 0.9) + ","
+                + external(stranger, "SE0000000000-9999", "completed", activity, "2026-11-02T08:00:00Z", null) + ","
+                + external(onlyLaunched, anna.hsaId(), "launched", activity, "2026-10-01T08:00:00Z", null) + "]").statusCode());
+        String admin = users.admin();
+        String page = http.toBlocking().retrieve(io.micronaut.http.HttpRequest.GET("/admin/xapi")
+                .cookie(io.micronaut.http.cookie.Cookie.of("JWT", admin)));
+
+        String after = readExternalCompletions(admin, page);
+
+        assertTrue(after.contains("2 nya genomföranden") && after.contains("1 om personer som inte finns"), after);
+        assertEquals(List.of("2026-10-05 - EXTERNAL " + annaDone), completionsOf(anna));
+        assertEquals(List.of("2026-11-01 90 EXTERNAL " + boPassed), completionsOf(bo));
+        assertEquals(1, sql.number("""
+                SELECT COUNT(*) FROM assignment a JOIN completion c ON c.id = a.completion_id
+                WHERE a.person_id = ? AND a.module_code = 'saker-vard-nationell'""", anna.id()),
+                "the external completion fulfils the assignment like any other");
+
+        String again = readExternalCompletions(admin, page);
+        assertTrue(again.contains("0 nya genomföranden") && again.contains("2 redan registrerade"), again);
+        assertEquals(1, completionsOf(anna).size());
+    }
+
+    /** The administrator's "Hämta genomföranden nu", and the page it leads to. */
+    private String readExternalCompletions(String admin, String page) {
+        var response = http.toBlocking().exchange(io.micronaut.http.HttpRequest.POST("/admin/xapi/hamta", Map.of("csrfToken",
+                        se.kompetensmal.TestUsers.csrfTokenOf(page))).contentType(io.micronaut.http.MediaType.APPLICATION_FORM_URLENCODED)
+                .cookie(io.micronaut.http.cookie.Cookie.of("JWT", admin)), String.class);
+        String location = response.getHeaders().get("Location");
+        return http.toBlocking().retrieve(io.micronaut.http.HttpRequest.GET(location == null ? "/admin/xapi" : location)
+                .cookie(io.micronaut.http.cookie.Cookie.of("JWT", admin)));
+    }
+
+    private List<String> completionsOf(Learner learner) {
+        return sql.strings("""
+                SELECT CONCAT(c.completed_on, ' ', COALESCE(c.score, '-'), ' ', c.source, ' ', c.external_statement_id)
+                FROM completion c JOIN module_version m ON m.id = c.module_version_id
+                WHERE c.person_id = ? AND m.module_code = 'saker-vard-nationell'""", learner.id());
+    }
+
+    /** A statement as an external course would send it: the learner's HSA-id account, an ADL verb, the course activity. */
+    private static String external(String id, String hsaId, String verb, String activity, String timestamp, Double scaled) {
+        return "{\"id\":\"" + id + "\",\"timestamp\":\"" + timestamp + "\",\"actor\":{\"objectType\":\"Agent\",\"account\":"
+                + "{\"homePage\":\"https://hsa.example\",\"name\":\"" + hsaId + "\"}},\"verb\":{\"id\":\"" + LearningRecords.ADL + verb
+                + "\"},\"object\":{\"id\":\"" + activity + "\"}"
+                + (scaled == null ? "" : ",\"result\":{\"success\":true,\"score\":{\"scaled\":" + scaled + "}}") + "}";
+    }
+
     record Learner(long id, String hsaId) {
     }
 

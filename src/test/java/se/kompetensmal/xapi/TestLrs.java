@@ -108,6 +108,22 @@ final class TestLrs implements AutoCloseable {
         }
     }
 
+    /** Posts statements straight to the LRS, as an external e-learning would. */
+    HttpResponse<String> post(String statements) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(endpoint() + "statements"))
+                    .header("X-Experience-API-Version", "1.0.3").header("Content-Type", "application/json")
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD)
+                            .getBytes(StandardCharsets.UTF_8)))
+                    .POST(HttpRequest.BodyPublishers.ofString(statements)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public void close() {
         down();
