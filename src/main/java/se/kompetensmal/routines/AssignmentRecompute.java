@@ -3,6 +3,7 @@ package se.kompetensmal.routines;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
+import se.kompetensmal.xapi.LearningRecords;
 
 /**
  * Brings the routine-derived assignments of everyone under a node in line with the routines in force, in a few set-based
@@ -67,9 +68,11 @@ public class AssignmentRecompute {
             ORDER BY c.completed_on, c.id LIMIT 1""";
 
     private final JdbcOperations jdbc;
+    private final LearningRecords records;
 
-    public AssignmentRecompute(JdbcOperations jdbc) {
+    public AssignmentRecompute(JdbcOperations jdbc, LearningRecords records) {
         this.jdbc = jdbc;
+        this.records = records;
     }
 
     @Transactional
@@ -89,6 +92,7 @@ public class AssignmentRecompute {
             setNextCycles(slice);
         } while (linkCompletions(slice) > 0);
         withdrawWhatNoRoutineAsksFor(slice);
+        records.assigned(fromPersonId, toPersonId);
     }
 
     private record Slice(long scope, long from, long to) {

@@ -29,7 +29,7 @@ public class ManualAssignments {
     @Transactional
     public int assign(long nodeId, String audienceCode, String moduleCode, LocalDate dueDate, String assignedBy) {
         requireModule(moduleCode);
-        return jdbc.prepareStatement("""
+        int assigned = jdbc.prepareStatement("""
                 INSERT INTO assignment (person_id, module_code, cycle, source, due_date, assigned_by)
                 SELECT DISTINCT p.id, ?, 1, 'MANUAL', ?, ? FROM person p
                 JOIN org_closure c ON c.descendant_id = p.org_node_id AND c.ancestor_id = ?
@@ -47,6 +47,8 @@ public class ManualAssignments {
             statement.setString(6, audienceCode);
             return statement.executeUpdate();
         });
+        records.assigned(0, Long.MAX_VALUE);
+        return assigned;
     }
 
     @Transactional

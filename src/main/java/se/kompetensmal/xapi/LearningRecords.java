@@ -30,7 +30,8 @@ import java.util.UUID;
  * Turns learning events into xAPI statements and puts them in the outbox, in the caller's transaction, so that a
  * statement exists exactly when its event does. ADL verbs; the learner is an account (the service's home page and the
  * HSA-id), never an e-mail address; modules and questions have stable activity ids with the module version in the
- * context; the registration is the assignment cycle the event belongs to, when there is one.
+ * context; the registration is the assignment cycle the event belongs to, when there is one. A new assignment is
+ * announced as "registered" with its due date.
  */
 @Singleton
 public class LearningRecords {
@@ -39,6 +40,7 @@ public class LearningRecords {
     /** ADL's verb for a requirement met otherwise, as cmi5 uses it for a waived module. */
     static final String WAIVED = "https://w3id.org/xapi/adl/verbs/waived";
     static final String VERSION_EXTENSION = "/xapi/extensions/module-version";
+    static final String DUE_EXTENSION = "/xapi/extensions/due-date";
 
     private final JdbcOperations jdbc;
     private final String home;
@@ -111,7 +113,65 @@ public class LearningRecords {
         return result;
     }
 
+    /**
+     * Announces the assignments made since the last announcement for the people in the id range ("registered", with the
+     * due date): one query for all of them, one batch of statements. Called where assignments are made.
+     */
+    public void assigned(long fromPersonId, long toPersonId) {
+        List<Outgoing> statements = new ArrayList<>();
+        jdbc.prepareStatement("""
+                SELECT a.id, a.person_id, p.hsa_id, CONCAT(p.given_name, ' ', p.family_name), a.module_code, m.title, m.version,
+                       a.due_date
+                FROM assignment a JOIN person p ON p.id = a.person_id
+                JOIN module_version m ON m.module_code = a.module_code
+                 AND m.version = (SELECT MAX(l.version) FROM module_version l WHERE l.module_code = a.module_code)
+                WHERE a.announced = FALSE AND a.person_id BETWEEN ? AND ? AND a.withdrawn_at IS NULL""", statement -> {
+            statement.setLong(1, fromPersonId);
+            statement.setLong(2, toPersonId);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    Subject s = new Subject(rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                            rs.getInt(7), rs.getLong(1));
+                    statements.add(statement(s, "registered", module(s), null, null, rs.getObject(8, java.time.LocalDate.class)));
+                }
+            }
+            return null;
+        });
+        write(statements);
+        jdbc.prepareStatement("UPDATE assignment SET announced = TRUE WHERE announced = FALSE AND person_id BETWEEN ? AND ?",
+                statement -> {
+                    statement.setLong(1, fromPersonId);
+                    statement.setLong(2, toPersonId);
+                    return statement.executeUpdate();
+                });
+    }
+
+    /** A statement ready for the outbox. */
+    private record Outgoing(String id, String verb, long personId, String json) {
+    }
+
     private void put(Subject s, String verb, Activity object, @Nullable Result result, @Nullable Activity parent) {
+        write(List.of(statement(s, verb, object, result, parent, null)));
+    }
+
+    private void write(List<Outgoing> statements) {
+        if (statements.isEmpty()) {
+            return;
+        }
+        jdbc.prepareStatement("INSERT INTO xapi_outbox (statement_id, verb, person_id, payload) VALUES (?, ?, ?, ?)", insert -> {
+            for (Outgoing statement : statements) {
+                insert.setString(1, statement.id());
+                insert.setString(2, statement.verb());
+                insert.setLong(3, statement.personId());
+                insert.setString(4, statement.json());
+                insert.addBatch();
+            }
+            return insert.executeBatch();
+        });
+    }
+
+    private Outgoing statement(Subject s, String verb, Activity object, @Nullable Result result, @Nullable Activity parent,
+                               @Nullable java.time.LocalDate due) {
         UUID id = UUID.randomUUID();
         Statement statement = new Statement(new Agent(s.name(), new Account(s.hsaId(), home)),
                 new Verb(verb.contains("/") ? verb : ADL + verb), object);
@@ -130,16 +190,13 @@ public class LearningRecords {
         }
         HashMap<String, com.google.gson.JsonElement> extensions = new HashMap<>();
         extensions.put(home + VERSION_EXTENSION, new JsonPrimitive(s.version()));
+        if (due != null) {
+            extensions.put(home + DUE_EXTENSION, new JsonPrimitive(due.toString()));
+        }
         context.setExtensions(extensions);
         context.setPlatform("Kompetensmål");
         statement.setContext(context);
-        jdbc.prepareStatement("INSERT INTO xapi_outbox (statement_id, verb, person_id, payload) VALUES (?, ?, ?, ?)", insert -> {
-            insert.setString(1, id.toString());
-            insert.setString(2, verb.substring(verb.lastIndexOf('/') + 1));
-            insert.setLong(3, s.personId());
-            insert.setString(4, StatementJson.write(statement));
-            return insert.executeUpdate();
-        });
+        return new Outgoing(id.toString(), verb.substring(verb.lastIndexOf('/') + 1), s.personId(), StatementJson.write(statement));
     }
 
     private String moduleId(Subject s) {

@@ -96,8 +96,8 @@ class LearningRecordsTest extends ServiceTest {
         Map<String, Long> verbs = sql.strings("SELECT verb FROM xapi_outbox WHERE person_id = ?", learner.id()).stream()
                 .collect(Collectors.groupingBy(v -> v, LinkedHashMap::new, Collectors.counting()));
         int questions = first.questions().size();
-        assertEquals(Map.of("launched", 1L, "experienced", 1L, "answered", 2L * questions, "failed", 1L, "passed", 1L,
-                "completed", 1L, "waived", 1L), verbs);
+        assertEquals(Map.of("registered", 1L, "launched", 1L, "experienced", 1L, "answered", 2L * questions, "failed", 1L,
+                "passed", 1L, "completed", 1L, "waived", 1L), verbs);
         assertEquals(0, sql.number("SELECT COUNT(*) FROM xapi_outbox WHERE person_id = ? AND status <> 'SENT'", learner.id()));
         for (Map.Entry<String, String> statement : written.entrySet()) {
             JsonObject sent = JsonParser.parseString(statement.getValue()).getAsJsonObject();
@@ -121,12 +121,14 @@ class LearningRecordsTest extends ServiceTest {
     @Test
     void anOutageOfTheLrsLosesNothingAndTheBacklogArrivesOnceInOrder() throws Exception {
         Learner learner = learner("Avbrott");
-        long version = progress.start(learner.id(), MODULE).moduleVersionId();
+        sender.deliverAll();
         lrs.down();
+        long version = progress.start(learner.id(), MODULE).moduleVersionId();
         for (int i = 1; i <= 999; i++) {
             progress.read(learner.id(), MODULE, version, 1 + i % 6, "Sida");
         }
-        assertEquals(1000, sql.number("SELECT COUNT(*) FROM xapi_outbox WHERE person_id = ?", learner.id()), "launched + 999 pages");
+        assertEquals(1000, sql.number("SELECT COUNT(*) FROM xapi_outbox WHERE person_id = ? AND status = 'PENDING'", learner.id()),
+                "launched + 999 pages");
 
         sender.deliverAll();
         assertEquals(1000, sql.number("SELECT COUNT(*) FROM xapi_outbox WHERE person_id = ? AND status = 'PENDING'", learner.id()),
@@ -140,10 +142,13 @@ class LearningRecordsTest extends ServiceTest {
         Thread.sleep(1100);
         sender.deliverAll();
 
-        Map<String, String> written = outbox(learner.id());
+        // The LRS came back empty (it keeps statements in memory): what it holds now is what was recorded while it was away.
+        Set<String> duringTheOutage = Set.copyOf(sql.strings(
+                "SELECT statement_id FROM xapi_outbox WHERE person_id = ? AND verb IN ('launched', 'experienced')", learner.id()));
+        assertEquals(1000, duringTheOutage.size());
         assertEquals(0, sql.number("SELECT COUNT(*) FROM xapi_outbox WHERE person_id = ? AND status <> 'SENT'", learner.id()));
-        written.keySet().forEach(id -> assertEquals(1, proxy.deliveries(id), id));
-        assertEquals(written.keySet(), storedIdsOf(learner));
+        duringTheOutage.forEach(id -> assertEquals(1, proxy.deliveries(id), id));
+        assertEquals(duringTheOutage, storedIdsOf(learner));
         List<String> sentOrder = sql.strings("SELECT id FROM xapi_outbox WHERE person_id = ? ORDER BY sent_at, id", learner.id());
         assertEquals(sql.strings("SELECT id FROM xapi_outbox WHERE person_id = ? ORDER BY id", learner.id()), sentOrder,
                 "delivered oldest first");
@@ -166,7 +171,7 @@ class LearningRecordsTest extends ServiceTest {
         }
 
         Map<String, String> written = outbox(learner.id());
-        assertEquals(600, written.size());
+        assertEquals(601, written.size(), "registered, launched and 599 pages");
         assertEquals(0, sql.number("SELECT COUNT(*) FROM xapi_outbox WHERE person_id = ? AND status <> 'SENT'", learner.id()));
         written.keySet().forEach(id -> assertEquals(1, proxy.deliveries(id), "statement " + id + " delivered once"));
         assertEquals(written.keySet(), storedIdsOf(learner));
@@ -186,7 +191,7 @@ class LearningRecordsTest extends ServiceTest {
 
         sender.deliverAll();
 
-        assertEquals(List.of("launched SENT", "experienced SENT", "broken FAILED", "experienced SENT"),
+        assertEquals(List.of("registered SENT", "launched SENT", "experienced SENT", "broken FAILED", "experienced SENT"),
                 sql.strings("SELECT CONCAT(verb, ' ', status) FROM xapi_outbox WHERE person_id = ? ORDER BY id", learner.id()));
         assertEquals(0, proxy.deliveries(broken));
         String admin = users.admin();
@@ -274,8 +279,7 @@ class LearningRecordsTest extends ServiceTest {
         String hsaId = PersonFixture.hsaPrefix() + "1";
         LocalDate today = LocalDate.now(SwedishTime.ZONE);
         long id = people.create(hsaId, name, "Lärling", null, unit, today.minusYears(1), today.minusYears(1), "LICENSED");
-        sql.update("INSERT INTO assignment (person_id, module_code, cycle, source, due_date, assigned_by) VALUES (?, ?, 1, 'MANUAL', ?, 'test')",
-                id, MODULE, today.plusDays(30));
+        manual.assign(unit, null, MODULE, today.plusDays(30), "samordnare");
         return new Learner(id, hsaId);
     }
 
