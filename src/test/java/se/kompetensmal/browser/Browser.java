@@ -5,6 +5,7 @@ import com.deque.html.axecore.results.Rule;
 import com.deque.html.axecore.selenium.AxeBuilder;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
+import se.kompetensmal.HttpCalls;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -20,7 +21,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -278,16 +278,8 @@ public final class Browser implements AutoCloseable {
     public HttpResponse<byte[]> download(String url) {
         Cookie session = driver.manage().getCookieNamed("JWT");
         assertNotNull(session, "the browser holds the session cookie");
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-                    .header("Cookie", "JWT=" + session.getValue()).header("Accept", "*/*").GET().build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return HttpCalls.send(HttpRequest.newBuilder(URI.create(url)).header("Cookie", "JWT=" + session.getValue())
+                .header("Accept", "*/*").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     @Override

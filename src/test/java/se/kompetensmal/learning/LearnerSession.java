@@ -1,12 +1,10 @@
 package se.kompetensmal.learning;
 
+import se.kompetensmal.HttpCalls;
 import se.kompetensmal.TestUsers;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -22,10 +20,8 @@ import java.util.stream.Collectors;
  */
 record LearnerSession(URI server, String jwt) {
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-
     HttpResponse<String> get(String path) {
-        return send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return HttpCalls.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     String page(String path) {
@@ -38,7 +34,7 @@ record LearnerSession(URI server, String jwt) {
 
     /** A file behind a link, asked for as a browser asks when following one. */
     HttpResponse<byte[]> download(String path) {
-        return send(request(path).setHeader("Accept", "text/html,application/xhtml+xml,*/*;q=0.8").GET().build(),
+        return HttpCalls.send(request(path).setHeader("Accept", "text/html,application/xhtml+xml,*/*;q=0.8").GET().build(),
                 HttpResponse.BodyHandlers.ofByteArray());
     }
 
@@ -47,7 +43,7 @@ record LearnerSession(URI server, String jwt) {
         String body = "csrfToken=" + encode(TestUsers.csrfTokenOf(page)) + fields.entrySet().stream()
                 .flatMap(field -> field.getValue().stream().map(value -> "&" + encode(field.getKey()) + "=" + encode(value)))
                 .collect(Collectors.joining());
-        return send(request(path).header("Content-Type", "application/x-www-form-urlencoded")
+        return HttpCalls.send(request(path).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -64,16 +60,6 @@ record LearnerSession(URI server, String jwt) {
         return HttpRequest.newBuilder(server.resolve(path)).header("Cookie", "JWT=" + jwt).header("Accept", "text/html");
     }
 
-    private static <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
-        try {
-            return CLIENT.send(request, handler);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static String encode(String text) {
         return URLEncoder.encode(text, StandardCharsets.UTF_8);

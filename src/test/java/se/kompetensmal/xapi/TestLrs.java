@@ -1,12 +1,12 @@
 package se.kompetensmal.xapi;
 
 import org.junit.jupiter.api.Assumptions;
+import se.kompetensmal.HttpCalls;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -94,34 +94,20 @@ final class TestLrs implements AutoCloseable {
     }
 
     HttpResponse<String> get(String query) {
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(endpoint() + query))
-                    .header("X-Experience-API-Version", "1.0.3")
-                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD)
-                            .getBytes(StandardCharsets.UTF_8)))
-                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return HttpCalls.send(request(query).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** Posts statements straight to the LRS, as an external e-learning would. */
     HttpResponse<String> post(String statements) {
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(endpoint() + "statements"))
-                    .header("X-Experience-API-Version", "1.0.3").header("Content-Type", "application/json")
-                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD)
-                            .getBytes(StandardCharsets.UTF_8)))
-                    .POST(HttpRequest.BodyPublishers.ofString(statements)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return HttpCalls.send(request("statements").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(statements)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(endpoint() + path)).header("X-Experience-API-Version", "1.0.3")
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD)
+                        .getBytes(StandardCharsets.UTF_8)));
     }
 
     @Override
