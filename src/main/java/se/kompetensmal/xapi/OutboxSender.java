@@ -13,8 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Delivers the outbox to the LRS in batches, oldest first, with the xAPI client. Runs only where an LRS endpoint is
@@ -25,7 +23,6 @@ import java.util.regex.Pattern;
 public class OutboxSender {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboxSender.class);
-    private static final Pattern STATUS = Pattern.compile("Responded with (\\d{3})");
     private static final Duration LEASE = Duration.ofMinutes(2);
 
     private final Outbox outbox;
@@ -57,9 +54,10 @@ public class OutboxSender {
             outbox.sent(batch, worker);
             return batch.size();
         } catch (IOException e) {
-            if (!refusedByTheLrs(e)) {
-                LOG.warn("LRS could not take {} statements: {}", batch.size(), e.getMessage());
-                outbox.later(batch, worker, e.getMessage());
+            int status = client.lastStatus();
+            if (!refusedByTheLrs(status)) {
+                LOG.warn("LRS could not take {} statements: {}", batch.size(), answer(status, e));
+                outbox.later(batch, worker, answer(status, e));
                 return 0;
             }
             // The LRS refused the batch: send one at a time, so that only the statements it refuses are held back.
@@ -77,10 +75,11 @@ public class OutboxSender {
             outbox.sent(List.of(row), worker);
             return 1;
         } catch (IOException e) {
-            if (refusedByTheLrs(e)) {
-                outbox.refused(row, worker, e.getMessage());
+            int status = client.lastStatus();
+            if (refusedByTheLrs(status)) {
+                outbox.refused(row, worker, answer(status, e));
             } else {
-                outbox.later(List.of(row), worker, e.getMessage());
+                outbox.later(List.of(row), worker, answer(status, e));
             }
             return 0;
         }
@@ -92,13 +91,16 @@ public class OutboxSender {
         return statements;
     }
 
-    /** A 4xx answer other than 408/429: the statement is at fault, not the connection. */
-    private static boolean refusedByTheLrs(IOException e) {
-        Matcher m = STATUS.matcher(String.valueOf(e.getMessage()));
-        if (!m.find()) {
-            return false;
-        }
-        int status = Integer.parseInt(m.group(1));
+    /**
+     * A 4xx answer other than 401/403 (our credentials) and 408/429 (the LRS is busy): the statement itself is at
+     * fault, and sending it again unchanged will not help.
+     */
+    private static boolean refusedByTheLrs(int status) {
         return status >= 400 && status < 500 && status != 408 && status != 429 && status != 401 && status != 403;
+    }
+
+    /** What to keep of a failed request: the HTTP status when there was one, and the LRS's answer or the error. */
+    private static String answer(int status, IOException e) {
+        return (status == 0 ? "" : "HTTP " + status + ": ") + e.getMessage();
     }
 }

@@ -134,7 +134,7 @@ class LearningRecordsTest extends ServiceTest {
         assertEquals(1000, sql.number("SELECT COUNT(*) FROM xapi_outbox WHERE person_id = ? AND status = 'PENDING'", learner.id()),
                 "every statement kept and waiting for the LRS");
         assertTrue(sql.number("""
-                SELECT COUNT(*) FROM xapi_outbox WHERE person_id = ? AND attempts > 0 AND last_error IS NOT NULL""", learner.id()) > 0,
+                SELECT COUNT(*) FROM xapi_outbox WHERE person_id = ? AND attempts > 0 AND last_error LIKE 'HTTP 502%'""", learner.id()) > 0,
                 "the failed delivery is recorded with the answer: "
                         + sql.strings("SELECT DISTINCT CONCAT(attempts, ' ', COALESCE(last_error, '-')) FROM xapi_outbox WHERE person_id = ?", learner.id()));
 
