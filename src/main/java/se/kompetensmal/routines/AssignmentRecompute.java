@@ -1,6 +1,7 @@
 package se.kompetensmal.routines;
 
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.micronaut.transaction.TransactionDefinition;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import se.kompetensmal.xapi.LearningRecords;
@@ -80,8 +81,12 @@ public class AssignmentRecompute {
         recompute(scopeNodeId, 0, Long.MAX_VALUE);
     }
 
-    /** The same for the people under the node whose ids lie in the range: one slice of a large recomputation. */
-    @Transactional
+    /**
+     * The same for the people under the node whose ids lie in the range: one slice of a large recomputation. Read
+     * committed, so that reading routines and completions into new assignments takes no locks on them: a coordinator can
+     * save a routine while a large recomputation runs.
+     */
+    @Transactional(isolation = TransactionDefinition.Isolation.READ_COMMITTED)
     public void recompute(long scopeNodeId, long fromPersonId, long toPersonId) {
         Slice slice = new Slice(scopeNodeId, fromPersonId, toPersonId);
         setFirstCycles(slice);

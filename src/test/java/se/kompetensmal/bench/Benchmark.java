@@ -1,0 +1,186 @@
+package se.kompetensmal.bench;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.micronaut.transaction.TransactionOperations;
+import se.kompetensmal.EmbeddedMariaDb;
+import se.kompetensmal.organization.OrgNode;
+import se.kompetensmal.organization.OrgNodeRepository;
+import se.kompetensmal.reporting.LeadershipReport;
+import se.kompetensmal.reporting.RoutineMatrix;
+import se.kompetensmal.reporting.Statistics;
+import se.kompetensmal.roster.RosterImportKind;
+import se.kompetensmal.roster.RosterImportService;
+import se.kompetensmal.routines.RecomputeJobs;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * The national-scale benchmark: builds the synthetic national dataset in an embedded MariaDB (BENCH_FACTOR scales it,
+ * 1 is full size) and measures the product beside the database's floor, printing a table and writing
+ * target/bench/results.json. Not part of the test run; README names the command.
+ */
+public final class Benchmark {
+
+    private static final int WARM_UPS = 2;
+    private static final int RUNS = 7;
+
+    /** One line of the results, in the shape results.json has. */
+    record Result(String name, @Nullable Double medianMs, @Nullable Double p95Ms, @Nullable Double throughputPerS,
+                  @Nullable Double floorMs, @Nullable Double ratio, String target, boolean met) {
+    }
+
+    private Benchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        double factor = Double.parseDouble(System.getenv().getOrDefault("BENCH_FACTOR", "1"));
+        Path dir = Path.of("target", "bench").toAbsolutePath();
+        EmbeddedMariaDb db = EmbeddedMariaDb.start(Path.of("/tmp", "kompetensmal-bench", "data"), false);
+        List<Result> results = new ArrayList<>();
+        try (ApplicationContext context = ApplicationContext.run(Map.of(
+                "datasources.default.url", db.jdbcUrl(), "datasources.default.username", "root",
+                "datasources.default.password", "", "micronaut.server.port", -1))) {
+            long started = System.nanoTime();
+            NationalDataset.Built built = new NationalDataset(context, factor, 20261122L).build();
+            System.out.printf(Locale.ROOT, "Dataset built in %.0f s: %d people, %d units, %d completions%n",
+                    (System.nanoTime() - started) / 1e9, built.people(), built.units(), built.completions());
+
+            LeadershipReport reports = context.getBean(LeadershipReport.class);
+            OrgNodeRepository nodes = context.getBean(OrgNodeRepository.class);
+            LocalDate today = LocalDate.now();
+            results.add(report("national matrix and overview", reports, nodes.require(built.nationalId()), today, context, 500));
+            results.add(report("largest region overview (" + built.largestRegion().people() + " people)", reports,
+                    nodes.require(built.largestRegionId()), today, context, 150));
+            results.add(report("unit drill-down", reports, nodes.require(built.drillDownUnitId()), today, context, 50));
+            results.add(rosterImport(context, (int) Math.round(100_000 * factor)));
+            results.add(recompute(context, built));
+
+            String json = json(factor, built, results);
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("results.json"), json);
+            print(results);
+            System.out.println("Written: " + dir.resolve("results.json"));
+        } finally {
+            db.stop();
+        }
+    }
+
+    /** The report as leaders get it, and the floor: the same statements run bare, without assembling the report. */
+    private static Result report(String name, LeadershipReport reports, OrgNode node, LocalDate today, ApplicationContext context,
+                                 double targetMs) throws Exception {
+        TransactionOperations<?> tx = context.getBean(TransactionOperations.class);
+        Statistics statistics = context.getBean(Statistics.class);
+        RoutineMatrix matrix = context.getBean(RoutineMatrix.class);
+        double[] product = time(() -> tx.executeRead(status -> reports.of(node, today)));
+        double[] floor = time(() -> tx.executeRead(status -> {
+            statistics.counts(node.id(), today);
+            statistics.trend(node.id(), today);
+            statistics.goalHolders(node.id(), today);
+            return matrix.at(node.id());
+        }));
+        double median = percentile(product, 50);
+        double floorMedian = percentile(floor, 50);
+        return new Result(name, median, percentile(product, 95), null, floorMedian, median / floorMedian,
+                "≤ " + (int) targetMs + " ms, ratio ≤ 3", median <= targetMs && median / floorMedian <= 3);
+    }
+
+    private static Result rosterImport(ApplicationContext context, int rows) throws Exception {
+        StringBuilder organisations = new StringBuilder("kod;namn;typ;överordnad\nSE-BENCH-IMPORT;Importkommunen;kommun;\n");
+        for (int u = 1; u <= 100; u++) {
+            organisations.append("SE-BENCH-IMPORT-E").append(u).append(";Enhet ").append(u).append(";enhet;SE-BENCH-IMPORT\n");
+        }
+        RosterImportService imports = context.getBean(RosterImportService.class);
+        imports.start(RosterImportKind.ORGANISATIONS, false, null, "bench-org.csv",
+                new ByteArrayInputStream(organisations.toString().getBytes(StandardCharsets.UTF_8))).done().get();
+        StringBuilder people = new StringBuilder("hsa_id;förnamn;efternamn;epost;enhet;målgrupper;startdatum_organisation;startdatum_roll\n");
+        for (int p = 1; p <= rows; p++) {
+            people.append("SE-BENCH-IMPORT-").append(p).append(";Test;Person;;SE-BENCH-IMPORT-E").append(1 + p % 100)
+                    .append(";NON_LICENSED;2020-01-01;2020-01-01\n");
+        }
+        byte[] csv = people.toString().getBytes(StandardCharsets.UTF_8);
+        long start = System.nanoTime();
+        imports.start(RosterImportKind.PEOPLE, false, null, "bench-people.csv", new ByteArrayInputStream(csv)).done().get();
+        double ms = (System.nanoTime() - start) / 1e6;
+        double targetMs = 15_000 * rows / 100_000.0;
+        return new Result("roster import of " + rows + " rows", ms, ms, rows / (ms / 1000), null, null,
+                "≤ 15 s per 100,000 rows", ms <= targetMs);
+    }
+
+    /** A routine change at the largest region, and the recomputation it starts, until done. */
+    private static Result recompute(ApplicationContext context, NationalDataset.Built built) throws Exception {
+        JdbcOperations jdbc = context.getBean(JdbcOperations.class);
+        TransactionOperations<?> tx = context.getBean(TransactionOperations.class);
+        long start = System.nanoTime();
+        long job = context.getBean(RecomputeJobs.class).request(built.largestRegionId(), "benchmark").id();
+        while (!"DONE".equals(tx.executeRead(status -> jdbc.prepareStatement("SELECT status FROM recompute_job WHERE id = ?", s -> {
+            s.setLong(1, job);
+            try (var rs = s.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        })))) {
+            Thread.sleep(50);
+        }
+        double ms = (System.nanoTime() - start) / 1e6;
+        int people = built.largestRegion().people();
+        return new Result("recompute assignments, largest region (" + people + " people)", ms, ms, people / (ms / 1000), null, null,
+                "≤ 10 s for 50,000 people", ms <= 10_000.0 * people / 50_000);
+    }
+
+    private static double[] time(Callable<?> work) throws Exception {
+        for (int i = 0; i < WARM_UPS; i++) {
+            work.call();
+        }
+        double[] ms = new double[RUNS];
+        for (int i = 0; i < RUNS; i++) {
+            long start = System.nanoTime();
+            work.call();
+            ms[i] = (System.nanoTime() - start) / 1e6;
+        }
+        return ms;
+    }
+
+    private static double percentile(double[] values, int percentile) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(percentile / 100.0 * sorted.length) - 1)];
+    }
+
+    private static void print(List<Result> results) {
+        System.out.printf("%n%-55s %10s %10s %10s %8s %s%n", "measurement", "median ms", "p95 ms", "floor ms", "ratio", "target");
+        for (Result r : results) {
+            System.out.printf(Locale.ROOT, "%-55s %10s %10s %10s %8s %s %s%n", r.name(), number(r.medianMs()), number(r.p95Ms()),
+                    number(r.floorMs()), number(r.ratio()), r.target(), r.met() ? "met" : "MISSED");
+        }
+    }
+
+    private static String json(double factor, NationalDataset.Built built, List<Result> results) {
+        StringBuilder json = new StringBuilder("{\"cores\":" + Runtime.getRuntime().availableProcessors() + ",\"factor\":" + factor
+                + ",\"sizes\":{\"people\":" + built.people() + ",\"units\":" + built.units() + ",\"huvudman\":311,\"completions\":"
+                + built.completions() + "},\"results\":[");
+        for (int i = 0; i < results.size(); i++) {
+            Result r = results.get(i);
+            json.append(i == 0 ? "" : ",").append("{\"name\":\"").append(r.name().replace("\"", "'")).append("\",\"median_ms\":")
+                    .append(number(r.medianMs())).append(",\"p95_ms\":").append(number(r.p95Ms())).append(",\"throughput_per_s\":")
+                    .append(number(r.throughputPerS())).append(",\"floor_ms\":").append(number(r.floorMs())).append(",\"ratio\":")
+                    .append(number(r.ratio())).append(",\"target\":\"").append(r.target()).append("\",\"met\":").append(r.met()).append('}');
+        }
+        return json.append("]}").toString();
+    }
+
+    private static String number(@Nullable Double value) {
+        return value == null ? "null" : String.format(Locale.ROOT, "%.1f", value);
+    }
+}

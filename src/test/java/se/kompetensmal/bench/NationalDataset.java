@@ -1,0 +1,205 @@
+package se.kompetensmal.bench;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.micronaut.transaction.TransactionOperations;
+import se.kompetensmal.organization.OrgNodeRepository;
+import se.kompetensmal.roster.RosterImportKind;
+import se.kompetensmal.roster.RosterImportService;
+import se.kompetensmal.routines.CountsFrom;
+import se.kompetensmal.routines.DocumentationLevel;
+import se.kompetensmal.routines.RoutineForm;
+import se.kompetensmal.routines.RoutineKind;
+import se.kompetensmal.routines.RoutineService;
+import se.kompetensmal.routines.RecomputeJobs;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A synthetic Sweden, the same for every seed: 21 regions and 290 municipalities under a national node, about 600,000
+ * people times the factor in about 20,000 units, audiences in realistic shares, routines per organisation, and three
+ * years of completions. Organisations and people go through the ordinary roster import, routines through the routine
+ * service; completions, millions of them, are written set-based in SQL and then linked by the ordinary recomputation.
+ */
+final class NationalDataset {
+
+    static final String NATIONAL = "SE-NATIONELL";
+    private static final int REGIONS = 21;
+    private static final int MUNICIPALITIES = 290;
+    private static final int PEOPLE_PER_UNIT = 30;
+    /** Audience codes and their share of the workforce, in per mille. */
+    private static final Map<String, Integer> AUDIENCES = audiences();
+    private static final String[] GIVEN = {"Anna", "Erik", "Maria", "Lars", "Karin", "Johan", "Sara", "Per", "Emma", "Ali", "Fatima", "Mikael"};
+    private static final String[] FAMILY = {"Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson", "Hassan", "Lind"};
+
+    record Huvudman(String code, String name, String kind, int people) {
+    }
+
+    record Built(long nationalId, Huvudman largestRegion, long largestRegionId, long drillDownUnitId, int people, int units,
+                 long completions) {
+    }
+
+    private final ApplicationContext context;
+    private final double factor;
+    private final Random random;
+
+    NationalDataset(ApplicationContext context, double factor, long seed) {
+        this.context = context;
+        this.factor = factor;
+        this.random = new Random(seed);
+    }
+
+    Built build() throws Exception {
+        List<Huvudman> huvudmän = sizes();
+        StringBuilder organisations = new StringBuilder("kod;namn;typ;överordnad\n" + NATIONAL + ";Sverige;nationell nivå;\n");
+        StringBuilder people = new StringBuilder("hsa_id;förnamn;efternamn;epost;enhet;målgrupper;startdatum_organisation;startdatum_roll\n");
+        LocalDate today = LocalDate.now();
+        int units = 0;
+        int persons = 0;
+        for (Huvudman h : huvudmän) {
+            organisations.append(h.code()).append(';').append(h.name()).append(';').append(h.kind()).append(';').append(NATIONAL).append('\n');
+            int unitCount = Math.max(2, h.people() / PEOPLE_PER_UNIT);
+            int administrations = Math.max(1, unitCount / 40);
+            for (int a = 1; a <= administrations; a++) {
+                organisations.append(h.code()).append("-F").append(a).append(";Förvaltning ").append(a).append(" ").append(h.name())
+                        .append(";förvaltning;").append(h.code()).append('\n');
+            }
+            for (int u = 1; u <= unitCount; u++) {
+                organisations.append(h.code()).append("-E").append(u).append(";Enhet ").append(u).append(" ").append(h.name())
+                        .append(";enhet;").append(h.code()).append("-F").append(1 + u % administrations).append('\n');
+            }
+            units += unitCount;
+            for (int p = 1; p <= h.people(); p++) {
+                LocalDate start = today.minusDays(random.nextInt(15 * 365));
+                people.append(h.code()).append('-').append(p).append(';').append(GIVEN[random.nextInt(GIVEN.length)]).append(';')
+                        .append(FAMILY[random.nextInt(FAMILY.length)]).append(";;").append(h.code()).append("-E").append(1 + random.nextInt(unitCount))
+                        .append(';').append(audience()).append(';').append(start).append(';').append(start).append('\n');
+            }
+            persons += h.people();
+        }
+        load(RosterImportKind.ORGANISATIONS, organisations);
+        load(RosterImportKind.PEOPLE, people);
+
+        OrgNodeRepository nodes = context.getBean(OrgNodeRepository.class);
+        RoutineService routines = context.getBean(RoutineService.class);
+        for (Huvudman h : huvudmän) {
+            long id = nodes.findByCode(h.code()).orElseThrow().id();
+            boolean region = h.kind().equals("region");
+            if (random.nextInt(100) < (region ? 81 : 63)) {
+                routines.create(id, intro("LICENSED", List.of("vardskador-grunder", "sakerhetskultur-och-risker")), "benchmark");
+            }
+            if (random.nextInt(100) < 48) {
+                routines.create(id, intro("NON_LICENSED", List.of("se-och-saga-till", "basala-hygienrutiner")), "benchmark");
+            }
+            if (random.nextInt(100) < (region ? 76 : 51)) {
+                routines.create(id, intro("FRONTLINE_MANAGER", List.of("leda-och-styra-for-saker-vard")), "benchmark");
+            }
+            if (random.nextInt(100) < 45) {
+                routines.create(id, new RoutineForm("Basala hygienrutiner varje år", RoutineKind.CONTINUING, "LICENSED",
+                        List.of("basala-hygienrutiner"), null, null, 12, 60, today.minusYears(3), DocumentationLevel.DOCUMENTED,
+                        "Riktlinje", null, null), "benchmark");
+            }
+        }
+        awaitRecomputations();
+        long completions = completions();
+        long national = nodes.findByCode(NATIONAL).orElseThrow().id();
+        context.getBean(RecomputeJobs.class).request(national, "benchmark");
+        awaitRecomputations();
+
+        Huvudman largest = huvudmän.stream().filter(h -> h.kind().equals("region"))
+                .max(java.util.Comparator.comparingInt(Huvudman::people)).orElseThrow();
+        long largestId = nodes.findByCode(largest.code()).orElseThrow().id();
+        long unit = nodes.findByCode(largest.code() + "-F1").orElseThrow().id();
+        return new Built(national, largest, largestId, unit, persons, units, completions);
+    }
+
+    /** Region and municipality sizes drawn from skewed ranges, then scaled so that all add up to 600,000 × factor. */
+    private List<Huvudman> sizes() {
+        List<Huvudman> drawn = new ArrayList<>();
+        for (int i = 1; i <= REGIONS; i++) {
+            double r = random.nextDouble();
+            drawn.add(new Huvudman(String.format("SE23210%05d", i), "Region " + i, "region", (int) (5_000 + r * r * 45_000)));
+        }
+        for (int i = 1; i <= MUNICIPALITIES; i++) {
+            double r = random.nextDouble();
+            drawn.add(new Huvudman(String.format("SE21200%05d", i), "Kommun " + i, "kommun", (int) (200 + r * r * r * 4_800)));
+        }
+        double scale = 600_000 * factor / drawn.stream().mapToInt(Huvudman::people).sum();
+        return drawn.stream().map(h -> new Huvudman(h.code(), h.name(), h.kind(), Math.max(5, (int) Math.round(h.people() * scale))))
+                .toList();
+    }
+
+    private String audience() {
+        int pick = random.nextInt(1000);
+        for (Map.Entry<String, Integer> share : AUDIENCES.entrySet()) {
+            pick -= share.getValue();
+            if (pick < 0) {
+                return share.getKey();
+            }
+        }
+        return "NON_LICENSED";
+    }
+
+    /**
+     * About eight completions a person over three years (five million at full size): every module's latest version,
+     * taken by a share of people, on a day of the last three years; which and when follow from a hash of the ids, so the
+     * same data comes back every time.
+     */
+    private long completions() {
+        JdbcOperations jdbc = context.getBean(JdbcOperations.class);
+        TransactionOperations<?> tx = context.getBean(TransactionOperations.class);
+        return tx.executeWrite(status ->
+                jdbc.prepareStatement("""
+                        INSERT INTO completion (person_id, module_version_id, completed_on, score, seconds_spent, source)
+                        SELECT p.id, m.id, CURRENT_DATE - INTERVAL (CRC32(CONCAT(p.id, ':', m.id, ':', k.n)) % 1095) DAY,
+                               70 + CRC32(CONCAT(m.id, ':', p.id)) % 31, 900 + CRC32(CONCAT(p.id, m.id)) % 900, 'INTERNAL'
+                        FROM person p JOIN module_version m ON m.xapi_activity_id IS NULL
+                         AND m.version = (SELECT MAX(l.version) FROM module_version l WHERE l.module_code = m.module_code)
+                        JOIN (SELECT 1 AS n UNION ALL SELECT 2 UNION ALL SELECT 3) k
+                        WHERE CRC32(CONCAT(k.n, '/', p.id, '/', m.id)) % 100 < 19""", statement -> (long) statement.executeUpdate()));
+    }
+
+    private void awaitRecomputations() throws InterruptedException {
+        JdbcOperations jdbc = context.getBean(JdbcOperations.class);
+        TransactionOperations<?> tx = context.getBean(TransactionOperations.class);
+        while (tx.executeRead(status -> jdbc.prepareStatement(
+                "SELECT COUNT(*) FROM recompute_job WHERE status IN ('QUEUED', 'RUNNING')", statement -> {
+                    try (var rs = statement.executeQuery()) {
+                        rs.next();
+                        return rs.getLong(1);
+                    }
+                })) > 0) {
+            Thread.sleep(200);
+        }
+    }
+
+    private void load(RosterImportKind kind, StringBuilder csv) throws Exception {
+        context.getBean(RosterImportService.class).start(kind, false, null, "benchmark-" + kind.name().toLowerCase() + ".csv",
+                new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8))).done().get();
+    }
+
+    private static RoutineForm intro(String audience, List<String> modules) {
+        return new RoutineForm("Introduktion " + audience, RoutineKind.INTRODUCTION, audience, modules, 60, CountsFrom.ORG_START,
+                null, null, null, DocumentationLevel.EXISTS, null, null, null);
+    }
+
+    private static Map<String, Integer> audiences() {
+        Map<String, Integer> shares = new LinkedHashMap<>();
+        shares.put("NON_LICENSED", 440);
+        shares.put("LICENSED", 350);
+        shares.put("FRONTLINE_MANAGER", 50);
+        shares.put("LOCAL_SUPPORT", 70);
+        shares.put("CENTRAL_SUPPORT", 50);
+        shares.put("PATIENT_SAFETY_FUNCTION", 15);
+        shares.put("STRATEGIC_LEADER", 15);
+        shares.put("POLITICIAN", 10);
+        return shares;
+    }
+}
