@@ -5,6 +5,7 @@ import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.transaction.TransactionDefinition;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import se.kompetensmal.xapi.LearningRecords;
@@ -125,7 +126,7 @@ public class Assessments {
     }
 
     /** Saves the options ticked for one question of an open attempt, replacing what was ticked before. */
-    @Transactional
+    @Transactional(isolation = TransactionDefinition.Isolation.READ_COMMITTED)
     public void saveAnswer(long personId, long attemptId, long questionId, Set<Long> optionIds) {
         Attempt attempt = lock(personId, attemptId);
         if (attempt.submitted()) {
@@ -137,9 +138,11 @@ public class Assessments {
 
     /**
      * Submits the attempt with the answers posted (question id to ticked option ids; questions not posted keep what
-     * was saved). Submitting an attempt already submitted gives its result and changes nothing.
+     * was saved). Submitting an attempt already submitted gives its result and changes nothing. Read committed: the
+     * attempt's row lock is what serialises submissions, and replacing answers then takes no gap locks that would let
+     * two learners' submissions deadlock.
      */
-    @Transactional
+    @Transactional(isolation = TransactionDefinition.Isolation.READ_COMMITTED)
     public Submission submit(long personId, long attemptId, Map<Long, Set<Long>> answers) {
         Attempt attempt = lock(personId, attemptId);
         if (attempt.submitted()) {
