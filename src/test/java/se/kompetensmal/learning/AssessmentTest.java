@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -46,6 +47,12 @@ class AssessmentTest extends ServiceTest {
 
     @Inject
     EmbeddedServer server;
+
+    @Inject
+    ModuleProgress progress;
+
+    @Inject
+    Assessments assessments;
 
     final LocalDate today = LocalDate.now(SwedishTime.ZONE);
 
@@ -218,6 +225,40 @@ class AssessmentTest extends ServiceTest {
 
         Learner someoneElse = learner("Annan");
         assertEquals(404, someoneElse.session().download("/min-utbildning/intyg/" + completion).statusCode());
+    }
+
+    @Test
+    void manyLearnersSubmittingAtOnceEachGetTheirOwnCompletion() throws Exception {
+        String p = "MANY" + System.nanoTime();
+        long unit = tree.add(p, "Avdelning Många", OrgNodeKind.UNIT, null).id();
+        Map<Long, Set<Long>> right = new java.util.HashMap<>();
+        answers(true).forEach((field, options) -> right.put(Long.valueOf(field.substring(1)),
+                options.stream().map(Long::valueOf).collect(java.util.stream.Collectors.toSet())));
+        List<long[]> learners = new ArrayList<>();
+        for (int i = 0; i < 48; i++) {
+            long person = people.create(PersonFixture.hsaPrefix() + i, "Nr" + i, "Samtidig", null, unit, today.minusYears(1),
+                    today.minusYears(1), "LICENSED");
+            long version = progress.start(person, MODULE).moduleVersionId();
+            learners.add(new long[] {person, assessments.open(person, version).id()});
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Assessments.Submission>> submitted = new ArrayList<>();
+        for (long[] learner : learners) {
+            submitted.add(pool.submit(() -> {
+                start.await();
+                return assessments.submit(learner[0], learner[1], right);
+            }));
+        }
+        start.countDown();
+        for (Future<Assessments.Submission> submission : submitted) {
+            assertTrue(submission.get().result().passed(), "every submission goes through, none is lost to a deadlock");
+        }
+        pool.shutdown();
+
+        assertEquals(48, sql.number("""
+                SELECT COUNT(*) FROM completion c JOIN person p ON p.id = c.person_id WHERE p.family_name = 'Samtidig'
+                  AND p.org_node_id = ?""", unit));
     }
 
     /** A licensed nurse with the module assigned, signed in. */
