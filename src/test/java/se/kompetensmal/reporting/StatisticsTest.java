@@ -96,6 +96,10 @@ class StatisticsTest extends ServiceTest {
         person(p, "a7", unitA, false, List.of(), "NON_LICENSED");
         person(p, "b1", unitB, false, List.of(done(INTRO, onTime)), "LICENSED");
         person(p, "b2", unitB, false, List.of(), "LICENSED");
+        // The people were written straight to the database, not imported: recompute as an import would have.
+        sql.awaitRecomputations();
+        http.toBlocking().exchange(HttpRequest.POST("/api/organisations/" + regionId + "/assignments/recompute", Map.of())
+                .bearerAuth(coordinator));
         sql.awaitRecomputations();
 
         facts("a1", "LICENSED", true, true, true, false);
