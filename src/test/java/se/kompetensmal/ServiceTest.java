@@ -1,5 +1,6 @@
 package se.kompetensmal;
 
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import jakarta.inject.Inject;
@@ -26,4 +27,15 @@ public abstract class ServiceTest implements TestDatabase {
 
     @Inject
     protected PersonFixture people;
+
+    /**
+     * Recomputes the assignments under the node as its coordinator would, and waits until done: for people a test wrote
+     * straight to the database, where a roster import would have started the recomputation itself.
+     */
+    protected void recomputeUnder(long nodeId, String coordinatorToken) {
+        sql.awaitRecomputations();
+        http.toBlocking().exchange(HttpRequest.POST("/api/organisations/" + nodeId + "/assignments/recompute", "")
+                .bearerAuth(coordinatorToken));
+        sql.awaitRecomputations();
+    }
 }

@@ -170,11 +170,9 @@ public class Assessments {
             statement.setLong(6, attemptId);
             return statement.executeUpdate();
         });
-        for (Question question : questions) {
-            records.answered(personId, attempt.moduleVersionId(), question.code(), question.text(), question.answeredRight(),
-                    question.options().stream().filter(Option::chosen).map(Option::text).collect(Collectors.joining("[,]")));
-        }
-        records.assessed(personId, attempt.moduleVersionId(), passed, right, questions.size(), seconds);
+        records.assessed(personId, attempt.moduleVersionId(), questions.stream().map(q -> new LearningRecords.Answer(q.code(),
+                q.text(), q.answeredRight(), q.options().stream().filter(Option::chosen).map(Option::text)
+                        .collect(Collectors.joining("[,]")))).toList(), passed, right, seconds);
         if (passed) {
             long completion = completions.record(personId, attempt.moduleVersionId(), LocalDate.now(SwedishTime.ZONE), score,
                     seconds, Completions.Source.INTERNAL);

@@ -171,10 +171,13 @@ public class LearnerPages {
 
     /** The version the learner is taking, starting the module if they had not. External modules are taken elsewhere. */
     private ModuleVersions.Version taking(long person, String code, String language) {
-        modules.latest(code, language).filter(m -> m.launchUrl() != null).ifPresent(external -> {
-            throw new HttpStatusException(HttpStatus.CONFLICT, "Modulen genomförs på en annan webbplats: " + external.launchUrl());
-        });
-        return modules.byId(progress.start(person, code).moduleVersionId(), language).orElseThrow(LearnerPages::noSuchModule);
+        ModuleVersions.Version latest = modules.latest(code, language).orElseThrow(LearnerPages::noSuchModule);
+        if (latest.launchUrl() != null) {
+            throw new HttpStatusException(HttpStatus.CONFLICT, "Modulen genomförs på en annan webbplats: " + latest.launchUrl());
+        }
+        long taking = progress.start(person, code).moduleVersionId();
+        // Usually the latest version; an earlier one only for a learner who started before it changed.
+        return taking == latest.id() ? latest : modules.byId(taking, language).orElseThrow(LearnerPages::noSuchModule);
     }
 
     private static HttpStatusException noSuchModule() {

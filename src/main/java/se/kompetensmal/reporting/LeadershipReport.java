@@ -78,9 +78,8 @@ public class LeadershipReport {
         List<Statistics.Counts> counts = statistics.counts(id, today);
         Map<Long, Statistics.Counts> ownByAudience = counts.stream().filter(c -> c.groupId() == id)
                 .collect(Collectors.toMap(Statistics.Counts::audienceId, Function.identity()));
-        Statistics.Counts none = new Statistics.Counts(id, Statistics.ALL_AUDIENCES, 0, 0, 0, 0, 0, 0, 0);
 
-        Figures total = figures(node.name(), id, null, ownByAudience.getOrDefault(Statistics.ALL_AUDIENCES, none));
+        Figures total = figures(node.name(), id, null, ownByAudience.getOrDefault(Statistics.ALL_AUDIENCES, Statistics.Counts.nobody(id)));
         List<Figures> perAudience = audiences.listOrderBySortOrderAndCode().stream()
                 .filter(a -> ownByAudience.containsKey(a.id()))
                 .map(a -> figures(a.nameSv(), id, a.code(), ownByAudience.get(a.id()))).toList();
@@ -89,7 +88,7 @@ public class LeadershipReport {
                 .collect(Collectors.toMap(Statistics.Counts::groupId, Function.identity()));
         List<Figures> subUnits = nodes.findByParentIdOrderByName(id).stream()
                 .map(child -> figures(child.name(), child.id(), null, childTotals.getOrDefault(child.id(),
-                        new Statistics.Counts(child.id(), Statistics.ALL_AUDIENCES, 0, 0, 0, 0, 0, 0, 0))))
+                        Statistics.Counts.nobody(child.id()))))
                 .toList();
         List<TrendPoint> trend = statistics.trend(id, today).stream()
                 .map(m -> new TrendPoint(m.monthEnd(), m.completions(), Share.of(m.introductionDone(), m.withIntroduction())))

@@ -40,6 +40,10 @@ public class Statistics {
     @Serdeable
     public record Counts(long groupId, long audienceId, long headcount, long withIntroduction, long introductionDone,
                          long introductionOnTime, long withContinuing, long continuingCurrent, long overdue) {
+        /** A group with nobody in it: the query returns no row for it. */
+        static Counts nobody(long groupId) {
+            return new Counts(groupId, ALL_AUDIENCES, 0, 0, 0, 0, 0, 0, 0);
+        }
     }
 
     @Serdeable

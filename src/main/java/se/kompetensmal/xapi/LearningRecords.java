@@ -65,22 +65,30 @@ public class LearningRecords {
         put(s, "experienced", activity(moduleId(s) + "/sidor/" + page, pageTitle), null, module(s));
     }
 
-    public void answered(long personId, long moduleVersionId, String questionCode, String question, boolean right,
-                         String response) {
-        Subject s = subject(personId, moduleVersionId);
-        Result result = new Result();
-        result.setSuccess(right);
-        result.setResponse(response);
-        put(s, "answered", activity(moduleId(s) + "/fragor/" + questionCode, question), result, module(s));
+    /** One answer of a submitted assessment, as its statement needs it. */
+    public record Answer(String questionCode, String question, boolean right, String response) {
     }
 
-    /** Passed or failed, with the score; a pass is also a completion of the module. */
-    public void assessed(long personId, long moduleVersionId, boolean passed, int correct, int questions, int seconds) {
+    /**
+     * A submitted assessment: each question answered, then passed or failed with the score, and a pass also as the
+     * module completed. One lookup and one batch for all of them.
+     */
+    public void assessed(long personId, long moduleVersionId, List<Answer> answers, boolean passed, int correct, int seconds) {
         Subject s = subject(personId, moduleVersionId);
-        put(s, passed ? "passed" : "failed", module(s), result(passed, correct, questions, seconds, false), null);
-        if (passed) {
-            put(s, "completed", module(s), result(true, correct, questions, seconds, true), null);
+        List<Outgoing> statements = new ArrayList<>();
+        for (Answer answer : answers) {
+            Result result = new Result();
+            result.setSuccess(answer.right());
+            result.setResponse(answer.response());
+            statements.add(statement(s, "answered", activity(moduleId(s) + "/fragor/" + answer.questionCode(), answer.question()),
+                    result, module(s), null));
         }
+        statements.add(statement(s, passed ? "passed" : "failed", module(s), result(passed, correct, answers.size(), seconds, false),
+                null, null));
+        if (passed) {
+            statements.add(statement(s, "completed", module(s), result(true, correct, answers.size(), seconds, true), null, null));
+        }
+        write(statements);
     }
 
     public void exempted(long personId, String moduleCode, String reason) {

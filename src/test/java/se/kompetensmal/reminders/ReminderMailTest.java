@@ -82,12 +82,8 @@ class ReminderMailTest extends ServiceTest {
                 CountsFrom.ORG_START, null, null, null, DocumentationLevel.EXISTS, null, null, null)).bearerAuth(coordinator));
     }
 
-    /** The people were written straight to the database, not imported: recompute as an import would have. */
     private void recompute() {
-        sql.awaitRecomputations();
-        http.toBlocking().exchange(HttpRequest.POST("/api/organisations/" + municipality + "/assignments/recompute", Map.of())
-                .bearerAuth(coordinator));
-        sql.awaitRecomputations();
+        recomputeUnder(municipality, coordinator);
     }
 
     @AfterAll

@@ -7,7 +7,6 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import se.kompetensmal.PersonFixture;
 import se.kompetensmal.ServiceTest;
 import se.kompetensmal.SwedishTime;
 import se.kompetensmal.learning.Completions;
@@ -96,11 +95,7 @@ class StatisticsTest extends ServiceTest {
         person(p, "a7", unitA, false, List.of(), "NON_LICENSED");
         person(p, "b1", unitB, false, List.of(done(INTRO, onTime)), "LICENSED");
         person(p, "b2", unitB, false, List.of(), "LICENSED");
-        // The people were written straight to the database, not imported: recompute as an import would have.
-        sql.awaitRecomputations();
-        http.toBlocking().exchange(HttpRequest.POST("/api/organisations/" + regionId + "/assignments/recompute", Map.of())
-                .bearerAuth(coordinator));
-        sql.awaitRecomputations();
+        recomputeUnder(regionId, coordinator);
 
         facts("a1", "LICENSED", true, true, true, false);
         facts("a2", "LICENSED", true, false, false, true);

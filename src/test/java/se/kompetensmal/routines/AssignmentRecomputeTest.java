@@ -157,9 +157,7 @@ class AssignmentRecomputeTest extends ServiceTest {
     }
 
     private void recompute() {
-        http.toBlocking().exchange(HttpRequest.POST("/api/organisations/" + municipality + "/assignments/recompute", "")
-                .bearerAuth(coordinator));
-        sql.awaitRecomputations();
+        recomputeUnder(municipality, coordinator);
     }
 
     private void routine(long node, String audience, int days, CountsFrom countsFrom, String... modules) {

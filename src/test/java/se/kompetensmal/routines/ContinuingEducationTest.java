@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import se.kompetensmal.PersonFixture;
 import se.kompetensmal.ServiceTest;
-import se.kompetensmal.SwedishTime;
 import se.kompetensmal.learning.Completions;
 import se.kompetensmal.organization.OrgNodeKind;
 import se.kompetensmal.security.Role;
@@ -206,9 +205,7 @@ class ContinuingEducationTest extends ServiceTest {
     }
 
     private void recompute() {
-        http.toBlocking().exchange(HttpRequest.POST("/api/organisations/" + region + "/assignments/recompute", "")
-                .bearerAuth(coordinator));
-        sql.awaitRecomputations();
+        recomputeUnder(region, coordinator);
     }
 
     private long person(String suffix, String orgStart) {

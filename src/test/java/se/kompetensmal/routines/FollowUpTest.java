@@ -3,7 +3,6 @@ package se.kompetensmal.routines;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;
-import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
@@ -136,9 +135,7 @@ class FollowUpTest extends ServiceTest {
     }
 
     private void recompute() {
-        http.toBlocking().exchange(HttpRequest.POST("/api/organisations/" + municipality + "/assignments/recompute", "")
-                .bearerAuth(coordinator));
-        sql.awaitRecomputations();
+        recomputeUnder(municipality, coordinator);
     }
 
     private long person(String suffix, long unit, LocalDate start) {
