@@ -20,8 +20,11 @@ public final class EmbeddedMariaDb {
         this.port = port;
     }
 
-    /** Starts a server whose data lives in {@code dataDir}; a folder outside /tmp survives restarts. */
-    public static EmbeddedMariaDb start(Path dataDir, boolean keepData) {
+    /**
+     * Starts a server whose data lives in {@code dataDir}; a folder outside /tmp survives restarts. Server options such
+     * as {@code --innodb-buffer-pool-size=8G} may be added.
+     */
+    public static EmbeddedMariaDb start(Path dataDir, boolean keepData, String... serverOptions) {
         try {
             Files.createDirectories(dataDir.getParent());
             DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
@@ -32,6 +35,9 @@ public final class EmbeddedMariaDb {
                     .setDefaultCharacterSet("utf8mb4");
             if ("root".equals(System.getProperty("user.name"))) {
                 config.addArg("--user=root");
+            }
+            for (String option : serverOptions) {
+                config.addArg(option);
             }
             DB db = DB.newEmbeddedDB(config.build());
             db.start();

@@ -23,6 +23,11 @@ public class AssignmentRecompute {
     private static final String PEOPLE = """
             (person p JOIN org_closure scope ON scope.descendant_id = p.org_node_id AND scope.ancestor_id = :scope)""";
     private static final String SLICE = "p.id BETWEEN :from AND :to";
+    /**
+     * The slice again on the assignments updated, so that the update reaches them by person and locks only the slice's
+     * rows: otherwise two learners' submissions, each recomputing themselves, can lock each other's rows and deadlock.
+     */
+    private static final String UPDATED_SLICE = "a.person_id BETWEEN :from AND :to";
 
     /**
      * Active people with every routine of the kind in force at their unit for one of their audiences (the nearest node up
@@ -121,9 +126,10 @@ public class AssignmentRecompute {
                 UPDATE assignment a
                 JOIN (SELECT pending.id, (%s) AS completion_id
                       FROM assignment pending JOIN %s ON p.id = pending.person_id
-                      WHERE pending.withdrawn_at IS NULL AND pending.completion_id IS NULL AND %s) found ON found.id = a.id
+                      WHERE pending.withdrawn_at IS NULL AND pending.completion_id IS NULL AND %s
+                        AND pending.person_id BETWEEN :from AND :to) found ON found.id = a.id
                 SET a.completion_id = found.completion_id
-                WHERE found.completion_id IS NOT NULL""".formatted(UNUSED_COMPLETION, PEOPLE, SLICE));
+                WHERE found.completion_id IS NOT NULL AND %s""".formatted(UNUSED_COMPLETION, PEOPLE, SLICE, UPDATED_SLICE));
     }
 
     private void setValidity(Slice slice) {
@@ -135,7 +141,7 @@ public class AssignmentRecompute {
                 SET a.valid_until = IF(d.person_id IS NULL, NULL,
                         DATE_ADD(IF(a.cycle > 1 AND c.completed_on <= a.due_date, a.due_date, c.completed_on),
                                  INTERVAL d.interval_months MONTH))
-                WHERE %s""".formatted(PEOPLE, CONTINUING, SLICE));
+                WHERE %s AND %s""".formatted(PEOPLE, CONTINUING, SLICE, UPDATED_SLICE));
     }
 
     private void setNextCycles(Slice slice) {
@@ -162,9 +168,9 @@ public class AssignmentRecompute {
                 LEFT JOIN (%s) asked_first ON asked_first.person_id = a.person_id AND asked_first.module_code = a.module_code
                 LEFT JOIN (%s) asked_later ON asked_later.person_id = a.person_id AND asked_later.module_code = a.module_code
                 SET a.withdrawn_at = CURRENT_TIMESTAMP
-                WHERE a.source = 'ROUTINE' AND a.withdrawn_at IS NULL AND a.completion_id IS NULL AND %s
+                WHERE a.source = 'ROUTINE' AND a.withdrawn_at IS NULL AND a.completion_id IS NULL AND %s AND %s
                   AND ((a.cycle = 1 AND asked_first.person_id IS NULL) OR (a.cycle > 1 AND asked_later.person_id IS NULL))"""
-                .formatted(PEOPLE, FIRST_CYCLE, CONTINUING, SLICE));
+                .formatted(PEOPLE, FIRST_CYCLE, CONTINUING, SLICE, UPDATED_SLICE));
     }
 
     /** Fills in the slice: the values are numbers, so writing them into the text is safe and keeps the SQL readable. */

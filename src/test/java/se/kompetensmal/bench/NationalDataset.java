@@ -42,8 +42,9 @@ final class NationalDataset {
     record Huvudman(String code, String name, String kind, int people) {
     }
 
-    record Built(long nationalId, Huvudman largestRegion, long largestRegionId, long drillDownUnitId, int people, int units,
-                 long completions) {
+    /** What the measurements need to know of a built dataset, read back from the database. */
+    record Built(long nationalId, String largestRegionCode, long largestRegionId, int largestRegionPeople, long drillDownUnitId,
+                 int people, int units, long completions) {
     }
 
     private final ApplicationContext context;
@@ -56,13 +57,11 @@ final class NationalDataset {
         this.random = new Random(seed);
     }
 
-    Built build() throws Exception {
+    void build() throws Exception {
         List<Huvudman> huvudmän = sizes();
         StringBuilder organisations = new StringBuilder("kod;namn;typ;överordnad\n" + NATIONAL + ";Sverige;nationell nivå;\n");
         StringBuilder people = new StringBuilder("hsa_id;förnamn;efternamn;epost;enhet;målgrupper;startdatum_organisation;startdatum_roll\n");
         LocalDate today = LocalDate.now();
-        int units = 0;
-        int persons = 0;
         for (Huvudman h : huvudmän) {
             organisations.append(h.code()).append(';').append(h.name()).append(';').append(h.kind()).append(';').append(NATIONAL).append('\n');
             int unitCount = Math.max(2, h.people() / PEOPLE_PER_UNIT);
@@ -75,14 +74,12 @@ final class NationalDataset {
                 organisations.append(h.code()).append("-E").append(u).append(";Enhet ").append(u).append(" ").append(h.name())
                         .append(";enhet;").append(h.code()).append("-F").append(1 + u % administrations).append('\n');
             }
-            units += unitCount;
             for (int p = 1; p <= h.people(); p++) {
                 LocalDate start = today.minusDays(random.nextInt(15 * 365));
                 people.append(h.code()).append('-').append(p).append(';').append(GIVEN[random.nextInt(GIVEN.length)]).append(';')
                         .append(FAMILY[random.nextInt(FAMILY.length)]).append(";;").append(h.code()).append("-E").append(1 + random.nextInt(unitCount))
                         .append(';').append(audience()).append(';').append(start).append(';').append(start).append('\n');
             }
-            persons += h.people();
         }
         load(RosterImportKind.ORGANISATIONS, organisations);
         load(RosterImportKind.PEOPLE, people);
@@ -108,16 +105,32 @@ final class NationalDataset {
             }
         }
         awaitRecomputations();
-        long completions = completions();
-        long national = nodes.findByCode(NATIONAL).orElseThrow().id();
-        context.getBean(RecomputeJobs.class).request(national, "benchmark");
+        completions();
+        context.getBean(RecomputeJobs.class).request(nodes.findByCode(NATIONAL).orElseThrow().id(), "benchmark");
         awaitRecomputations();
+    }
 
-        Huvudman largest = huvudmän.stream().filter(h -> h.kind().equals("region"))
-                .max(java.util.Comparator.comparingInt(Huvudman::people)).orElseThrow();
-        long largestId = nodes.findByCode(largest.code()).orElseThrow().id();
-        long unit = nodes.findByCode(largest.code() + "-F1").orElseThrow().id();
-        return new Built(national, largest, largestId, unit, persons, units, completions);
+    /** The built dataset's facts; the largest region is the one with most people, its drill-down its first administration. */
+    static Built describe(ApplicationContext context) {
+        JdbcOperations jdbc = context.getBean(JdbcOperations.class);
+        TransactionOperations<?> tx = context.getBean(TransactionOperations.class);
+        return tx.executeRead(status -> jdbc.prepareStatement("""
+                SELECT n.id, r.code, r.id, r.people, f.id,
+                       (SELECT COUNT(*) FROM person), (SELECT COUNT(*) FROM org_node WHERE kind = 'UNIT'),
+                       (SELECT COUNT(*) FROM completion)
+                FROM org_node n
+                JOIN (SELECT o.id, o.code, COUNT(*) AS people FROM org_node o JOIN org_closure c ON c.ancestor_id = o.id
+                      JOIN person p ON p.org_node_id = c.descendant_id WHERE o.kind = 'REGION'
+                      GROUP BY o.id, o.code ORDER BY people DESC, o.code LIMIT 1) r
+                JOIN org_node f ON f.code = CONCAT(r.code, '-F1')
+                WHERE n.code = ?""", statement -> {
+            statement.setString(1, NATIONAL);
+            try (var rs = statement.executeQuery()) {
+                rs.next();
+                return new Built(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getLong(5), rs.getInt(6),
+                        rs.getInt(7), rs.getLong(8));
+            }
+        }));
     }
 
     /** Region and municipality sizes drawn from skewed ranges, then scaled so that all add up to 600,000 × factor. */
@@ -152,10 +165,10 @@ final class NationalDataset {
      * taken by a share of people, on a day of the last three years; which and when follow from a hash of the ids, so the
      * same data comes back every time.
      */
-    private long completions() {
+    private void completions() {
         JdbcOperations jdbc = context.getBean(JdbcOperations.class);
         TransactionOperations<?> tx = context.getBean(TransactionOperations.class);
-        return tx.executeWrite(status ->
+        tx.executeWrite(status ->
                 jdbc.prepareStatement("""
                         INSERT INTO completion (person_id, module_version_id, completed_on, score, seconds_spent, source)
                         SELECT p.id, m.id, CURRENT_DATE - INTERVAL (CRC32(CONCAT(p.id, ':', m.id, ':', k.n)) % 1095) DAY,
@@ -163,7 +176,7 @@ final class NationalDataset {
                         FROM person p JOIN module_version m ON m.xapi_activity_id IS NULL
                          AND m.version = (SELECT MAX(l.version) FROM module_version l WHERE l.module_code = m.module_code)
                         JOIN (SELECT 1 AS n UNION ALL SELECT 2 UNION ALL SELECT 3) k
-                        WHERE CRC32(CONCAT(k.n, '/', p.id, '/', m.id)) % 100 < 19""", statement -> (long) statement.executeUpdate()));
+                        WHERE CRC32(CONCAT(k.n, '/', p.id, '/', m.id)) % 100 < 19""", statement -> statement.executeUpdate()));
     }
 
     private void awaitRecomputations() throws InterruptedException {
