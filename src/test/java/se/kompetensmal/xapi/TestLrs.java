@@ -23,11 +23,11 @@ import java.util.Base64;
  * KOMPETENSMAL_LRS_TESTS=required. It can be stopped and started again on the same port, as an outage; being in memory,
  * it then starts empty.
  */
-final class TestLrs implements AutoCloseable {
+public final class TestLrs implements AutoCloseable {
 
     static final Path SERVICE = Path.of(System.getProperty("kompetensmal.lrs", ".lrs/node_modules/xapi-statements/dist/index.js"));
-    static final String USER = "kompetensmal";
-    static final String PASSWORD = "lrs-test";
+    public static final String USER = "kompetensmal";
+    public static final String PASSWORD = "lrs-test";
 
     private final int port;
     private Process process;
@@ -36,7 +36,7 @@ final class TestLrs implements AutoCloseable {
         this.port = port;
     }
 
-    static TestLrs start() {
+    public static TestLrs start() {
         if (!Files.isRegularFile(SERVICE)) {
             String why = "no LRS at " + SERVICE.toAbsolutePath() + " (npm install --prefix .lrs xapi-statements@5.0.1)";
             if ("required".equals(System.getenv("KOMPETENSMAL_LRS_TESTS"))) {
@@ -50,7 +50,7 @@ final class TestLrs implements AutoCloseable {
     }
 
     /** The statements API, as the service is configured with it. */
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + port + "/xAPI/";
     }
 
@@ -93,7 +93,7 @@ final class TestLrs implements AutoCloseable {
         }
     }
 
-    HttpResponse<String> get(String query) {
+    public HttpResponse<String> get(String query) {
         return HttpCalls.send(request(query).timeout(Duration.ofSeconds(30)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
