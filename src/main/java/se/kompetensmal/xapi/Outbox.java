@@ -38,8 +38,10 @@ public class Outbox {
 
     @Transactional
     public List<Claimed> claim(String worker, int limit, Duration lease) {
+        // The index is named: for an UPDATE with ORDER BY … LIMIT, MariaDB otherwise picks (status, sent_at) and sorts the
+        // whole backlog for each batch.
         jdbc.prepareStatement("""
-                UPDATE xapi_outbox SET claimed_by = ?, claimed_until = CURRENT_TIMESTAMP(3) + INTERVAL ? SECOND
+                UPDATE xapi_outbox FORCE INDEX (ix_xapi_outbox_pending) SET claimed_by = ?, claimed_until = CURRENT_TIMESTAMP(3) + INTERVAL ? SECOND
                 WHERE status = 'PENDING' AND next_attempt_at <= CURRENT_TIMESTAMP(3)
                   AND (claimed_until IS NULL OR claimed_until < CURRENT_TIMESTAMP(3))
                 ORDER BY id LIMIT ?""", statement -> {
