@@ -38,13 +38,14 @@ public class Outbox {
 
     @Transactional
     public List<Claimed> claim(String worker, int limit, Duration lease) {
-        // The index is named: for an UPDATE with ORDER BY … LIMIT, MariaDB otherwise picks (status, sent_at) and sorts the
-        // whole backlog for each batch.
+        // For an UPDATE with ORDER BY … LIMIT, MariaDB otherwise picks (status, sent_at), and with the connection's
+        // collation it does not see "ORDER BY id" as the order of (status, id): either way it sorted the whole backlog
+        // for each batch.
         jdbc.prepareStatement("""
                 UPDATE xapi_outbox FORCE INDEX (ix_xapi_outbox_pending) SET claimed_by = ?, claimed_until = CURRENT_TIMESTAMP(3) + INTERVAL ? SECOND
                 WHERE status = 'PENDING' AND next_attempt_at <= CURRENT_TIMESTAMP(3)
                   AND (claimed_until IS NULL OR claimed_until < CURRENT_TIMESTAMP(3))
-                ORDER BY id LIMIT ?""", statement -> {
+                ORDER BY status, id LIMIT ?""", statement -> {
             statement.setString(1, worker);
             statement.setLong(2, lease.toSeconds());
             statement.setInt(3, limit);
