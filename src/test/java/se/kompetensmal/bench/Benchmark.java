@@ -233,18 +233,9 @@ public final class Benchmark {
         ModuleProgress progress = context.getBean(ModuleProgress.class);
         Assessments assessments = context.getBean(Assessments.class);
         String module = "riskmedvetenhet-och-beredskap";
-        List<Long> people = tx.executeRead(status -> jdbc.prepareStatement("""
+        List<Long> people = Ids.of(context, """
                 SELECT p.id FROM person p WHERE p.status = 'ACTIVE' AND NOT EXISTS (SELECT 1 FROM module_progress m
-                  WHERE m.person_id = p.id) ORDER BY p.id LIMIT ?""", statement -> {
-            statement.setInt(1, count);
-            List<Long> ids = new ArrayList<>();
-            try (var rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getLong(1));
-                }
-            }
-            return ids;
-        }));
+                  WHERE m.person_id = p.id) ORDER BY p.id LIMIT ?""", count);
         Map<Long, Set<Long>> right = new HashMap<>();
         List<Long> attempts = new ArrayList<>();
         for (long person : people) {

@@ -1,9 +1,7 @@
 package se.kompetensmal.bench;
 
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.runtime.server.EmbeddedServer;
-import io.micronaut.transaction.TransactionOperations;
 import se.kompetensmal.security.Account;
 import se.kompetensmal.security.AccountRepository;
 import se.kompetensmal.security.PasswordHasher;
@@ -56,22 +54,10 @@ final class HttpLoad {
 
     /** Session cookies of learners (people of the node with open assignments), each signed in through the login form. */
     List<String> learners(long nodeId, int count) throws Exception {
-        JdbcOperations jdbc = context.getBean(JdbcOperations.class);
-        TransactionOperations<?> tx = context.getBean(TransactionOperations.class);
-        List<Long> people = tx.executeRead(status -> jdbc.prepareStatement("""
+        List<Long> people = Ids.of(context, """
                 SELECT DISTINCT p.id FROM org_closure c JOIN person p ON p.org_node_id = c.descendant_id
                 JOIN assignment a ON a.person_id = p.id AND a.withdrawn_at IS NULL
-                WHERE c.ancestor_id = ? AND p.status = 'ACTIVE' ORDER BY p.id LIMIT ?""", statement -> {
-            statement.setLong(1, nodeId);
-            statement.setInt(2, count);
-            List<Long> ids = new ArrayList<>();
-            try (var rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getLong(1));
-                }
-            }
-            return ids;
-        }));
+                WHERE c.ancestor_id = ? AND p.status = 'ACTIVE' ORDER BY p.id LIMIT ?""", nodeId, count);
         List<String> cookies = new ArrayList<>();
         for (long person : people) {
             cookies.add(signIn(account("bench-learner-" + person, person, null, null)));
