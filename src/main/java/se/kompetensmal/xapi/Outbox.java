@@ -42,7 +42,8 @@ public class Outbox {
         // collation it does not see "ORDER BY id" as the order of (status, id): either way it sorted the whole backlog
         // for each batch.
         jdbc.prepareStatement("""
-                UPDATE xapi_outbox FORCE INDEX (ix_xapi_outbox_pending) SET claimed_by = ?, claimed_until = CURRENT_TIMESTAMP(3) + INTERVAL ? SECOND
+                UPDATE xapi_outbox FORCE INDEX (ix_xapi_outbox_pending)
+                SET claimed_by = ?, claimed_until = CURRENT_TIMESTAMP(3) + INTERVAL ? SECOND
                 WHERE status = 'PENDING' AND next_attempt_at <= CURRENT_TIMESTAMP(3)
                   AND (claimed_until IS NULL OR claimed_until < CURRENT_TIMESTAMP(3))
                 ORDER BY status, id LIMIT ?""", statement -> {
