@@ -4,6 +4,7 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.TransactionOperations;
+import se.kompetensmal.TestSql;
 import se.kompetensmal.EmbeddedMariaDb;
 import se.kompetensmal.learning.Assessments;
 import se.kompetensmal.learning.ModuleProgress;
@@ -233,9 +234,9 @@ public final class Benchmark {
         ModuleProgress progress = context.getBean(ModuleProgress.class);
         Assessments assessments = context.getBean(Assessments.class);
         String module = "riskmedvetenhet-och-beredskap";
-        List<Long> people = Ids.of(context, """
+        List<Long> people = context.getBean(TestSql.class).strings("""
                 SELECT p.id FROM person p WHERE p.status = 'ACTIVE' AND NOT EXISTS (SELECT 1 FROM module_progress m
-                  WHERE m.person_id = p.id) ORDER BY p.id LIMIT ?""", count);
+                  WHERE m.person_id = p.id) ORDER BY p.id LIMIT ?""", count).stream().map(Long::valueOf).toList();
         Map<Long, Set<Long>> right = new HashMap<>();
         List<Long> attempts = new ArrayList<>();
         for (long person : people) {

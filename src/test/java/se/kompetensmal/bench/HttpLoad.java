@@ -2,6 +2,7 @@ package se.kompetensmal.bench;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
+import se.kompetensmal.TestSql;
 import se.kompetensmal.security.Account;
 import se.kompetensmal.security.AccountRepository;
 import se.kompetensmal.security.PasswordHasher;
@@ -54,10 +55,11 @@ final class HttpLoad {
 
     /** Session cookies of learners (people of the node with open assignments), each signed in through the login form. */
     List<String> learners(long nodeId, int count) throws Exception {
-        List<Long> people = Ids.of(context, """
+        List<Long> people = context.getBean(TestSql.class).strings("""
                 SELECT DISTINCT p.id FROM org_closure c JOIN person p ON p.org_node_id = c.descendant_id
                 JOIN assignment a ON a.person_id = p.id AND a.withdrawn_at IS NULL
-                WHERE c.ancestor_id = ? AND p.status = 'ACTIVE' ORDER BY p.id LIMIT ?""", nodeId, count);
+                WHERE c.ancestor_id = ? AND p.status = 'ACTIVE' ORDER BY p.id LIMIT ?""", nodeId, count)
+                .stream().map(Long::valueOf).toList();
         List<String> cookies = new ArrayList<>();
         for (long person : people) {
             cookies.add(signIn(account("bench-learner-" + person, person, null, null)));
