@@ -35,8 +35,12 @@ public class TestSql {
 
     /** Waits until no assignment recomputation is queued or running. */
     public void awaitRecomputations() {
+        awaitRecomputations(java.time.Duration.ofSeconds(60));
+    }
+
+    public void awaitRecomputations(java.time.Duration limit) {
         Waiting.until(() -> number("SELECT COUNT(*) FROM recompute_job WHERE status IN ('QUEUED', 'RUNNING')"), n -> n == 0,
-                java.time.Duration.ofSeconds(60), "assignment recomputation");
+                limit, "assignment recomputation");
     }
 
     /** The first column of every row, as text. */

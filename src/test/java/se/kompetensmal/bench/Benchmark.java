@@ -5,6 +5,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.TransactionOperations;
 import se.kompetensmal.TestSql;
+import se.kompetensmal.Waiting;
 import se.kompetensmal.EmbeddedMariaDb;
 import se.kompetensmal.learning.Assessments;
 import se.kompetensmal.learning.ModuleProgress;
@@ -24,6 +25,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -306,20 +308,12 @@ public final class Benchmark {
     }
 
     /** A routine change at the largest region, and the recomputation it starts, until done. */
-    private static Result recompute(ApplicationContext context, NationalDataset.Built built) throws Exception {
-        JdbcOperations jdbc = context.getBean(JdbcOperations.class);
-        TransactionOperations<?> tx = context.getBean(TransactionOperations.class);
+    private static Result recompute(ApplicationContext context, NationalDataset.Built built) {
+        TestSql sql = context.getBean(TestSql.class);
         long start = System.nanoTime();
         long job = context.getBean(RecomputeJobs.class).request(built.largestRegionId(), "benchmark").id();
-        while (!"DONE".equals(tx.executeRead(status -> jdbc.prepareStatement("SELECT status FROM recompute_job WHERE id = ?", s -> {
-            s.setLong(1, job);
-            try (var rs = s.executeQuery()) {
-                rs.next();
-                return rs.getString(1);
-            }
-        })))) {
-            Thread.sleep(50);
-        }
+        Waiting.until(() -> sql.strings("SELECT status FROM recompute_job WHERE id = ?", job).get(0), "DONE"::equals,
+                Duration.ofHours(1), "the recomputation of the largest region");
         double ms = (System.nanoTime() - start) / 1e6;
         int people = built.largestRegionPeople();
         return new Result("recompute assignments, largest region (" + people + " people)", ms, ms, people / (ms / 1000), null, null,

@@ -3,6 +3,7 @@ package se.kompetensmal.bench;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.TransactionOperations;
+import se.kompetensmal.TestSql;
 import se.kompetensmal.organization.OrgNodeRepository;
 import se.kompetensmal.roster.RosterImportKind;
 import se.kompetensmal.roster.RosterImportService;
@@ -15,6 +16,7 @@ import se.kompetensmal.routines.RecomputeJobs;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -104,10 +106,10 @@ final class NationalDataset {
                         "Riktlinje", null, null), "benchmark");
             }
         }
-        awaitRecomputations();
+        context.getBean(TestSql.class).awaitRecomputations(Duration.ofHours(2));
         completions();
         context.getBean(RecomputeJobs.class).request(nodes.findByCode(NATIONAL).orElseThrow().id(), "benchmark");
-        awaitRecomputations();
+        context.getBean(TestSql.class).awaitRecomputations(Duration.ofHours(2));
         // Statistics as after any bulk load; otherwise InnoDB recounts them in the background during the first measurements,
         // and the plans chosen before that differ (seen at factor 0.05: the drill-down took 327 ms, 80 ms once counted).
         TransactionOperations<?> tx = context.getBean(TransactionOperations.class);
@@ -183,20 +185,6 @@ final class NationalDataset {
                          AND m.version = (SELECT MAX(l.version) FROM module_version l WHERE l.module_code = m.module_code)
                         JOIN (SELECT 1 AS n UNION ALL SELECT 2 UNION ALL SELECT 3) k
                         WHERE CRC32(CONCAT(k.n, '/', p.id, '/', m.id)) % 100 < 19""", statement -> statement.executeUpdate()));
-    }
-
-    private void awaitRecomputations() throws InterruptedException {
-        JdbcOperations jdbc = context.getBean(JdbcOperations.class);
-        TransactionOperations<?> tx = context.getBean(TransactionOperations.class);
-        while (tx.executeRead(status -> jdbc.prepareStatement(
-                "SELECT COUNT(*) FROM recompute_job WHERE status IN ('QUEUED', 'RUNNING')", statement -> {
-                    try (var rs = statement.executeQuery()) {
-                        rs.next();
-                        return rs.getLong(1);
-                    }
-                })) > 0) {
-            Thread.sleep(200);
-        }
     }
 
     private void load(RosterImportKind kind, StringBuilder csv) throws Exception {

@@ -76,19 +76,19 @@ class CoordinatorBrowserTest extends ServiceTest {
         try (Browser browser = new Browser()) {
             browser.signIn(server.getURL().toString(), COORDINATOR, PASSWORD);
             assertTrue(browser.heading().startsWith("Välkommen"), browser.heading());
-            visited(browser, "coordinator-01-start");
+            pages.visited(browser, "coordinator-01-start");
 
             // Start page → Region Demoland → administration → operation → unit, as a user clicks through the tree.
             for (String name : path) {
                 browser.clickLink(name);
                 browser.waitForHeading(name);
             }
-            visited(browser, "coordinator-02-unit");
+            pages.visited(browser, "coordinator-02-unit");
 
             browser.clickLink("Rutiner");
             browser.waitForHeading("Rutiner för " + unit);
             assertFalse(browser.text().contains(routine));
-            visited(browser, "coordinator-03-routines-before");
+            pages.visited(browser, "coordinator-03-routines-before");
 
             fillInIntroductionRoutine(browser, routine);
             browser.navigate(() -> browser.driver().findElement(By.xpath("//button[normalize-space()='Spara rutinen']")).click());
@@ -104,7 +104,7 @@ class CoordinatorBrowserTest extends ServiceTest {
             assertEquals(Set.copyOf(MODULES), Set.of(saved.get("Moduler").split("\\s+")), saved.toString());
             assertEquals(DUE_DAYS + " dagar efter start i organisationen", saved.get("Tidsgräns"), saved.toString());
             assertEquals(unit, saved.get("Nivå"), saved.toString());
-            visited(browser, "coordinator-04-routines-after");
+            pages.visited(browser, "coordinator-04-routines-after");
 
             // The assignments are computed in the background: reload the follow-up list until the routine's show up.
             browser.clickLink("Se vem som ligger efter");
@@ -113,7 +113,7 @@ class CoordinatorBrowserTest extends ServiceTest {
                     "assignments of the routine '" + routine + "' in the follow-up list");
             sql.awaitRecomputations();
             browser.navigate(() -> browser.driver().navigate().refresh());
-            visited(browser, "coordinator-05-follow-up");
+            pages.visited(browser, "coordinator-05-follow-up");
 
             Map<String, LocalDate> dueDates = dueDatesOfTheAudience(unitCode);
             Set<Shown> expected = expectedRows(dueDates, today, today.plusDays(DUE_SOON_DAYS));
@@ -145,10 +145,6 @@ class CoordinatorBrowserTest extends ServiceTest {
     @AfterAll
     void reportAccessibility() throws IOException {
         pages.writeReport();
-    }
-
-    private void visited(Browser browser, String name) {
-        pages.visited(browser, name);
     }
 
     private void fillInIntroductionRoutine(Browser browser, String name) {

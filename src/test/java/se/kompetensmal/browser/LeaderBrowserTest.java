@@ -89,7 +89,7 @@ class LeaderBrowserTest extends ServiceTest {
             browser.clickLink("Statistik");
             browser.waitForHeading("Statistik för " + region);
             assertTrue(driver.getCurrentUrl().endsWith("/organisationer/" + regionId + "/statistik"), driver.getCurrentUrl());
-            visited(browser, "leader-01-statistics");
+            pages.visited(browser, "leader-01-statistics");
             LeadershipReport.Report report = json(driver, regionId);
             assertEquals(today, report.computedFor());
             assertTrue(browser.text().contains("Beräknad för " + today), browser.text());
@@ -140,7 +140,7 @@ class LeaderBrowserTest extends ServiceTest {
             assertTrue(link.getAttribute("href").endsWith("/organisationer/" + first.nodeId() + "/statistik"), link.getAttribute("href"));
             browser.navigate(link::click);
             browser.waitForHeading("Statistik för " + first.label());
-            visited(browser, "leader-02-drill-down");
+            pages.visited(browser, "leader-02-drill-down");
             LeadershipReport.Report unit = json(driver, first.nodeId());
             Map<String, String> unitTotal = browser.table(By.xpath("//h2[@id='oversikt']/following::table[2]")).get(0);
             assertEquals(first.label(), unitTotal.get("Totalt"), unitTotal.toString());
@@ -164,7 +164,7 @@ class LeaderBrowserTest extends ServiceTest {
                 assertEquals(String.valueOf(point.completions()), row.get("Genomföranden"), row.toString());
                 assertEquals(expected(point.introductionDone()), flat(row.get("Introduktion klar")), row.toString());
             }
-            visited(browser, "leader-03-drill-down-months");
+            pages.visited(browser, "leader-03-drill-down-months");
 
             // 4. The PDF and the CSV of the region's report, fetched as the browser would with its session cookie.
             browser.navigate(() -> driver.navigate().back());
@@ -200,7 +200,7 @@ class LeaderBrowserTest extends ServiceTest {
                 assertEquals(FEWER_THAN_FIVE, row.get("Personer"), row.toString());
                 assertEquals(FEWER_THAN_FIVE, row.get("Försenade"), row.toString());
                 assertFigures(few, row);
-                visited(browser, "leader-04-fewer-than-five");
+                pages.visited(browser, "leader-04-fewer-than-five");
             }
             // Otherwise no unit of the demo region has fewer than five people, and there is nothing more to see.
 
@@ -208,7 +208,7 @@ class LeaderBrowserTest extends ServiceTest {
             driver.manage().window().setSize(new Dimension(390, 844));
             browser.open(base + "/organisationer/" + regionId + "/statistik");
             browser.waitForHeading("Statistik för " + region);
-            visited(browser, "leader-05-phone-statistics");
+            pages.visited(browser, "leader-05-phone-statistics");
             browser.assertFitsTheWindowWidth();
         }
     }
@@ -216,10 +216,6 @@ class LeaderBrowserTest extends ServiceTest {
     @AfterAll
     void reportAccessibility() throws IOException {
         pages.writeReport();
-    }
-
-    private void visited(Browser browser, String name) {
-        pages.visited(browser, name);
     }
 
     private static Map<String, Function<LeadershipReport.Figures, Share>> columns() {
