@@ -62,40 +62,58 @@ class ExportSafetyTest extends ServiceTest {
     }
 
     @Test
-    void formulasAndControlCharactersInNamesAreHarmlessInTheFollowUpExports() {
+    void formulasTypedAsNamesAreTextInTheFollowUpExports() {
+        FollowUpSheet followUp = followUpWith("-2+3", "=1+2", "@SUM(A1)");
+
+        assertTrue(followUp.csv.contains("\"" + followUp.hsa + "1\";\"'=1+2 Efternamn\";\"'-2+3\";\"vardskador-grunder\";"
+                + today.minusDays(10) + ";\"ja\""), followUp.csv);
+        assertTrue(followUp.csv.contains(";\"'@SUM(A1) Efternamn\";"), followUp.csv);
+        List<Row> rows = ExportedWorkbook.rows(followUp.xlsx);
+        assertEquals(List.of("'=1+2 Efternamn", "'@SUM(A1) Efternamn"), rows.stream().skip(1).map(r -> r.getCell(1).getText()).toList());
+        for (Row row : rows.subList(1, rows.size())) {
+            assertEquals(CellType.STRING, row.getCell(1).getType(), "never a formula");
+            assertEquals("'-2+3", row.getCell(2).getText());
+        }
+    }
+
+    @Test
+    void controlCharactersInANameLeaveTheFollowUpWorkbookReadableWithDatesAndAFilteredFrozenHeader() {
+        FollowUpSheet followUp = followUpWith("Hemtjänst", "Kon\u0001troll", "Sara\u000B");
+
+        List<Row> rows = ExportedWorkbook.rows(followUp.xlsx);
+
+        assertEquals(3, rows.size(), "a header row and one row per person behind");
+        assertEquals(List.of("Kontroll Efternamn", "Sara Efternamn"), rows.stream().skip(1).map(r -> r.getCell(1).getText()).toList());
+        for (Row row : rows.subList(1, rows.size())) {
+            assertEquals(CellType.NUMBER, row.getCell(4).getType(), "the due date is a date cell");
+            assertTrue(row.getCell(4).getDataFormatString().contains("yyyy"), row.getCell(4).getDataFormatString());
+        }
+        assertEquals(today.minusDays(10), rows.get(1).getCell(4).asDate().toLocalDate());
+        String sheet = ExportedWorkbook.sheetXml(followUp.xlsx);
+        assertTrue(sheet.contains("state=\"frozen\"") && sheet.contains("<autoFilter ref=\"A1:G3\""), sheet);
+    }
+
+    private record FollowUpSheet(String hsa, String csv, byte[] xlsx) {
+    }
+
+    /** A unit with an introduction routine and one overdue person per given name, the first 40 days in, and its exports. */
+    private FollowUpSheet followUpWith(String unitName, String... givenNames) {
         String p = "EXP" + System.nanoTime();
         long municipality = tree.add(p, "Kommun E", OrgNodeKind.MUNICIPALITY, null).id();
-        long unit = tree.add(p + "-A", "-2+3", OrgNodeKind.UNIT, municipality).id();
+        long unit = tree.add(p + "-A", unitName, OrgNodeKind.UNIT, municipality).id();
         String coordinator = users.token(users.account(p + "-samordnare", null, Role.COORDINATOR, municipality));
         http.toBlocking().exchange(HttpRequest.POST("/api/organisations/" + municipality + "/routines", new RoutineForm(
                 "Introduktion", RoutineKind.INTRODUCTION, "NON_LICENSED", List.of("vardskador-grunder"), 30,
                 CountsFrom.ORG_START, null, null, null, DocumentationLevel.EXISTS, null, null, null)).bearerAuth(coordinator));
         String hsa = PersonFixture.hsaPrefix();
-        people.create(hsa + "1", "=1+2", "Ett", null, unit, today.minusDays(40), today.minusDays(40), "NON_LICENSED");
-        people.create(hsa + "2", "@SUM(A1)", "Två", null, unit, today.minusDays(39), today.minusDays(39), "NON_LICENSED");
-        people.create(hsa + "3", "Kon\u0001troll", "Tecken\u000Bsson", null, unit, today.minusDays(38), today.minusDays(38),
-                "NON_LICENSED");
+        for (int i = 0; i < givenNames.length; i++) {
+            LocalDate start = today.minusDays(40 - i);
+            people.create(hsa + (i + 1), givenNames[i], "Efternamn", null, unit, start, start, "NON_LICENSED");
+        }
         recomputeUnder(municipality, coordinator);
         String query = "/api/organisations/" + municipality + "/follow-up";
-
-        String csv = http.toBlocking().retrieve(HttpRequest.GET(query + ".csv").bearerAuth(coordinator));
-        byte[] xlsx = http.toBlocking().retrieve(HttpRequest.GET(query + ".xlsx").bearerAuth(coordinator), byte[].class);
-
-        assertTrue(csv.contains("\"" + hsa + "1\";\"'=1+2 Ett\";\"'-2+3\";\"vardskador-grunder\";" + today.minusDays(10) + ";\"ja\""), csv);
-        assertTrue(csv.contains(";\"'@SUM(A1) Två\";"), csv);
-        List<Row> rows = ExportedWorkbook.rows(xlsx);
-        assertEquals(4, rows.size(), "a header row and one row per person behind");
-        assertEquals(List.of("'=1+2 Ett", "'@SUM(A1) Två", "Kontroll Teckensson"), rows.stream().skip(1)
-                .map(r -> r.getCell(1).getText()).toList());
-        for (Row row : rows.subList(1, rows.size())) {
-            assertEquals(CellType.STRING, row.getCell(1).getType(), "never a formula");
-            assertEquals("'-2+3", row.getCell(2).getText());
-            assertEquals(CellType.NUMBER, row.getCell(4).getType(), "the due date is a date cell");
-            assertTrue(row.getCell(4).getDataFormatString().contains("yyyy"), row.getCell(4).getDataFormatString());
-        }
-        assertEquals(today.minusDays(10), rows.get(1).getCell(4).asDate().toLocalDate());
-        String sheet = ExportedWorkbook.sheetXml(xlsx);
-        assertTrue(sheet.contains("state=\"frozen\"") && sheet.contains("<autoFilter ref=\"A1:G4\""), sheet);
+        return new FollowUpSheet(hsa, http.toBlocking().retrieve(HttpRequest.GET(query + ".csv").bearerAuth(coordinator)),
+                http.toBlocking().retrieve(HttpRequest.GET(query + ".xlsx").bearerAuth(coordinator), byte[].class));
     }
 
     @Test
