@@ -4,6 +4,7 @@ import jakarta.inject.Singleton;
 import se.kompetensmal.web.CsvText;
 import se.kompetensmal.web.Spreadsheet;
 
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,8 +21,7 @@ public class ReportExport {
     public String csv(LeadershipReport.Report report) {
         StringBuilder csv = new StringBuilder(CsvText.header(HEADER.toArray(String[]::new)));
         for (List<Object> row : rows(report)) {
-            csv.append(String.join(";", row.stream().map(cell -> CsvText.quote(cell == null ? "" : String.valueOf(cell))).toList()))
-                    .append('\n');
+            csv.append(CsvText.row(row));
         }
         return csv.toString();
     }
@@ -32,7 +32,7 @@ public class ReportExport {
 
     List<List<Object>> rows(LeadershipReport.Report report) {
         List<List<Object>> rows = new ArrayList<>();
-        String date = report.computedFor().toString();
+        LocalDate date = report.computedFor();
         figures(rows, "översikt", report.total(), "alla målgrupper", date);
         report.audiences().forEach(f -> figures(rows, "översikt", f.withLabel(report.nodeName()), f.label(), date));
         report.subUnits().forEach(f -> figures(rows, "underliggande enhet", f, "alla målgrupper", date));
@@ -52,7 +52,7 @@ public class ReportExport {
         return rows;
     }
 
-    private static void figures(List<List<Object>> rows, String section, LeadershipReport.Figures f, String audience, String date) {
+    private static void figures(List<List<Object>> rows, String section, LeadershipReport.Figures f, String audience, LocalDate date) {
         rows.add(row(section, f.label(), audience, "personer", f.headcount(), date));
         rows.add(row(section, f.label(), audience, "introduktion klar", f.introduction(), date));
         rows.add(row(section, f.label(), audience, "introduktion klar i tid", f.introductionOnTime(), date));
@@ -61,14 +61,14 @@ public class ReportExport {
     }
 
     private static void matrix(List<List<Object>> rows, LeadershipReport.Report report, String audience, String kind,
-                               RoutineMatrix.Answers answers, String date) {
+                               RoutineMatrix.Answers answers, LocalDate date) {
         String section = "rutiner (andel av " + report.matrix().organisations() + " huvudmän)";
         rows.add(row(section, report.nodeName(), audience, kind + ": rutin finns", answers.exists(), date));
         rows.add(row(section, report.nodeName(), audience, kind + ": dokumenterad", answers.documented(), date));
         rows.add(row(section, report.nodeName(), audience, kind + ": del av ledningssystemet", answers.managementSystem(), date));
     }
 
-    private static List<Object> row(String section, String organisation, String audience, String measure, Share share, String date) {
+    private static List<Object> row(String section, String organisation, String audience, String measure, Share share, LocalDate date) {
         List<Object> row = new ArrayList<>();
         row.add(section);
         row.add(organisation);

@@ -96,7 +96,7 @@ public class RosterImportPages {
         importAccess.view(caller, id);
         StringBuilder csv = new StringBuilder(CsvText.header("rad", "kolumn", "fel"));
         for (RowError error : queries.allErrors(id)) {
-            csv.append(error.row()).append(';').append(CsvText.quote(error.column())).append(';').append(CsvText.quote(error.reason())).append('\n');
+            csv.append(CsvText.row(error.row(), error.column(), error.reason()));
         }
         return HttpResponse.ok(csv.toString())
                 .header("Content-Disposition", "attachment; filename=\"felrapport-import-" + id + ".csv\"");

@@ -101,9 +101,8 @@ public class AssignmentController {
                                             @Nullable Long routine, @Nullable Integer withinDays, Authentication caller) {
         StringBuilder csv = new StringBuilder(CsvText.header("hsa_id", "namn", "enhet", "modul", "förfallodag", "försenad", "rutin"));
         for (FollowUp.Row row : rows(id, unit, audience, module, routine, withinDays, caller)) {
-            csv.append(row.hsaId()).append(';').append(CsvText.quote(row.name())).append(';').append(CsvText.quote(row.unit()))
-                    .append(';').append(row.moduleCode()).append(';').append(row.dueDate()).append(';')
-                    .append(row.overdue() ? "ja" : "nej").append(';').append(CsvText.quote(row.routine())).append('\n');
+            csv.append(CsvText.row(row.hsaId(), row.name(), row.unit(), row.moduleCode(), row.dueDate(),
+                    row.overdue() ? "ja" : "nej", row.routine()));
         }
         return HttpResponse.ok(csv.toString()).header("Content-Disposition", "attachment; filename=\"uppfoljning.csv\"");
     }
@@ -114,7 +113,7 @@ public class AssignmentController {
     public HttpResponse<byte[]> followUpXlsx(long id, @Nullable Long unit, @Nullable String audience, @Nullable String module,
                                              @Nullable Long routine, @Nullable Integer withinDays, Authentication caller) {
         List<List<Object>> rows = rows(id, unit, audience, module, routine, withinDays, caller).stream()
-                .map(r -> List.<Object>of(r.hsaId(), r.name(), r.unit(), r.moduleCode(), r.dueDate().toString(),
+                .map(r -> List.<Object>of(r.hsaId(), r.name(), r.unit(), r.moduleCode(), r.dueDate(),
                         r.overdue() ? "ja" : "nej", r.routine() == null ? "" : r.routine()))
                 .toList();
         byte[] workbook = Spreadsheet.of("Uppföljning", List.of("HSA-id", "Namn", "Enhet", "Modul", "Förfallodag", "Försenad",

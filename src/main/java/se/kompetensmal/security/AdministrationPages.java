@@ -92,9 +92,7 @@ public class AdministrationPages {
         StringBuilder csv = new StringBuilder(CsvText.header("tid", "aktör", "händelse", "avser", "från"));
         List<AuditEvent> all = events.all();
         for (AuditEvent e : all) {
-            csv.append(SwedishTime.format(e.occurredAt())).append(';').append(CsvText.quote(e.actor())).append(';')
-                    .append(e.action()).append(';').append(CsvText.quote(e.target())).append(';').append(CsvText.quote(e.remoteAddress()))
-                    .append('\n');
+            csv.append(CsvText.row(SwedishTime.format(e.occurredAt()), e.actor(), e.action(), e.target(), e.remoteAddress()));
         }
         return HttpResponse.ok(csv.toString()).header("Content-Disposition",
                 "attachment; filename=\"granskningslogg-" + Instant.now().getEpochSecond() + ".csv\"");

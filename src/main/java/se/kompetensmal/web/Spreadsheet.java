@@ -1,97 +1,98 @@
 package se.kompetensmal.web;
 
+import org.dhatim.fastexcel.Workbook;
+import org.dhatim.fastexcel.Worksheet;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZonedDateTime;
 import java.util.List;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 /**
- * A one-sheet Excel workbook (Office Open XML, .xlsx) of text and whole numbers, written directly: exports need no more
- * than that, and it spares the service a large spreadsheet library.
+ * A one-sheet Excel workbook (Office Open XML, .xlsx) for exports, written by a streaming library that produces valid XML
+ * whatever the text. The sheet is ready to work with: a bold header row that stays in view and has filters, columns as wide
+ * as their content, numbers as numbers and dates as dates.
  */
 public final class Spreadsheet {
 
     public static final String CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+    private static final String DATE_FORMAT = "yyyy-mm-dd";
+    private static final String DATE_TIME_FORMAT = "yyyy-mm-dd hh:mm";
+    /** Column widths in characters: never narrower than a date, never so wide that one long text hides the rest. */
+    private static final int MIN_WIDTH = 10;
+    private static final int MAX_WIDTH = 60;
+
     private Spreadsheet() {
     }
 
-    /** The workbook bytes: a bold header row, then one row per list; Long and Integer cells are numbers, the rest text. */
+    /**
+     * The workbook bytes: the header row, then one row per list. Numbers become number cells, LocalDate and date-time cells
+     * date cells, null an empty cell and anything else text, made inert if it looks like a formula ({@link CellText}).
+     */
     public static byte[] of(String sheetName, List<String> header, List<List<Object>> rows) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            put(zip, "[Content_Types].xml", """
-                    <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-                    <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
-                    <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
-                    <Default Extension="xml" ContentType="application/xml"/>
-                    <Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>
-                    <Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>
-                    <Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>
-                    </Types>""");
-            put(zip, "_rels/.rels", """
-                    <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-                    <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-                    <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>
-                    </Relationships>""");
-            put(zip, "xl/workbook.xml", """
-                    <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-                    <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
-                    <sheets><sheet name="%s" sheetId="1" r:id="rId1"/></sheets>
-                    </workbook>""".formatted(escape(sheetName)));
-            put(zip, "xl/_rels/workbook.xml.rels", """
-                    <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-                    <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-                    <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>
-                    <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>
-                    </Relationships>""");
-            put(zip, "xl/styles.xml", """
-                    <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-                    <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
-                    <fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>
-                    <fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>
-                    <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
-                    <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-                    <cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>
-                    <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
-                    </styleSheet>""");
-            StringBuilder sheet = new StringBuilder("""
-                    <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-                    <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>""");
-            row(sheet, 1, List.copyOf(header), true);
-            for (int i = 0; i < rows.size(); i++) {
-                row(sheet, i + 2, rows.get(i), false);
+        try {
+            Workbook workbook = new Workbook(bytes, "Kompetensmål", "1.0");
+            Worksheet sheet = workbook.newWorksheet(sheetName);
+            int[] widths = new int[header.size()];
+            for (int c = 0; c < header.size(); c++) {
+                sheet.value(0, c, CellText.printable(header.get(c)));
+                widths[c] = header.get(c).length() + 3; // room for the filter button
             }
-            put(zip, "xl/worksheets/sheet1.xml", sheet.append("</sheetData></worksheet>").toString());
+            sheet.range(0, 0, 0, Math.max(0, header.size() - 1)).style().bold().set();
+            for (int r = 0; r < rows.size(); r++) {
+                List<Object> row = rows.get(r);
+                for (int c = 0; c < row.size(); c++) {
+                    int width = cell(sheet, r + 1, c, row.get(c));
+                    if (c < widths.length) {
+                        widths[c] = Math.max(widths[c], width);
+                    }
+                }
+            }
+            for (int c = 0; c < widths.length; c++) {
+                sheet.width(c, Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, widths[c] + 1)));
+            }
+            sheet.freezePane(0, 1);
+            if (!header.isEmpty()) {
+                sheet.setAutoFilter(0, 0, rows.size(), header.size() - 1);
+            }
+            workbook.finish();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
     }
 
-    private static void row(StringBuilder sheet, int number, List<?> cells, boolean header) {
-        sheet.append("<row r=\"").append(number).append("\">");
-        for (Object cell : cells) {
-            if (cell instanceof Long || cell instanceof Integer) {
-                sheet.append("<c t=\"n\"><v>").append(cell).append("</v></c>");
-            } else {
-                sheet.append("<c t=\"inlineStr\"").append(header ? " s=\"1\"" : "").append("><is><t>")
-                        .append(escape(cell == null ? "" : cell.toString())).append("</t></is></c>");
-            }
+    /** Writes one cell and answers how many characters wide it shows. */
+    private static int cell(Worksheet sheet, int r, int c, Object value) {
+        if (value == null) {
+            return 0;
         }
-        sheet.append("</row>");
-    }
-
-    private static void put(ZipOutputStream zip, String name, String content) throws IOException {
-        zip.putNextEntry(new ZipEntry(name));
-        zip.write(content.getBytes(StandardCharsets.UTF_8));
-        zip.closeEntry();
-    }
-
-    private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        if (value instanceof Number number) {
+            sheet.value(r, c, number);
+            return number.toString().length();
+        }
+        if (value instanceof LocalDate date) {
+            sheet.value(r, c, date);
+            sheet.style(r, c).format(DATE_FORMAT).set();
+            return DATE_FORMAT.length();
+        }
+        if (value instanceof LocalDateTime dateTime) {
+            sheet.value(r, c, dateTime);
+            sheet.style(r, c).format(DATE_TIME_FORMAT).set();
+            return DATE_TIME_FORMAT.length();
+        }
+        if (value instanceof ZonedDateTime dateTime) {
+            sheet.value(r, c, dateTime.toLocalDateTime());
+            sheet.style(r, c).format(DATE_TIME_FORMAT).set();
+            return DATE_TIME_FORMAT.length();
+        }
+        String text = CellText.neutralised(CellText.printable(value.toString()));
+        sheet.value(r, c, text);
+        return text.codePointCount(0, text.length());
     }
 }

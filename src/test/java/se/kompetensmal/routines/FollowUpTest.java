@@ -6,6 +6,7 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
+import org.dhatim.fastexcel.reader.Row;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -15,6 +16,7 @@ import se.kompetensmal.ServiceTest;
 import se.kompetensmal.learning.Completions;
 import se.kompetensmal.organization.OrgNodeKind;
 import se.kompetensmal.security.Role;
+import se.kompetensmal.web.ExportedWorkbook;
 
 import java.time.LocalDate;
 import java.util.List;
@@ -77,12 +79,15 @@ class FollowUpTest extends ServiceTest {
         String csv = http.toBlocking().retrieve(HttpRequest.GET("/api/organisations/" + municipality + "/follow-up.csv")
                 .bearerAuth(coordinator));
         assertTrue(csv.startsWith("\uFEFFhsa_id;namn;enhet;modul;förfallodag;försenad;rutin"), csv);
-        assertTrue(csv.contains(hsa + "1;\"Test Person1\";\"Hemtjänst A\";vardskador-grunder;" + today.minusDays(10) + ";ja"), csv);
+        assertTrue(csv.contains("\"" + hsa + "1\";\"Test Person1\";\"Hemtjänst A\";\"vardskador-grunder\";" + today.minusDays(10)
+                + ";\"ja\""), csv);
         byte[] xlsx = http.toBlocking().retrieve(HttpRequest.GET("/api/organisations/" + municipality + "/follow-up.xlsx")
                 .bearerAuth(coordinator), byte[].class);
-        String sheet = sheetOf(xlsx);
-        assertTrue(sheet.contains("<t>Försenad</t>") && sheet.contains("<t>" + hsa + "1</t>") && sheet.contains("<t>Hemtjänst A</t>"), sheet);
-        assertEquals(3, sheet.split("<row ").length - 1, "a header row and one row per person behind");
+        List<Row> sheet = ExportedWorkbook.rows(xlsx);
+        assertEquals("Försenad", sheet.get(0).getCellText(5));
+        assertEquals(List.of(hsa + "1", "Test Person1", "Hemtjänst A"), List.of(sheet.get(1).getCellText(0),
+                sheet.get(1).getCellText(1), sheet.get(1).getCellText(2)));
+        assertEquals(3, sheet.size(), "a header row and one row per person behind");
     }
 
     @Test
@@ -113,20 +118,6 @@ class FollowUpTest extends ServiceTest {
                 HttpRequest.POST("/api/organisations/" + municipality + "/assignments",
                         Map.of("module", "vardskador-grunder", "dueDate", "2027-01-01")).bearerAuth(outsider)));
         assertEquals(HttpStatus.FORBIDDEN, assign.getStatus());
-    }
-
-    /** The worksheet inside an .xlsx file, read as Excel would find it. */
-    private static String sheetOf(byte[] xlsx) {
-        try (java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(xlsx))) {
-            for (java.util.zip.ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
-                if (entry.getName().equals("xl/worksheets/sheet1.xml")) {
-                    return new String(zip.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-                }
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        throw new AssertionError("no worksheet in the workbook");
     }
 
     private List<FollowUp.Row> followUp(String query) {
