@@ -24,7 +24,8 @@ public class ReportPdf {
                 chart(pdf, "Försenade, per underliggande enhet", report.subUnits(), LeadershipReport.Figures::overdue);
             }
             pdf.line("Introduktion klar vid varje månads slut, senaste 24 månaderna", 12, 4);
-            report.trend().forEach(p -> pdf.bar(p.monthEnd().toString().substring(0, 7) + " (" + p.completions() + " genomföranden)",
+            report.trend().forEach(p -> pdf.bar(p.monthEnd().toString().substring(0, 7) + " (" + (p.completions().withheld()
+                    ? "genomföranden visas inte: " + p.completions().shown() : p.completions().shown() + " genomföranden") + ")",
                     p.introductionDone().percent(), label(p.introductionDone())));
             pdf.line("", 10, 8);
             pdf.line("Kompetensmål: andel med giltigt genomförande", 12, 4);
