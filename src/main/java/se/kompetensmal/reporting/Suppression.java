@@ -19,7 +19,8 @@ import java.util.function.ToLongFunction;
  * part is hidden only the whole is left, which rule 1 covers.</li>
  * <li>Each denominator a row has is a table of its own and is protected on its own: all people (headcount, overdue),
  * people with an introduction (introduction done, on time) and people with continuing education (current). A share
- * with its denominator reveals that denominator, so it is hidden exactly when its denominator's group is.</li>
+ * with its denominator reveals that denominator, so it is hidden exactly when its denominator's group is. A part whose
+ * people are hidden is hidden whole, since its other groups would bound its headcount.</li>
  * <li>Counts of what a group's people did (the trend's completions per month, goal holders per audience) are shown only
  * when the group's headcount is: a month's completions of a unit of three would otherwise be that unit's.</li>
  * </ol>
@@ -62,25 +63,48 @@ final class Suppression {
      * beside a small sibling (rule 2, separately for each {@link Base}).
      */
     static List<EnumSet<Base>> hidden(Statistics.Counts whole, List<Statistics.Counts> parts) {
-        List<EnumSet<Base>> hidden = new ArrayList<>();
-        parts.forEach(part -> hidden.add(EnumSet.noneOf(Base.class)));
-        for (Base base : Base.values()) {
-            long[] sizes = parts.stream().mapToLong(base.size).toArray();
-            boolean[] hide = hiddenParts(base.size.applyAsLong(whole), sizes);
-            for (int i = 0; i < hide.length; i++) {
-                if (hide[i]) {
-                    hidden.get(i).add(base);
+        Base[] bases = Base.values();
+        long[][] sizes = new long[bases.length][];
+        boolean[][] hide = new boolean[bases.length][parts.size()];
+        for (Base base : bases) {
+            sizes[base.ordinal()] = parts.stream().mapToLong(base.size).toArray();
+            for (int i = 0; i < parts.size(); i++) {
+                hide[base.ordinal()][i] = small(sizes[base.ordinal()][i]);
+            }
+        }
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (Base base : bases) {
+                changed |= hideFurther(base.size.applyAsLong(whole), sizes[base.ordinal()], hide[base.ordinal()]);
+                // A part whose people are hidden is hidden whole: its other groups are some of its people, and shown
+                // they would tell how many it has at least. Done before the next base, which then counts it as hidden.
+                for (int i = 0; i < parts.size(); i++) {
+                    for (Base other : bases) {
+                        if (hide[Base.PEOPLE.ordinal()][i] && !hide[other.ordinal()][i] && sizes[other.ordinal()][i] > 0) {
+                            hide[other.ordinal()][i] = true;
+                            changed = true;
+                        }
+                    }
                 }
             }
+        }
+        List<EnumSet<Base>> hidden = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            EnumSet<Base> part = EnumSet.noneOf(Base.class);
+            for (Base base : bases) {
+                if (hide[base.ordinal()][i]) {
+                    part.add(base);
+                }
+            }
+            hidden.add(part);
         }
         return hidden;
     }
 
-    private static boolean[] hiddenParts(long whole, long[] parts) {
-        boolean[] hide = new boolean[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            hide[i] = small(parts[i]);
-        }
+    /** Hides the smallest part still shown while rule 2 is broken; whether it hid any. */
+    private static boolean hideFurther(long whole, long[] parts, boolean[] hide) {
+        boolean changed = false;
         while (true) {
             long hiddenTogether = 0;
             long shown = 0;
@@ -96,9 +120,10 @@ final class Suppression {
                 }
             }
             if (!small(hiddenTogether) && !small(whole - shown) || smallestShown < 0) {
-                return hide;
+                return changed;
             }
             hide[smallestShown] = true;
+            changed = true;
         }
     }
 
