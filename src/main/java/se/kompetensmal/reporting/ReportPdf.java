@@ -26,7 +26,7 @@ public class ReportPdf {
             }
             pdf.line("Introduktion klar vid varje månads slut, senaste 24 månaderna", 12, 4);
             report.trend().forEach(p -> pdf.bar(p.monthEnd().toString().substring(0, 7) + " (" + (p.completions().withheld()
-                    ? "genomföranden visas inte: " + p.completions().shown() : p.completions().shown() + " genomföranden") + ")",
+                    ? "genomföranden visas inte" : p.completions().shown() + " genomföranden") + ")",
                     p.introductionDone().percent(), label(p.introductionDone())));
             pdf.line("", 10, 8);
             pdf.line("Kompetensmål: andel med giltigt genomförande", 12, 4);

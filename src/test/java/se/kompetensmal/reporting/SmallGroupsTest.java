@@ -4,6 +4,9 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.cookie.Cookie;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -17,6 +20,8 @@ import se.kompetensmal.routines.RoutineForm;
 import se.kompetensmal.routines.RoutineKind;
 import se.kompetensmal.security.Role;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and 2 (each person in one, so that the audiences add up to the total like the units do). The small unit and the small
  * audience show only "färre än 5"; no figure read off the JSON, the CSV or the page, nor the total minus any of the
  * siblings shown, may give back their figures as counted from the list of people below. The small unit's own trend
- * shows no month's completions.
+ * shows no month's completions, on the page, in the JSON, the CSV or the PDF.
  */
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -166,6 +171,9 @@ class SmallGroupsTest extends ServiceTest {
         String page = page(small);
         assertFalse(Pattern.compile("<th scope=\"row\">" + month + "</th><td class=\"num\">2</td>").matcher(page).find(), page);
         assertFalse(page.contains(month.toString().substring(0, 7) + ": 2 genomföranden"), "the chart's column title");
+        String pdf = pdfText(small);
+        assertFalse(pdf.contains(month.toString().substring(0, 7) + " (2 genomföranden)"), pdf);
+        assertTrue(pdf.contains(month.toString().substring(0, 7) + " (genomföranden visas inte)"), pdf);
         // The region of sixteen shows its months: that month has the small unit's two completions and none else.
         assertEquals(2L, ((Number) ((Map<?, ?>) rowOf(list(json(regionId), "trend"), "monthEnd", month.toString())
                 .get("completions")).get("numerator")).longValue());
@@ -284,6 +292,16 @@ class SmallGroupsTest extends ServiceTest {
         return csv.replaceFirst("^\uFEFF", "").lines().skip(1)
                 .map(line -> java.util.Arrays.stream(line.split(";", -1)).map(c -> c.replaceAll("^\"|\"$", "")).toArray(String[]::new))
                 .toList();
+    }
+
+    private String pdfText(long node) {
+        byte[] pdf = http.toBlocking().retrieve(HttpRequest.GET("/organisationer/" + node + "/statistik.pdf")
+                .cookie(Cookie.of("JWT", leader)), byte[].class);
+        try (PDDocument document = Loader.loadPDF(pdf)) {
+            return new PDFTextStripper().getText(document).replaceAll("\\s+", " ");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private String page(long node) {
