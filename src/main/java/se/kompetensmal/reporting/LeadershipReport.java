@@ -12,6 +12,9 @@ import se.kompetensmal.routines.GoalCoverage;
 import se.kompetensmal.routines.RoutineService;
 
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -19,7 +22,8 @@ import java.util.stream.Collectors;
 
 /**
  * Everything a leader's report on a node shows, as figures with what was counted, computed for one day: the overview per
- * audience and per sub-unit, the trend, competence-goal coverage and the routine matrix. Aggregates only: no names.
+ * audience and per sub-unit, the trend, competence-goal coverage and the routine matrix. Aggregates only: no names, and
+ * no figure that reveals a group of fewer than five ({@link Suppression}); every output reads this one report.
  */
 @Singleton
 public class LeadershipReport {
@@ -51,7 +55,7 @@ public class LeadershipReport {
     }
 
     @Serdeable
-    public record TrendPoint(LocalDate monthEnd, long completions, Share introductionDone) {
+    public record TrendPoint(LocalDate monthEnd, Share completions, Share introductionDone) {
     }
 
     @Serdeable
@@ -78,42 +82,67 @@ public class LeadershipReport {
         List<Statistics.Counts> counts = statistics.counts(id, today);
         Map<Long, Statistics.Counts> ownByAudience = counts.stream().filter(c -> c.groupId() == id)
                 .collect(Collectors.toMap(Statistics.Counts::audienceId, Function.identity()));
+        Statistics.Counts whole = ownByAudience.getOrDefault(Statistics.ALL_AUDIENCES, Statistics.Counts.nobody(id));
 
-        Figures total = figures(node.name(), id, null, ownByAudience.getOrDefault(Statistics.ALL_AUDIENCES, Statistics.Counts.nobody(id)));
-        List<Figures> perAudience = audiences.listOrderBySortOrderAndCode().stream()
-                .filter(a -> ownByAudience.containsKey(a.id()))
-                .map(a -> figures(a.nameSv(), id, a.code(), ownByAudience.get(a.id()))).toList();
+        Figures total = figures(node.name(), id, null, whole, EnumSet.noneOf(Suppression.Base.class));
+        List<Audience> audienceParts = audiences.listOrderBySortOrderAndCode().stream()
+                .filter(a -> ownByAudience.containsKey(a.id())).toList();
+        List<EnumSet<Suppression.Base>> audiencesHidden = Suppression.hidden(whole,
+                audienceParts.stream().map(a -> ownByAudience.get(a.id())).toList());
+        List<Figures> perAudience = new ArrayList<>();
+        Map<Long, EnumSet<Suppression.Base>> hiddenByAudience = new HashMap<>();
+        for (int i = 0; i < audienceParts.size(); i++) {
+            Audience a = audienceParts.get(i);
+            perAudience.add(figures(a.nameSv(), id, a.code(), ownByAudience.get(a.id()), audiencesHidden.get(i)));
+            hiddenByAudience.put(a.id(), audiencesHidden.get(i));
+        }
         Map<Long, Statistics.Counts> childTotals = counts.stream()
                 .filter(c -> c.groupId() != id && c.audienceId() == Statistics.ALL_AUDIENCES)
                 .collect(Collectors.toMap(Statistics.Counts::groupId, Function.identity()));
-        List<Figures> subUnits = nodes.findByParentIdOrderByName(id).stream()
-                .map(child -> figures(child.name(), child.id(), null, childTotals.getOrDefault(child.id(),
-                        Statistics.Counts.nobody(child.id()))))
-                .toList();
+        List<OrgNode> children = nodes.findByParentIdOrderByName(id);
+        List<Statistics.Counts> childCounts = children.stream()
+                .map(child -> childTotals.getOrDefault(child.id(), Statistics.Counts.nobody(child.id()))).toList();
+        List<EnumSet<Suppression.Base>> childrenHidden = Suppression.hidden(whole, childCounts);
+        List<Figures> subUnits = new ArrayList<>();
+        for (int i = 0; i < children.size(); i++) {
+            subUnits.add(figures(children.get(i).name(), children.get(i).id(), null, childCounts.get(i), childrenHidden.get(i)));
+        }
         List<TrendPoint> trend = statistics.trend(id, today).stream()
-                .map(m -> new TrendPoint(m.monthEnd(), m.completions(), Share.of(m.introductionDone(), m.withIntroduction())))
+                .map(m -> new TrendPoint(m.monthEnd(), Suppression.countBy(total.headcount(), m.completions()),
+                        Share.of(m.introductionDone(), m.withIntroduction())))
                 .toList();
         return new Report(id, node.name(), today, total, perAudience, subUnits, trend,
-                goals(id, today, ownByAudience, byId), matrix.at(id));
+                goals(id, today, ownByAudience, hiddenByAudience, byId), matrix.at(id));
     }
 
-    private List<GoalAudience> goals(long nodeId, LocalDate today, Map<Long, Statistics.Counts> headcounts, Map<Long, Audience> byId) {
+    private List<GoalAudience> goals(long nodeId, LocalDate today, Map<Long, Statistics.Counts> headcounts,
+                                     Map<Long, EnumSet<Suppression.Base>> hiddenByAudience, Map<Long, Audience> byId) {
         Map<Long, Map<String, Long>> holders = statistics.goalHolders(nodeId, today);
         Map<String, Long> idByCode = byId.values().stream().collect(Collectors.toMap(Audience::code, Audience::id));
         return coverage.of(routines.inForceAt(nodeId)).stream().map(audience -> {
             long audienceId = idByCode.get(audience.code());
             long people = headcounts.containsKey(audienceId) ? headcounts.get(audienceId).headcount() : 0;
+            // The audience's people as the overview shows them: hidden there, hidden here.
+            boolean hidden = hiddenByAudience.getOrDefault(audienceId, EnumSet.noneOf(Suppression.Base.class))
+                    .contains(Suppression.Base.PEOPLE);
+            Share headcount = Suppression.count(people, hidden);
             Map<String, Long> held = holders.getOrDefault(audienceId, Map.of());
             List<GoalRow> rows = audience.goals().stream().map(goal -> new GoalRow(goal.code(), goal.textSv(), goal.coveredBy(),
-                    Share.of(held.getOrDefault(goal.code(), 0L), people))).toList();
-            return new GoalAudience(audience.code(), audience.nameSv(), Share.count(people),
+                    Suppression.share(held.getOrDefault(goal.code(), 0L), people, hidden))).toList();
+            return new GoalAudience(audience.code(), audience.nameSv(), headcount,
                     (int) rows.stream().filter(r -> !r.covered()).count(), rows);
         }).toList();
     }
 
-    private static Figures figures(String label, long nodeId, @Nullable String audience, Statistics.Counts c) {
-        return new Figures(label, nodeId, audience, Share.count(c.headcount()), Share.of(c.introductionDone(), c.withIntroduction()),
-                Share.of(c.introductionOnTime(), c.withIntroduction()), Share.of(c.continuingCurrent(), c.withContinuing()),
-                Share.of(c.overdue(), c.headcount()));
+    /** A row's figures, each withheld as its denominator's group is (small, or hidden beside a small sibling). */
+    private static Figures figures(String label, long nodeId, @Nullable String audience, Statistics.Counts c,
+                                   EnumSet<Suppression.Base> hidden) {
+        boolean people = hidden.contains(Suppression.Base.PEOPLE);
+        boolean introduction = hidden.contains(Suppression.Base.INTRODUCTION);
+        return new Figures(label, nodeId, audience, Suppression.count(c.headcount(), people),
+                Suppression.share(c.introductionDone(), c.withIntroduction(), introduction),
+                Suppression.share(c.introductionOnTime(), c.withIntroduction(), introduction),
+                Suppression.share(c.continuingCurrent(), c.withContinuing(), hidden.contains(Suppression.Base.CONTINUING)),
+                Suppression.share(c.overdue(), c.headcount(), people));
     }
 }

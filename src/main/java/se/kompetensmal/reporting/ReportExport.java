@@ -38,7 +38,7 @@ public class ReportExport {
         report.subUnits().forEach(f -> figures(rows, "underliggande enhet", f, "alla målgrupper", date));
         report.trend().forEach(point -> {
             rows.add(row("trend " + point.monthEnd(), report.nodeName(), "alla målgrupper", "genomföranden under månaden",
-                    new Share(point.completions(), null, null, false), date));
+                    point.completions(), date));
             rows.add(row("trend " + point.monthEnd(), report.nodeName(), "alla målgrupper", "introduktion klar vid månadens slut",
                     point.introductionDone(), date));
         });

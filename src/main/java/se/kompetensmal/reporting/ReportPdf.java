@@ -14,7 +14,8 @@ public class ReportPdf {
         try (PdfDocument pdf = new PdfDocument("Statistik – " + report.nodeName())) {
             pdf.line("Patientsäkerhetsutbildning – " + report.nodeName(), 18, 4);
             pdf.paragraph("Beräknad för " + report.computedFor() + ". Aktiva personer räknas, en person med flera målgrupper i var "
-                    + "och en. Grupper med färre än 5 personer visas som \"färre än 5\". Andelarna anges med vad som räknades.", 9, 12);
+                    + "och en. Grupper med färre än 5 personer visas som \"färre än 5\", och en grupp som annars kunde räknas fram ur "
+                    + "totalen och de andra grupperna som \"dold\". Andelarna anges med vad som räknades.", 9, 12);
             chart(pdf, "Introduktion klar, per målgrupp", report.audiences(), LeadershipReport.Figures::introduction);
             chart(pdf, "Introduktion klar i tid, per målgrupp", report.audiences(), LeadershipReport.Figures::introductionOnTime);
             chart(pdf, "Aktuell fortbildning, per målgrupp", report.audiences(), LeadershipReport.Figures::continuingCurrent);
@@ -24,7 +25,8 @@ public class ReportPdf {
                 chart(pdf, "Försenade, per underliggande enhet", report.subUnits(), LeadershipReport.Figures::overdue);
             }
             pdf.line("Introduktion klar vid varje månads slut, senaste 24 månaderna", 12, 4);
-            report.trend().forEach(p -> pdf.bar(p.monthEnd().toString().substring(0, 7) + " (" + p.completions() + " genomföranden)",
+            report.trend().forEach(p -> pdf.bar(p.monthEnd().toString().substring(0, 7) + " (" + (p.completions().withheld()
+                    ? "genomföranden visas inte" : p.completions().shown() + " genomföranden") + ")",
                     p.introductionDone().percent(), label(p.introductionDone())));
             pdf.line("", 10, 8);
             pdf.line("Kompetensmål: andel med giltigt genomförande", 12, 4);

@@ -20,21 +20,28 @@ public record TrendChart(String introductionLine, List<Column> columns, long mos
     }
 
     static TrendChart of(List<LeadershipReport.TrendPoint> trend) {
-        long most = trend.stream().mapToLong(LeadershipReport.TrendPoint::completions).max().orElse(0);
+        long most = trend.stream().mapToLong(TrendChart::completions).max().orElse(0);
         long scale = Math.max(1, most);
         int step = WIDTH / Math.max(1, trend.size());
         List<Column> columns = new ArrayList<>();
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < trend.size(); i++) {
             LeadershipReport.TrendPoint point = trend.get(i);
-            int height = (int) (HEIGHT * point.completions() / scale);
+            int height = (int) (HEIGHT * completions(point) / scale);
             columns.add(new Column(i * step + 2, HEIGHT - height, height,
-                    point.monthEnd().toString().substring(0, 7) + ": " + point.completions() + " genomföranden"));
+                    point.monthEnd().toString().substring(0, 7) + ": " + (point.completions().withheld()
+                            ? "genomföranden visas inte (" + point.completions().shown() + ")"
+                            : point.completions().shown() + " genomföranden")));
             Integer percent = point.introductionDone().percent();
             if (percent != null) {
                 line.append(i * step + step / 2).append(',').append(HEIGHT - HEIGHT * percent / 100).append(' ');
             }
         }
         return new TrendChart(line.toString().strip(), columns, most);
+    }
+
+    /** A month's completions, none drawn where the group's are withheld. */
+    private static long completions(LeadershipReport.TrendPoint point) {
+        return point.completions().withheld() ? 0 : point.completions().numerator();
     }
 }

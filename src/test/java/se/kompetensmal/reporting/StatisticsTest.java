@@ -32,7 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Every figure of the leaders' report on a hand-made region, against the real database. Each person of the region is
  * written down below with what they have done; the expected figures are counted from that list, and the report must
- * agree: people with several audiences, someone who left, an expired cycle, an exemption, and the fewer-than-5 rule.
+ * agree: people with several audiences, someone who left, an expired cycle, an exemption, and the fewer-than-5 rule, where
+ * a unit of five (C) and an audience of six (managers) are hidden beside a unit of two (B) and an audience of one
+ * (non-licensed) so that the total minus the rows shown does not give the small ones' figures.
  */
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -62,6 +64,7 @@ class StatisticsTest extends ServiceTest {
     private long regionId;
     private long unitA;
     private long unitB;
+    private long unitC;
     private String leader;
 
     @BeforeAll
@@ -70,6 +73,7 @@ class StatisticsTest extends ServiceTest {
         regionId = tree.add(p, "Region Statistik", OrgNodeKind.REGION, null).id();
         unitA = tree.add(p + "-A", "Avdelning A", OrgNodeKind.UNIT, regionId).id();
         unitB = tree.add(p + "-B", "Avdelning B", OrgNodeKind.UNIT, regionId).id();
+        unitC = tree.add(p + "-C", "Avdelning C", OrgNodeKind.UNIT, regionId).id();
         String coordinator = users.token(users.account(p + "-samordnare", null, Role.COORDINATOR, regionId));
         leader = users.token(users.account(p + "-ledare", null, Role.LEADER, regionId));
         routine(coordinator, new RoutineForm("Introduktion legitimerade", RoutineKind.INTRODUCTION, "LICENSED", List.of(INTRO), 30,
@@ -95,6 +99,8 @@ class StatisticsTest extends ServiceTest {
         person(p, "a7", unitA, false, List.of(), "NON_LICENSED");
         person(p, "b1", unitB, false, List.of(done(INTRO, onTime)), "LICENSED");
         person(p, "b2", unitB, false, List.of(), "LICENSED");
+        List<String> managers = List.of("c1", "c2", "c3", "c4", "c5");
+        managers.forEach(c -> person(p, c, unitC, false, List.of(), "FRONTLINE_MANAGER"));
         recomputeUnder(regionId, coordinator);
 
         facts("a1", "LICENSED", true, true, true, false);
@@ -106,6 +112,7 @@ class StatisticsTest extends ServiceTest {
         facts("a6", "LICENSED", false, false, false, true);
         facts("b1", "LICENSED", true, true, false, true);
         facts("b2", "LICENSED", false, false, false, true);
+        managers.forEach(c -> facts(c, "FRONTLINE_MANAGER", false, false, false, true));
     }
 
     @Test
@@ -127,17 +134,27 @@ class StatisticsTest extends ServiceTest {
     void groupsOfFewerThanFiveShowNoFigures() {
         LeadershipReport.Report report = report(regionId);
 
-        for (String small : List.of("FRONTLINE_MANAGER", "NON_LICENSED")) {
-            LeadershipReport.Figures figures = audience(report, small);
-            assertEquals(1, active(p -> p.audiences().contains(small)).size());
-            for (Share share : List.of(figures.headcount(), figures.overdue())) {
-                assertTrue(share.fewerThanFive(), small + " " + share);
-                assertNull(share.numerator(), "no number that could single someone out");
-                assertEquals("färre än 5", share.shown());
-            }
+        LeadershipReport.Figures nonLicensed = audience(report, "NON_LICENSED");
+        assertEquals(1, active(p -> p.audiences().contains("NON_LICENSED")).size());
+        for (Share share : List.of(nonLicensed.headcount(), nonLicensed.overdue())) {
+            assertTrue(share.fewerThanFive(), share.toString());
+            assertNull(share.numerator(), "no number that could single someone out");
+            assertEquals("färre än 5", share.shown());
+        }
+        // The total minus the licensed would leave the one non-licensed person: the next smallest audience is hidden too.
+        LeadershipReport.Figures managers = audience(report, "FRONTLINE_MANAGER");
+        assertEquals(6, active(p -> p.audiences().contains("FRONTLINE_MANAGER")).size());
+        for (Share share : List.of(managers.headcount(), managers.introduction(), managers.overdue())) {
+            assertTrue(share.hidden() && !share.fewerThanFive(), share.toString());
+            assertNull(share.numerator());
+            assertEquals("dold", share.shown());
         }
         LeadershipReport.Figures b = report.subUnits().stream().filter(f -> f.nodeId() == unitB).findFirst().orElseThrow();
         assertTrue(b.headcount().fewerThanFive() && b.overdue().fewerThanFive() && b.introduction().fewerThanFive(), b.toString());
+        // Likewise the total minus unit A would leave B's two: C, the smaller of the others, is hidden with it.
+        LeadershipReport.Figures c = report.subUnits().stream().filter(f -> f.nodeId() == unitC).findFirst().orElseThrow();
+        assertEquals(5, active(p -> p.unit().equals("C")).size());
+        assertTrue(c.headcount().hidden() && c.introduction().hidden() && c.overdue().hidden(), c.toString());
         String json = http.toBlocking().retrieve(HttpRequest.GET("/api/organisations/" + unitB + "/statistics").bearerAuth(leader));
         assertFalse(json.contains("\"numerator\":2"), json);
     }
@@ -147,8 +164,8 @@ class StatisticsTest extends ServiceTest {
         LeadershipReport.Report report = report(regionId);
 
         List<Person> everyone = active(p -> true);
-        assertEquals(8, everyone.size());
-        assertEquals(Share.count(8), report.total().headcount());
+        assertEquals(13, everyone.size());
+        assertEquals(Share.count(13), report.total().headcount());
         List<Person> withIntroduction = active(p -> !p.facts().isEmpty());
         // Done means every introduction of every audience the person belongs to: a5 has not done the managers' one.
         assertEquals(Share.of(all(withIntroduction, Facts::introDone), withIntroduction.size()), report.total().introduction());
@@ -161,7 +178,8 @@ class StatisticsTest extends ServiceTest {
         assertEquals(Share.count(inA.size()), a.headcount());
         assertEquals(Share.of(all(inAWithIntroduction, Facts::introDone), inAWithIntroduction.size()), a.introduction());
         assertEquals(Share.of(any(inA, Facts::overdue), inA.size()), a.overdue());
-        assertEquals(List.of("Avdelning A", "Avdelning B"), report.subUnits().stream().map(LeadershipReport.Figures::label).toList());
+        assertEquals(List.of("Avdelning A", "Avdelning B", "Avdelning C"),
+                report.subUnits().stream().map(LeadershipReport.Figures::label).toList());
     }
 
     @Test
@@ -206,7 +224,7 @@ class StatisticsTest extends ServiceTest {
         assertEquals(24, trend.size());
         assertEquals(today.withDayOfMonth(today.lengthOfMonth()), trend.get(23).monthEnd());
         LocalDate h2Month = today.minusDays(200).withDayOfMonth(today.minusDays(200).lengthOfMonth());
-        assertEquals(3, trend.stream().filter(t -> t.monthEnd().equals(h2Month)).findFirst().orElseThrow().completions(),
+        assertEquals(3L, trend.stream().filter(t -> t.monthEnd().equals(h2Month)).findFirst().orElseThrow().completions().numerator(),
                 "a1, a4 and a5 renewed hygiene that month; a6 left and is not counted");
         List<Person> withIntroduction = active(p -> !p.facts().isEmpty());
         assertEquals(Share.of(all(withIntroduction, Facts::introDone), withIntroduction.size()), trend.get(23).introductionDone());
@@ -288,7 +306,8 @@ class StatisticsTest extends ServiceTest {
         if (left) {
             sql.update("UPDATE person SET status = 'LEFT', left_on = ? WHERE id = ?", today.minusDays(30), id);
         }
-        region.add(new Person(key, unit == unitA ? "A" : "B", List.of(audiences), left, new java.util.HashMap<>()));
+        region.add(new Person(key, unit == unitA ? "A" : unit == unitB ? "B" : "C", List.of(audiences), left,
+                new java.util.HashMap<>()));
         return id;
     }
 
