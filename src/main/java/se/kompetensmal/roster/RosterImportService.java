@@ -180,8 +180,9 @@ public class RosterImportService {
     }
 
     private HttpStatusException tooLarge() {
-        return new HttpStatusException(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "Filen är större än "
-                + maxBytes / (1024 * 1024) + " MB, som är det mesta som kan importeras på en gång. Dela upp den i flera filer.");
+        String limit = maxBytes >= 1024 * 1024 ? maxBytes / (1024 * 1024) + " MB" : maxBytes / 1024 + " kB";
+        return new HttpStatusException(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "Filen är större än " + limit
+                + ", som är det mesta som kan importeras på en gång. Dela upp den i flera filer.");
     }
 
     /** The server's own limit on a request's size, met while the body is read. */
