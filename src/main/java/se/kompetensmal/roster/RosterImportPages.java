@@ -73,7 +73,12 @@ public class RosterImportPages {
         }
         RosterImportKind importKind = "ORGANISATIONS".equals(kind) ? RosterImportKind.ORGANISATIONS : RosterImportKind.PEOPLE;
         boolean fullImport = "true".equals(full);
-        Long scope = organisation == null || organisation.isBlank() ? null : Long.valueOf(organisation);
+        Long scope;
+        try {
+            scope = organisation == null || organisation.isBlank() ? null : Long.valueOf(organisation);
+        } catch (NumberFormatException e) {
+            return HttpResponse.badRequest(new ModelAndView<>("import", formModel(caller, "Välj en organisation i listan.")));
+        }
         if (fullImport && (importKind != RosterImportKind.PEOPLE || scope == null)) {
             return HttpResponse.badRequest(new ModelAndView<>("import", formModel(caller,
                     "En fullständig import gäller personer och kräver att du väljer vilken organisation filen omfattar.")));

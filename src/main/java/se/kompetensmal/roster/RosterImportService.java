@@ -33,6 +33,8 @@ import java.util.concurrent.Future;
 public class RosterImportService {
 
     private static final Logger LOG = LoggerFactory.getLogger(RosterImportService.class);
+    /** The length of the column the file's name is kept in. */
+    private static final int FILE_NAME_LENGTH = 255;
 
     private final RosterImportRepository imports;
     private final OrgNodeRepository nodes;
@@ -80,6 +82,10 @@ public class RosterImportService {
         if (fullImport && (kind != RosterImportKind.PEOPLE || scopeOrgId == null)) {
             throw new HttpStatusException(HttpStatus.BAD_REQUEST,
                     "En fullständig import gäller personer och kräver att du väljer vilken organisation filen omfattar.");
+        }
+        if (fileName != null && fileName.length() > FILE_NAME_LENGTH) {
+            throw new HttpStatusException(HttpStatus.BAD_REQUEST,
+                    "Filnamnet (fileName) är längre än " + FILE_NAME_LENGTH + " tecken; byt namn på filen och försök igen.");
         }
         if (scopeOrgId != null && nodes.findById(scopeOrgId).isEmpty()) {
             throw new HttpStatusException(HttpStatus.BAD_REQUEST, "Organisationen " + scopeOrgId + " finns inte.");

@@ -204,6 +204,27 @@ class RosterImportHardeningTest extends ServiceTest {
         assertEquals(1, left());
     }
 
+    @Test
+    void aFileNameLongerThanItsColumnAndAnOrganisationThatIsNoNumberAreRefusedWithSwedishMessages() {
+        HttpClientResponseException api = assertThrows(HttpClientResponseException.class, () -> http.toBlocking().exchange(
+                HttpRequest.POST("/api/imports/people?fileName=" + "a".repeat(300) + ".csv", HEADER + row("1", "Anna", "LICENSED", "2020-01-01"))
+                        .contentType(MediaType.of("text/csv")).bearerAuth(users.admin()), String.class));
+        assertEquals(HttpStatus.BAD_REQUEST, api.getStatus());
+        assertTrue(api.getResponse().getBody(String.class).orElseThrow().contains("Filnamnet (fileName) är längre än 255 tecken"));
+
+        String session = users.admin();
+        String form = http.toBlocking().retrieve(HttpRequest.GET("/import").accept(MediaType.TEXT_HTML).cookie(Cookie.of("JWT", session)));
+        HttpClientResponseException page = assertThrows(HttpClientResponseException.class, () -> http.toBlocking().exchange(
+                HttpRequest.POST("/import", io.micronaut.http.client.multipart.MultipartBody.builder()
+                                .addPart("csrfToken", TestUsers.csrfTokenOf(form)).addPart("kind", "PEOPLE").addPart("organisation", "x1")
+                                .addPart("file", "p.csv", MediaType.of("text/csv"), HEADER.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                                .build())
+                        .contentType(MediaType.MULTIPART_FORM_DATA).accept(MediaType.TEXT_HTML).cookie(Cookie.of("JWT", session)), String.class));
+        assertEquals(HttpStatus.BAD_REQUEST, page.getStatus());
+        assertTrue(page.getResponse().getBody(String.class).orElseThrow().contains("Välj en organisation i listan."));
+        assertEquals(0, written());
+    }
+
     private long left() {
         return sql.number("SELECT COUNT(*) FROM person WHERE hsa_id LIKE ? AND status = 'LEFT'", hsa + "%");
     }
