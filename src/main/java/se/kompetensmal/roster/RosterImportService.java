@@ -5,8 +5,8 @@ import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.core.convert.format.ReadableBytes;
 import io.micronaut.http.HttpStatus;
-import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.http.exceptions.ContentLengthExceededException;
+import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -21,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -115,7 +116,7 @@ public class RosterImportService {
         if (!Files.exists(file)) {
             imports.finish(id, RosterImportStatus.FAILED,
                     "Den uppladdade filen finns inte längre (tjänsten har startats om). Inget sparades; ladda upp filen igen.", 0, 0, 0);
-            return new StartedImport(id, java.util.concurrent.CompletableFuture.completedFuture(null));
+            return new StartedImport(id, CompletableFuture.completedFuture(null));
         }
         return new StartedImport(id, worker.submit(() -> run(held, file, true)));
     }
