@@ -1,10 +1,10 @@
 package se.kompetensmal.roster;
 
-import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -43,23 +43,33 @@ public final class CsvReader implements Closeable {
         }
     }
 
-    private final BufferedReader in;
+    /**
+     * The longest record read, in characters. A longer one is refused rather than read on: it is almost always a quote
+     * that is never closed, which would otherwise swallow the rest of the file as one field.
+     */
+    public static final int MAX_RECORD_CHARS = 64 * 1024;
+    static final String TOO_LONG = "raden är för lång eller har ett citattecken som inte avslutas";
+
+    private final Reader in;
+    private final char[] buffer = new char[1 << 16];
+    private int position;
+    private int limit;
     private final List<String> header;
     private final char delimiter;
     private int rowNumber;
 
     public CsvReader(InputStream input) throws IOException {
-        this.in = new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8.newDecoder()
+        this.in = new InputStreamReader(input, StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)), 1 << 16);
-        String firstLine = readLine();
+                .onUnmappableCharacter(CodingErrorAction.REPORT));
+        rowNumber = 1;
+        String firstLine = readHeaderLine();
         if (firstLine != null && firstLine.startsWith("\uFEFF")) {
             firstLine = firstLine.substring(1);
         }
         if (firstLine == null || firstLine.isBlank()) {
             throw new MalformedCsvException(1, "filen är tom; första raden ska vara en rubrikrad");
         }
-        rowNumber = 1;
         this.delimiter = count(firstLine, ';') > count(firstLine, ',') ? ';' : ',';
         this.header = fields(firstLine).stream().map(CsvReader::normalise).toList();
     }
@@ -75,27 +85,72 @@ public final class CsvReader implements Closeable {
         return header;
     }
 
-    /** The next non-empty row, or null at the end of the file. */
+    /**
+     * The next non-empty row, or null at the end of the file. Each character is looked at once, so that reading is
+     * linear in the length of the file whatever its quotes.
+     */
     public Row next() throws IOException {
         while (true) {
-            String line = readLine();
-            if (line == null) {
+            if (peek() < 0) {
                 return null;
             }
             rowNumber++;
             int startRow = rowNumber;
-            StringBuilder record = new StringBuilder(line);
-            while (count(record, '"') % 2 != 0) {
-                String more = readLine();
-                if (more == null) {
-                    throw new MalformedCsvException(startRow, "ett citattecken (\") avslutas aldrig");
+            List<String> fields = new ArrayList<>();
+            StringBuilder field = new StringBuilder();
+            boolean quoted = false;
+            boolean blank = true;
+            int length = 0;
+            while (true) {
+                int c = read();
+                if (c < 0) {
+                    if (quoted) {
+                        throw new MalformedCsvException(startRow, "ett citattecken (\") avslutas aldrig");
+                    }
+                    break;
                 }
-                record.append('\n').append(more);
+                if (++length > MAX_RECORD_CHARS) {
+                    throw new MalformedCsvException(startRow, TOO_LONG);
+                }
+                if (quoted) {
+                    if (c == '"') {
+                        if (peek() == '"') {
+                            read();
+                            length++;
+                            field.append('"');
+                        } else {
+                            quoted = false;
+                        }
+                    } else if (c == '\r') {
+                        // A line break inside quotes is kept as one line feed, whichever convention the file uses.
+                        if (peek() == '\n') {
+                            read();
+                        }
+                        field.append('\n');
+                    } else {
+                        field.append((char) c);
+                    }
+                } else if (c == '\n' || c == '\r') {
+                    if (c == '\r' && peek() == '\n') {
+                        read();
+                    }
+                    break;
+                } else if (c == '"') {
+                    quoted = true;
+                    blank = false;
+                } else if (c == delimiter) {
+                    fields.add(field.toString());
+                    field.setLength(0);
+                    blank = false;
+                } else {
+                    blank &= Character.isWhitespace(c);
+                    field.append((char) c);
+                }
             }
-            if (record.toString().isBlank()) {
+            if (blank) {
                 continue;
             }
-            List<String> fields = fields(record.toString());
+            fields.add(field.toString());
             Map<String, String> values = new HashMap<>();
             for (int i = 0; i < Math.min(fields.size(), header.size()); i++) {
                 values.put(header.get(i), fields.get(i));
@@ -104,11 +159,49 @@ public final class CsvReader implements Closeable {
         }
     }
 
-    private String readLine() throws IOException {
+    /** The header row, which is one line: read up to its end, but no further than a record may be long. */
+    private String readHeaderLine() throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = read(); c >= 0; c = read()) {
+            if (c == '\n' || c == '\r') {
+                if (c == '\r' && peek() == '\n') {
+                    read();
+                }
+                return line.toString();
+            }
+            if (line.length() == MAX_RECORD_CHARS) {
+                throw new MalformedCsvException(1, "rubrikraden är för lång");
+            }
+            line.append((char) c);
+        }
+        return line.isEmpty() ? null : line.toString();
+    }
+
+    private int peek() throws IOException {
+        if (position == limit && !fill()) {
+            return -1;
+        }
+        return buffer[position];
+    }
+
+    private int read() throws IOException {
+        if (position == limit && !fill()) {
+            return -1;
+        }
+        return buffer[position++];
+    }
+
+    private boolean fill() throws IOException {
         try {
-            return in.readLine();
+            int n;
+            do {
+                n = in.read(buffer, 0, buffer.length);
+            } while (n == 0);
+            position = 0;
+            limit = Math.max(n, 0);
+            return n > 0;
         } catch (CharacterCodingException e) {
-            throw new MalformedCsvException(rowNumber + 1,
+            throw new MalformedCsvException(rowNumber,
                     "filen är inte sparad som UTF-8 (spara den som \"CSV UTF-8\" i Excel och försök igen)");
         }
     }

@@ -42,7 +42,7 @@ class OrganisationRosterImporter {
     ImportOutcome importFile(RosterImport rosterImport, Path file, ImportProgress progress) throws IOException {
         int total = RosterFile.countRows(file, REQUIRED);
         progress.start(RosterImportStatus.VALIDATING, total);
-        List<RowError> errors = new ArrayList<>();
+        RowErrors errors = new RowErrors();
         Map<String, NodeRow> rows = new HashMap<>();
         List<NodeRow> inOrder = new ArrayList<>();
         try (CsvReader csv = RosterFile.open(file, REQUIRED)) {
@@ -52,7 +52,7 @@ class OrganisationRosterImporter {
                 if (parsed != null) {
                     NodeRow earlier = rows.putIfAbsent(parsed.code(), parsed);
                     if (earlier != null) {
-                        errors.add(new RowError(parsed.row(), "kod", "koden " + parsed.code() + " finns redan på rad " + earlier.row()));
+                        errors.add(parsed.row(), "kod", "koden " + parsed.code() + " finns redan på rad " + earlier.row());
                     } else {
                         inOrder.add(parsed);
                     }
@@ -97,36 +97,30 @@ class OrganisationRosterImporter {
         return write(inOrder, existing, progress);
     }
 
-    private static NodeRow parse(CsvReader.Row row, int columns, List<RowError> errors) {
+    private static NodeRow parse(CsvReader.Row row, int columns, RowErrors errors) {
         int n = row.number();
         if (row.fieldCount() != columns) {
-            errors.add(new RowError(n, null, "raden har " + row.fieldCount() + " fält men rubrikraden har " + columns));
+            errors.add(n, null, "raden har " + row.fieldCount() + " fält men rubrikraden har " + columns);
             return null;
         }
-        int before = errors.size();
-        String code = row.get("kod");
-        if (code.isEmpty()) {
-            errors.add(new RowError(n, "kod", "kod saknas"));
-        } else if (code.length() > 64) {
-            errors.add(new RowError(n, "kod", "koden är längre än 64 tecken"));
+        int before = errors.count();
+        // The lengths of the columns code and name.
+        String code = RosterFields.text(row, "kod", "kod", 64, true, errors);
+        String name = RosterFields.text(row, "namn", "namn", 200, true, errors);
+        int beforeKind = errors.count();
+        String kindText = RosterFields.text(row, "typ", "typ", 40, false, errors);
+        OrgNodeKind kind = OrgNodeKind.parse(kindText).orElse(null);
+        if (kind == null && errors.count() == beforeKind) {
+            errors.add(n, "typ", "okänd typ '" + kindText
+                    + "' (nationell nivå, region, kommun, stadsdel, vårdgivare, förvaltning, verksamhet eller enhet)");
         }
-        String name = row.get("namn");
-        if (name.isEmpty()) {
-            errors.add(new RowError(n, "namn", "namn saknas"));
-        } else if (name.length() > 200) {
-            errors.add(new RowError(n, "namn", "namnet är längre än 200 tecken"));
-        }
-        OrgNodeKind kind = OrgNodeKind.parse(row.get("typ")).orElse(null);
-        if (kind == null) {
-            errors.add(new RowError(n, "typ", "okänd typ '" + row.get("typ")
-                    + "' (nationell nivå, region, kommun, stadsdel, vårdgivare, förvaltning, verksamhet eller enhet)"));
-        }
-        return errors.size() > before ? null : new NodeRow(n, code, name, kind, row.get("overordnad"));
+        String parent = RosterFields.text(row, "overordnad", "överordnad", 64, false, errors);
+        return errors.count() > before ? null : new NodeRow(n, code, name, kind, parent);
     }
 
     /** Checks the row's parent and its way up the tree after the import; records each node's depth for writing. */
     private static void checkPlace(NodeRow row, Map<String, String> parents, Map<String, OrgNodeKind> kinds,
-                                   String scopeCode, Map<String, Integer> depth, List<RowError> errors) {
+                                   String scopeCode, Map<String, Integer> depth, RowErrors errors) {
         String parent = row.parentCode();
         if (row.kind().mayBeTop() && !parent.isEmpty() && !(row.kind().isHuvudman() && kinds.get(parent) == OrgNodeKind.NATIONAL)
                 && !(row.kind() == OrgNodeKind.CITY_DISTRICT && kinds.get(parent) == OrgNodeKind.MUNICIPALITY)) {
@@ -178,6 +172,6 @@ class OrganisationRosterImporter {
             }
             progress.rowsDone(++processed);
         }
-        return new ImportOutcome(List.of(), created, updated, 0);
+        return ImportOutcome.written(created, updated, 0);
     }
 }

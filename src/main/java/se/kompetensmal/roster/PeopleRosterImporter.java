@@ -1,5 +1,6 @@
 package se.kompetensmal.roster;
 
+import io.micronaut.context.annotation.Value;
 import io.micronaut.data.connection.annotation.Connectable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.annotation.Transactional;
@@ -14,7 +15,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -40,11 +40,18 @@ class PeopleRosterImporter {
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
     private static final Pattern AUDIENCE_SEPARATOR = Pattern.compile("\\s*[|+]\\s*");
     private static final int BATCH = 1_000;
+    /** The length of the column; a valid HSA-id is shorter still. */
+    private static final int HSA_ID_LENGTH = 64;
+    /** More audiences than this for one person is a broken file, not a person. */
+    static final int MAX_AUDIENCES = 20;
 
     private final JdbcOperations jdbc;
+    private final double confirmLeftShare;
 
-    PeopleRosterImporter(JdbcOperations jdbc) {
+    PeopleRosterImporter(JdbcOperations jdbc,
+                         @Value("${kompetensmal.import.confirm-left-share:0.10}") double confirmLeftShare) {
         this.jdbc = jdbc;
+        this.confirmLeftShare = confirmLeftShare;
     }
 
     /** One valid row, ready to write. */
@@ -56,11 +63,16 @@ class PeopleRosterImporter {
     record Lookups(Map<String, Long> units, Map<String, Long> audiences) {
     }
 
-    ImportOutcome importFile(RosterImport rosterImport, Path file, ImportProgress progress) throws IOException {
+    /**
+     * Validates the file whole and, when it has no bad row, writes it. A full import that would mark more than the set
+     * share of the organisation's active people as left is held instead, with the question to the coordinator, until
+     * it is run again {@code confirmed}: a file with a header and nothing else would otherwise end everyone's training.
+     */
+    ImportOutcome importFile(RosterImport rosterImport, Path file, ImportProgress progress, boolean confirmed) throws IOException {
         Lookups lookups = lookups(rosterImport.scopeOrgId());
         int total = RosterFile.countRows(file, REQUIRED);
         progress.start(RosterImportStatus.VALIDATING, total);
-        List<RowError> errors = new ArrayList<>();
+        RowErrors errors = new RowErrors();
         Map<String, Integer> seen = new HashMap<>();
         Map<String, Integer> toCheck = new HashMap<>();
         try (CsvReader csv = RosterFile.open(file, REQUIRED)) {
@@ -82,8 +94,40 @@ class PeopleRosterImporter {
         if (!errors.isEmpty()) {
             return ImportOutcome.rejected(errors);
         }
+        if (rosterImport.fullImport() && !confirmed) {
+            String question = confirmationQuestion(rosterImport.scopeOrgId(), seen.keySet());
+            if (question != null) {
+                return ImportOutcome.held(question);
+            }
+        }
         progress.start(RosterImportStatus.WRITING, total);
         return write(rosterImport, file, lookups, progress);
+    }
+
+    /** The question to ask before a full import marks more than the set share of the organisation as left, or null. */
+    private String confirmationQuestion(long scopeOrgId, Set<String> listed) {
+        int[] activeAndLeaving = jdbc.prepareStatement("""
+                SELECT p.hsa_id FROM person p JOIN org_closure c ON c.descendant_id = p.org_node_id AND c.ancestor_id = ?
+                WHERE p.status = 'ACTIVE'""", select -> {
+            select.setLong(1, scopeOrgId);
+            int[] counts = new int[2];
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    counts[0]++;
+                    if (!listed.contains(rs.getString("hsa_id"))) {
+                        counts[1]++;
+                    }
+                }
+            }
+            return counts;
+        });
+        int active = activeAndLeaving[0];
+        int leaving = activeAndLeaving[1];
+        if (leaving == 0 || leaving <= confirmLeftShare * active) {
+            return null;
+        }
+        return "Importen skulle markera " + leaving + " av " + active + " personer (" + Math.round(100.0 * leaving / active)
+                + " %) som slutade. Stämmer det?";
     }
 
     private Lookups lookups(Long scopeOrgId) {
@@ -109,7 +153,7 @@ class PeopleRosterImporter {
      * A file for one organisation may not take over people recorded in another: their record and history belong there.
      * Checked a batch of HSA-ids at a time.
      */
-    private void refuseOtherOrganisationsPeople(Map<String, Integer> rows, long scopeOrgId, List<RowError> errors) {
+    private void refuseOtherOrganisationsPeople(Map<String, Integer> rows, long scopeOrgId, RowErrors errors) {
         List<String> hsaIds = List.copyOf(rows.keySet());
         String sql = "SELECT p.hsa_id FROM person p WHERE p.hsa_id IN (" + String.join(",", Collections.nCopies(hsaIds.size(), "?"))
                 + ") AND NOT EXISTS (SELECT 1 FROM org_closure c WHERE c.ancestor_id = ? AND c.descendant_id = p.org_node_id)";
@@ -141,89 +185,74 @@ class PeopleRosterImporter {
 
     /** Checks one row; adds its problems to {@code errors} and returns it parsed when it has none. */
     private static PersonRow parse(CsvReader.Row row, int columns, Lookups lookups, Map<String, Integer> seen,
-                                   List<RowError> errors) {
-        int before = errors.size();
+                                   RowErrors errors) {
+        int before = errors.count();
         int n = row.number();
         if (row.fieldCount() != columns) {
-            errors.add(new RowError(n, null, "raden har " + row.fieldCount() + " fält men rubrikraden har " + columns));
+            errors.add(n, null, "raden har " + row.fieldCount() + " fält men rubrikraden har " + columns);
             return null;
         }
-        String hsaId = row.get("hsa_id");
-        if (hsaId.isEmpty()) {
-            errors.add(new RowError(n, "hsa_id", "HSA-id saknas"));
-        } else if (!HSA_ID.matcher(hsaId).matches()) {
-            errors.add(new RowError(n, "hsa_id", "ogiltigt HSA-id '" + hsaId + "' (väntat format: SE2321000016-1003)"));
-        } else {
+        String hsaId = RosterFields.text(row, "hsa_id", "HSA-id", HSA_ID_LENGTH, true, errors);
+        if (errors.count() == before && !HSA_ID.matcher(hsaId).matches()) {
+            errors.add(n, "hsa_id", "ogiltigt HSA-id '" + RosterFields.shown(hsaId) + "' (väntat format: SE2321000016-1003)");
+        } else if (errors.count() == before) {
             Integer earlier = seen.putIfAbsent(hsaId, n);
             if (earlier != null) {
-                errors.add(new RowError(n, "hsa_id", "HSA-id " + hsaId + " finns redan på rad " + earlier));
+                errors.add(n, "hsa_id", "HSA-id " + hsaId + " finns redan på rad " + earlier);
             }
         }
-        String givenName = required(row, "fornamn", "förnamn", 100, errors);
-        String familyName = required(row, "efternamn", "efternamn", 100, errors);
-        String email = row.get("epost");
-        if (!email.isEmpty() && (email.length() > 254 || !EMAIL.matcher(email).matches())) {
-            errors.add(new RowError(n, "epost", "ogiltig e-postadress '" + email + "'"));
+        String givenName = RosterFields.text(row, "fornamn", "förnamn", 100, true, errors);
+        String familyName = RosterFields.text(row, "efternamn", "efternamn", 100, true, errors);
+        int beforeEmail = errors.count();
+        String email = RosterFields.text(row, "epost", "e-postadressen", 254, false, errors);
+        if (errors.count() == beforeEmail && !email.isEmpty() && !EMAIL.matcher(email).matches()) {
+            errors.add(n, "epost", "ogiltig e-postadress '" + RosterFields.shown(email) + "'");
         }
-        String unit = row.get("enhet");
+        int beforeUnit = errors.count();
+        String unit = RosterFields.text(row, "enhet", "enhetskod", 64, false, errors);
         Long orgNodeId = lookups.units().get(unit);
-        if (unit.isEmpty()) {
-            errors.add(new RowError(n, "enhet", "enhetskod saknas"));
+        if (errors.count() > beforeUnit) {
+            orgNodeId = null;
+        } else if (unit.isEmpty()) {
+            errors.add(n, "enhet", "enhetskod saknas");
         } else if (orgNodeId == null) {
-            errors.add(new RowError(n, "enhet", "enheten '" + unit + "' finns inte i den valda organisationen"));
+            errors.add(n, "enhet", "enheten '" + unit + "' finns inte i den valda organisationen");
         }
         List<Long> audienceIds = audiences(row, lookups, errors);
-        LocalDate orgStart = date(row, "startdatum_organisation", true, errors);
-        LocalDate roleStart = date(row, "startdatum_roll", false, errors);
-        if (errors.size() > before) {
+        LocalDate orgStart = RosterFields.date(row, "startdatum_organisation", true, errors);
+        LocalDate roleStart = RosterFields.date(row, "startdatum_roll", false, errors);
+        if (errors.count() > before) {
             return null;
         }
         return new PersonRow(hsaId, givenName, familyName, email.isEmpty() ? null : email, orgNodeId, audienceIds,
                 orgStart, roleStart == null ? orgStart : roleStart);
     }
 
-    private static String required(CsvReader.Row row, String column, String label, int maxLength, List<RowError> errors) {
-        String value = row.get(column);
-        if (value.isEmpty()) {
-            errors.add(new RowError(row.number(), column, label + " saknas"));
-        } else if (value.length() > maxLength) {
-            errors.add(new RowError(row.number(), column, label + " är längre än " + maxLength + " tecken"));
+    private static List<Long> audiences(CsvReader.Row row, Lookups lookups, RowErrors errors) {
+        int before = errors.count();
+        String text = RosterFields.text(row, "malgrupper", "målgrupper", MAX_AUDIENCES * 41, false, errors);
+        if (errors.count() > before) {
+            return List.of();
         }
-        return value;
-    }
-
-    private static List<Long> audiences(CsvReader.Row row, Lookups lookups, List<RowError> errors) {
-        String text = row.get("malgrupper");
         if (text.isEmpty()) {
-            errors.add(new RowError(row.number(), "malgrupper", "minst en målgrupp krävs (t.ex. LICENSED)"));
+            errors.add(row.number(), "malgrupper", "minst en målgrupp krävs (t.ex. LICENSED)");
+            return List.of();
+        }
+        String[] codes = AUDIENCE_SEPARATOR.split(text, MAX_AUDIENCES + 1);
+        if (codes.length > MAX_AUDIENCES) {
+            errors.add(row.number(), "malgrupper", "fler än " + MAX_AUDIENCES + " målgrupper");
             return List.of();
         }
         Set<Long> ids = new LinkedHashSet<>();
-        for (String code : AUDIENCE_SEPARATOR.split(text)) {
+        for (String code : codes) {
             Long id = lookups.audiences().get(code.toUpperCase(java.util.Locale.ROOT));
             if (id == null) {
-                errors.add(new RowError(row.number(), "malgrupper", "okänd målgrupp '" + code + "'"));
+                errors.add(row.number(), "malgrupper", "okänd målgrupp '" + RosterFields.shown(code) + "'");
             } else {
                 ids.add(id);
             }
         }
         return List.copyOf(ids);
-    }
-
-    private static LocalDate date(CsvReader.Row row, String column, boolean required, List<RowError> errors) {
-        String text = row.get(column);
-        if (text.isEmpty()) {
-            if (required) {
-                errors.add(new RowError(row.number(), column, "datum saknas (ÅÅÅÅ-MM-DD)"));
-            }
-            return null;
-        }
-        try {
-            return LocalDate.parse(text);
-        } catch (DateTimeParseException e) {
-            errors.add(new RowError(row.number(), column, "ogiltigt datum '" + text + "' (ÅÅÅÅ-MM-DD)"));
-            return null;
-        }
     }
 
     @Transactional
@@ -233,7 +262,7 @@ class PeopleRosterImporter {
             List<PersonRow> batch = new ArrayList<>(BATCH);
             int processed = 0;
             Map<String, Integer> seen = new HashMap<>();
-            List<RowError> ignored = new ArrayList<>();
+            RowErrors ignored = new RowErrors();
             for (CsvReader.Row row = csv.next(); row != null; row = csv.next()) {
                 batch.add(parse(row, csv.header().size(), lookups, seen, ignored));
                 if (batch.size() == BATCH) {
@@ -251,7 +280,7 @@ class PeopleRosterImporter {
         if (rosterImport.fullImport()) {
             counts[2] = markMissingAsLeft(rosterImport);
         }
-        return new ImportOutcome(List.of(), counts[0], counts[1], counts[2]);
+        return ImportOutcome.written(counts[0], counts[1], counts[2]);
     }
 
     private void writeBatch(List<PersonRow> batch, long importId, int[] counts) {

@@ -45,6 +45,10 @@ public record RosterImport(
         return status.finished();
     }
 
+    public boolean awaitingConfirmation() {
+        return status.awaitingConfirmation();
+    }
+
     /** Progress in whole percent of the current phase. */
     public int percent() {
         return totalRows == 0 ? (finished() ? 100 : 0) : (int) (100L * processedRows / totalRows);

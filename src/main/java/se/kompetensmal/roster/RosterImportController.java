@@ -57,6 +57,21 @@ public class RosterImportController {
         return accepted(service.start(RosterImportKind.PEOPLE, full, organisation, fileName, csv));
     }
 
+    @Operation(summary = "Confirm a held full import (status AWAITING_CONFIRMATION): it runs and marks those it does not list as left")
+    @Post("/{id}/confirm")
+    public HttpResponse<RosterImportView> confirm(long id, Authentication caller) {
+        access.view(caller, id);
+        return accepted(service.confirm(id));
+    }
+
+    @Operation(summary = "Cancel a held full import (status AWAITING_CONFIRMATION): nothing is written")
+    @Post("/{id}/cancel")
+    public RosterImportView cancel(long id, Authentication caller) {
+        access.view(caller, id);
+        service.cancel(id);
+        return queries.view(id);
+    }
+
     @Operation(summary = "Recent imports")
     @Get
     public List<RosterImport> recent(Authentication caller) {

@@ -8,7 +8,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Produces;
-import io.micronaut.http.multipart.CompletedFileUpload;
+import io.micronaut.http.multipart.StreamingFileUpload;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
@@ -59,23 +59,32 @@ public class RosterImportPages {
         return formModel(caller, null);
     }
 
+    /**
+     * The file is streamed to disk as it arrives, never held in memory whole: the form's other fields come before it,
+     * so they are known, and checked, by the time the file is read.
+     */
     @Post(consumes = MediaType.MULTIPART_FORM_DATA)
-    public HttpResponse<?> upload(@Nullable CompletedFileUpload file, @Nullable String kind, @Nullable String organisation,
+    public HttpResponse<?> upload(@Nullable StreamingFileUpload file, @Nullable String kind, @Nullable String organisation,
                                   @Nullable String full, @Nullable String csrfToken, HttpRequest<?> request,
                                   Authentication caller) throws IOException {
         csrf.verify(request, csrfToken);
-        if (file == null || file.getFilename() == null || file.getFilename().isBlank() || file.getSize() == 0) {
+        if (file == null || file.getFilename() == null || file.getFilename().isBlank()) {
             return HttpResponse.badRequest(new ModelAndView<>("import", formModel(caller, "Välj en CSV-fil som inte är tom.")));
         }
         RosterImportKind importKind = "ORGANISATIONS".equals(kind) ? RosterImportKind.ORGANISATIONS : RosterImportKind.PEOPLE;
         boolean fullImport = "true".equals(full);
-        Long scope = organisation == null || organisation.isBlank() ? null : Long.valueOf(organisation);
+        Long scope;
+        try {
+            scope = organisation == null || organisation.isBlank() ? null : Long.valueOf(organisation);
+        } catch (NumberFormatException e) {
+            return HttpResponse.badRequest(new ModelAndView<>("import", formModel(caller, "Välj en organisation i listan.")));
+        }
         if (fullImport && (importKind != RosterImportKind.PEOPLE || scope == null)) {
             return HttpResponse.badRequest(new ModelAndView<>("import", formModel(caller,
                     "En fullständig import gäller personer och kräver att du väljer vilken organisation filen omfattar.")));
         }
         importAccess.requireImport(caller, scope);
-        try (InputStream content = file.getInputStream()) {
+        try (InputStream content = file.asInputStream()) {
             RosterImportService.StartedImport started = service.start(importKind, fullImport, scope, file.getFilename(), content);
             return HttpResponse.seeOther(URI.create("/import/" + started.id()));
         }
@@ -85,9 +94,27 @@ public class RosterImportPages {
     @Get("/{id}")
     public Map<String, Object> status(long id, Authentication caller) {
         RosterImportView view = importAccess.view(caller, id);
-        return view.rosterImport().finished()
+        return view.rosterImport().finished() || view.rosterImport().status().awaitingConfirmation()
                 ? Map.of("title", "Import av " + view.rosterImport().fileName(), "view", view)
                 : Map.of("title", "Import av " + view.rosterImport().fileName(), "view", view, "refreshSeconds", 2);
+    }
+
+    /** The coordinator's yes to a held full import: it runs, and marks those it does not list as left. */
+    @Post(value = "/{id}/bekrafta", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    public HttpResponse<?> confirm(long id, @Nullable String csrfToken, HttpRequest<?> request, Authentication caller) {
+        csrf.verify(request, csrfToken);
+        importAccess.view(caller, id);
+        service.confirm(id);
+        return HttpResponse.seeOther(URI.create("/import/" + id));
+    }
+
+    /** The coordinator's no: the held import ends and nothing is written. */
+    @Post(value = "/{id}/avbryt", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    public HttpResponse<?> cancel(long id, @Nullable String csrfToken, HttpRequest<?> request, Authentication caller) {
+        csrf.verify(request, csrfToken);
+        importAccess.view(caller, id);
+        service.cancel(id);
+        return HttpResponse.seeOther(URI.create("/import/" + id));
     }
 
     @Get("/{id}/felrapport.csv")

@@ -31,6 +31,11 @@ public interface RosterImportRepository extends CrudRepository<RosterImport, Lon
             WHERE status IN ('QUEUED', 'VALIDATING', 'WRITING')""")
     int failUnfinished();
 
+    /** Moves a held import on, once: of two answers given at the same time only one takes effect. */
+    @Transactional(propagation = TransactionDefinition.Propagation.REQUIRES_NEW)
+    @Query("UPDATE roster_import SET status = :status, finished_at = NULL WHERE id = :id AND status = 'AWAITING_CONFIRMATION'")
+    int leaveAwaiting(long id, RosterImportStatus status);
+
     @Query("SELECT row_no AS `row`, column_name AS `column`, reason FROM roster_import_error WHERE import_id = :importId ORDER BY row_no, id LIMIT :limit")
     List<RowError> findErrors(long importId, int limit);
 

@@ -3,7 +3,9 @@ package se.kompetensmal.roster;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.context.event.StartupEvent;
+import io.micronaut.core.convert.format.ReadableBytes;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.exceptions.ContentLengthExceededException;
 import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.annotation.PreDestroy;
@@ -14,11 +16,12 @@ import se.kompetensmal.organization.OrgNodeRepository;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,6 +34,8 @@ import java.util.concurrent.Future;
 public class RosterImportService {
 
     private static final Logger LOG = LoggerFactory.getLogger(RosterImportService.class);
+    /** The length of the column the file's name is kept in. */
+    private static final int FILE_NAME_LENGTH = 255;
 
     private final RosterImportRepository imports;
     private final OrgNodeRepository nodes;
@@ -39,19 +44,22 @@ public class RosterImportService {
     private final RosterImportErrorRepository errors;
     private final ApplicationEventPublisher<RosterImported> events;
     private final Path uploadDir;
+    private final long maxBytes;
     // One import at a time: two files touching the same people must not interleave.
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "roster-import"));
 
     public RosterImportService(RosterImportRepository imports, OrgNodeRepository nodes,
                                OrganisationRosterImporter organisations, PeopleRosterImporter people, RosterImportErrorRepository errors,
                                ApplicationEventPublisher<RosterImported> events,
-                               @Value("${kompetensmal.upload-dir:}") String uploadDir) throws IOException {
+                               @Value("${kompetensmal.upload-dir:}") String uploadDir,
+                               @Value("${kompetensmal.import.max-bytes:200MB}") @ReadableBytes long maxBytes) throws IOException {
         this.imports = imports;
         this.nodes = nodes;
         this.organisations = organisations;
         this.people = people;
         this.errors = errors;
         this.events = events;
+        this.maxBytes = maxBytes;
         this.uploadDir = uploadDir.isBlank()
                 ? Files.createTempDirectory("kompetensmal-uploads")
                 : Files.createDirectories(Path.of(uploadDir));
@@ -76,6 +84,10 @@ public class RosterImportService {
             throw new HttpStatusException(HttpStatus.BAD_REQUEST,
                     "En fullständig import gäller personer och kräver att du väljer vilken organisation filen omfattar.");
         }
+        if (fileName != null && fileName.length() > FILE_NAME_LENGTH) {
+            throw new HttpStatusException(HttpStatus.BAD_REQUEST,
+                    "Filnamnet (fileName) är längre än " + FILE_NAME_LENGTH + " tecken; byt namn på filen och försök igen.");
+        }
         if (scopeOrgId != null && nodes.findById(scopeOrgId).isEmpty()) {
             throw new HttpStatusException(HttpStatus.BAD_REQUEST, "Organisationen " + scopeOrgId + " finns inte.");
         }
@@ -83,44 +95,154 @@ public class RosterImportService {
         RosterImport created = imports.save(new RosterImport(null, kind, fullImport, scopeOrgId,
                 fileName == null || fileName.isBlank() ? "namnlös.csv" : fileName, RosterImportStatus.QUEUED,
                 0, 0, 0, 0, 0, null, null, null));
-        Future<?> done = worker.submit(() -> run(created, file));
+        Path kept = fileOf(created.id());
+        try {
+            Files.move(file, kept);
+        } catch (IOException e) {
+            delete(file);
+            throw new UncheckedIOException(e);
+        }
+        Future<?> done = worker.submit(() -> run(created, kept, false));
         return new StartedImport(created.id(), done);
     }
 
+    /** Runs a held full import after all, marking as left whoever it does not list. */
+    public StartedImport confirm(long id) {
+        RosterImport held = awaiting(id);
+        if (imports.leaveAwaiting(id, RosterImportStatus.QUEUED) == 0) {
+            throw notAwaiting();
+        }
+        Path file = fileOf(id);
+        if (!Files.exists(file)) {
+            imports.finish(id, RosterImportStatus.FAILED,
+                    "Den uppladdade filen finns inte längre (tjänsten har startats om). Inget sparades; ladda upp filen igen.", 0, 0, 0);
+            return new StartedImport(id, CompletableFuture.completedFuture(null));
+        }
+        return new StartedImport(id, worker.submit(() -> run(held, file, true)));
+    }
+
+    /** Drops a held full import: nothing is written. */
+    public void cancel(long id) {
+        awaiting(id);
+        if (imports.leaveAwaiting(id, RosterImportStatus.CANCELLED) == 0) {
+            throw notAwaiting();
+        }
+        imports.finish(id, RosterImportStatus.CANCELLED, "Importen avbröts. Inget sparades.", 0, 0, 0);
+        delete(fileOf(id));
+    }
+
+    private RosterImport awaiting(long id) {
+        RosterImport found = imports.findById(id)
+                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Importen " + id + " finns inte."));
+        if (found.status() != RosterImportStatus.AWAITING_CONFIRMATION) {
+            throw notAwaiting();
+        }
+        return found;
+    }
+
+    private static HttpStatusException notAwaiting() {
+        return new HttpStatusException(HttpStatus.CONFLICT, "Importen väntar inte på bekräftelse (den är redan bekräftad, avbruten eller klar).");
+    }
+
+    /** Where an accepted file waits for its import, and for a confirmation when one is asked for. */
+    private Path fileOf(long id) {
+        return uploadDir.resolve("roster-" + id + ".csv");
+    }
+
+    /**
+     * Streams the upload to disk, never into memory, and at most {@code maxBytes} of it: a larger upload is refused with
+     * 413, and whatever part of it was written is removed, as is the file of an upload that broke off.
+     */
     private Path save(InputStream content) {
+        Path file;
         try {
-            Path file = Files.createTempFile(uploadDir, "roster-", ".csv");
-            Files.copy(content, file, StandardCopyOption.REPLACE_EXISTING);
-            return file;
+            file = Files.createTempFile(uploadDir, "upload-", ".csv");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        try (OutputStream out = Files.newOutputStream(file)) {
+            byte[] buffer = new byte[1 << 16];
+            long written = 0;
+            for (int n = content.read(buffer); n >= 0; n = content.read(buffer)) {
+                written += n;
+                if (written > maxBytes) {
+                    throw tooLarge();
+                }
+                out.write(buffer, 0, n);
+            }
+            return file;
+        } catch (IOException e) {
+            delete(file);
+            if (isSizeLimit(e)) {
+                throw tooLarge();
+            }
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException | Error e) {
+            delete(file);
+            if (isSizeLimit(e)) {
+                throw tooLarge();
+            }
+            throw e;
+        }
     }
 
-    private void run(RosterImport rosterImport, Path file) {
+    private HttpStatusException tooLarge() {
+        String limit = maxBytes >= 1024 * 1024 ? maxBytes / (1024 * 1024) + " MB" : maxBytes / 1024 + " kB";
+        return new HttpStatusException(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "Filen är större än " + limit
+                + ", som är det mesta som kan importeras på en gång. Dela upp den i flera filer.");
+    }
+
+    /** The server's own limit on a request's size, met while the body is read. */
+    private static boolean isSizeLimit(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ContentLengthExceededException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void run(RosterImport rosterImport, Path file, boolean confirmed) {
         long id = rosterImport.id();
         ImportProgress progress = new ImportProgress(imports, id);
+        boolean keepFile = false;
         try {
             ImportOutcome outcome = switch (rosterImport.kind()) {
                 case ORGANISATIONS -> organisations.importFile(rosterImport, file, progress);
-                case PEOPLE -> people.importFile(rosterImport, file, progress);
+                case PEOPLE -> people.importFile(rosterImport, file, progress, confirmed);
             };
+            if (outcome.held()) {
+                keepFile = true;
+                imports.finish(id, RosterImportStatus.AWAITING_CONFIRMATION, outcome.question(), 0, 0, 0);
+                return;
+            }
             finish(id, outcome);
             if (outcome.accepted() && rosterImport.kind() == RosterImportKind.PEOPLE) {
                 events.publishEvent(new RosterImported(rosterImport.scopeOrgId()));
             }
         } catch (CsvReader.MalformedCsvException e) {
             finish(id, ImportOutcome.rejected(List.of(new RowError(e.row(), null, e.getMessage()))));
-        } catch (Exception e) {
+        } catch (Throwable e) {
+            // Errors too, out of memory included: an import must never stay "in progress" with nothing said.
             LOG.error("Roster import {} failed", id, e);
-            imports.finish(id, RosterImportStatus.FAILED,
-                    "Ett tekniskt fel stoppade importen. Inget sparades. Försök igen eller kontakta support.", 0, 0, 0);
-        } finally {
             try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                LOG.warn("Could not delete uploaded file {}", file, e);
+                imports.finish(id, RosterImportStatus.FAILED,
+                        "Ett tekniskt fel stoppade importen. Inget sparades. Försök igen eller kontakta support.", 0, 0, 0);
+            } catch (RuntimeException notRecorded) {
+                LOG.error("Roster import {} could not be marked as failed", id, notRecorded);
             }
+        } finally {
+            if (!keepFile) {
+                delete(file);
+            }
+        }
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("Could not delete uploaded file {}", file, e);
         }
     }
 
@@ -132,9 +254,12 @@ public class RosterImportService {
             return;
         }
         errors.saveAll(outcome.errors().stream().map(e -> RosterImportError.of(id, e)).toList());
-        imports.finish(id, RosterImportStatus.REJECTED, outcome.errors().size() == 1
+        int notKept = outcome.errorCount() - outcome.errors().size();
+        imports.finish(id, RosterImportStatus.REJECTED, outcome.errorCount() == 1
                 ? "Filen har ett fel. Inget sparades; rätta felet och ladda upp filen igen."
-                : "Filen har " + outcome.errors().size() + " fel. Inget sparades; rätta felen och ladda upp filen igen.",
+                : "Filen har " + outcome.errorCount() + " fel" + (notKept > 0
+                        ? "; rapporten visar de första " + outcome.errors().size() + " och " + notKept + " fel till"
+                        : "") + ". Inget sparades; rätta felen och ladda upp filen igen.",
                 0, 0, 0);
     }
 

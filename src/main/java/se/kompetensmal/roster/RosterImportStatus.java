@@ -5,9 +5,12 @@ public enum RosterImportStatus {
     QUEUED("Väntar", false),
     VALIDATING("Kontrollerar rader", false),
     WRITING("Sparar", false),
+    /** A full import that would mark many as left, held until the coordinator confirms or cancels it. */
+    AWAITING_CONFIRMATION("Väntar på bekräftelse, inget sparat ännu", false),
     SUCCEEDED("Klar", true),
     REJECTED("Avvisad, inget sparades", true),
-    FAILED("Misslyckades, inget sparades", true);
+    FAILED("Misslyckades, inget sparades", true),
+    CANCELLED("Avbruten, inget sparades", true);
 
     private final String labelSv;
     private final boolean finished;
@@ -23,5 +26,10 @@ public enum RosterImportStatus {
 
     public boolean finished() {
         return finished;
+    }
+
+    /** Nothing more happens until someone answers: neither finished nor running. */
+    public boolean awaitingConfirmation() {
+        return this == AWAITING_CONFIRMATION;
     }
 }

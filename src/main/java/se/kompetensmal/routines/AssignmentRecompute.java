@@ -21,7 +21,8 @@ public class AssignmentRecompute {
 
     /** The people of the slice, placeholders {@code :scope}, {@code :from} and {@code :to} filled in by {@link #execute}. */
     private static final String PEOPLE = """
-            (person p JOIN org_closure scope ON scope.descendant_id = p.org_node_id AND scope.ancestor_id = :scope)""";
+            (person p JOIN org_closure scope ON scope.descendant_id = p.org_node_id AND scope.ancestor_id = :scope
+                AND %s)""".formatted(Computable.PERSON);
     private static final String SLICE = "p.id BETWEEN :from AND :to";
     /**
      * The slice again on the assignments updated, so that the update reaches them by person and locks only the slice's
@@ -40,11 +41,11 @@ public class AssignmentRecompute {
                 JOIN org_closure up ON up.descendant_id = p.org_node_id
                 JOIN routine r ON r.org_node_id = up.ancestor_id AND r.audience_id = pa.audience_id AND r.kind = '%s'
                 JOIN routine_module rm ON rm.routine_id = r.id
-                WHERE p.status = 'ACTIVE' AND %s
+                WHERE p.status = 'ACTIVE' AND %s AND %s
                   AND up.depth = (SELECT MIN(up2.depth) FROM routine r2
                                   JOIN org_closure up2 ON up2.ancestor_id = r2.org_node_id AND up2.descendant_id = p.org_node_id
                                   WHERE r2.kind = '%s' AND r2.audience_id = pa.audience_id)
-                %s""".formatted(columns, PEOPLE, kind, SLICE, kind, groupBy);
+                %s""".formatted(columns, PEOPLE, kind, SLICE, Computable.ROUTINE, kind, groupBy);
     }
 
     /** Per person and module under continuing education: the shortest interval and widest window of the routines asking. */
@@ -72,6 +73,22 @@ public class AssignmentRecompute {
               AND c.completed_on >= COALESCE(pending.opens_on, '1000-01-01')
               AND NOT EXISTS (SELECT 1 FROM assignment taken WHERE taken.completion_id = c.id)
             ORDER BY c.completed_on, c.id LIMIT 1""";
+
+    /**
+     * Only what the date arithmetic can carry. A date near the end of the calendar (9999-12-31, say, in data from before
+     * the roster import checked dates) overflows DATE_ADD, and in a strict-mode write that is an error that fails the
+     * statement, and so everyone's recomputation in the organisation. A person with such a date is left out, assignments
+     * untouched; a routine with such a value asks nothing until it is corrected. The bounds leave room for a hundred years
+     * of due days and intervals on either side.
+     */
+    private static final class Computable {
+        static final String PERSON = """
+                p.org_start_date BETWEEN '1000-01-01' AND '9000-12-31' AND p.role_start_date BETWEEN '1000-01-01' AND '9000-12-31'""";
+        static final String ROUTINE = """
+                COALESCE(r.due_days, 0) BETWEEN 0 AND 36500 AND COALESCE(r.interval_months, 1) BETWEEN 1 AND 1200
+                  AND COALESCE(r.renewal_window_days, 0) BETWEEN 0 AND 36500
+                  AND COALESCE(r.starts_on, '2000-01-01') BETWEEN '1000-01-01' AND '9000-12-31'""";
+    }
 
     private final JdbcOperations jdbc;
     private final LearningRecords records;

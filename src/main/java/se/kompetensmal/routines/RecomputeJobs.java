@@ -68,13 +68,33 @@ public class RecomputeJobs {
             jobs.progress(jobId, "RUNNING", ids.size(), 0);
             for (int from = 0; from < ids.size(); from += SLICE) {
                 int to = Math.min(from + SLICE, ids.size()) - 1;
-                recompute.recompute(scopeOrgId, ids.get(from), ids.get(to));
+                try {
+                    recompute.recompute(scopeOrgId, ids.get(from), ids.get(to));
+                } catch (RuntimeException e) {
+                    LOG.warn("Assignment recomputation {}: a slice failed, recomputing its people one at a time", jobId, e);
+                    recomputeOneByOne(jobId, scopeOrgId, ids.subList(from, to + 1));
+                }
                 jobs.progress(jobId, "RUNNING", ids.size(), to + 1);
             }
             jobs.progress(jobId, "DONE", ids.size(), ids.size());
         } catch (RuntimeException e) {
             LOG.error("Assignment recomputation {} failed", jobId, e);
             jobs.progress(jobId, "FAILED", 0, 0);
+        }
+    }
+
+    /**
+     * One person's bad data must not keep everyone else's assignments from being brought up to date: after a slice has
+     * failed (and rolled back), each of its people is recomputed alone, and whoever fails alone is skipped and logged.
+     */
+    private void recomputeOneByOne(long jobId, long scopeOrgId, List<Long> ids) {
+        for (long personId : ids) {
+            try {
+                recompute.recompute(scopeOrgId, personId, personId);
+            } catch (RuntimeException e) {
+                LOG.error("Assignment recomputation {} skipped person {}, whose data it could not compute: {}",
+                        jobId, personId, e.getMessage());
+            }
         }
     }
 

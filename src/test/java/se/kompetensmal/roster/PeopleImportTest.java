@@ -139,7 +139,9 @@ class PeopleImportTest extends ServiceTest {
                 + hsa + "2;Bo;Ek;;" + org + "-A;LICENSED;2020-01-01;\n"
                 + hsa + "3;Cia;Falk;;" + org + "-B;LICENSED;2020-01-01;\n", orgId, false);
 
-        RosterImportView full = api.people(HEADER + hsa + "1;Anna;Berg;;" + org + "-A;LICENSED;2020-01-01;\n", orgId, true);
+        RosterImportView held = api.people(HEADER + hsa + "1;Anna;Berg;;" + org + "-A;LICENSED;2020-01-01;\n", orgId, true);
+        assertEquals(RosterImportStatus.AWAITING_CONFIRMATION, held.rosterImport().status(), "two of three leaving is asked about");
+        RosterImportView full = api.confirm(held.rosterImport().id());
 
         assertEquals(RosterImportStatus.SUCCEEDED, full.rosterImport().status());
         assertEquals(2, full.rosterImport().leftCount());

@@ -49,12 +49,28 @@ final class RosterApi {
         return await(location, observer);
     }
 
-    /** Waits for the import to end, showing {@code observer} every state it passes through on the way. */
-    private RosterImportView await(String location, Consumer<RosterImportView> observer) {
+    /** Confirms a held full import and waits for it to end. */
+    RosterImportView confirm(long id) {
+        HttpResponse<RosterImportView> accepted = http.exchange(
+                HttpRequest.POST("/api/imports/" + id + "/confirm", "").bearerAuth(token), RosterImportView.class);
+        assertEquals(HttpStatus.ACCEPTED, accepted.getStatus());
+        return await(accepted.getHeaders().get("Location"), view -> { });
+    }
+
+    RosterImportView cancel(long id) {
+        return http.retrieve(HttpRequest.POST("/api/imports/" + id + "/cancel", "").bearerAuth(token), RosterImportView.class);
+    }
+
+    /**
+     * Waits for the import to end, or to stop for a confirmation, showing {@code observer} every state it passes through
+     * on the way.
+     */
+    RosterImportView await(String location, Consumer<RosterImportView> observer) {
         return Waiting.until(() -> {
             RosterImportView view = http.retrieve(HttpRequest.GET(location).bearerAuth(token), RosterImportView.class);
             observer.accept(view);
             return view;
-        }, view -> view.rosterImport().finished(), Duration.ofMinutes(3), "the import at " + location + " ending");
+        }, view -> view.rosterImport().finished() || view.rosterImport().status().awaitingConfirmation(),
+                Duration.ofMinutes(3), "the import at " + location + " ending");
     }
 }

@@ -134,6 +134,44 @@ class AssignmentRecomputeTest extends ServiceTest {
         assertEquals(List.of(due("vardskador-grunder", "2026-03-11")), dueDates(person));
     }
 
+    @Test
+    void aStartDateAtTheEndOfTheCalendarDoesNotStopTheRecomputationOfEveryoneElse() {
+        routine(municipality, "LICENSED", 30, CountsFrom.ORG_START, "vardskador-grunder");
+        long before = person("1", unitA, "LICENSED", "2026-03-01", null);
+        long broken = person("2", unitA, "LICENSED", "9999-12-31", null);
+        long brokenRole = person("3", unitB, "LICENSED", "2026-03-01", "9999-12-31");
+        long after = person("4", unitB, "LICENSED", "2026-04-01", null);
+
+        recompute();
+
+        assertEquals("DONE", sql.strings("SELECT status FROM recompute_job WHERE scope_org_id = ? ORDER BY id DESC LIMIT 1",
+                municipality).get(0));
+        assertEquals(List.of(due("vardskador-grunder", "2026-03-31")), dueDates(before));
+        assertEquals(List.of(due("vardskador-grunder", "2026-05-01")), dueDates(after));
+        assertEquals(List.of(), dueDates(broken));
+        assertEquals(List.of(), dueDates(brokenRole), "a person with a date the arithmetic cannot carry is left out");
+    }
+
+    @Test
+    void aCompletionAtTheEndOfTheCalendarStopsOnlyItsOwnPersonsRecomputation() {
+        http.toBlocking().exchange(HttpRequest.POST("/api/organisations/" + municipality + "/routines", new RoutineForm(
+                "Fortbildning", RoutineKind.CONTINUING, "LICENSED", List.of("vardskador-grunder"), null, null, 24, 60,
+                LocalDate.parse("2026-01-01"), DocumentationLevel.EXISTS, null, null, null)).bearerAuth(coordinator));
+        long broken = person("1", unitA, "LICENSED", "2026-03-01", null);
+        long fine = person("2", unitA, "LICENSED", "2026-03-01", null);
+        long moduleVersion = sql.number("SELECT MIN(id) FROM module_version WHERE module_code = 'vardskador-grunder'");
+        sql.update("INSERT INTO completion (person_id, module_version_id, completed_on, source) VALUES (?, ?, '9999-12-01', 'MANUAL')",
+                broken, moduleVersion);
+        sql.update("INSERT INTO completion (person_id, module_version_id, completed_on, source) VALUES (?, ?, '2026-06-01', 'MANUAL')",
+                fine, moduleVersion);
+
+        recompute();
+
+        assertEquals("DONE", sql.strings("SELECT status FROM recompute_job WHERE scope_org_id = ? ORDER BY id DESC LIMIT 1",
+                municipality).get(0));
+        assertEquals(List.of(due("vardskador-grunder", "2028-03-01"), due("vardskador-grunder", "2028-06-01")), dueDates(fine));
+    }
+
     @Inject
     RecomputeJobs jobs;
 
