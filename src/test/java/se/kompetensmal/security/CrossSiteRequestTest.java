@@ -36,7 +36,8 @@ class CrossSiteRequestTest extends ServiceTest {
 
         for (Map<String, String> form : java.util.List.of(Map.<String, String>of(), Map.of("csrfToken", "förfalskad"))) {
             assertEquals(HttpStatus.FORBIDDEN, status(HttpRequest.POST("/logout", form)
-                    .contentType(MediaType.APPLICATION_FORM_URLENCODED).accept(MediaType.TEXT_HTML).cookie(Cookie.of("JWT", session))));
+                    .contentType(MediaType.APPLICATION_FORM_URLENCODED).accept("text/html,application/xhtml+xml,*/*;q=0.8")
+                    .cookie(Cookie.of("JWT", session))));
         }
 
         assertEquals(HttpStatus.OK, status(HttpRequest.GET("/api/organisations/" + node).bearerAuth(session)),
