@@ -20,7 +20,8 @@ import io.swagger.v3.oas.annotations.Operation;
 
 /**
  * Bearer tokens for API clients: the same sign-in rules as the page (lock-out, audit), answered with a JWT to send as
- * {@code Authorization: Bearer ...}. What the token reaches is decided on every call by the roles held then.
+ * {@code Authorization: Bearer ...}. What the token reaches is decided on every call by the roles held then; like a
+ * page's session it ends after the idle timeout ({@code kompetensmal.session.idle-timeout}).
  */
 @Controller("/api/token")
 @Secured(SecurityRule.IS_ANONYMOUS)

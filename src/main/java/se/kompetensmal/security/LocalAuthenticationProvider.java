@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * Sign-in with a local username and password. Five wrong passwords in a row lock the account for fifteen minutes; the
- * answer never tells whether the username exists, the password was wrong or the account is locked.
+ * answer never tells whether the username exists, the password was wrong or the account is locked, neither in what it
+ * says nor in how long it takes: every attempt costs one Argon2 hashing.
  */
 @Singleton
 public class LocalAuthenticationProvider<B> implements HttpRequestExecutorAuthenticationProvider<B> {
@@ -21,12 +22,15 @@ public class LocalAuthenticationProvider<B> implements HttpRequestExecutorAuthen
     static final String GENERIC_FAILURE = "Fel användarnamn eller lösenord.";
     static final int MAX_FAILED_ATTEMPTS = 5;
     static final Duration LOCK_OUT = Duration.ofMinutes(15);
+    // Longer input is refused unread: no username is longer than its column, and no password needs to be this long.
+    static final int MAX_USERNAME_LENGTH = 100;
+    static final int MAX_PASSWORD_LENGTH = 1000;
 
     private final AccountRepository accounts;
     private final PasswordHasher hasher;
     private final SignedInAccounts signedIn;
     private final AuditLog audit;
-    // Checked against when the username is unknown, so that the answer takes as long either way.
+    // Checked against when there is no account's hash to check, so that the answer takes as long either way.
     private final String decoyHash;
 
     public LocalAuthenticationProvider(AccountRepository accounts, PasswordHasher hasher, SignedInAccounts signedIn,
@@ -42,9 +46,14 @@ public class LocalAuthenticationProvider<B> implements HttpRequestExecutorAuthen
     public AuthenticationResponse authenticate(HttpRequest<B> request, AuthenticationRequest<String, String> login) {
         String username = login.getIdentity() == null ? "" : login.getIdentity().strip().toLowerCase(Locale.ROOT);
         String password = login.getSecret() == null ? "" : login.getSecret();
+        if (username.length() > MAX_USERNAME_LENGTH || password.length() > MAX_PASSWORD_LENGTH) {
+            hasher.matches("", decoyHash);
+            audit.record(username, AuditLog.SIGN_IN_FAILED, "för lång inmatning", request);
+            return AuthenticationResponse.failure(GENERIC_FAILURE);
+        }
         Optional<Account> found = accounts.findByUsername(username).filter(a -> a.passwordHash() != null);
+        boolean rightPassword = hasher.matches(password, found.map(Account::passwordHash).orElse(decoyHash));
         if (found.isEmpty()) {
-            hasher.matches(password, decoyHash);
             audit.record(username, AuditLog.SIGN_IN_FAILED, "okänt konto", request);
             return AuthenticationResponse.failure(GENERIC_FAILURE);
         }
@@ -54,14 +63,21 @@ public class LocalAuthenticationProvider<B> implements HttpRequestExecutorAuthen
             audit.record(username, AuditLog.SIGN_IN_LOCKED, "spärrat till " + account.lockedUntil(), request);
             return AuthenticationResponse.failure(GENERIC_FAILURE);
         }
-        if (!hasher.matches(password, account.passwordHash())) {
-            int failures = account.failedAttempts() + 1;
-            boolean lock = failures >= MAX_FAILED_ATTEMPTS;
-            accounts.updateLockState(account.id(), lock ? 0 : failures, lock ? now.plus(LOCK_OUT) : null);
-            audit.record(username, AuditLog.SIGN_IN_FAILED, lock ? "fel lösenord; kontot spärras" : "fel lösenord", request);
+        if (!rightPassword) {
+            accounts.countFailure(account.id(), MAX_FAILED_ATTEMPTS, now.plus(LOCK_OUT));
+            boolean locked = accounts.findById(account.id()).map(Account::lockedUntil).filter(now::isBefore).isPresent();
+            audit.record(username, AuditLog.SIGN_IN_FAILED, locked ? "fel lösenord; kontot spärrat" : "fel lösenord", request);
             return AuthenticationResponse.failure(GENERIC_FAILURE);
         }
-        accounts.updateLockState(account.id(), 0, null);
+        if (accounts.clearFailures(account.id(), now) == 0) {
+            // Locked by wrong guesses that came in parallel with this one.
+            audit.record(username, AuditLog.SIGN_IN_LOCKED, "spärrat", request);
+            return AuthenticationResponse.failure(GENERIC_FAILURE);
+        }
+        if (signedIn.personHasLeft(account)) {
+            audit.record(username, AuditLog.SIGN_IN_FAILED, "personen har slutat", request);
+            return AuthenticationResponse.failure(GENERIC_FAILURE);
+        }
         audit.record(username, AuditLog.SIGN_IN, null, request);
         return signedIn.success(account);
     }

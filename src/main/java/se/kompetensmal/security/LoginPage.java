@@ -21,9 +21,12 @@ import java.util.Map;
 public class LoginPage {
 
     private final boolean ssoEnabled;
+    private final String idleNotice;
 
-    public LoginPage(@Value("${micronaut.security.oauth2.clients.sso.openid.issuer:}") String ssoIssuer) {
+    public LoginPage(@Value("${micronaut.security.oauth2.clients.sso.openid.issuer:}") String ssoIssuer, Sessions sessions) {
         this.ssoEnabled = !ssoIssuer.isBlank();
+        long minutes = Math.max(1, sessions.idleTimeout().toMinutes());
+        this.idleNotice = "Du loggas ut efter " + minutes + (minutes == 1 ? " minut" : " minuter") + " utan aktivitet.";
     }
 
     @View("login")
@@ -32,6 +35,7 @@ public class LoginPage {
         Map<String, Object> model = new HashMap<>();
         model.put("title", "Logga in");
         model.put("sso", ssoEnabled);
+        model.put("idleNotice", idleNotice);
         if (fel != null) {
             model.put("error", LocalAuthenticationProvider.GENERIC_FAILURE
                     + " Efter fem misslyckade försök spärras kontot i femton minuter.");

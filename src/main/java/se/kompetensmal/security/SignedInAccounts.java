@@ -2,34 +2,32 @@ package se.kompetensmal.security;
 
 import io.micronaut.security.authentication.AuthenticationResponse;
 import jakarta.inject.Singleton;
+import se.kompetensmal.people.PersonStatus;
 
-import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
-/** Turns an account into what its token carries: its roles and who it is. Shared by password and SSO sign-in. */
+/** Turns an account into a new session and what its token carries. Shared by password, API token and SSO sign-in. */
 @Singleton
 public class SignedInAccounts {
 
-    private final RoleGrantRepository grants;
+    private final Sessions sessions;
+    private final AccountRepository accounts;
 
-    public SignedInAccounts(RoleGrantRepository grants) {
-        this.grants = grants;
+    public SignedInAccounts(Sessions sessions, AccountRepository accounts) {
+        this.sessions = sessions;
+        this.accounts = accounts;
+    }
+
+    /** Whether the account belongs to a person who has left, and so may not sign in. */
+    public boolean personHasLeft(Account account) {
+        return accounts.personStatus(account.id()).map(PersonStatus::valueOf).filter(s -> !s.maySignIn()).isPresent();
     }
 
     public AuthenticationResponse success(Account account) {
-        Set<String> roles = new LinkedHashSet<>();
-        if (account.personId() != null) {
-            roles.add(Role.LEARNER.name());
-        }
-        grants.findByAccountId(account.id()).forEach(g -> roles.add(g.role().name()));
-        Map<String, Object> attributes = new HashMap<>();
-        attributes.put(Caller.ACCOUNT_ID, String.valueOf(account.id()));
-        attributes.put(Caller.NAME, account.displayName());
-        if (account.personId() != null) {
-            attributes.put(Caller.PERSON_ID, String.valueOf(account.personId()));
-        }
-        return AuthenticationResponse.success(account.username(), roles, attributes);
+        // The token names the account and its session only: roles, name and whether the person is still employed are
+        // read for every request (SessionTokens), so that a change holds at once.
+        return AuthenticationResponse.success(account.username(), List.of(),
+                Map.of(Sessions.CLAIM, sessions.start(account.id())));
     }
 }

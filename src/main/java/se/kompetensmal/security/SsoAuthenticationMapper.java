@@ -17,7 +17,6 @@ import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.reactivestreams.Publisher;
 import se.kompetensmal.people.PersonQueries;
-import se.kompetensmal.people.PersonStatus;
 import se.kompetensmal.people.PersonView;
 
 import java.util.Optional;
@@ -67,7 +66,7 @@ public class SsoAuthenticationMapper implements OpenIdAuthenticationMapper {
     private AuthenticationResponse authenticate(String provider, String hsaId, String email, HttpRequest<?> request) {
         String who = hsaId != null ? hsaId : String.valueOf(email);
         Optional<PersonView> person = (hsaId != null ? people.byHsaId(hsaId) : people.byEmail(email))
-                .filter(p -> p.status() == PersonStatus.ACTIVE);
+                .filter(p -> p.status().maySignIn());
         if (person.isEmpty()) {
             audit.record(who, AuditLog.SIGN_IN_FAILED, "SSO via " + provider + ": finns inte i personalregistret", request);
             return AuthenticationResponse.failure(NOT_IN_ROSTER);

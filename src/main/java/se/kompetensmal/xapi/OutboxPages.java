@@ -18,14 +18,19 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.views.View;
+import se.kompetensmal.security.Access;
 import se.kompetensmal.security.AuditLog;
 import se.kompetensmal.security.CsrfTokens;
+import se.kompetensmal.security.Role;
 
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Administrators see how learning records are getting to the LRS, and put refused ones back in line. */
+/**
+ * Administrators see how learning records are getting to the LRS, and put refused ones back in line. The outbox is the
+ * whole system's, so only a system-wide administrator reaches it, as held now (not an administrator of one subtree).
+ */
 @Controller
 @Secured("ADMINISTRATOR")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -36,10 +41,12 @@ public class OutboxPages {
     private final AuditLog audit;
     private final String endpoint;
     private final ExternalCompletions external;
+    private final Access access;
 
     public OutboxPages(Outbox outbox, CsrfTokens csrf, AuditLog audit, @Value("${kompetensmal.xapi.endpoint:}") String endpoint,
-                       @Nullable ExternalCompletions external) {
+                       @Nullable ExternalCompletions external, Access access) {
         this.outbox = outbox;
+        this.access = access;
         this.external = external;
         this.csrf = csrf;
         this.audit = audit;
@@ -54,7 +61,8 @@ public class OutboxPages {
     @View("xapi-outbox")
     @Get("/admin/xapi{?aterlagda,nya,kanda,okanda}")
     public Map<String, Object> page(@Nullable Integer aterlagda, @Nullable Integer nya, @Nullable Integer kanda,
-                                    @Nullable Integer okanda) {
+                                    @Nullable Integer okanda, Authentication caller) {
+        access.requireSystemWide(caller, Role.ADMINISTRATOR);
         Map<String, Object> model = new HashMap<>();
         model.put("title", "Lärandeposter till LRS");
         model.put("state", outbox.state());
@@ -66,14 +74,16 @@ public class OutboxPages {
     }
 
     @Get("/api/xapi/outbox")
-    public Outbox.State state() {
+    public Outbox.State state(Authentication caller) {
+        access.requireSystemWide(caller, Role.ADMINISTRATOR);
         return outbox.state();
     }
 
     /** Reads the completions of external modules from the LRS now, rather than at the next scheduled reading. */
     @Produces(MediaType.TEXT_HTML)
     @Post(value = "/admin/xapi/hamta", consumes = MediaType.APPLICATION_FORM_URLENCODED)
-    public HttpResponse<?> readExternal(@Body RetryForm form, HttpRequest<?> request) {
+    public HttpResponse<?> readExternal(@Body RetryForm form, HttpRequest<?> request, Authentication caller) {
+        access.requireSystemWide(caller, Role.ADMINISTRATOR);
         csrf.verify(request, form.csrfToken());
         if (external == null) {
             throw new HttpStatusException(HttpStatus.CONFLICT, "Ingen LRS är inställd, så inga externa genomföranden kan hämtas.");
@@ -86,6 +96,7 @@ public class OutboxPages {
     @Produces(MediaType.TEXT_HTML)
     @Post(value = "/admin/xapi/forsok-igen", consumes = MediaType.APPLICATION_FORM_URLENCODED)
     public HttpResponse<?> retry(@Body RetryForm form, HttpRequest<?> request, Authentication caller) {
+        access.requireSystemWide(caller, Role.ADMINISTRATOR);
         csrf.verify(request, form.csrfToken());
         int requeued = outbox.retryRefused();
         audit.record(caller.getName(), AuditLog.SETTING_CHANGED, "xAPI: " + requeued + " avvisade utdrag skickas igen", request);

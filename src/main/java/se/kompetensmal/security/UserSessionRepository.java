@@ -1,0 +1,48 @@
+package se.kompetensmal.security;
+
+import io.micronaut.core.annotation.Introspected;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.annotation.Query;
+import io.micronaut.data.jdbc.annotation.JdbcRepository;
+import io.micronaut.data.model.query.builder.sql.Dialect;
+import io.micronaut.data.repository.GenericRepository;
+
+import java.util.Optional;
+
+/** Sessions are started, looked up on every request, touched now and then, and ended; times are the database's own. */
+@JdbcRepository(dialect = Dialect.MYSQL)
+public interface UserSessionRepository extends GenericRepository<UserSession, String> {
+
+    /** A session not ended, with its account and how long it has been idle. */
+    @Introspected
+    record Current(long accountId, String username, String displayName, @Nullable Long personId,
+                   @Nullable String personStatus, long idleSeconds) {
+    }
+
+    @Query("INSERT INTO user_session (id, account_id) VALUES (:id, :accountId)")
+    void start(String id, long accountId);
+
+    @Query("""
+            SELECT a.id AS account_id, a.username, a.display_name, a.person_id, p.status AS person_status,
+                   TIMESTAMPDIFF(SECOND, s.last_seen_at, CURRENT_TIMESTAMP(3)) AS idle_seconds
+            FROM user_session s
+            JOIN user_account a ON a.id = s.account_id
+            LEFT JOIN person p ON p.id = a.person_id
+            WHERE s.id = :id AND s.ended_at IS NULL""")
+    Optional<Current> findCurrent(String id);
+
+    @Query("UPDATE user_session SET last_seen_at = CURRENT_TIMESTAMP(3) WHERE id = :id")
+    void touch(String id);
+
+    @Query("UPDATE user_session SET ended_at = CURRENT_TIMESTAMP(3) WHERE id = :id AND ended_at IS NULL")
+    void end(String id);
+
+    /** Forgets the account's sessions that can no longer be used: ended, idle too long, or older than any token lasts. */
+    @Query("""
+            DELETE FROM user_session
+            WHERE account_id = :accountId
+              AND (ended_at IS NOT NULL
+                   OR last_seen_at < CURRENT_TIMESTAMP(3) - INTERVAL :idleSeconds SECOND
+                   OR created_at < CURRENT_TIMESTAMP(3) - INTERVAL :lifetimeSeconds SECOND)""")
+    void forgetUnusable(long accountId, long lifetimeSeconds, long idleSeconds);
+}
