@@ -20,8 +20,10 @@ public class LayoutModel implements ViewModelProcessor<Map<String, Object>> {
     private final CsrfTokens tokens;
     private final Languages languages;
     private final Texts texts;
+    private final Access access;
 
-    public LayoutModel(CsrfTokens tokens, Languages languages, Texts texts) {
+    public LayoutModel(CsrfTokens tokens, Languages languages, Texts texts, Access access) {
+        this.access = access;
         this.tokens = tokens;
         this.languages = languages;
         this.texts = texts;
@@ -35,7 +37,11 @@ public class LayoutModel implements ViewModelProcessor<Map<String, Object>> {
         model.put("t", texts.in(language));
         request.getUserPrincipal(Authentication.class).ifPresent(authentication -> {
             model.put("signedInAs", Caller.of(authentication).name());
-            model.put("administrator", authentication.getRoles().contains(Role.ADMINISTRATOR.name()));
+            boolean administrator = authentication.getRoles().contains(Role.ADMINISTRATOR.name());
+            model.put("administrator", administrator);
+            // The audit log and the LRS outbox concern the whole system: only a system-wide administrator reaches them,
+            // so an administrator of a subtree is not shown links that answer 403.
+            model.put("systemAdministrator", administrator && access.holdsSystemWide(authentication, Role.ADMINISTRATOR));
             model.put(CsrfTokens.FIELD, tokens.tokenFor(request));
         });
         view.setModel(model);

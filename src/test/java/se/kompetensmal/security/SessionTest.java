@@ -126,6 +126,9 @@ class SessionTest extends ServiceTest {
         String roles = http.toBlocking().retrieve(page("/admin/roller").cookie(Cookie.of("JWT", session)));
         assertTrue(roles.contains(insider), "the roles within the subtree are listed");
         assertFalse(roles.contains(outsider), "roles elsewhere are not");
+        assertTrue(roles.contains("href=\"/admin/roller\""), "the menu leads to the roles of the subtree");
+        assertFalse(roles.contains("href=\"/admin/xapi\"") || roles.contains("href=\"/admin/logg\""),
+                "the menu shows no link to the system's outbox or audit log, which would answer 403");
     }
 
     private String csrfTokenOf(String session) {
