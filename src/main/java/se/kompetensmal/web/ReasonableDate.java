@@ -6,6 +6,7 @@ import io.micronaut.validation.validator.constraints.ConstraintValidator;
 import io.micronaut.validation.validator.constraints.ConstraintValidatorContext;
 import jakarta.inject.Singleton;
 import jakarta.validation.Constraint;
+import se.kompetensmal.SwedishTime;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
@@ -39,7 +40,7 @@ public @interface ReasonableDate {
         @Override
         public boolean isValid(@Nullable LocalDate value, AnnotationValue<ReasonableDate> annotation,
                                ConstraintValidatorContext context) {
-            return value == null || !value.isBefore(EARLIEST) && !value.isAfter(LocalDate.now().plusYears(10));
+            return value == null || !value.isBefore(EARLIEST) && !value.isAfter(LocalDate.now(SwedishTime.ZONE).plusYears(10));
         }
     }
 }
