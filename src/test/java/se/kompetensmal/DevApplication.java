@@ -3,12 +3,14 @@ package se.kompetensmal;
 import io.micronaut.runtime.Micronaut;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The local run command: an embedded MariaDB 11.4 whose data lives in ./data (kept between runs), the service on
- * http://localhost:8080 and the demo organisation. It lives in the test sources, like the embedded database it starts,
- * so that neither is in the production jar.
+ * The local run command: an embedded MariaDB 11.4 whose data lives in ./data (kept between runs, wherever the checkout
+ * is), the service on http://localhost:8080 and the demo organisation. With {@code DATASOURCES_DEFAULT_URL} set it uses
+ * that database instead and starts none (the embedded server exists for Linux x86-64 only). It lives in the test sources,
+ * like the embedded database it starts, so that neither is in the production jar.
  */
 public final class DevApplication {
 
@@ -16,15 +18,19 @@ public final class DevApplication {
     }
 
     public static void main(String[] args) {
-        EmbeddedMariaDb db = EmbeddedMariaDb.start(Path.of("data", "mariadb").toAbsolutePath(), true);
-        Runtime.getRuntime().addShutdownHook(new Thread(db::stop));
+        Map<String, Object> properties = new HashMap<>(Map.of("kompetensmal.demo-data", "true"));
+        String external = System.getenv("DATASOURCES_DEFAULT_URL");
+        if (external == null || external.isBlank()) {
+            EmbeddedMariaDb db = EmbeddedMariaDb.start(Path.of("data", "mariadb").toAbsolutePath(), true);
+            Runtime.getRuntime().addShutdownHook(new Thread(db::stop));
+            properties.putAll(Map.of(
+                    "datasources.default.url", db.jdbcUrl(),
+                    "datasources.default.username", "root",
+                    "datasources.default.password", ""));
+        }
         Micronaut.build(args)
                 .mainClass(Application.class)
-                .properties(Map.of(
-                        "datasources.default.url", db.jdbcUrl(),
-                        "datasources.default.username", "root",
-                        "datasources.default.password", "",
-                        "kompetensmal.demo-data", "true"))
+                .properties(properties)
                 .start();
     }
 }

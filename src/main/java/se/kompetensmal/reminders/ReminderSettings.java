@@ -2,10 +2,9 @@ package se.kompetensmal.reminders;
 
 import io.micronaut.data.connection.annotation.Connectable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
-import io.micronaut.http.HttpStatus;
-import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
+import jakarta.validation.Valid;
 
 import java.sql.ResultSet;
 
@@ -48,11 +47,7 @@ public class ReminderSettings {
     }
 
     @Transactional
-    public void set(long nodeId, ReminderSetting setting, String changedBy) {
-        if (setting.daysBefore() < 0 || setting.daysBefore() > 90) {
-            throw new HttpStatusException(HttpStatus.UNPROCESSABLE_ENTITY,
-                    "Antal dagar före förfallodagen ska vara mellan 0 och 90.");
-        }
+    public void set(long nodeId, @Valid ReminderSetting setting, String changedBy) {
         jdbc.prepareStatement("""
                 INSERT INTO reminder_setting (org_node_id, enabled, days_before, when_overdue, weekly_digest, changed_by)
                 VALUES (?, ?, ?, ?, ?, ?)

@@ -10,7 +10,6 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
-import jakarta.validation.Valid;
 import se.kompetensmal.security.Access;
 import se.kompetensmal.security.Role;
 
@@ -37,9 +36,9 @@ public class ReminderSettingsController {
         return settings.inForceAt(id);
     }
 
-    /** Sets this node's own reminders; everything under it without a setting of its own follows. */
+    /** Sets this node's own reminders; everything under it without a setting of its own follows. Checked after the rights. */
     @Put
-    public ReminderSetting change(long id, @Body @Valid ReminderSetting setting, HttpRequest<?> request, Authentication caller) {
+    public ReminderSetting change(long id, @Body ReminderSetting setting, HttpRequest<?> request, Authentication caller) {
         return change.apply(id, setting, request, caller);
     }
 }

@@ -16,10 +16,6 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Size;
 import se.kompetensmal.SwedishTime;
 import se.kompetensmal.people.PersonQueries;
 import se.kompetensmal.people.PersonView;
@@ -57,30 +53,30 @@ public class AssignmentController {
         this.followUp = followUp;
     }
 
-    /** A module assigned by hand to everyone under a node, or to one audience there. */
+    /** A module assigned by hand to everyone under a node, or to one audience there. {@link ManualAssignments} checks it. */
     @Serdeable
-    public record ManualAssignment(@NotBlank String module, @NotNull LocalDate dueDate, @Nullable String audience) {
+    public record ManualAssignment(@Nullable String module, @Nullable LocalDate dueDate, @Nullable String audience) {
     }
 
     @Serdeable
     public record Assigned(int rows) {
     }
 
-    /** Someone exempted from a module, with why and the evidence. */
+    /** Someone exempted from a module, with why and the evidence. {@link ManualAssignments} checks it. */
     @Serdeable
-    public record Exemption(@NotBlank String module, @NotBlank @Size(max = 500) String reason, @Nullable @Size(max = 500) String evidence) {
+    public record Exemption(@Nullable String module, @Nullable String reason, @Nullable String evidence) {
     }
 
     @Operation(summary = "Assign a module by hand to everyone (or one audience) under a node, with a due date")
     @Post("/organisations/{id}/assignments")
-    public Assigned assign(long id, @Body @Valid ManualAssignment body, Authentication caller) {
+    public Assigned assign(long id, @Body ManualAssignment body, Authentication caller) {
         access.requireOn(caller, id, Role.COORDINATOR, Role.ADMINISTRATOR);
         return new Assigned(manual.assign(id, body.audience(), body.module(), body.dueDate(), caller.getName()));
     }
 
     @Operation(summary = "Exempt a person from a module, with the reason and evidence")
     @Post("/people/{id}/exemptions")
-    public HttpResponse<?> exempt(long id, @Body @Valid Exemption body, Authentication caller) {
+    public HttpResponse<?> exempt(long id, @Body Exemption body, Authentication caller) {
         PersonView person = person(id);
         access.requireOn(caller, person.organisationId(), Role.COORDINATOR, Role.ADMINISTRATOR);
         manual.exempt(id, body.module(), body.reason(), body.evidence(), caller.getName());

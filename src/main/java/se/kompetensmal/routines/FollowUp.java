@@ -1,10 +1,15 @@
 package se.kompetensmal.routines;
 
+import io.micronaut.core.annotation.Introspected;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.connection.annotation.Connectable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
 
 import java.sql.Date;
 import java.sql.ResultSet;
@@ -37,12 +42,16 @@ public class FollowUp {
                       boolean overdue, @Nullable String routine) {
     }
 
-    /** Filters; null means any. */
-    public record Filter(@Nullable Long unitId, @Nullable String audience, @Nullable String module, @Nullable Long routineId,
-                         int dueWithinDays) {
+    /**
+     * Filters; null means any. How far ahead to look is bounded to ten years: beyond that no date is meant, and far
+     * beyond it the date overflowed and the list came back silently empty.
+     */
+    @Introspected
+    public record Filter(@Nullable Long unitId, @Nullable @Size(max = 40) String audience, @Nullable @Size(max = 80) String module,
+                         @Nullable Long routineId, @Min(0) @Max(3650) int withinDays) {
     }
 
-    public List<Row> openUnder(long nodeId, Filter filter, LocalDate today) {
+    public List<Row> openUnder(long nodeId, @Valid Filter filter, LocalDate today) {
         return jdbc.prepareStatement("""
                 SELECT p.id, p.hsa_id, CONCAT(p.given_name, ' ', p.family_name), n.name, a.module_code, a.due_date, r.name
                 FROM assignment a
@@ -59,7 +68,7 @@ public class FollowUp {
                 ORDER BY a.due_date, p.family_name, p.given_name, a.module_code""".formatted(STILL_TO_DO), statement -> {
             int i = 1;
             statement.setLong(i++, nodeId);
-            statement.setDate(i++, Date.valueOf(today.plusDays(filter.dueWithinDays())));
+            statement.setDate(i++, Date.valueOf(today.plusDays(filter.withinDays())));
             statement.setObject(i++, filter.unitId());
             statement.setObject(i++, filter.unitId());
             statement.setString(i++, filter.audience());

@@ -1,10 +1,15 @@
 package se.kompetensmal.routines;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import se.kompetensmal.web.ReasonableDate;
 import se.kompetensmal.xapi.LearningRecords;
 
 import java.sql.Date;
@@ -26,8 +31,12 @@ public class ManualAssignments {
         this.records = records;
     }
 
+    /** Checked after the caller's rights, bounded by the columns: the module code, the audience code and a date a person means. */
     @Transactional
-    public int assign(long nodeId, String audienceCode, String moduleCode, LocalDate dueDate, String assignedBy) {
+    public int assign(long nodeId, @Nullable @Size(max = 40) String audience, @NotBlank @Size(max = 80) String module,
+                      @NotNull @ReasonableDate LocalDate dueDate, String assignedBy) {
+        String audienceCode = audience;
+        String moduleCode = module;
         requireModule(moduleCode);
         int assigned = jdbc.prepareStatement("""
                 INSERT INTO assignment (person_id, module_code, cycle, source, due_date, assigned_by)
@@ -52,7 +61,9 @@ public class ManualAssignments {
     }
 
     @Transactional
-    public void exempt(long personId, String moduleCode, String reason, String evidence, String grantedBy) {
+    public void exempt(long personId, @NotBlank @Size(max = 80) String module, @NotBlank @Size(max = 500) String reason,
+                       @Nullable @Size(max = 500) String evidence, String grantedBy) {
+        String moduleCode = module;
         requireModule(moduleCode);
         jdbc.prepareStatement("""
                 INSERT INTO exemption (person_id, module_code, reason, evidence, granted_by) VALUES (?, ?, ?, ?, ?)

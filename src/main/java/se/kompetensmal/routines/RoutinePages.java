@@ -19,6 +19,7 @@ import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.views.ModelAndView;
 import io.micronaut.views.View;
+import jakarta.validation.ConstraintViolationException;
 import se.kompetensmal.SwedishTime;
 import se.kompetensmal.catalog.AudienceRepository;
 import se.kompetensmal.catalog.CatalogueQueries;
@@ -27,6 +28,7 @@ import se.kompetensmal.organization.OrgNodeRepository;
 import se.kompetensmal.security.Access;
 import se.kompetensmal.security.CsrfTokens;
 import se.kompetensmal.security.Role;
+import se.kompetensmal.web.InputProblems;
 
 import java.net.URI;
 import java.time.LocalDate;
@@ -92,8 +94,17 @@ public class RoutinePages {
             routines.create(id, toForm(form), caller.getName());
             return HttpResponse.seeOther(URI.create("/organisationer/" + id + "/rutiner?sparad=1"));
         } catch (HttpStatusException e) {
-            return HttpResponse.status(e.getStatus()).body(new ModelAndView<>("routines", model(node, caller, e.getMessage())));
+            return again(node, caller, form, e.getStatus(), e.getMessage());
+        } catch (ConstraintViolationException e) {
+            return again(node, caller, form, HttpStatus.UNPROCESSABLE_ENTITY, "Rutinen kunde inte sparas. " + InputProblems.sentence(e));
         }
+    }
+
+    /** The page again with what was wrong and what the coordinator wrote, so that nothing has to be typed twice. */
+    private HttpResponse<?> again(OrgNode node, Authentication caller, RoutinePageForm form, HttpStatus status, String error) {
+        Map<String, Object> model = model(node, caller, error);
+        model.put("form", form);
+        return HttpResponse.status(status).body(new ModelAndView<>("routines", model));
     }
 
     @View("follow-up")
@@ -101,7 +112,7 @@ public class RoutinePages {
     public Map<String, Object> followUp(long id, @Nullable Integer dagar, Authentication caller) {
         OrgNode node = node(id, caller, Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR);
         access.requireNames(caller, id);
-        int within = dagar == null ? 14 : Math.max(0, dagar);
+        int within = dagar == null ? 14 : dagar;
         List<FollowUp.Row> rows = followUp.openUnder(id, new FollowUp.Filter(null, null, null, null, within),
                 LocalDate.now(SwedishTime.ZONE));
         return Map.of("title", "Uppföljning – " + node.name(), "node", node, "rows", rows, "within", within,
@@ -130,38 +141,48 @@ public class RoutinePages {
     }
 
     private static RoutineForm toForm(RoutinePageForm form) {
-        try {
-            return new RoutineForm(text(form.name(), "namn"), RoutineKind.valueOf(text(form.kind(), "slag")),
-                    text(form.audience(), "målgrupp"), form.modules() == null ? List.of() : form.modules(),
-                    number(form.dueDays()), form.countsFrom() == null || form.countsFrom().isBlank() ? null
-                    : CountsFrom.valueOf(form.countsFrom()), number(form.intervalMonths()), number(form.renewalWindowDays()), date(form.startsOn()),
-                    DocumentationLevel.valueOf(text(form.documentation(), "dokumentation")), blankToNull(form.governingDocument()),
-                    blankToNull(form.approvedBy()), date(form.approvedOn()));
-        } catch (IllegalArgumentException | DateTimeParseException e) {
-            throw new HttpStatusException(HttpStatus.UNPROCESSABLE_ENTITY, "Rutinen kunde inte sparas: " + e.getMessage());
-        }
+        return new RoutineForm(text(form.name(), "name"), choice(RoutineKind.class, text(form.kind(), "kind"), "kind"),
+                text(form.audience(), "audience"), form.modules() == null ? List.of() : form.modules(),
+                number(form.dueDays(), "dueDays"), form.countsFrom() == null || form.countsFrom().isBlank() ? null
+                : choice(CountsFrom.class, form.countsFrom(), "countsFrom"), number(form.intervalMonths(), "intervalMonths"),
+                number(form.renewalWindowDays(), "renewalWindowDays"), date(form.startsOn(), "startsOn"),
+                choice(DocumentationLevel.class, text(form.documentation(), "documentation"), "documentation"),
+                blankToNull(form.governingDocument()), blankToNull(form.approvedBy()), date(form.approvedOn(), "approvedOn"));
     }
 
     private static String text(String value, String field) {
         if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("fältet " + field + " saknas");
+            throw unreadable("Fältet '" + field + "' måste fyllas i.");
         }
         return value.strip();
     }
 
-    private static LocalDate date(String value) {
-        return value == null || value.isBlank() ? null : LocalDate.parse(value.strip());
+    private static LocalDate date(String value, String field) {
+        try {
+            return value == null || value.isBlank() ? null : LocalDate.parse(value.strip());
+        } catch (DateTimeParseException e) {
+            throw unreadable(InputProblems.notReadable(field, LocalDate.class).message());
+        }
     }
 
-    private static Integer number(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
+    private static Integer number(String value, String field) {
         try {
-            return Integer.valueOf(value.strip());
+            return value == null || value.isBlank() ? null : Integer.valueOf(value.strip());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + value + "' är inget heltal");
+            throw unreadable(InputProblems.notReadable(field, Integer.class).message());
         }
+    }
+
+    private static <E extends Enum<E>> E choice(Class<E> type, String value, String field) {
+        try {
+            return Enum.valueOf(type, value.strip());
+        } catch (IllegalArgumentException e) {
+            throw unreadable(InputProblems.notReadable(field, type).message());
+        }
+    }
+
+    private static HttpStatusException unreadable(String message) {
+        return new HttpStatusException(HttpStatus.UNPROCESSABLE_ENTITY, "Rutinen kunde inte sparas. " + message);
     }
 
     private static String blankToNull(String value) {

@@ -6,6 +6,7 @@ import io.micronaut.serde.ObjectMapper;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
+import jakarta.validation.Valid;
 import se.kompetensmal.catalog.Audience;
 import se.kompetensmal.catalog.AudienceRepository;
 import se.kompetensmal.organization.OrgNode;
@@ -47,7 +48,7 @@ public class RoutineService {
     }
 
     @Transactional
-    public Routine create(long nodeId, RoutineForm form, String changedBy) {
+    public Routine create(long nodeId, @Valid RoutineForm form, String changedBy) {
         Audience audience = check(form);
         if (routines.existsByOrgNodeIdAndKindAndAudienceId(nodeId, form.kind(), audience.id())) {
             throw new HttpStatusException(HttpStatus.CONFLICT, "Det finns redan en rutin för " + form.kind().labelSv().toLowerCase()
@@ -60,7 +61,7 @@ public class RoutineService {
     }
 
     @Transactional
-    public Routine update(Routine existing, RoutineForm form, String changedBy) {
+    public Routine update(Routine existing, @Valid RoutineForm form, String changedBy) {
         Audience audience = check(form);
         if (form.kind() != existing.kind() || audience.id() != existing.audienceId()) {
             throw new HttpStatusException(HttpStatus.UNPROCESSABLE_ENTITY,

@@ -46,7 +46,7 @@ public class AdministrationPages {
     }
 
     @Serdeable
-    public record GrantForm(String username, Role role, String organisation, @Nullable String csrfToken) {
+    public record GrantForm(@Nullable String username, @Nullable Role role, @Nullable String organisation, @Nullable String csrfToken) {
     }
 
     @Serdeable

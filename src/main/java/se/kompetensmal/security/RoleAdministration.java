@@ -6,6 +6,9 @@ import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import se.kompetensmal.organization.OrgNode;
 import se.kompetensmal.organization.OrgNodeRepository;
 
@@ -46,12 +49,16 @@ public class RoleAdministration {
                 .toList();
     }
 
+    /** Bounded by the columns (account username, organisation code); an unknown account or organisation is named. */
     @Transactional
-    public void grant(Authentication caller, String username, Role role, String orgCode, HttpRequest<?> request) {
+    public void grant(Authentication caller, @NotBlank @Size(max = 100) String username, @NotNull Role role,
+                      @NotBlank @Size(max = 64) String organisation, HttpRequest<?> request) {
         Account account = accounts.findByUsername(username.strip())
-                .orElseThrow(() -> new HttpStatusException(HttpStatus.BAD_REQUEST, "Kontot " + username + " finns inte."));
-        OrgNode node = nodes.findByCode(orgCode.strip())
-                .orElseThrow(() -> new HttpStatusException(HttpStatus.BAD_REQUEST, "Organisationen " + orgCode + " finns inte."));
+                .orElseThrow(() -> new HttpStatusException(HttpStatus.UNPROCESSABLE_ENTITY,
+                        "Fältet 'username' ska vara ett konto som finns; " + username.strip() + " finns inte."));
+        OrgNode node = nodes.findByCode(organisation.strip())
+                .orElseThrow(() -> new HttpStatusException(HttpStatus.UNPROCESSABLE_ENTITY,
+                        "Fältet 'organisation' ska vara koden för en organisation som finns; " + organisation.strip() + " finns inte."));
         if (role == Role.LEARNER) {
             throw new HttpStatusException(HttpStatus.BAD_REQUEST, "Rollen medarbetare följer av kopplingen till en person.");
         }

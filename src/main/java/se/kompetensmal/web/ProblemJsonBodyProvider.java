@@ -2,7 +2,6 @@ package se.kompetensmal.web;
 
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.server.exceptions.response.Error;
 import io.micronaut.http.server.exceptions.response.ErrorContext;
 import io.micronaut.http.server.exceptions.response.JsonErrorResponseBodyProvider;
 import jakarta.inject.Singleton;
@@ -16,14 +15,13 @@ public class ProblemJsonBodyProvider implements JsonErrorResponseBodyProvider<Pr
 
     @Override
     public Problem body(ErrorContext context, HttpResponse<?> response) {
-        List<String> messages = context.getErrors().stream()
-                .map(e -> e.getPath().map(path -> path + ": ").orElse("") + e.getMessage())
-                .toList();
-        // Internal errors say nothing about the inside of the service.
+        // Only Swedish texts of the service's own; internal errors say nothing about the inside of the service.
+        List<String> messages = ErrorTexts.shown(context, response.code());
+        boolean fields = context.getErrors().stream().anyMatch(FieldProblem.class::isInstance);
         String detail = response.code() >= 500 ? "Ett oväntat fel inträffade. Försök igen senare."
-                : messages.isEmpty() ? null : messages.get(0);
+                : messages.isEmpty() ? null : String.join(" ", messages);
         return new Problem("about:blank", ErrorTexts.titleSv(response.code()), response.code(), detail,
-                context.getRequest().getPath(), response.code() < 500 && messages.size() > 1 ? messages : List.of());
+                context.getRequest().getPath(), fields || messages.size() > 1 ? messages : List.of());
     }
 
     @Override

@@ -30,7 +30,7 @@ public class SwedishHtmlErrorBodyProvider implements HtmlErrorResponseBodyProvid
     @Override
     public String body(ErrorContext context, HttpResponse<?> response) {
         int status = response.code();
-        String detail = status >= 500 || !context.hasErrors() ? "" : context.getErrors().get(0).getMessage();
+        String detail = String.join(" ", ErrorTexts.shown(context, status));
         Map<String, Object> model = Map.of(
                 "title", ErrorTexts.titleSv(status),
                 "status", status,

@@ -4,6 +4,8 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.TransactionOperations;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
 import se.kompetensmal.TestSql;
 import se.kompetensmal.Waiting;
 import se.kompetensmal.EmbeddedMariaDb;
@@ -62,6 +64,20 @@ public final class Benchmark {
     public static void main(String[] args) throws Exception {
         double factor = Double.parseDouble(System.getenv().getOrDefault("BENCH_FACTOR", "1"));
         Path bench = Path.of("target", "bench").toAbsolutePath();
+        // The flight recording starts here rather than by a JVM option, which could not create target/bench on a fresh clone.
+        Files.createDirectories(bench);
+        try (Recording recording = new Recording(Configuration.getConfiguration("default"))) {
+            recording.setDestination(bench.resolve("benchmark.jfr"));
+            recording.start();
+            try {
+                run(factor, bench);
+            } finally {
+                recording.stop(); // writes the file, also after a failed run
+            }
+        }
+    }
+
+    private static void run(double factor, Path bench) throws Exception {
         Path dataset = bench.resolve("dataset-" + factor);
         if (!Files.exists(dataset.resolve("complete"))) {
             build(dataset, factor);

@@ -41,9 +41,9 @@ class ApiContractTest extends ServiceTest {
                 HttpRequest.POST("/api/audiences", Map.of("code", "fel kod", "nameSv", "", "ownerOrganisationId", 1)).bearerAuth(users.admin()),
                 String.class));
 
-        assertEquals(HttpStatus.BAD_REQUEST, e.getStatus());
+        assertEquals(HttpStatus.UNPROCESSABLE_ENTITY, e.getStatus());
         String body = e.getResponse().getBody(String.class).orElseThrow();
-        assertTrue(body.contains("\"status\":400"), body);
+        assertTrue(body.contains("\"status\":422"), body);
         assertTrue(body.contains("code"), body);
         assertTrue(body.contains("nameSv"), body);
     }
