@@ -1,5 +1,6 @@
 package se.kompetensmal.catalog;
 
+import se.kompetensmal.security.Needs;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -32,12 +33,12 @@ import java.util.List;
 public class AudienceController {
 
     private final AudienceRepository audiences;
-    private final OrgNodeRepository nodes;
+    private final Audiences visible;
     private final Access access;
 
-    public AudienceController(AudienceRepository audiences, OrgNodeRepository nodes, Access access) {
+    public AudienceController(AudienceRepository audiences, Audiences visible, Access access) {
         this.audiences = audiences;
-        this.nodes = nodes;
+        this.visible = visible;
         this.access = access;
     }
 
@@ -52,14 +53,16 @@ public class AudienceController {
 
     @Operation(summary = "All audiences, the national ones first")
     @Get
-    public List<Audience> list() {
-        return audiences.listOrderBySortOrderAndCode();
+    public List<Audience> list(Authentication caller) {
+        return visible.visibleTo(caller);
     }
 
     @Operation(summary = "Add an organisation's own audience")
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
     @Post
     public HttpResponse<Audience> add(@Body @Valid NewAudience audience, Authentication caller) {
-        if (nodes.findById(audience.ownerOrganisationId()).isEmpty()) {
+        // Another organisation's node is answered as an unknown one.
+        if (!access.knowsOf(caller, audience.ownerOrganisationId())) {
             throw new HttpStatusException(HttpStatus.UNPROCESSABLE_ENTITY,
                     "Organisationen " + audience.ownerOrganisationId() + " finns inte.");
         }

@@ -1,5 +1,6 @@
 package se.kompetensmal.organization;
 
+import se.kompetensmal.security.Access;
 import io.micronaut.data.annotation.Query;
 import io.micronaut.data.jdbc.annotation.JdbcRepository;
 import io.micronaut.data.model.query.builder.sql.Dialect;
@@ -17,7 +18,7 @@ public interface OrgNodeRepository extends CrudRepository<OrgNode, Long> {
 
     /** The node, or a 404 with a Swedish message for pages and the API alike. */
     default OrgNode require(long id) {
-        return findById(id).orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Organisationen finns inte."));
+        return findById(id).orElseThrow(() -> Access.notFound());
     }
 
     List<OrgNode> findByParentIdIsNullOrderByName();

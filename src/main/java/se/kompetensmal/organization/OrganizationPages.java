@@ -1,5 +1,6 @@
 package se.kompetensmal.organization;
 
+import se.kompetensmal.security.Needs;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -59,6 +60,7 @@ public class OrganizationPages {
     }
 
     /** An administrator decides whether leaders in this part of the organisation may see names. */
+    @Needs(Role.ADMINISTRATOR)
     @Post(value = "/{id}/ledare-ser-namn", consumes = MediaType.APPLICATION_FORM_URLENCODED)
     public HttpResponse<?> setLeadersSeeNames(long id, @Body NamesSetting form, HttpRequest<?> request, Authentication caller) {
         csrf.verify(request, form.csrfToken());

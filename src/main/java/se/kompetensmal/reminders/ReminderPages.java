@@ -1,5 +1,6 @@
 package se.kompetensmal.reminders;
 
+import se.kompetensmal.security.Needs;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
@@ -60,6 +61,7 @@ public class ReminderPages {
                                @Nullable String weeklyDigest, @Nullable String csrfToken) {
     }
 
+    @Needs({Role.COORDINATOR, Role.ADMINISTRATOR})
     @Post(consumes = MediaType.APPLICATION_FORM_URLENCODED)
     public HttpResponse<?> save(long id, @Body ReminderForm form, HttpRequest<?> request, Authentication caller) {
         csrf.verify(request, form.csrfToken());

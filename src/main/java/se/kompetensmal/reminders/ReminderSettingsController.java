@@ -1,5 +1,6 @@
 package se.kompetensmal.reminders;
 
+import se.kompetensmal.security.Needs;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -38,6 +39,7 @@ public class ReminderSettingsController {
     }
 
     /** Sets this node's own reminders; everything under it without a setting of its own follows. */
+    @Needs({Role.COORDINATOR, Role.ADMINISTRATOR})
     @Put
     public ReminderSetting change(long id, @Body @Valid ReminderSetting setting, HttpRequest<?> request, Authentication caller) {
         return change.apply(id, setting, request, caller);

@@ -5,6 +5,8 @@ import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import se.kompetensmal.SwedishTime;
+import se.kompetensmal.catalog.Audience;
+import se.kompetensmal.catalog.Audiences;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,6 +24,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.regex.Pattern;
 
 /**
@@ -42,9 +46,11 @@ class PeopleRosterImporter {
     private static final int BATCH = 1_000;
 
     private final JdbcOperations jdbc;
+    private final Audiences usableAudiences;
 
-    PeopleRosterImporter(JdbcOperations jdbc) {
+    PeopleRosterImporter(JdbcOperations jdbc, Audiences usableAudiences) {
         this.jdbc = jdbc;
+        this.usableAudiences = usableAudiences;
     }
 
     /** One valid row, ready to write. */
@@ -52,8 +58,12 @@ class PeopleRosterImporter {
                              List<Long> audienceIds, LocalDate orgStart, LocalDate roleStart) {
     }
 
-    /** What a row is checked against: the units within reach and the audiences by code. */
-    record Lookups(Map<String, Long> units, Map<String, Long> audiences) {
+    /**
+     * What a row is checked against: the units within reach, the audiences by code, those of them an organisation owns,
+     * and which audiences are usable at a unit (asked only for rows that name an owned one).
+     */
+    record Lookups(Map<String, Long> units, Map<String, Long> audiences, Set<Long> owned,
+                   Function<Long, Set<Long>> usableAtUnit) {
     }
 
     ImportOutcome importFile(RosterImport rosterImport, Path file, ImportProgress progress) throws IOException {
@@ -101,7 +111,14 @@ class PeopleRosterImporter {
             try (PreparedStatement select = connection.prepareStatement("SELECT code, id FROM audience")) {
                 readCodes(select, audiences);
             }
-            return new Lookups(units, audiences);
+            Map<String, Long> owned = new HashMap<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT code, id FROM audience WHERE owner_org_id IS NOT NULL")) {
+                readCodes(select, owned);
+            }
+            Map<Long, Set<Long>> usable = new HashMap<>();
+            return new Lookups(units, audiences, Set.copyOf(owned.values()), unit -> usable.computeIfAbsent(unit,
+                    u -> usableAudiences.usableUnder(u).stream().map(Audience::id).collect(Collectors.toSet())));
         });
     }
 
@@ -127,7 +144,7 @@ class PeopleRosterImporter {
             return found;
         });
         outside.forEach(hsaId -> errors.add(new RowError(rows.get(hsaId), "hsa_id",
-                "personen med HSA-id " + hsaId + " är registrerad i en annan organisation")));
+                "HSA-id:t " + hsaId + " kan inte användas i den här organisationen")));
         rows.clear();
     }
 
@@ -172,7 +189,7 @@ class PeopleRosterImporter {
         } else if (orgNodeId == null) {
             errors.add(new RowError(n, "enhet", "enheten '" + unit + "' finns inte i den valda organisationen"));
         }
-        List<Long> audienceIds = audiences(row, lookups, errors);
+        List<Long> audienceIds = audiences(row, orgNodeId, lookups, errors);
         LocalDate orgStart = date(row, "startdatum_organisation", true, errors);
         LocalDate roleStart = date(row, "startdatum_roll", false, errors);
         if (errors.size() > before) {
@@ -192,7 +209,7 @@ class PeopleRosterImporter {
         return value;
     }
 
-    private static List<Long> audiences(CsvReader.Row row, Lookups lookups, List<RowError> errors) {
+    private static List<Long> audiences(CsvReader.Row row, Long unitId, Lookups lookups, List<RowError> errors) {
         String text = row.get("malgrupper");
         if (text.isEmpty()) {
             errors.add(new RowError(row.number(), "malgrupper", "minst en målgrupp krävs (t.ex. LICENSED)"));
@@ -201,6 +218,10 @@ class PeopleRosterImporter {
         Set<Long> ids = new LinkedHashSet<>();
         for (String code : AUDIENCE_SEPARATOR.split(text)) {
             Long id = lookups.audiences().get(code.toUpperCase(java.util.Locale.ROOT));
+            // Another organisation's own audience is answered as an unknown code.
+            if (id != null && lookups.owned().contains(id) && (unitId == null || !lookups.usableAtUnit().apply(unitId).contains(id))) {
+                id = null;
+            }
             if (id == null) {
                 errors.add(new RowError(row.number(), "malgrupper", "okänd målgrupp '" + code + "'"));
             } else {

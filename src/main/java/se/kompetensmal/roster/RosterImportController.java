@@ -1,5 +1,7 @@
 package se.kompetensmal.roster;
 
+import se.kompetensmal.security.Needs;
+import se.kompetensmal.security.Role;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -39,6 +41,7 @@ public class RosterImportController {
     }
 
     @Operation(summary = "Import organisational nodes from CSV (columns kod, namn, typ, overordnad)")
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
     @Post(value = "/organisations", consumes = {"text/csv", MediaType.APPLICATION_OCTET_STREAM})
     public HttpResponse<RosterImportView> importOrganisations(@Body InputStream csv, @QueryValue @Nullable String fileName,
                                                               @QueryValue @Nullable Long organisation,
@@ -48,6 +51,7 @@ public class RosterImportController {
     }
 
     @Operation(summary = "Import people from CSV; full=true marks people of the organisation missing from the file as left")
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
     @Post(value = "/people", consumes = {"text/csv", MediaType.APPLICATION_OCTET_STREAM})
     public HttpResponse<RosterImportView> importPeople(@Body InputStream csv, @QueryValue @Nullable String fileName,
                                                        @QueryValue @Nullable Long organisation,

@@ -1,5 +1,6 @@
 package se.kompetensmal.roster;
 
+import se.kompetensmal.security.Needs;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -59,6 +60,7 @@ public class RosterImportPages {
         return formModel(caller, null);
     }
 
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
     @Post(consumes = MediaType.MULTIPART_FORM_DATA)
     public HttpResponse<?> upload(@Nullable CompletedFileUpload file, @Nullable String kind, @Nullable String organisation,
                                   @Nullable String full, @Nullable String csrfToken, HttpRequest<?> request,

@@ -1,5 +1,6 @@
 package se.kompetensmal.roster;
 
+import se.kompetensmal.security.Access;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.exceptions.HttpStatusException;
 import jakarta.inject.Singleton;
@@ -21,7 +22,7 @@ public class RosterImportQueries {
 
     public RosterImportView view(long id) {
         RosterImport found = imports.findById(id)
-                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Importen " + id + " finns inte."));
+                .orElseThrow(() -> Access.notFound());
         return new RosterImportView(found, imports.countErrors(id), imports.findErrors(id, SHOWN_ERRORS));
     }
 

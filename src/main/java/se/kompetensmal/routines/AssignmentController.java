@@ -1,5 +1,6 @@
 package se.kompetensmal.routines;
 
+import se.kompetensmal.security.Needs;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -72,6 +73,7 @@ public class AssignmentController {
     }
 
     @Operation(summary = "Assign a module by hand to everyone (or one audience) under a node, with a due date")
+    @Needs({Role.COORDINATOR, Role.ADMINISTRATOR})
     @Post("/organisations/{id}/assignments")
     public Assigned assign(long id, @Body @Valid ManualAssignment body, Authentication caller) {
         access.requireOn(caller, id, Role.COORDINATOR, Role.ADMINISTRATOR);
@@ -79,6 +81,7 @@ public class AssignmentController {
     }
 
     @Operation(summary = "Exempt a person from a module, with the reason and evidence")
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.PERSON)
     @Post("/people/{id}/exemptions")
     public HttpResponse<?> exempt(long id, @Body @Valid Exemption body, Authentication caller) {
         PersonView person = person(id);
@@ -133,7 +136,7 @@ public class AssignmentController {
     }
 
     private PersonView person(long id) {
-        return people.byId(id).orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Personen " + id + " finns inte."));
+        return people.byId(id).orElseThrow(() -> Access.notFound());
     }
 
     @Operation(summary = "What a person must complete and by when")
@@ -147,6 +150,7 @@ public class AssignmentController {
     }
 
     @Operation(summary = "Start bringing the routine-derived assignments of everyone under the node up to date, in the background")
+    @Needs({Role.COORDINATOR, Role.ADMINISTRATOR})
     @Post("/organisations/{id}/assignments/recompute")
     public HttpResponse<RecomputeJob> recompute(long id, Authentication caller) {
         access.requireOn(caller, id, Role.COORDINATOR, Role.ADMINISTRATOR);
@@ -158,7 +162,7 @@ public class AssignmentController {
     @Get("/recompute-jobs/{id}")
     public RecomputeJob job(long id, Authentication caller) {
         RecomputeJob job = jobRepository.findById(id)
-                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Omräkningen " + id + " finns inte."));
+                .orElseThrow(() -> Access.notFound());
         access.requireOn(caller, job.scopeOrgId(), Role.COORDINATOR, Role.ADMINISTRATOR);
         return job;
     }

@@ -5,6 +5,7 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
+import se.kompetensmal.catalog.Audiences;
 import se.kompetensmal.xapi.LearningRecords;
 
 import java.sql.Date;
@@ -20,15 +21,20 @@ public class ManualAssignments {
 
     private final JdbcOperations jdbc;
     private final LearningRecords records;
+    private final Audiences audiences;
 
-    public ManualAssignments(JdbcOperations jdbc, LearningRecords records) {
+    public ManualAssignments(JdbcOperations jdbc, LearningRecords records, Audiences audiences) {
         this.jdbc = jdbc;
+        this.audiences = audiences;
         this.records = records;
     }
 
     @Transactional
     public int assign(long nodeId, String audienceCode, String moduleCode, LocalDate dueDate, String assignedBy) {
         requireModule(moduleCode);
+        if (audienceCode != null && audiences.usableUnder(audienceCode, nodeId).isEmpty()) {
+            throw new HttpStatusException(HttpStatus.UNPROCESSABLE_ENTITY, "Målgruppen " + audienceCode + " finns inte.");
+        }
         int assigned = jdbc.prepareStatement("""
                 INSERT INTO assignment (person_id, module_code, cycle, source, due_date, assigned_by)
                 SELECT DISTINCT p.id, ?, 1, 'MANUAL', ?, ? FROM person p

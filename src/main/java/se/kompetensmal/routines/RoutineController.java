@@ -1,5 +1,6 @@
 package se.kompetensmal.routines;
 
+import se.kompetensmal.security.Needs;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
@@ -58,6 +59,7 @@ public class RoutineController {
     }
 
     @Operation(summary = "Set up a routine on a node; it holds for the subtree and overrides one for the same kind and audience above")
+    @Needs({Role.COORDINATOR, Role.ADMINISTRATOR})
     @Post("/organisations/{id}/routines")
     public HttpResponse<Routine> create(long id, @Body @Valid RoutineForm form, Authentication caller) {
         requireNode(id, caller, Role.COORDINATOR, Role.ADMINISTRATOR);
@@ -66,6 +68,7 @@ public class RoutineController {
     }
 
     @Operation(summary = "Change a routine; the previous version is kept")
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ROUTINE)
     @Put("/routines/{id}")
     public Routine update(long id, @Body @Valid RoutineForm form, Authentication caller) {
         Routine existing = find(id, caller, Role.COORDINATOR, Role.ADMINISTRATOR);
@@ -81,14 +84,14 @@ public class RoutineController {
 
     private Routine find(long id, Authentication caller, Role... roles) {
         Routine routine = routines.findById(id)
-                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Rutinen " + id + " finns inte."));
+                .orElseThrow(() -> Access.notFound());
         access.requireOn(caller, routine.orgNodeId(), roles);
         return routine;
     }
 
     private void requireNode(long id, Authentication caller, Role... roles) {
         if (nodes.findById(id).isEmpty()) {
-            throw new HttpStatusException(HttpStatus.NOT_FOUND, "Organisationen " + id + " finns inte.");
+            throw Access.notFound();
         }
         access.requireOn(caller, id, roles);
     }

@@ -48,15 +48,16 @@ public class RoleAdministration {
 
     @Transactional
     public void grant(Authentication caller, String username, Role role, String orgCode, HttpRequest<?> request) {
-        Account account = accounts.findByUsername(username.strip())
-                .orElseThrow(() -> new HttpStatusException(HttpStatus.BAD_REQUEST, "Kontot " + username + " finns inte."));
-        OrgNode node = nodes.findByCode(orgCode.strip())
+        // Another organisation's code is answered as an unknown one, and before anything else is looked up.
+        OrgNode node = nodes.findByCode(orgCode.strip()).filter(n -> access.knowsOf(caller, n.id()))
                 .orElseThrow(() -> new HttpStatusException(HttpStatus.BAD_REQUEST, "Organisationen " + orgCode + " finns inte."));
-        if (role == Role.LEARNER) {
-            throw new HttpStatusException(HttpStatus.BAD_REQUEST, "Rollen medarbetare följer av kopplingen till en person.");
-        }
         if (!mayAdminister(caller, node.id())) {
             throw Access.forbidden();
+        }
+        Account account = accounts.findByUsername(username.strip())
+                .orElseThrow(() -> new HttpStatusException(HttpStatus.BAD_REQUEST, "Kontot " + username + " finns inte."));
+        if (role == Role.LEARNER) {
+            throw new HttpStatusException(HttpStatus.BAD_REQUEST, "Rollen medarbetare följer av kopplingen till en person.");
         }
         grants.save(new RoleGrant(null, account.id(), role, node.id(), caller.getName(), null));
         audit.record(caller.getName(), AuditLog.ROLE_GRANTED, role + " på " + node.code() + " till " + account.username(), request);
@@ -64,10 +65,9 @@ public class RoleAdministration {
 
     @Transactional
     public void revoke(Authentication caller, long grantId, HttpRequest<?> request) {
-        RoleGrant grant = grants.findById(grantId)
-                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Behörigheten finns inte."));
+        RoleGrant grant = grants.findById(grantId).orElseThrow(Access::notFound);
         if (!mayAdminister(caller, grant.orgNodeId())) {
-            throw Access.forbidden();
+            throw grant.orgNodeId() == null ? Access.forbidden() : access.refusal(caller, grant.orgNodeId());
         }
         if (grant.role() == Role.ADMINISTRATOR && grant.accountId() == Caller.of(caller).accountId()) {
             // Otherwise an administrator could lock everyone out of administration by mistake.

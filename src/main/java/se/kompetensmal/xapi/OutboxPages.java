@@ -1,5 +1,7 @@
 package se.kompetensmal.xapi;
 
+import se.kompetensmal.security.Role;
+import se.kompetensmal.security.Needs;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
@@ -28,6 +30,8 @@ import java.util.Map;
 /** Administrators see how learning records are getting to the LRS, and put refused ones back in line. */
 @Controller
 @Secured("ADMINISTRATOR")
+// The outbox is the whole service's: an organisation's administrator has no say over it.
+@Needs(value = Role.ADMINISTRATOR, on = Needs.On.SYSTEM)
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class OutboxPages {
 
