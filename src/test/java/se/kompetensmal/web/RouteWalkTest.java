@@ -54,7 +54,9 @@ class RouteWalkTest extends ServiceTest {
      * Routes that still answer 500 to the walk's bad input, each for a parsing fix that belongs to the validation of forms
      * and bodies (422 with Swedish messages): "METHOD template" as the router lists it. Remove an entry once fixed.
      */
-    static final Set<String> PENDING_BAD_INPUT = Set.of();
+    static final Set<String> PENDING_BAD_INPUT = Set.of(
+            // multipart with organisation=x (and a file): the page parses the organisation with Long.valueOf.
+            "POST /import");
 
     private static final Pattern VARIABLE = Pattern.compile("\\{(\\w+)[^}]*}");
     private static final Pattern QUERY = Pattern.compile("\\{[?&][^}]*}");
