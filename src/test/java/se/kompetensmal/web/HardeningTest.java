@@ -66,12 +66,15 @@ class HardeningTest extends ServiceTest {
                     health.body());
         }
         HttpResponse<String> full = raw.json("GET", "/health", admin, null);
+        // The xAPI outbox is the whole service's too: not for an organisation's administrator.
+        assertEquals(403, raw.json("GET", "/api/xapi/outbox", organisationAdmin, null).statusCode());
+        assertEquals(200, raw.json("GET", "/api/xapi/outbox", admin, null).statusCode());
         assertTrue(full.body().contains("details") && full.body().contains("jdbc"), full.body());
     }
 
     @Test
     void managementEndpointsOtherThanHealthAreClosed() {
-        for (String path : List.of("/info", "/beans", "/routes", "/threaddump", "/loggers", "/env", "/refresh", "/stop")) {
+        for (String path : List.of("/info", "/beans", "/routes", "/threaddump", "/flyway", "/loggers", "/env", "/refresh", "/stop")) {
             for (String caller : new String[] {null, admin}) {
                 HttpResponse<String> answer = raw.json("GET", path, caller, null);
                 assertEquals(404, answer.statusCode(), path + " " + answer.body());
