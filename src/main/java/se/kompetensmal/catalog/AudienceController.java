@@ -1,6 +1,5 @@
 package se.kompetensmal.catalog;
 
-import se.kompetensmal.security.Needs;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -27,6 +26,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import se.kompetensmal.security.Access;
+import se.kompetensmal.security.Needs;
 import se.kompetensmal.security.Role;
 
 import java.io.IOException;

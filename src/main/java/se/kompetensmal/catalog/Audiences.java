@@ -1,5 +1,6 @@
 package se.kompetensmal.catalog;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.security.authentication.Authentication;
 import jakarta.inject.Singleton;
 import se.kompetensmal.security.Access;
@@ -29,7 +30,10 @@ public class Audiences {
     }
 
     /** The audience with the code, if it is usable at the node; empty as for an unknown code otherwise. */
-    public Optional<Audience> usableUnder(String code, long nodeId) {
+    public Optional<Audience> usableUnder(@Nullable String code, long nodeId) {
+        if (code == null) {
+            return Optional.empty();
+        }
         String wanted = code.strip().toUpperCase(Locale.ROOT);
         return usableUnder(nodeId).stream().filter(a -> a.code().equals(wanted)).findFirst();
     }

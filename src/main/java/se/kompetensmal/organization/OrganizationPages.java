@@ -1,6 +1,5 @@
 package se.kompetensmal.organization;
 
-import se.kompetensmal.security.Needs;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -23,6 +22,7 @@ import se.kompetensmal.people.PersonStatus;
 import se.kompetensmal.security.Access;
 import se.kompetensmal.security.AuditLog;
 import se.kompetensmal.security.CsrfTokens;
+import se.kompetensmal.security.Needs;
 import se.kompetensmal.security.Role;
 
 import java.net.URI;

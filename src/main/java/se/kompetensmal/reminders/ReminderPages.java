@@ -1,6 +1,5 @@
 package se.kompetensmal.reminders;
 
-import se.kompetensmal.security.Needs;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
@@ -25,6 +24,7 @@ import se.kompetensmal.organization.OrgNode;
 import se.kompetensmal.organization.OrgNodeRepository;
 import se.kompetensmal.security.Access;
 import se.kompetensmal.security.CsrfTokens;
+import se.kompetensmal.security.Needs;
 import se.kompetensmal.security.Role;
 
 import java.net.URI;

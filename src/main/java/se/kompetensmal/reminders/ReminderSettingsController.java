@@ -1,6 +1,5 @@
 package se.kompetensmal.reminders;
 
-import se.kompetensmal.security.Needs;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -13,6 +12,7 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import jakarta.validation.Valid;
 import se.kompetensmal.security.Access;
+import se.kompetensmal.security.Needs;
 import se.kompetensmal.security.Role;
 
 /** An organisation's reminder settings over the API: read by its coordinators and leaders, changed by coordinators. */

@@ -1,7 +1,5 @@
 package se.kompetensmal.roster;
 
-import se.kompetensmal.security.Needs;
-import se.kompetensmal.security.Role;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -16,6 +14,8 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.swagger.v3.oas.annotations.Operation;
+import se.kompetensmal.security.Needs;
+import se.kompetensmal.security.Role;
 
 import java.io.InputStream;
 import java.net.URI;

@@ -1,6 +1,5 @@
 package se.kompetensmal.roster;
 
-import se.kompetensmal.security.Needs;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -19,6 +18,7 @@ import io.micronaut.views.ModelAndView;
 import io.micronaut.views.View;
 import se.kompetensmal.security.Access;
 import se.kompetensmal.security.CsrfTokens;
+import se.kompetensmal.security.Needs;
 import se.kompetensmal.security.Role;
 import se.kompetensmal.web.CsvText;
 

@@ -1,9 +1,7 @@
 package se.kompetensmal.roster;
 
-import se.kompetensmal.security.Access;
-import io.micronaut.http.HttpStatus;
-import io.micronaut.http.exceptions.HttpStatusException;
 import jakarta.inject.Singleton;
+import se.kompetensmal.security.Access;
 
 import java.util.List;
 

@@ -1,15 +1,12 @@
 package se.kompetensmal.routines;
 
-import se.kompetensmal.security.Needs;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Produces;
-import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
@@ -26,6 +23,7 @@ import se.kompetensmal.people.PersonQueries;
 import se.kompetensmal.people.PersonView;
 import se.kompetensmal.security.Access;
 import se.kompetensmal.security.Caller;
+import se.kompetensmal.security.Needs;
 import se.kompetensmal.security.Role;
 import se.kompetensmal.web.CsvText;
 import se.kompetensmal.web.Spreadsheet;

@@ -1,14 +1,11 @@
 package se.kompetensmal.routines;
 
-import se.kompetensmal.security.Needs;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
-import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
@@ -18,6 +15,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.Valid;
 import se.kompetensmal.organization.OrgNodeRepository;
 import se.kompetensmal.security.Access;
+import se.kompetensmal.security.Needs;
 import se.kompetensmal.security.Role;
 
 import java.net.URI;

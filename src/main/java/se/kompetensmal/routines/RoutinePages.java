@@ -1,6 +1,5 @@
 package se.kompetensmal.routines;
 
-import se.kompetensmal.security.Needs;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -27,6 +26,7 @@ import se.kompetensmal.organization.OrgNode;
 import se.kompetensmal.organization.OrgNodeRepository;
 import se.kompetensmal.security.Access;
 import se.kompetensmal.security.CsrfTokens;
+import se.kompetensmal.security.Needs;
 import se.kompetensmal.security.Role;
 
 import java.net.URI;

@@ -34,8 +34,8 @@ public class RoutineService {
     private final ObjectMapper json;
     private final RecomputeJobs jobs;
 
-    public RoutineService(RoutineRepository routines, AudienceRepository audiences, Audiences usable, OrgNodeRepository nodes, ObjectMapper json,
-                          RecomputeJobs jobs) {
+    public RoutineService(RoutineRepository routines, AudienceRepository audiences, Audiences usable, OrgNodeRepository nodes,
+                          ObjectMapper json, RecomputeJobs jobs) {
         this.routines = routines;
         this.audiences = audiences;
         this.usable = usable;

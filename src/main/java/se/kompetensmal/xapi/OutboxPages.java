@@ -1,7 +1,5 @@
 package se.kompetensmal.xapi;
 
-import se.kompetensmal.security.Role;
-import se.kompetensmal.security.Needs;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
@@ -22,6 +20,8 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.views.View;
 import se.kompetensmal.security.AuditLog;
 import se.kompetensmal.security.CsrfTokens;
+import se.kompetensmal.security.Needs;
+import se.kompetensmal.security.Role;
 
 import java.net.URI;
 import java.util.HashMap;
