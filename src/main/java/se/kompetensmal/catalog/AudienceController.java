@@ -15,16 +15,24 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
-import jakarta.validation.Valid;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.json.tree.JsonNode;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Validator;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
-import se.kompetensmal.organization.OrgNodeRepository;
 import se.kompetensmal.security.Access;
+import se.kompetensmal.security.Needs;
 import se.kompetensmal.security.Role;
 
+import java.io.IOException;
 import java.net.URI;
 import java.util.List;
+import java.util.Set;
 
 @Controller("/api/audiences")
 @Secured(SecurityRule.IS_AUTHENTICATED)
@@ -32,12 +40,17 @@ import java.util.List;
 public class AudienceController {
 
     private final AudienceRepository audiences;
-    private final OrgNodeRepository nodes;
+    private final Audiences visible;
+    private final JsonMapper json;
+    private final Validator validator;
     private final Access access;
 
-    public AudienceController(AudienceRepository audiences, OrgNodeRepository nodes, Access access) {
+    public AudienceController(AudienceRepository audiences, Audiences visible, Access access, JsonMapper json,
+                              Validator validator) {
+        this.json = json;
+        this.validator = validator;
         this.audiences = audiences;
-        this.nodes = nodes;
+        this.visible = visible;
         this.access = access;
     }
 
@@ -52,18 +65,28 @@ public class AudienceController {
 
     @Operation(summary = "All audiences, the national ones first")
     @Get
-    public List<Audience> list() {
-        return audiences.listOrderBySortOrderAndCode();
+    public List<Audience> list(Authentication caller) {
+        return visible.visibleTo(caller);
     }
 
-    @Operation(summary = "Add an organisation's own audience")
+    @Operation(summary = "Add an organisation's own audience",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+                    content = @Content(schema = @Schema(implementation = NewAudience.class))))
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
     @Post
-    public HttpResponse<Audience> add(@Body @Valid NewAudience audience, Authentication caller) {
-        if (nodes.findById(audience.ownerOrganisationId()).isEmpty()) {
-            throw new HttpStatusException(HttpStatus.UNPROCESSABLE_ENTITY,
-                    "Organisationen " + audience.ownerOrganisationId() + " finns inte.");
+    public HttpResponse<Audience> add(@Body JsonNode body, Authentication caller) throws IOException {
+        // The owner is checked before the rest of the body is read or validated, so that nobody learns anything about a
+        // node that is not theirs; another organisation's node is answered as an unknown one.
+        JsonNode owner = body.isObject() ? body.get("ownerOrganisationId") : null;
+        if (owner == null || !owner.isNumber()) {
+            throw new HttpStatusException(HttpStatus.UNPROCESSABLE_ENTITY, "ownerOrganisationId: ange organisationens id.");
         }
-        access.requireOn(caller, audience.ownerOrganisationId(), Role.COORDINATOR, Role.ADMINISTRATOR);
+        access.requireOn(caller, owner.getLongValue(), Role.COORDINATOR, Role.ADMINISTRATOR);
+        NewAudience audience = json.readValueFromTree(body, NewAudience.class);
+        Set<ConstraintViolation<NewAudience>> violations = validator.validate(audience);
+        if (!violations.isEmpty()) {
+            throw new ConstraintViolationException(violations);
+        }
         if (audiences.existsByCode(audience.code())) {
             throw new HttpStatusException(HttpStatus.CONFLICT, "Målgruppen " + audience.code() + " finns redan.");
         }

@@ -9,6 +9,7 @@ import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.views.View;
 import se.kompetensmal.SwedishTime;
@@ -24,10 +25,10 @@ import java.util.Map;
 public class CataloguePages {
 
     private final CatalogueQueries catalogue;
-    private final AudienceRepository audiences;
+    private final Audiences audiences;
     private final CatalogueLoader loader;
 
-    public CataloguePages(CatalogueQueries catalogue, AudienceRepository audiences, CatalogueLoader loader) {
+    public CataloguePages(CatalogueQueries catalogue, Audiences audiences, CatalogueLoader loader) {
         this.catalogue = catalogue;
         this.audiences = audiences;
         this.loader = loader;
@@ -38,9 +39,9 @@ public class CataloguePages {
 
     @View("catalogue")
     @Get
-    public Map<String, Object> catalogue() {
+    public Map<String, Object> catalogue(Authentication caller) {
         List<CatalogueQueries.GoalView> goals = catalogue.goals(null);
-        List<AudienceGoals> perAudience = audiences.listOrderBySortOrderAndCode().stream()
+        List<AudienceGoals> perAudience = audiences.visibleTo(caller).stream()
                 .map(a -> new AudienceGoals(a, goals.stream().filter(g -> g.audiences().contains(a.code())).toList()))
                 .toList();
         return Map.of(

@@ -4,8 +4,7 @@ import io.micronaut.data.annotation.Query;
 import io.micronaut.data.jdbc.annotation.JdbcRepository;
 import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.CrudRepository;
-import io.micronaut.http.HttpStatus;
-import io.micronaut.http.exceptions.HttpStatusException;
+import se.kompetensmal.security.Access;
 
 import java.util.List;
 import java.util.Optional;
@@ -15,9 +14,9 @@ public interface OrgNodeRepository extends CrudRepository<OrgNode, Long> {
 
     Optional<OrgNode> findByCode(String code);
 
-    /** The node, or a 404 with a Swedish message for pages and the API alike. */
+    /** The node, or the 404 that also answers for another organisation's node (see Access#refusal). */
     default OrgNode require(long id) {
-        return findById(id).orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Organisationen finns inte."));
+        return findById(id).orElseThrow(Access::notFound);
     }
 
     List<OrgNode> findByParentIdIsNullOrderByName();

@@ -74,7 +74,7 @@ public class OrganizationController {
 
     private OrgNode find(long id, Authentication caller, Role... roles) {
         OrgNode node = nodes.findById(id)
-                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Organisationen " + id + " finns inte."));
+                .orElseThrow(() -> Access.notFound());
         access.requireOn(caller, id, roles);
         return node;
     }

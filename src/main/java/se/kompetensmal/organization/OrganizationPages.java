@@ -22,6 +22,7 @@ import se.kompetensmal.people.PersonStatus;
 import se.kompetensmal.security.Access;
 import se.kompetensmal.security.AuditLog;
 import se.kompetensmal.security.CsrfTokens;
+import se.kompetensmal.security.Needs;
 import se.kompetensmal.security.Role;
 
 import java.net.URI;
@@ -59,6 +60,7 @@ public class OrganizationPages {
     }
 
     /** An administrator decides whether leaders in this part of the organisation may see names. */
+    @Needs(Role.ADMINISTRATOR)
     @Post(value = "/{id}/ledare-ser-namn", consumes = MediaType.APPLICATION_FORM_URLENCODED)
     public HttpResponse<?> setLeadersSeeNames(long id, @Body NamesSetting form, HttpRequest<?> request, Authentication caller) {
         csrf.verify(request, form.csrfToken());

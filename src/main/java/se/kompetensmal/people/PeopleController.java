@@ -1,10 +1,8 @@
 package se.kompetensmal.people;
 
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
-import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
@@ -31,14 +29,14 @@ public class PeopleController {
     @Get
     public PersonView byHsaId(@QueryValue String hsaId, Authentication caller) {
         return visible(people.byHsaId(hsaId)
-                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Ingen person har HSA-id " + hsaId + ".")), caller);
+                .orElseThrow(() -> Access.notFound()), caller);
     }
 
     @Operation(summary = "A person by id")
     @Get("/{id}")
     public PersonView get(long id, Authentication caller) {
         return visible(people.byId(id)
-                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Personen " + id + " finns inte.")), caller);
+                .orElseThrow(() -> Access.notFound()), caller);
     }
 
     /** A person is visible to themselves and to those who may see names in their unit. */

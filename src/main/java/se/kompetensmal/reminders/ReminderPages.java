@@ -24,6 +24,7 @@ import se.kompetensmal.organization.OrgNode;
 import se.kompetensmal.organization.OrgNodeRepository;
 import se.kompetensmal.security.Access;
 import se.kompetensmal.security.CsrfTokens;
+import se.kompetensmal.security.Needs;
 import se.kompetensmal.security.Role;
 
 import java.net.URI;
@@ -60,6 +61,7 @@ public class ReminderPages {
                                @Nullable String weeklyDigest, @Nullable String csrfToken) {
     }
 
+    @Needs({Role.COORDINATOR, Role.ADMINISTRATOR})
     @Post(consumes = MediaType.APPLICATION_FORM_URLENCODED)
     public HttpResponse<?> save(long id, @Body ReminderForm form, HttpRequest<?> request, Authentication caller) {
         csrf.verify(request, form.csrfToken());

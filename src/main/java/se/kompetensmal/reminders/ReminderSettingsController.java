@@ -11,6 +11,7 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import se.kompetensmal.security.Access;
+import se.kompetensmal.security.Needs;
 import se.kompetensmal.security.Role;
 
 /** An organisation's reminder settings over the API: read by its coordinators and leaders, changed by coordinators. */
@@ -37,6 +38,7 @@ public class ReminderSettingsController {
     }
 
     /** Sets this node's own reminders; everything under it without a setting of its own follows. Checked after the rights. */
+    @Needs({Role.COORDINATOR, Role.ADMINISTRATOR})
     @Put
     public ReminderSetting change(long id, @Body ReminderSetting setting, HttpRequest<?> request, Authentication caller) {
         return change.apply(id, setting, request, caller);

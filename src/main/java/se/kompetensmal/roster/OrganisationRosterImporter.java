@@ -83,7 +83,7 @@ class OrganisationRosterImporter {
         for (NodeRow row : inOrder) {
             // A file for one organisation may not rename or move another organisation's nodes.
             if (inScope != null && existing.containsKey(row.code()) && !inScope.contains(row.code())) {
-                errors.add(new RowError(row.row(), "kod", "koden " + row.code() + " tillhör en annan organisation"));
+                errors.add(new RowError(row.row(), "kod", "koden " + row.code() + " kan inte användas i den här organisationen"));
                 continue;
             }
             checkPlace(row, parents, kinds, scopeCode, depth, errors);

@@ -6,6 +6,8 @@ import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import se.kompetensmal.SwedishTime;
+import se.kompetensmal.catalog.Audience;
+import se.kompetensmal.catalog.Audiences;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,6 +24,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.regex.Pattern;
 
 /**
@@ -47,10 +51,12 @@ class PeopleRosterImporter {
 
     private final JdbcOperations jdbc;
     private final double confirmLeftShare;
+    private final Audiences usableAudiences;
 
-    PeopleRosterImporter(JdbcOperations jdbc,
+    PeopleRosterImporter(JdbcOperations jdbc, Audiences usableAudiences,
                          @Value("${kompetensmal.import.confirm-left-share:0.10}") double confirmLeftShare) {
         this.jdbc = jdbc;
+        this.usableAudiences = usableAudiences;
         this.confirmLeftShare = confirmLeftShare;
     }
 
@@ -59,8 +65,12 @@ class PeopleRosterImporter {
                              List<Long> audienceIds, LocalDate orgStart, LocalDate roleStart) {
     }
 
-    /** What a row is checked against: the units within reach and the audiences by code. */
-    record Lookups(Map<String, Long> units, Map<String, Long> audiences) {
+    /**
+     * What a row is checked against: the units within reach, the audiences by code, those of them an organisation owns,
+     * and which audiences are usable at a unit (asked only for rows that name an owned one).
+     */
+    record Lookups(Map<String, Long> units, Map<String, Long> audiences, Set<Long> owned,
+                   Function<Long, Set<Long>> usableAtUnit) {
     }
 
     /**
@@ -145,7 +155,14 @@ class PeopleRosterImporter {
             try (PreparedStatement select = connection.prepareStatement("SELECT code, id FROM audience")) {
                 readCodes(select, audiences);
             }
-            return new Lookups(units, audiences);
+            Map<String, Long> owned = new HashMap<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT code, id FROM audience WHERE owner_org_id IS NOT NULL")) {
+                readCodes(select, owned);
+            }
+            Map<Long, Set<Long>> usable = new HashMap<>();
+            return new Lookups(units, audiences, Set.copyOf(owned.values()), unit -> usable.computeIfAbsent(unit,
+                    u -> usableAudiences.usableUnder(u).stream().map(Audience::id).collect(Collectors.toSet())));
         });
     }
 
@@ -171,7 +188,7 @@ class PeopleRosterImporter {
             return found;
         });
         outside.forEach(hsaId -> errors.add(new RowError(rows.get(hsaId), "hsa_id",
-                "personen med HSA-id " + hsaId + " är registrerad i en annan organisation")));
+                "HSA-id:t " + hsaId + " kan inte användas i den här organisationen")));
         rows.clear();
     }
 
@@ -218,7 +235,7 @@ class PeopleRosterImporter {
         } else if (orgNodeId == null) {
             errors.add(n, "enhet", "enheten '" + unit + "' finns inte i den valda organisationen");
         }
-        List<Long> audienceIds = audiences(row, lookups, errors);
+        List<Long> audienceIds = audiences(row, orgNodeId, lookups, errors);
         LocalDate orgStart = RosterFields.date(row, "startdatum_organisation", true, errors);
         LocalDate roleStart = RosterFields.date(row, "startdatum_roll", false, errors);
         if (errors.count() > before) {
@@ -228,7 +245,7 @@ class PeopleRosterImporter {
                 orgStart, roleStart == null ? orgStart : roleStart);
     }
 
-    private static List<Long> audiences(CsvReader.Row row, Lookups lookups, RowErrors errors) {
+    private static List<Long> audiences(CsvReader.Row row, Long unitId, Lookups lookups, RowErrors errors) {
         int before = errors.count();
         String text = RosterFields.text(row, "malgrupper", "målgrupper", MAX_AUDIENCES * 41, false, errors);
         if (errors.count() > before) {
@@ -246,6 +263,10 @@ class PeopleRosterImporter {
         Set<Long> ids = new LinkedHashSet<>();
         for (String code : codes) {
             Long id = lookups.audiences().get(code.toUpperCase(java.util.Locale.ROOT));
+            // Another organisation's own audience is answered as an unknown code.
+            if (id != null && lookups.owned().contains(id) && (unitId == null || !lookups.usableAtUnit().apply(unitId).contains(id))) {
+                id = null;
+            }
             if (id == null) {
                 errors.add(row.number(), "malgrupper", "okänd målgrupp '" + RosterFields.shown(code) + "'");
             } else {

@@ -24,7 +24,7 @@ public class RosterImportAccess {
 
     public void requireImport(Authentication caller, Long scopeOrgId) {
         if (!mayImport(caller, scopeOrgId)) {
-            throw Access.forbidden();
+            throw scopeOrgId == null ? Access.forbidden() : access.refusal(caller, scopeOrgId);
         }
     }
 

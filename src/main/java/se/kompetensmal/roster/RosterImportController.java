@@ -14,6 +14,8 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.swagger.v3.oas.annotations.Operation;
+import se.kompetensmal.security.Needs;
+import se.kompetensmal.security.Role;
 
 import java.io.InputStream;
 import java.net.URI;
@@ -39,6 +41,7 @@ public class RosterImportController {
     }
 
     @Operation(summary = "Import organisational nodes from CSV (columns kod, namn, typ, overordnad)")
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
     @Post(value = "/organisations", consumes = {"text/csv", MediaType.APPLICATION_OCTET_STREAM})
     public HttpResponse<RosterImportView> importOrganisations(@Body InputStream csv, @QueryValue @Nullable String fileName,
                                                               @QueryValue @Nullable Long organisation,
@@ -48,6 +51,7 @@ public class RosterImportController {
     }
 
     @Operation(summary = "Import people from CSV; full=true marks people of the organisation missing from the file as left")
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
     @Post(value = "/people", consumes = {"text/csv", MediaType.APPLICATION_OCTET_STREAM})
     public HttpResponse<RosterImportView> importPeople(@Body InputStream csv, @QueryValue @Nullable String fileName,
                                                        @QueryValue @Nullable Long organisation,

@@ -18,6 +18,7 @@ import io.micronaut.views.ModelAndView;
 import io.micronaut.views.View;
 import se.kompetensmal.security.Access;
 import se.kompetensmal.security.CsrfTokens;
+import se.kompetensmal.security.Needs;
 import se.kompetensmal.security.Role;
 import se.kompetensmal.web.CsvText;
 
@@ -63,6 +64,7 @@ public class RosterImportPages {
      * The file is streamed to disk as it arrives, never held in memory whole: the form's other fields come before it,
      * so they are known, and checked, by the time the file is read.
      */
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
     @Post(consumes = MediaType.MULTIPART_FORM_DATA)
     public HttpResponse<?> upload(@Nullable StreamingFileUpload file, @Nullable String kind, @Nullable String organisation,
                                   @Nullable String full, @Nullable String csrfToken, HttpRequest<?> request,

@@ -1,8 +1,7 @@
 package se.kompetensmal.roster;
 
-import io.micronaut.http.HttpStatus;
-import io.micronaut.http.exceptions.HttpStatusException;
 import jakarta.inject.Singleton;
+import se.kompetensmal.security.Access;
 
 import java.util.List;
 
@@ -21,7 +20,7 @@ public class RosterImportQueries {
 
     public RosterImportView view(long id) {
         RosterImport found = imports.findById(id)
-                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Importen " + id + " finns inte."));
+                .orElseThrow(() -> Access.notFound());
         return new RosterImportView(found, imports.countErrors(id), imports.findErrors(id, SHOWN_ERRORS));
     }
 

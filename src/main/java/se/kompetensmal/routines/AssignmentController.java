@@ -2,13 +2,11 @@ package se.kompetensmal.routines;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Produces;
-import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
@@ -21,6 +19,7 @@ import se.kompetensmal.people.PersonQueries;
 import se.kompetensmal.people.PersonView;
 import se.kompetensmal.security.Access;
 import se.kompetensmal.security.Caller;
+import se.kompetensmal.security.Needs;
 import se.kompetensmal.security.Role;
 import se.kompetensmal.web.CsvText;
 import se.kompetensmal.web.Spreadsheet;
@@ -68,6 +67,7 @@ public class AssignmentController {
     }
 
     @Operation(summary = "Assign a module by hand to everyone (or one audience) under a node, with a due date")
+    @Needs({Role.COORDINATOR, Role.ADMINISTRATOR})
     @Post("/organisations/{id}/assignments")
     public Assigned assign(long id, @Body ManualAssignment body, Authentication caller) {
         access.requireOn(caller, id, Role.COORDINATOR, Role.ADMINISTRATOR);
@@ -75,6 +75,7 @@ public class AssignmentController {
     }
 
     @Operation(summary = "Exempt a person from a module, with the reason and evidence")
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.PERSON)
     @Post("/people/{id}/exemptions")
     public HttpResponse<?> exempt(long id, @Body Exemption body, Authentication caller) {
         PersonView person = person(id);
@@ -128,7 +129,7 @@ public class AssignmentController {
     }
 
     private PersonView person(long id) {
-        return people.byId(id).orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Personen " + id + " finns inte."));
+        return people.byId(id).orElseThrow(() -> Access.notFound());
     }
 
     @Operation(summary = "What a person must complete and by when")
@@ -142,6 +143,7 @@ public class AssignmentController {
     }
 
     @Operation(summary = "Start bringing the routine-derived assignments of everyone under the node up to date, in the background")
+    @Needs({Role.COORDINATOR, Role.ADMINISTRATOR})
     @Post("/organisations/{id}/assignments/recompute")
     public HttpResponse<RecomputeJob> recompute(long id, Authentication caller) {
         access.requireOn(caller, id, Role.COORDINATOR, Role.ADMINISTRATOR);
@@ -153,7 +155,7 @@ public class AssignmentController {
     @Get("/recompute-jobs/{id}")
     public RecomputeJob job(long id, Authentication caller) {
         RecomputeJob job = jobRepository.findById(id)
-                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Omräkningen " + id + " finns inte."));
+                .orElseThrow(() -> Access.notFound());
         access.requireOn(caller, job.scopeOrgId(), Role.COORDINATOR, Role.ADMINISTRATOR);
         return job;
     }

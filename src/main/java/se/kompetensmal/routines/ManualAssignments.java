@@ -9,6 +9,7 @@ import jakarta.inject.Singleton;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import se.kompetensmal.catalog.Audiences;
 import se.kompetensmal.web.ReasonableDate;
 import se.kompetensmal.xapi.LearningRecords;
 
@@ -25,9 +26,11 @@ public class ManualAssignments {
 
     private final JdbcOperations jdbc;
     private final LearningRecords records;
+    private final Audiences audiences;
 
-    public ManualAssignments(JdbcOperations jdbc, LearningRecords records) {
+    public ManualAssignments(JdbcOperations jdbc, LearningRecords records, Audiences audiences) {
         this.jdbc = jdbc;
+        this.audiences = audiences;
         this.records = records;
     }
 
@@ -38,6 +41,9 @@ public class ManualAssignments {
         String audienceCode = audience;
         String moduleCode = module;
         requireModule(moduleCode);
+        if (audienceCode != null && audiences.usableUnder(audienceCode, nodeId).isEmpty()) {
+            throw new HttpStatusException(HttpStatus.UNPROCESSABLE_ENTITY, "Målgruppen " + audienceCode + " finns inte.");
+        }
         int assigned = jdbc.prepareStatement("""
                 INSERT INTO assignment (person_id, module_code, cycle, source, due_date, assigned_by)
                 SELECT DISTINCT p.id, ?, 1, 'MANUAL', ?, ? FROM person p

@@ -1,13 +1,11 @@
 package se.kompetensmal.routines;
 
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
-import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
@@ -16,6 +14,7 @@ import io.micronaut.security.rules.SecurityRule;
 import io.swagger.v3.oas.annotations.Operation;
 import se.kompetensmal.organization.OrgNodeRepository;
 import se.kompetensmal.security.Access;
+import se.kompetensmal.security.Needs;
 import se.kompetensmal.security.Role;
 
 import java.net.URI;
@@ -58,6 +57,7 @@ public class RoutineController {
 
     // The form is validated by the service, after the caller's rights: someone without them learns nothing from a 422.
     @Operation(summary = "Set up a routine on a node; it holds for the subtree and overrides one for the same kind and audience above")
+    @Needs({Role.COORDINATOR, Role.ADMINISTRATOR})
     @Post("/organisations/{id}/routines")
     public HttpResponse<Routine> create(long id, @Body RoutineForm form, Authentication caller) {
         requireNode(id, caller, Role.COORDINATOR, Role.ADMINISTRATOR);
@@ -66,6 +66,7 @@ public class RoutineController {
     }
 
     @Operation(summary = "Change a routine; the previous version is kept")
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ROUTINE)
     @Put("/routines/{id}")
     public Routine update(long id, @Body RoutineForm form, Authentication caller) {
         Routine existing = find(id, caller, Role.COORDINATOR, Role.ADMINISTRATOR);
@@ -81,14 +82,14 @@ public class RoutineController {
 
     private Routine find(long id, Authentication caller, Role... roles) {
         Routine routine = routines.findById(id)
-                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Rutinen " + id + " finns inte."));
+                .orElseThrow(() -> Access.notFound());
         access.requireOn(caller, routine.orgNodeId(), roles);
         return routine;
     }
 
     private void requireNode(long id, Authentication caller, Role... roles) {
         if (nodes.findById(id).isEmpty()) {
-            throw new HttpStatusException(HttpStatus.NOT_FOUND, "Organisationen " + id + " finns inte.");
+            throw Access.notFound();
         }
         access.requireOn(caller, id, roles);
     }

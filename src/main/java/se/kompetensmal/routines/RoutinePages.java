@@ -21,12 +21,13 @@ import io.micronaut.views.ModelAndView;
 import io.micronaut.views.View;
 import jakarta.validation.ConstraintViolationException;
 import se.kompetensmal.SwedishTime;
-import se.kompetensmal.catalog.AudienceRepository;
+import se.kompetensmal.catalog.Audiences;
 import se.kompetensmal.catalog.CatalogueQueries;
 import se.kompetensmal.organization.OrgNode;
 import se.kompetensmal.organization.OrgNodeRepository;
 import se.kompetensmal.security.Access;
 import se.kompetensmal.security.CsrfTokens;
+import se.kompetensmal.security.Needs;
 import se.kompetensmal.security.Role;
 import se.kompetensmal.web.InputProblems;
 
@@ -49,12 +50,12 @@ public class RoutinePages {
     private final FollowUp followUp;
     private final GoalCoverage coverage;
     private final OrgNodeRepository nodes;
-    private final AudienceRepository audiences;
+    private final Audiences audiences;
     private final CatalogueQueries catalogue;
     private final Access access;
     private final CsrfTokens csrf;
 
-    public RoutinePages(RoutineService routines, FollowUp followUp, OrgNodeRepository nodes, AudienceRepository audiences,
+    public RoutinePages(RoutineService routines, FollowUp followUp, OrgNodeRepository nodes, Audiences audiences,
                         CatalogueQueries catalogue, Access access, CsrfTokens csrf, GoalCoverage coverage) {
         this.routines = routines;
         this.followUp = followUp;
@@ -86,6 +87,7 @@ public class RoutinePages {
         return model;
     }
 
+    @Needs({Role.COORDINATOR, Role.ADMINISTRATOR})
     @Post(value = "/rutiner", consumes = MediaType.APPLICATION_FORM_URLENCODED)
     public HttpResponse<?> create(long id, @Body RoutinePageForm form, HttpRequest<?> request, Authentication caller) {
         csrf.verify(request, form.csrfToken());
@@ -127,7 +129,7 @@ public class RoutinePages {
         model.put("routines", inForce);
         model.put("coverage", coverage.of(inForce));
         model.put("mayEdit", access.holdsOn(caller, node.id(), Role.COORDINATOR, Role.ADMINISTRATOR));
-        model.put("audiences", audiences.listOrderBySortOrderAndCode());
+        model.put("audiences", audiences.usableUnder(node.id()));
         model.put("modules", catalogue.modules());
         model.put("documentationLevels", Arrays.stream(DocumentationLevel.values()).map(d -> new Option(d.name(), d.labelSv())).toList());
         model.put("error", error);

@@ -9,6 +9,7 @@ import jakarta.inject.Singleton;
 import jakarta.validation.Valid;
 import se.kompetensmal.catalog.Audience;
 import se.kompetensmal.catalog.AudienceRepository;
+import se.kompetensmal.catalog.Audiences;
 import se.kompetensmal.organization.OrgNode;
 import se.kompetensmal.organization.OrgNodeRepository;
 
@@ -29,14 +30,16 @@ public class RoutineService {
 
     private final RoutineRepository routines;
     private final AudienceRepository audiences;
+    private final Audiences usable;
     private final OrgNodeRepository nodes;
     private final ObjectMapper json;
     private final RecomputeJobs jobs;
 
-    public RoutineService(RoutineRepository routines, AudienceRepository audiences, OrgNodeRepository nodes, ObjectMapper json,
-                          RecomputeJobs jobs) {
+    public RoutineService(RoutineRepository routines, AudienceRepository audiences, Audiences usable, OrgNodeRepository nodes,
+                          ObjectMapper json, RecomputeJobs jobs) {
         this.routines = routines;
         this.audiences = audiences;
+        this.usable = usable;
         this.nodes = nodes;
         this.json = json;
         this.jobs = jobs;
@@ -49,7 +52,7 @@ public class RoutineService {
 
     @Transactional
     public Routine create(long nodeId, @Valid RoutineForm form, String changedBy) {
-        Audience audience = check(form);
+        Audience audience = check(nodeId, form);
         if (routines.existsByOrgNodeIdAndKindAndAudienceId(nodeId, form.kind(), audience.id())) {
             throw new HttpStatusException(HttpStatus.CONFLICT, "Det finns redan en rutin för " + form.kind().labelSv().toLowerCase()
                     + " för målgruppen " + audience.code() + " på den här nivån. Ändra den i stället.");
@@ -62,7 +65,7 @@ public class RoutineService {
 
     @Transactional
     public Routine update(Routine existing, @Valid RoutineForm form, String changedBy) {
-        Audience audience = check(form);
+        Audience audience = check(existing.orgNodeId(), form);
         if (form.kind() != existing.kind() || audience.id() != existing.audienceId()) {
             throw new HttpStatusException(HttpStatus.UNPROCESSABLE_ENTITY,
                     "En rutins slag och målgrupp kan inte ändras; lägg upp en ny rutin i stället.");
@@ -100,7 +103,7 @@ public class RoutineService {
     }
 
     /** Checks what the form says against the routine's kind and the survey's documentation levels. */
-    private Audience check(RoutineForm form) {
+    private Audience check(long nodeId, RoutineForm form) {
         List<String> problems = new ArrayList<>();
         if (form.kind() == RoutineKind.INTRODUCTION && (form.dueDays() == null || form.countsFrom() == null)) {
             problems.add("en introduktionsrutin behöver antal dagar (dueDays) och vilket startdatum de räknas från (countsFrom)");
@@ -118,7 +121,7 @@ public class RoutineService {
         if (routines.countKnownModules(modules) != modules.size()) {
             problems.add("okänd modul bland " + String.join(", ", modules));
         }
-        Audience audience = audiences.findByCode(form.audience()).orElse(null);
+        Audience audience = usable.usableUnder(form.audience(), nodeId).orElse(null);
         if (audience == null) {
             problems.add("okänd målgrupp " + form.audience());
         }

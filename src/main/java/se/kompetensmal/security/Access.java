@@ -22,6 +22,9 @@ public class Access {
 
     public static final String FORBIDDEN = "Du har inte behörighet till det här.";
 
+    /** What an unknown id and an id of an organisation the caller does not belong to both answer. */
+    public static final String NOT_FOUND = "Det du söker finns inte.";
+
     private final RoleGrantRepository grants;
     private final OrgNodeRepository nodes;
 
@@ -49,13 +52,37 @@ public class Access {
 
     public void requireNames(Authentication authentication, long nodeId) {
         if (!maySeeNames(authentication, nodeId)) {
-            throw forbidden();
+            throw refusal(authentication, nodeId);
         }
     }
 
-    /** Throws 403 unless the caller holds one of the roles on the node (or above it). */
+    /** Throws unless the caller holds one of the roles on the node (or above it): see {@link #refusal}. */
     public void requireOn(Authentication authentication, long nodeId, Role... roles) {
         if (!holdsOn(authentication, nodeId, roles)) {
+            throw refusal(authentication, nodeId);
+        }
+    }
+
+    /**
+     * Whether the caller may know that the node exists: it lies in an organisation (huvudman tree) where they hold any
+     * role or are placed themselves, or they are a system-wide administrator.
+     */
+    public boolean knowsOf(Authentication authentication, long nodeId) {
+        return grants.sharesOrganisation(Caller.of(authentication).accountId(), nodeId);
+    }
+
+    /**
+     * How a node (or anything on it: a person, a routine, an import) the caller may not reach is refused: outside every
+     * organisation they belong to exactly as an unknown id (404), so that ids and HSA-ids of other organisations cannot
+     * be probed; inside their own organisation, 403.
+     */
+    public HttpStatusException refusal(Authentication authentication, long nodeId) {
+        return knowsOf(authentication, nodeId) ? forbidden() : notFound();
+    }
+
+    /** Throws 403 unless the caller holds one of the roles on some node or system-wide. */
+    public void requireAnywhere(Authentication authentication, Role... roles) {
+        if (!grants.holdsAnywhere(Caller.of(authentication).accountId(), names(roles))) {
             throw forbidden();
         }
     }
@@ -85,6 +112,11 @@ public class Access {
 
     public static HttpStatusException forbidden() {
         return new HttpStatusException(HttpStatus.FORBIDDEN, FORBIDDEN);
+    }
+
+    /** The answer for an unknown id, the same whatever kind of thing was asked for. */
+    public static HttpStatusException notFound() {
+        return new HttpStatusException(HttpStatus.NOT_FOUND, NOT_FOUND);
     }
 
     private static Set<String> names(Role... roles) {

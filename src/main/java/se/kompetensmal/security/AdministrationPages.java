@@ -64,6 +64,7 @@ public class AdministrationPages {
                         .map(r -> new RoleOption(r.name(), r.labelSv())).toList());
     }
 
+    @Needs(value = Role.ADMINISTRATOR, on = Needs.On.ANYWHERE)
     @Post(value = "/roller", consumes = MediaType.APPLICATION_FORM_URLENCODED)
     public HttpResponse<?> grant(@Body GrantForm form, HttpRequest<?> request, Authentication caller) {
         csrf.verify(request, form.csrfToken());
@@ -71,6 +72,7 @@ public class AdministrationPages {
         return HttpResponse.seeOther(URI.create("/admin/roller"));
     }
 
+    @Needs(value = Role.ADMINISTRATOR, on = Needs.On.ANYWHERE)
     @Post(value = "/roller/{id}/aterkalla", consumes = MediaType.APPLICATION_FORM_URLENCODED)
     public HttpResponse<?> revoke(long id, @Body RevokeForm form, HttpRequest<?> request, Authentication caller) {
         csrf.verify(request, form.csrfToken());

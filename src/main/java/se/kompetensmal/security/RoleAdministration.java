@@ -53,17 +53,18 @@ public class RoleAdministration {
     @Transactional
     public void grant(Authentication caller, @NotBlank @Size(max = 100) String username, @NotNull Role role,
                       @NotBlank @Size(max = 64) String organisation, HttpRequest<?> request) {
+        // Another organisation's code is answered as an unknown one, and before anything else is looked up.
+        OrgNode node = nodes.findByCode(organisation.strip()).filter(n -> access.knowsOf(caller, n.id()))
+                .orElseThrow(() -> new HttpStatusException(HttpStatus.UNPROCESSABLE_ENTITY,
+                        "Fältet 'organisation' ska vara koden för en organisation som finns; " + organisation.strip() + " finns inte."));
+        if (!mayAdminister(caller, node.id())) {
+            throw Access.forbidden();
+        }
         Account account = accounts.findByUsername(username.strip())
                 .orElseThrow(() -> new HttpStatusException(HttpStatus.UNPROCESSABLE_ENTITY,
                         "Fältet 'username' ska vara ett konto som finns; " + username.strip() + " finns inte."));
-        OrgNode node = nodes.findByCode(organisation.strip())
-                .orElseThrow(() -> new HttpStatusException(HttpStatus.UNPROCESSABLE_ENTITY,
-                        "Fältet 'organisation' ska vara koden för en organisation som finns; " + organisation.strip() + " finns inte."));
         if (role == Role.LEARNER) {
             throw new HttpStatusException(HttpStatus.BAD_REQUEST, "Rollen medarbetare följer av kopplingen till en person.");
-        }
-        if (!mayAdminister(caller, node.id())) {
-            throw Access.forbidden();
         }
         grants.save(new RoleGrant(null, account.id(), role, node.id(), caller.getName(), null));
         audit.record(caller.getName(), AuditLog.ROLE_GRANTED, role + " på " + node.code() + " till " + account.username(), request);
@@ -71,10 +72,9 @@ public class RoleAdministration {
 
     @Transactional
     public void revoke(Authentication caller, long grantId, HttpRequest<?> request) {
-        RoleGrant grant = grants.findById(grantId)
-                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Behörigheten finns inte."));
+        RoleGrant grant = grants.findById(grantId).orElseThrow(Access::notFound);
         if (!mayAdminister(caller, grant.orgNodeId())) {
-            throw Access.forbidden();
+            throw grant.orgNodeId() == null ? Access.forbidden() : access.refusal(caller, grant.orgNodeId());
         }
         if (grant.role() == Role.ADMINISTRATOR && grant.accountId() == Caller.of(caller).accountId()) {
             // Otherwise an administrator could lock everyone out of administration by mistake.

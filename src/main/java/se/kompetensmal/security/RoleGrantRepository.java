@@ -31,6 +31,26 @@ public interface RoleGrantRepository extends CrudRepository<RoleGrant, Long> {
                           WHERE up.descendant_id = :nodeId AND setting.leaders_see_names)""")
     boolean leadsWithNamesAllowed(long accountId, long nodeId);
 
+    @Query("SELECT COUNT(*) > 0 FROM role_grant WHERE account_id = :accountId AND role IN (:roles)")
+    boolean holdsAnywhere(long accountId, Collection<String> roles);
+
     @Query("SELECT COUNT(*) > 0 FROM role_grant WHERE account_id = :accountId AND role IN (:roles) AND org_node_id IS NULL")
     boolean holdsSystemWide(long accountId, Collection<String> roles);
+
+    /**
+     * Whether the node lies in an organisation (the tree under a huvudman, or under a national node granted as such)
+     * where the account holds any role or the account's person is placed; a system-wide grant covers every node.
+     */
+    @Query("""
+            SELECT COUNT(*) > 0 FROM (
+                SELECT g.org_node_id AS anchor FROM role_grant g WHERE g.account_id = :accountId
+                UNION ALL
+                SELECT p.org_node_id FROM user_account a JOIN person p ON p.id = a.person_id WHERE a.id = :accountId
+            ) mine
+            LEFT JOIN org_closure up ON up.descendant_id = mine.anchor
+            LEFT JOIN org_node top ON top.id = up.ancestor_id
+            LEFT JOIN org_closure down ON down.ancestor_id = top.id AND down.descendant_id = :nodeId
+            WHERE (mine.anchor IS NULL AND EXISTS (SELECT 1 FROM org_node n WHERE n.id = :nodeId))
+               OR (down.descendant_id IS NOT NULL AND (top.kind <> 'NATIONAL' OR up.depth = 0))""")
+    boolean sharesOrganisation(long accountId, long nodeId);
 }

@@ -21,6 +21,7 @@ import io.micronaut.views.View;
 import se.kompetensmal.security.Access;
 import se.kompetensmal.security.AuditLog;
 import se.kompetensmal.security.CsrfTokens;
+import se.kompetensmal.security.Needs;
 import se.kompetensmal.security.Role;
 
 import java.net.URI;
@@ -33,6 +34,8 @@ import java.util.Map;
  */
 @Controller
 @Secured("ADMINISTRATOR")
+// The outbox is the whole service's: an organisation's administrator has no say over it.
+@Needs(value = Role.ADMINISTRATOR, on = Needs.On.SYSTEM)
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class OutboxPages {
 

@@ -137,7 +137,8 @@ class RoutineTest extends ServiceTest {
                 HttpRequest.GET("/api/routines/" + elsewhere.id() + "/versions"))) {
             HttpClientResponseException e = assertThrows(HttpClientResponseException.class,
                     () -> http.toBlocking().exchange(((io.micronaut.http.MutableHttpRequest<?>) request).bearerAuth(coordinator)));
-            assertEquals(HttpStatus.FORBIDDEN, e.getStatus(), request.getMethod() + " " + request.getPath());
+            // Another organisation's node and routine are answered as unknown ones.
+            assertEquals(HttpStatus.NOT_FOUND, e.getStatus(), request.getMethod() + " " + request.getPath());
         }
     }
 

@@ -79,33 +79,65 @@ class AccessByRoleTest extends ServiceTest {
         }
     }
 
+    /**
+     * B's ids are answered exactly as ids that do not exist (404, the same body), so that nobody outside B can tell which
+     * of B's ids, HSA-ids or import numbers are in use; what needs a system-wide role is refused with 403.
+     */
     @Test
-    void coordinatorOfAIsRefusedEveryIdOfB() {
-        List<MutableHttpRequest<?>> api = List.of(
-                HttpRequest.GET("/api/organisations/" + municipalityB),
-                HttpRequest.GET("/api/organisations/" + unitB),
-                HttpRequest.GET("/api/organisations/" + municipalityB + "/subtree"),
-                HttpRequest.GET("/api/organisations/" + municipalityB + "/people"),
-                HttpRequest.GET("/api/people/" + personB),
-                HttpRequest.GET("/api/people?hsaId=" + hsaB),
-                HttpRequest.GET("/api/imports/" + importB),
-                HttpRequest.POST("/api/audiences", Map.of("code", "EGEN_B", "nameSv", "Egen", "ownerOrganisationId", municipalityB)),
-                HttpRequest.POST("/api/imports/people?organisation=" + municipalityB, "hsa_id\n").contentType("text/csv"),
-                HttpRequest.POST("/api/imports/organisations?organisation=" + municipalityB, "kod\n").contentType("text/csv"),
+    void coordinatorOfAIsRefusedEveryIdOfBAsIfUnknown() {
+        long unknown = 987_654_321L;
+        List<List<MutableHttpRequest<?>>> pairs = List.of(
+                List.of(HttpRequest.GET("/api/organisations/" + municipalityB), HttpRequest.GET("/api/organisations/" + unknown)),
+                List.of(HttpRequest.GET("/api/organisations/" + unitB), HttpRequest.GET("/api/organisations/" + unknown)),
+                List.of(HttpRequest.GET("/api/organisations/" + municipalityB + "/subtree"),
+                        HttpRequest.GET("/api/organisations/" + unknown + "/subtree")),
+                List.of(HttpRequest.GET("/api/organisations/" + municipalityB + "/people"),
+                        HttpRequest.GET("/api/organisations/" + unknown + "/people")),
+                List.of(HttpRequest.GET("/api/people/" + personB), HttpRequest.GET("/api/people/" + unknown)),
+                List.of(HttpRequest.GET("/api/people?hsaId=" + hsaB), HttpRequest.GET("/api/people?hsaId=SE0000000000-0")),
+                List.of(HttpRequest.GET("/api/imports/" + importB), HttpRequest.GET("/api/imports/" + unknown)),
+                List.of(HttpRequest.POST("/api/imports/people?organisation=" + municipalityB, "hsa_id\n").contentType("text/csv"),
+                        HttpRequest.POST("/api/imports/people?organisation=" + unknown, "hsa_id\n").contentType("text/csv")),
+                List.of(HttpRequest.POST("/api/imports/organisations?organisation=" + municipalityB, "kod\n").contentType("text/csv"),
+                        HttpRequest.POST("/api/imports/organisations?organisation=" + unknown, "kod\n").contentType("text/csv")),
+                List.of(page("/organisationer/" + municipalityB), page("/organisationer/" + unknown)),
+                List.of(page("/organisationer/" + unitB), page("/organisationer/" + unknown)),
+                List.of(page("/import/" + importB), page("/import/" + unknown)),
+                List.of(page("/import/" + importB + "/felrapport.csv"), page("/import/" + unknown + "/felrapport.csv")));
+        for (List<MutableHttpRequest<?>> pair : pairs) {
+            HttpClientResponseException ofB = refusal(pair.get(0), coordinatorA);
+            HttpClientResponseException unknownOne = refusal(pair.get(1), coordinatorA);
+            String what = pair.get(0).getMethod() + " " + pair.get(0).getUri();
+            assertEquals(HttpStatus.NOT_FOUND, ofB.getStatus(), what);
+            assertEquals(HttpStatus.NOT_FOUND, unknownOne.getStatus(), what);
+            assertEquals(withoutIds(unknownOne), withoutIds(ofB), what);
+        }
+        // The owner named in a new audience: B's node reads as an unknown one.
+        HttpClientResponseException ofB = refusal(HttpRequest.POST("/api/audiences",
+                Map.of("code", "EGEN_B", "nameSv", "Egen", "ownerOrganisationId", municipalityB)), coordinatorA);
+        HttpClientResponseException unknownOwner = refusal(HttpRequest.POST("/api/audiences",
+                Map.of("code", "EGEN_B", "nameSv", "Egen", "ownerOrganisationId", unknown)), coordinatorA);
+        assertEquals(HttpStatus.NOT_FOUND, ofB.getStatus());
+        assertEquals(withoutIds(unknownOwner), withoutIds(ofB));
+        for (MutableHttpRequest<?> request : List.<MutableHttpRequest<?>>of(
                 HttpRequest.POST("/api/imports/organisations", "kod\n").contentType("text/csv"),
-                page("/organisationer/" + municipalityB),
-                page("/organisationer/" + unitB),
-                page("/import/" + importB),
-                page("/import/" + importB + "/felrapport.csv"),
                 page("/admin/roller"),
-                page("/admin/logg"));
-        for (MutableHttpRequest<?> request : api) {
+                page("/admin/logg"))) {
             assertEquals(HttpStatus.FORBIDDEN, status(request, coordinatorA), request.getMethod() + " " + request.getPath());
         }
         String roots = http.toBlocking().retrieve(HttpRequest.GET("/api/organisations").bearerAuth(coordinatorA));
         assertTrue(roots.contains("Kommun A") && !roots.contains("Kommun B"), roots);
         String imports = http.toBlocking().retrieve(HttpRequest.GET("/api/imports").bearerAuth(coordinatorA));
         assertTrue(imports.contains("\"id\":" + importA) && !imports.contains("\"id\":" + importB), imports);
+    }
+
+    @Test
+    void inTheirOwnOrganisationThoseWithoutTheRoleGet403() {
+        assertEquals(HttpStatus.FORBIDDEN, status(HttpRequest.GET("/api/organisations/" + municipalityA), learnerA));
+        assertEquals(HttpStatus.FORBIDDEN, status(HttpRequest.GET("/api/people/" + otherPersonA), learnerA));
+        assertEquals(HttpStatus.FORBIDDEN, status(HttpRequest.GET("/api/imports/" + importA), leaderA));
+        assertEquals(HttpStatus.NOT_FOUND, status(HttpRequest.GET("/api/organisations/" + municipalityB), learnerA));
+        assertEquals(HttpStatus.NOT_FOUND, status(HttpRequest.GET("/api/people/" + personB), learnerA));
     }
 
     @Test
@@ -121,9 +153,9 @@ class AccessByRoleTest extends ServiceTest {
                 "kod;namn;typ;överordnad\n" + unitBCode + ";Övertagen;enhet;" + municipalityACode + "\n");
 
         assertEquals(List.of("REJECTED", "REJECTED"), List.of(statusOf(people), statusOf(units)));
-        assertEquals(List.of("personen med HSA-id " + hsaB + " är registrerad i en annan organisation"),
+        assertEquals(List.of("HSA-id:t " + hsaB + " kan inte användas i den här organisationen"),
                 sql.strings("SELECT reason FROM roster_import_error WHERE import_id = ?", people));
-        assertEquals(List.of("koden " + unitBCode + " tillhör en annan organisation"),
+        assertEquals(List.of("koden " + unitBCode + " kan inte användas i den här organisationen"),
                 sql.strings("SELECT reason FROM roster_import_error WHERE import_id = ?", units));
         assertEquals(unitB, sql.number("SELECT org_node_id FROM person WHERE id = ?", personB));
         assertEquals(municipalityB, sql.number("SELECT parent_id FROM org_node WHERE id = ?", unitB));
@@ -151,7 +183,7 @@ class AccessByRoleTest extends ServiceTest {
         String page = http.toBlocking().retrieve(page("/organisationer/" + municipalityA).cookie(Cookie.of("JWT", leaderA)));
         assertTrue(page.contains("Personer per målgrupp"), page);
         assertFalse(page.contains("Anna") || page.contains("id=\"personer\""), "no names for a leader");
-        assertEquals(HttpStatus.FORBIDDEN, status(HttpRequest.GET("/api/organisations/" + municipalityB), leaderA));
+        assertEquals(HttpStatus.NOT_FOUND, status(HttpRequest.GET("/api/organisations/" + municipalityB), leaderA));
     }
 
     @Test
@@ -172,7 +204,7 @@ class AccessByRoleTest extends ServiceTest {
 
         assertEquals(HttpStatus.OK, status(HttpRequest.GET("/api/people/" + person), leader));
         assertEquals(HttpStatus.OK, status(HttpRequest.GET("/api/organisations/" + unit + "/people"), leader));
-        assertEquals(HttpStatus.FORBIDDEN, status(HttpRequest.GET("/api/people/" + personB), leader));
+        assertEquals(HttpStatus.NOT_FOUND, status(HttpRequest.GET("/api/people/" + personB), leader));
         assertEquals(HttpStatus.FORBIDDEN, status(HttpRequest.GET("/api/organisations/" + municipalityA + "/people"), leaderA));
         assertEquals(List.of("SETTING_CHANGED"), sql.strings("SELECT action FROM audit_event WHERE target LIKE ?",
                 "%ledare ser namn = true%" + sql.strings("SELECT code FROM org_node WHERE id = ?", municipality).get(0)));
@@ -215,7 +247,8 @@ class AccessByRoleTest extends ServiceTest {
 
         grants.findByAccountId(accounts.findByUsername(username).orElseThrow().id()).forEach(grants::delete);
 
-        assertEquals(HttpStatus.FORBIDDEN, status(HttpRequest.GET("/api/organisations/" + municipalityA), token));
+        // With no role left anywhere, A is as unknown to them as any other organisation.
+        assertEquals(HttpStatus.NOT_FOUND, status(HttpRequest.GET("/api/organisations/" + municipalityA), token));
     }
 
     @Inject
@@ -236,6 +269,17 @@ class AccessByRoleTest extends ServiceTest {
 
     private static MutableHttpRequest<?> page(String uri) {
         return HttpRequest.GET(uri).accept(MediaType.TEXT_HTML);
+    }
+
+    private HttpClientResponseException refusal(MutableHttpRequest<?> request, String token) {
+        return org.junit.jupiter.api.Assertions.assertThrows(HttpClientResponseException.class,
+                () -> http.toBlocking().exchange(authenticated(request, token), String.class), request.getPath());
+    }
+
+    /** A refusal's body with the ids and HSA-ids asked for (and the problem's instance, which repeats them) taken out. */
+    private static String withoutIds(HttpClientResponseException e) {
+        return e.getResponse().getBody(String.class).orElse("").replaceAll("SE\\d{10}-\\d+", "HSA")
+                .replaceAll("\"instance\":\"[^\"]*\"", "").replaceAll("\\d+", "N");
     }
 
     /** The status the caller gets: pages with the session cookie, the API with the bearer token. */

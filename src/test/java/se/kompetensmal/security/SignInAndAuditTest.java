@@ -82,7 +82,7 @@ class SignInAndAuditTest extends ServiceTest {
                 .bearerAuth(token)).getStatus());
         HttpClientResponseException outside = assertThrows(HttpClientResponseException.class, () -> http.toBlocking()
                 .exchange(HttpRequest.GET("/api/organisations/" + other.id()).bearerAuth(token)));
-        assertEquals(HttpStatus.FORBIDDEN, outside.getStatus());
+        assertEquals(HttpStatus.NOT_FOUND, outside.getStatus(), "another organisation's node reads as unknown");
         HttpClientResponseException wrong = assertThrows(HttpClientResponseException.class, () -> http.toBlocking()
                 .exchange(HttpRequest.POST("/api/token", Map.of("username", username, "password", "fel"))));
         assertEquals(HttpStatus.UNAUTHORIZED, wrong.getStatus());

@@ -31,14 +31,15 @@ class ApiContractTest extends ServiceTest {
         Map<?, ?> problem = e.getResponse().getBody(Map.class).orElseThrow();
         assertEquals("Hittades inte", problem.get("title"));
         assertEquals(404, problem.get("status"));
-        assertEquals("Personen 987654321 finns inte.", problem.get("detail"));
+        assertEquals("Det du söker finns inte.", problem.get("detail"));
         assertEquals("/api/people/987654321", problem.get("instance"));
     }
 
     @Test
     void invalidInputIsAProblemDocumentNamingTheField() {
+        long owner = tree.add("PROB" + System.nanoTime(), "Kommun P", se.kompetensmal.organization.OrgNodeKind.MUNICIPALITY, null).id();
         HttpClientResponseException e = assertThrows(HttpClientResponseException.class, () -> http.toBlocking().exchange(
-                HttpRequest.POST("/api/audiences", Map.of("code", "fel kod", "nameSv", "", "ownerOrganisationId", 1)).bearerAuth(users.admin()),
+                HttpRequest.POST("/api/audiences", Map.of("code", "fel kod", "nameSv", "", "ownerOrganisationId", owner)).bearerAuth(users.admin()),
                 String.class));
 
         assertEquals(HttpStatus.UNPROCESSABLE_ENTITY, e.getStatus());
