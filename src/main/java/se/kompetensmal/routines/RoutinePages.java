@@ -154,7 +154,7 @@ public class RoutinePages {
 
     private static String text(String value, String field) {
         if (value == null || value.isBlank()) {
-            throw unreadable("Fältet '" + field + "' måste fyllas i.");
+            throw unreadable("Fältet '" + InputProblems.label(field) + "' måste fyllas i.");
         }
         return value.strip();
     }

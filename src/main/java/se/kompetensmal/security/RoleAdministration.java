@@ -62,7 +62,7 @@ public class RoleAdministration {
         }
         Account account = accounts.findByUsername(username.strip())
                 .orElseThrow(() -> new HttpStatusException(HttpStatus.UNPROCESSABLE_ENTITY,
-                        "Fältet 'username' ska vara ett konto som finns; " + username.strip() + " finns inte."));
+                        "Fältet 'användarnamn' ska vara ett konto som finns; " + username.strip() + " finns inte."));
         if (role == Role.LEARNER) {
             throw new HttpStatusException(HttpStatus.BAD_REQUEST, "Rollen medarbetare följer av kopplingen till en person.");
         }

@@ -33,7 +33,29 @@ import java.util.Map;
  */
 public final class InputProblems {
 
+    /**
+     * What people call the fields, so that a page says "Fältet 'klar inom antal dagar'" rather than a property name. The
+     * problem document still names the property itself under {@code errors} (path), for API clients.
+     */
+    private static final Map<String, String> LABELS = Map.ofEntries(
+            Map.entry("name", "namn"), Map.entry("kind", "slag"), Map.entry("audience", "målgrupp"),
+            Map.entry("modules", "moduler"), Map.entry("module", "modul"), Map.entry("dueDays", "klar inom antal dagar"),
+            Map.entry("countsFrom", "räknat från"), Map.entry("intervalMonths", "giltig i antal månader"),
+            Map.entry("renewalWindowDays", "kan förnyas antal dagar före utgång"), Map.entry("startsOn", "gäller från"),
+            Map.entry("documentation", "dokumentation"), Map.entry("governingDocument", "styrande dokument"),
+            Map.entry("approvedBy", "fastställd av"), Map.entry("approvedOn", "fastställd den"),
+            Map.entry("dueDate", "förfallodag"), Map.entry("reason", "skäl"), Map.entry("evidence", "underlag"),
+            Map.entry("enabled", "påminnelser på"), Map.entry("daysBefore", "antal dagar före"),
+            Map.entry("whenOverdue", "när det är försenat"), Map.entry("weeklyDigest", "veckosammanställning"),
+            Map.entry("username", "användarnamn"), Map.entry("role", "roll"), Map.entry("organisation", "organisation"),
+            Map.entry("withinDays", "antal dagar framåt"), Map.entry("sida", "sida"), Map.entry("dagar", "antal dagar"));
+
     private InputProblems() {
+    }
+
+    /** The field as people know it: its Swedish label, or its own name where it has none. */
+    public static String label(String field) {
+        return LABELS.getOrDefault(field, field);
     }
 
     /** Every violation as "Fältet 'x' ..." in Swedish, in a stable order. */
@@ -41,7 +63,7 @@ public final class InputProblems {
         List<FieldProblem> problems = new ArrayList<>();
         for (ConstraintViolation<?> violation : e.getConstraintViolations()) {
             String field = field(violation.getPropertyPath());
-            problems.add(new FieldProblem(field, "Fältet '" + field + "' " + predicate(violation) + "."));
+            problems.add(new FieldProblem(field, "Fältet '" + label(field) + "' " + predicate(violation) + "."));
         }
         problems.sort((a, b) -> a.field().compareTo(b.field()));
         return problems;
@@ -54,7 +76,7 @@ public final class InputProblems {
 
     /** A value that could not be read as the field's type, e.g. "Värdet för 'sida' är inte ett giltigt tal." */
     public static FieldProblem notReadable(String field, Class<?> type) {
-        return new FieldProblem(field, "Värdet för '" + field + "' är inte " + expected(type) + ".");
+        return new FieldProblem(field, "Värdet för '" + label(field) + "' är inte " + expected(type) + ".");
     }
 
     private static String field(Path path) {
@@ -176,7 +198,7 @@ public final class InputProblems {
         public HttpResponse<?> handle(HttpRequest request, UnsatisfiedArgumentException exception) {
             Argument<?> argument = exception.getArgument();
             return answer(processor, request, exception, HttpStatus.BAD_REQUEST,
-                    List.of(new FieldProblem(argument.getName(), "Fältet '" + argument.getName() + "' måste fyllas i.")));
+                    List.of(new FieldProblem(argument.getName(), "Fältet '" + label(argument.getName()) + "' måste fyllas i.")));
         }
     }
 }

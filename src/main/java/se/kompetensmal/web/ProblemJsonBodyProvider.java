@@ -20,8 +20,13 @@ public class ProblemJsonBodyProvider implements JsonErrorResponseBodyProvider<Pr
         boolean fields = context.getErrors().stream().anyMatch(FieldProblem.class::isInstance);
         String detail = response.code() >= 500 ? "Ett oväntat fel inträffade. Försök igen senare."
                 : messages.isEmpty() ? null : String.join(" ", messages);
+        // The message names the field as people know it; an API client also gets the property itself, first.
+        List<String> errors = fields
+                ? context.getErrors().stream().filter(FieldProblem.class::isInstance)
+                        .map(e -> ((FieldProblem) e).field() + ": " + e.getMessage()).toList()
+                : messages.size() > 1 ? messages : List.of();
         return new Problem("about:blank", ErrorTexts.titleSv(response.code()), response.code(), detail,
-                context.getRequest().getPath(), fields || messages.size() > 1 ? messages : List.of());
+                context.getRequest().getPath(), response.code() >= 500 ? List.of() : errors);
     }
 
     @Override

@@ -196,13 +196,16 @@ class InputValidationTest extends ServiceTest {
         assertTrue(e.getResponse().getContentType().orElseThrow().toString().startsWith("application/problem+json"));
         String body = assertSwedishNaming(e, field);
         assertTrue(body.contains("\"detail\"") && body.contains("\"errors\""), body);
+        assertTrue(body.contains("\"" + field + ": "), "the problem's errors name the property itself: " + body);
         assertEquals(before, sql.number("SELECT COUNT(*) FROM " + table), "nothing written");
     }
 
     /** The answer names the field in a Swedish sentence and carries no Java class and no English framework text. */
     private static String assertSwedishNaming(HttpClientResponseException e, String field) {
         String body = e.getResponse().getBody(String.class).orElseThrow();
-        assertTrue(body.contains("'" + field + "'") || body.contains("&#x27;" + field + "&#x27;"), "names " + field + ": " + body);
+        // Named as people know the field (its Swedish label), not by its property name.
+        String label = InputProblems.label(field);
+        assertTrue(body.contains("'" + label + "'") || body.contains("&#x27;" + label + "&#x27;"), "names " + label + ": " + body);
         assertTrue(body.contains("Fältet") || body.contains("Värdet") || body.contains("F&#xe4;ltet"), "in Swedish: " + body);
         for (String leak : new String[] {"se.kompetensmal", "java.", "Failed to", "must not", "Required", "Error decoding"}) {
             assertFalse(body.contains(leak), "no " + leak + ": " + body);
