@@ -13,10 +13,13 @@ import java.util.Optional;
 @JdbcRepository(dialect = Dialect.MYSQL)
 public interface UserSessionRepository extends GenericRepository<UserSession, String> {
 
-    /** A session not ended, with its account and how long it has been idle. */
+    /**
+     * A session not ended, with its account, how long it has been idle and the roles the account holds now (comma
+     * separated): one statement per request, since every request asks it.
+     */
     @Introspected
     record Current(long accountId, String username, String displayName, @Nullable Long personId,
-                   @Nullable String personStatus, long idleSeconds) {
+                   @Nullable String personStatus, long idleSeconds, @Nullable String roles) {
     }
 
     @Query("INSERT INTO user_session (id, account_id) VALUES (:id, :accountId)")
@@ -24,7 +27,8 @@ public interface UserSessionRepository extends GenericRepository<UserSession, St
 
     @Query("""
             SELECT a.id AS account_id, a.username, a.display_name, a.person_id, p.status AS person_status,
-                   TIMESTAMPDIFF(SECOND, s.last_seen_at, CURRENT_TIMESTAMP(3)) AS idle_seconds
+                   TIMESTAMPDIFF(SECOND, s.last_seen_at, CURRENT_TIMESTAMP(3)) AS idle_seconds,
+                   (SELECT GROUP_CONCAT(DISTINCT g.role) FROM role_grant g WHERE g.account_id = a.id) AS roles
             FROM user_session s
             JOIN user_account a ON a.id = s.account_id
             LEFT JOIN person p ON p.id = a.person_id
