@@ -2,6 +2,7 @@ package se.kompetensmal.security;
 
 import io.micronaut.core.annotation.AnnotationMetadata;
 import io.micronaut.core.order.Ordered;
+import io.micronaut.http.HttpMethod;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
@@ -18,7 +19,9 @@ import io.micronaut.web.router.UriRouteMatch;
  * bound or validated would otherwise be answered (400, 422, a re-rendered form) to anyone, telling them about a node that
  * is not theirs.
  */
-@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
+// Only requests that carry a body to bind: a GET binds no body, and running this on the blocking pool for every page
+// view cost each request a thread hop. GET handlers check their rights themselves (also the outbox's, under @Needs).
+@ServerFilter(value = ServerFilter.MATCH_ALL_PATTERN, methods = {HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE})
 public class AccessBeforeBinding implements Ordered {
 
     private final Access access;
