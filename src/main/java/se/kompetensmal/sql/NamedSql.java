@@ -1,0 +1,169 @@
+package se.kompetensmal.sql;
+
+import io.micronaut.data.connection.annotation.Connectable;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import jakarta.inject.Singleton;
+
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * SQL with named parameters ({@code :unit}) and rows read by column name: for the queries a repository's {@code @Query}
+ * cannot hold (a filter that may be absent, an order chosen by the user from a fixed list). A name may occur several
+ * times; every name must have a value (null included), so a misspelt one fails at once instead of binding nothing.
+ * Text in quotes and {@code ::} are left alone.
+ */
+@Singleton
+@Connectable
+public class NamedSql {
+
+    private final JdbcOperations jdbc;
+
+    public NamedSql(JdbcOperations jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Parameters by name; unlike {@code Map.of}, a value may be null (an absent filter). */
+    public static final class Params extends java.util.LinkedHashMap<String, Object> {
+        public Params and(String name, Object value) {
+            put(name, value);
+            return this;
+        }
+    }
+
+    public static Params with(String name, Object value) {
+        return new Params().and(name, value);
+    }
+
+    /** Maps one row, read by column label. */
+    @FunctionalInterface
+    public interface RowMapper<T> {
+        T map(Row row) throws SQLException;
+    }
+
+    public <T> List<T> list(String sql, Map<String, ?> parameters, RowMapper<T> mapper) {
+        Parsed parsed = Parsed.of(sql);
+        return jdbc.prepareStatement(parsed.sql(), statement -> {
+            parsed.bind(statement, parameters);
+            List<T> rows = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                Row row = new Row(rs);
+                while (rs.next()) {
+                    rows.add(mapper.map(row));
+                }
+            }
+            return rows;
+        });
+    }
+
+    public <T> Optional<T> one(String sql, Map<String, ?> parameters, RowMapper<T> mapper) {
+        return list(sql, parameters, mapper).stream().findFirst();
+    }
+
+    public long number(String sql, Map<String, ?> parameters) {
+        return one(sql, parameters, row -> row.rs.getLong(1)).orElse(0L);
+    }
+
+    public int update(String sql, Map<String, ?> parameters) {
+        Parsed parsed = Parsed.of(sql);
+        return jdbc.prepareStatement(parsed.sql(), statement -> {
+            parsed.bind(statement, parameters);
+            return statement.executeUpdate();
+        });
+    }
+
+    /** A result row, read by column label; SQL NULL comes back as null. */
+    public static final class Row {
+        private final ResultSet rs;
+
+        Row(ResultSet rs) {
+            this.rs = rs;
+        }
+
+        public String string(String column) throws SQLException {
+            return rs.getString(column);
+        }
+
+        public long number(String column) throws SQLException {
+            return rs.getLong(column);
+        }
+
+        public Long nullableNumber(String column) throws SQLException {
+            long value = rs.getLong(column);
+            return rs.wasNull() ? null : value;
+        }
+
+        public Integer nullableInt(String column) throws SQLException {
+            int value = rs.getInt(column);
+            return rs.wasNull() ? null : value;
+        }
+
+        public boolean flag(String column) throws SQLException {
+            return rs.getBoolean(column);
+        }
+
+        public LocalDate date(String column) throws SQLException {
+            return rs.getObject(column, LocalDate.class);
+        }
+    }
+
+    /** The statement with {@code ?} in place of each name, and the names in order. */
+    record Parsed(String sql, List<String> names) {
+
+        static Parsed of(String sql) {
+            StringBuilder out = new StringBuilder(sql.length());
+            List<String> names = new ArrayList<>();
+            char quote = 0;
+            for (int i = 0; i < sql.length(); i++) {
+                char c = sql.charAt(i);
+                if (quote != 0) {
+                    out.append(c);
+                    if (c == quote) {
+                        quote = 0;
+                    }
+                } else if (c == '\'' || c == '"' || c == '`') {
+                    quote = c;
+                    out.append(c);
+                } else if (c == ':' && i + 1 < sql.length() && sql.charAt(i + 1) == ':') {
+                    out.append("::");
+                    i++;
+                } else if (c == ':' && i + 1 < sql.length() && Character.isJavaIdentifierStart(sql.charAt(i + 1))) {
+                    int end = i + 1;
+                    while (end < sql.length() && Character.isJavaIdentifierPart(sql.charAt(end))) {
+                        end++;
+                    }
+                    names.add(sql.substring(i + 1, end));
+                    out.append('?');
+                    i = end - 1;
+                } else {
+                    out.append(c);
+                }
+            }
+            return new Parsed(out.toString(), List.copyOf(names));
+        }
+
+        void bind(PreparedStatement statement, Map<String, ?> parameters) throws SQLException {
+            for (int i = 0; i < names.size(); i++) {
+                String name = names.get(i);
+                if (!parameters.containsKey(name)) {
+                    throw new IllegalArgumentException("No value for :" + name);
+                }
+                Object value = parameters.get(name);
+                if (value instanceof LocalDate date) {
+                    statement.setDate(i + 1, Date.valueOf(date));
+                } else if (value instanceof Enum<?> e) {
+                    statement.setString(i + 1, e.name());
+                } else {
+                    statement.setObject(i + 1, value);
+                }
+            }
+        }
+    }
+}
