@@ -1,10 +1,15 @@
 package se.kompetensmal.routines;
 
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.transaction.TransactionDefinition;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
+import se.kompetensmal.sql.NamedSql;
 import se.kompetensmal.xapi.LearningRecords;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Brings the routine-derived assignments of everyone under a node in line with the routines in force, in a few set-based
@@ -32,20 +37,40 @@ public class AssignmentRecompute {
 
     /**
      * Active people with every routine of the kind in force at their unit for one of their audiences (the nearest node up
-     * the tree that has one), and its modules.
+     * the tree that has one not retired), and its modules, where the routine asks anything of the person.
      */
-    private static String inForce(String kind, String columns, String groupBy) {
+    private static String inForce(String kind, String columns, String asks, String groupBy) {
         return """
                 SELECT %s FROM %s
                 JOIN person_audience pa ON pa.person_id = p.id
                 JOIN org_closure up ON up.descendant_id = p.org_node_id
                 JOIN routine r ON r.org_node_id = up.ancestor_id AND r.audience_id = pa.audience_id AND r.kind = '%s'
+                    AND r.retired_at IS NULL
                 JOIN routine_module rm ON rm.routine_id = r.id
-                WHERE p.status = 'ACTIVE' AND %s AND %s
+                WHERE p.status = 'ACTIVE' AND %s AND %s AND %s
                   AND up.depth = (SELECT MIN(up2.depth) FROM routine r2
                                   JOIN org_closure up2 ON up2.ancestor_id = r2.org_node_id AND up2.descendant_id = p.org_node_id
-                                  WHERE r2.kind = '%s' AND r2.audience_id = pa.audience_id)
-                %s""".formatted(columns, PEOPLE, kind, SLICE, Computable.ROUTINE, kind, groupBy);
+                                  WHERE r2.kind = '%s' AND r2.audience_id = pa.audience_id AND r2.retired_at IS NULL)
+                %s""".formatted(columns, PEOPLE, kind, SLICE, Computable.ROUTINE, asks, kind, groupBy);
+    }
+
+    /**
+     * The introduction rule, the one place it is written: over a person {@code p} and a routine {@code r} with the
+     * routine's columns {@code counts_from}, {@code applies_from}, {@code catch_up_due} and {@code due_days}. The
+     * recomputation reads them from the routine table, the preview from the values a coordinator has typed.
+     */
+    static final class IntroductionRule {
+        /** The start the routine counts from: in the organisation or in the role. */
+        static final String START = "(CASE r.counts_from WHEN 'ROLE_START' THEN p.role_start_date ELSE p.org_start_date END)";
+        /** Started before the routine applied: existing staff. */
+        static final String EXISTING = "(" + START + " < r.applies_from)";
+        /** Whether the routine asks anything of the person: a new starter, or existing staff given a catch-up date. */
+        static final String ASKS = "(r.applies_from IS NOT NULL AND (NOT " + EXISTING + " OR r.catch_up_due IS NOT NULL))";
+        /** New starters are due their start plus the due days; existing staff on the catch-up date. */
+        static final String DUE = "IF(" + EXISTING + ", r.catch_up_due, DATE_ADD(" + START + ", INTERVAL r.due_days DAY))";
+
+        private IntroductionRule() {
+        }
     }
 
     /** Per person and module under continuing education: the shortest interval and widest window of the routines asking. */
@@ -53,7 +78,7 @@ public class AssignmentRecompute {
             p.id AS person_id, rm.module_code, MIN(r.id) AS routine_id, MIN(r.interval_months) AS interval_months,
             MAX(r.renewal_window_days) AS renewal_window_days,
             MIN(DATE_ADD(GREATEST(p.org_start_date, r.starts_on), INTERVAL r.interval_months MONTH)) AS due_date""",
-            "GROUP BY p.id, rm.module_code");
+            "TRUE", "GROUP BY p.id, rm.module_code");
 
     /** Cycle 1 of every module asked for, due at the earliest date any routine sets, with that routine. */
     private static final String FIRST_CYCLE = """
@@ -62,9 +87,8 @@ public class AssignmentRecompute {
             FROM (%s
                   UNION ALL SELECT person_id, module_code, routine_id, due_date FROM (%s) continuing) asked
             GROUP BY person_id, module_code""".formatted(inForce("INTRODUCTION", """
-            p.id AS person_id, rm.module_code, r.id AS routine_id,
-            DATE_ADD(CASE r.counts_from WHEN 'ROLE_START' THEN p.role_start_date ELSE p.org_start_date END,
-                     INTERVAL r.due_days DAY) AS due_date""", ""), CONTINUING);
+            p.id AS person_id, rm.module_code, r.id AS routine_id, %s AS due_date""".formatted(IntroductionRule.DUE),
+            IntroductionRule.ASKS, ""), CONTINUING);
 
     /** Not taken by any cycle yet: a completion fulfils one cycle only. */
     private static final String UNUSED_COMPLETION = """
@@ -87,15 +111,66 @@ public class AssignmentRecompute {
         static final String ROUTINE = """
                 COALESCE(r.due_days, 0) BETWEEN 0 AND 36500 AND COALESCE(r.interval_months, 1) BETWEEN 1 AND 1200
                   AND COALESCE(r.renewal_window_days, 0) BETWEEN 0 AND 36500
-                  AND COALESCE(r.starts_on, '2000-01-01') BETWEEN '1000-01-01' AND '9000-12-31'""";
+                  AND COALESCE(r.starts_on, '2000-01-01') BETWEEN '1000-01-01' AND '9000-12-31'
+                  AND COALESCE(r.applies_from, '2000-01-01') BETWEEN '1000-01-01' AND '9000-12-31'
+                  AND COALESCE(r.catch_up_due, '2000-01-01') BETWEEN '1000-01-01' AND '9000-12-31'""";
     }
 
-    private final JdbcOperations jdbc;
+    private final NamedSql sql;
     private final LearningRecords records;
 
-    public AssignmentRecompute(JdbcOperations jdbc, LearningRecords records) {
-        this.jdbc = jdbc;
+    public AssignmentRecompute(NamedSql sql, LearningRecords records) {
+        this.sql = sql;
         this.records = records;
+    }
+
+    /** What an introduction routine with these values would ask, counted before it is saved. */
+    @Serdeable
+    public record Preview(long newStarters, long existingStaff, long overdue) {
+        public long people() {
+            return newStarters + existingStaff;
+        }
+    }
+
+    /**
+     * How many people under the node an introduction routine set there for the audience would give assignments to, new
+     * starters and existing staff apart, and how many of them would be overdue at once (due before today with a module
+     * not yet completed). The same rule as the recomputation ({@link IntroductionRule}) over the typed values; people
+     * under a routine further down for the same audience are not counted, as that one holds for them.
+     */
+    public Preview preview(long nodeId, long audienceId, CountsFrom countsFrom, int dueDays, LocalDate appliesFrom,
+                           LocalDate catchUpDue, List<String> modules, LocalDate today) {
+        List<String> distinct = modules.stream().distinct().toList();
+        NamedSql.Params params = NamedSql.with("scope", nodeId).and("audience", audienceId).and("countsFrom", countsFrom)
+                .and("dueDays", dueDays).and("appliesFrom", appliesFrom).and("catchUpDue", catchUpDue).and("today", today)
+                .and("moduleCount", distinct.size());
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < distinct.size(); i++) {
+            names.add(":module" + i);
+            params.and("module" + i, distinct.get(i));
+        }
+        return sql.one("""
+                SELECT COALESCE(SUM(NOT existing), 0) AS new_starters, COALESCE(SUM(existing), 0) AS existing_staff,
+                       COALESCE(SUM(due_date < :today AND done < :moduleCount), 0) AS overdue
+                FROM (SELECT %s AS existing, %s AS due_date,
+                             (SELECT COUNT(DISTINCT mv.module_code) FROM completion c
+                              JOIN module_version mv ON mv.id = c.module_version_id
+                              WHERE c.person_id = p.id AND mv.module_code IN (%s)) AS done
+                      FROM (SELECT CAST(:countsFrom AS CHAR(20)) AS counts_from, CAST(:appliesFrom AS DATE) AS applies_from,
+                                   CAST(:catchUpDue AS DATE) AS catch_up_due, CAST(:dueDays AS SIGNED) AS due_days) r
+                      CROSS JOIN %s
+                      WHERE p.status = 'ACTIVE' AND %s
+                        AND EXISTS (SELECT 1 FROM person_audience pa WHERE pa.person_id = p.id AND pa.audience_id = :audience)
+                        AND NOT EXISTS (SELECT 1 FROM routine below
+                                        JOIN org_closure under ON under.ancestor_id = :scope
+                                             AND under.descendant_id = below.org_node_id AND under.depth > 0
+                                        JOIN org_closure reach ON reach.ancestor_id = below.org_node_id
+                                             AND reach.descendant_id = p.org_node_id
+                                        WHERE below.kind = 'INTRODUCTION' AND below.audience_id = :audience
+                                          AND below.retired_at IS NULL)) asked""".formatted(IntroductionRule.EXISTING,
+                        IntroductionRule.DUE, String.join(", ", names), PEOPLE, IntroductionRule.ASKS), params,
+                row -> new Preview(row.number("new_starters"), row.number("existing_staff"), row.number("overdue")))
+                .orElseThrow();
     }
 
     @Transactional
@@ -190,11 +265,8 @@ public class AssignmentRecompute {
                 .formatted(PEOPLE, FIRST_CYCLE, CONTINUING, SLICE, UPDATED_SLICE));
     }
 
-    /** Fills in the slice: the values are numbers, so writing them into the text is safe and keeps the SQL readable. */
-    private int execute(Slice slice, String sql) {
-        String bound = sql.replace(":scope", Long.toString(slice.scope()))
-                .replace(":from", Long.toString(slice.from()))
-                .replace(":to", Long.toString(slice.to()));
-        return jdbc.prepareStatement(bound, statement -> statement.executeUpdate());
+    /** Runs a statement over the slice. */
+    private int execute(Slice slice, String statement) {
+        return sql.update(statement, NamedSql.with("scope", slice.scope()).and("from", slice.from()).and("to", slice.to()));
     }
 }

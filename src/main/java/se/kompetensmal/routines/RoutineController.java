@@ -73,6 +73,14 @@ public class RoutineController {
         return service.update(existing, form, caller.getName());
     }
 
+    @Operation(summary = "Retire a routine: it asks for nothing from now on, its open assignments are withdrawn, completed ones and its versions are kept")
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ROUTINE)
+    @Post("/routines/{id}/retire")
+    public Routine retire(long id, Authentication caller) {
+        Routine existing = find(id, caller, Role.COORDINATOR, Role.ADMINISTRATOR);
+        return service.retire(existing, caller.getName());
+    }
+
     @Operation(summary = "Every version of a routine, with who changed it and when")
     @Get("/routines/{id}/versions")
     public List<RoutineVersion> versions(long id, Authentication caller) {

@@ -54,9 +54,12 @@ public class RoutinePages {
     private final CatalogueQueries catalogue;
     private final Access access;
     private final CsrfTokens csrf;
+    private final RoutineRepository repository;
 
     public RoutinePages(RoutineService routines, FollowUp followUp, OrgNodeRepository nodes, Audiences audiences,
-                        CatalogueQueries catalogue, Access access, CsrfTokens csrf, GoalCoverage coverage) {
+                        CatalogueQueries catalogue, Access access, CsrfTokens csrf, GoalCoverage coverage,
+                        RoutineRepository repository) {
+        this.repository = repository;
         this.routines = routines;
         this.followUp = followUp;
         this.coverage = coverage;
@@ -67,23 +70,58 @@ public class RoutinePages {
         this.csrf = csrf;
     }
 
-    /** The routine form as a browser posts it: every field text, modules repeated. */
+    /**
+     * The routine form as a browser posts it: every field text, modules repeated. {@code existingStaff} is LEAVE_OUT or
+     * CATCH_UP (then {@code catchUpDue} is the date); {@code action} is "forhandsgranska" for a preview, which saves nothing.
+     */
     @Serdeable
     public record RoutinePageForm(@Nullable String name, @Nullable String kind, @Nullable String audience,
                                   @Nullable List<String> modules, @Nullable String dueDays, @Nullable String countsFrom,
+                                  @Nullable String appliesFrom, @Nullable String existingStaff, @Nullable String catchUpDue,
                                   @Nullable String intervalMonths, @Nullable String renewalWindowDays, @Nullable String startsOn,
                                   @Nullable String documentation, @Nullable String governingDocument,
-                                  @Nullable String approvedBy, @Nullable String approvedOn, @Nullable String csrfToken) {
+                                  @Nullable String approvedBy, @Nullable String approvedOn, @Nullable String action,
+                                  @Nullable String csrfToken) {
+
+        boolean previewOnly() {
+            return PREVIEW.equals(action);
+        }
+
+        /** A new routine's form: applies from today, existing staff left out until the coordinator says otherwise. */
+        static RoutinePageForm blank(LocalDate today) {
+            return new RoutinePageForm(null, RoutineKind.INTRODUCTION.name(), null, List.of(), null, CountsFrom.ORG_START.name(),
+                    today.toString(), LEAVE_OUT, null, null, null, null, DocumentationLevel.EXISTS.name(), null, null, null,
+                    null, null);
+        }
+
+        /** The form filled in with the routine as it is, to be changed. */
+        static RoutinePageForm of(Routine r, List<String> modules) {
+            return new RoutinePageForm(r.name(), r.kind().name(), null, modules, text(r.dueDays()), text(r.countsFrom()),
+                    text(r.appliesFrom()), r.catchUpDue() == null ? LEAVE_OUT : CATCH_UP, text(r.catchUpDue()),
+                    text(r.intervalMonths()), text(r.renewalWindowDays()), text(r.startsOn()), r.documentation().name(),
+                    r.governingDocument(), r.approvedBy(), text(r.approvedOn()), null, null);
+        }
+
+        private static String text(Object value) {
+            return value == null ? null : value instanceof Enum<?> e ? e.name() : value.toString();
+        }
     }
 
-    public record Option(String value, String label) {
+    static final String PREVIEW = "forhandsgranska";
+    static final String LEAVE_OUT = "LEAVE_OUT";
+    static final String CATCH_UP = "CATCH_UP";
+
+    /** A choice in a select, radio group or set of check boxes, and whether it is the one chosen. */
+    public record Option(String value, String label, boolean selected) {
     }
 
     @View("routines")
-    @Get("/rutiner{?sparad}")
-    public Map<String, Object> list(long id, @Nullable String sparad, Authentication caller) {
-        Map<String, Object> model = model(node(id, caller, Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR), caller, null);
+    @Get("/rutiner{?sparad,avslutad}")
+    public Map<String, Object> list(long id, @Nullable String sparad, @Nullable String avslutad, Authentication caller) {
+        Map<String, Object> model = model(node(id, caller, Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR), caller, null,
+                RoutinePageForm.blank(LocalDate.now(SwedishTime.ZONE)));
         model.put("saved", sparad != null);
+        model.put("retiredNow", avslutad != null);
         return model;
     }
 
@@ -93,8 +131,14 @@ public class RoutinePages {
         csrf.verify(request, form.csrfToken());
         OrgNode node = node(id, caller, Role.COORDINATOR, Role.ADMINISTRATOR);
         try {
-            routines.create(id, toForm(form), caller.getName());
-            return HttpResponse.seeOther(URI.create("/organisationer/" + id + "/rutiner?sparad=1"));
+            RoutineForm parsed = toForm(form);
+            if (form.previewOnly()) {
+                Map<String, Object> model = model(node, caller, null, form);
+                model.put("preview", previewModel(routines.preview(id, parsed, null), parsed));
+                return HttpResponse.ok(new ModelAndView<>("routines", model));
+            }
+            Routine created = routines.create(id, parsed, caller.getName());
+            return HttpResponse.seeOther(URI.create("/organisationer/" + id + "/rutiner/" + created.id() + "?sparad=1"));
         } catch (HttpStatusException e) {
             return again(node, caller, form, e.getStatus(), e.getMessage());
         } catch (ConstraintViolationException e) {
@@ -104,9 +148,134 @@ public class RoutinePages {
 
     /** The page again with what was wrong and what the coordinator wrote, so that nothing has to be typed twice. */
     private HttpResponse<?> again(OrgNode node, Authentication caller, RoutinePageForm form, HttpStatus status, String error) {
-        Map<String, Object> model = model(node, caller, error);
-        model.put("form", form);
-        return HttpResponse.status(status).body(new ModelAndView<>("routines", model));
+        return HttpResponse.status(status).body(new ModelAndView<>("routines", model(node, caller, error, form)));
+    }
+
+    /** One routine: what it asks, in words, its versions, and for those who may, the form to change or retire it. */
+    @View("routine")
+    @Get("/rutiner/{routineId}{?sparad}")
+    public Map<String, Object> routine(long id, long routineId, @Nullable String sparad, Authentication caller) {
+        OrgNode node = node(id, caller, Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR);
+        Routine routine = visible(id, routineId);
+        Map<String, Object> model = routineModel(node, routine, caller, null,
+                RoutinePageForm.of(routine, repository.findModuleCodes(routine.id())));
+        model.put("saved", sparad != null);
+        return model;
+    }
+
+    @Needs({Role.COORDINATOR, Role.ADMINISTRATOR})
+    @Post(value = "/rutiner/{routineId}", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    public HttpResponse<?> update(long id, long routineId, @Body RoutinePageForm form, HttpRequest<?> request,
+                                  Authentication caller) {
+        csrf.verify(request, form.csrfToken());
+        OrgNode node = node(id, caller, Role.COORDINATOR, Role.ADMINISTRATOR);
+        Routine routine = editable(id, routineId, caller);
+        // Kind and audience are fixed: the form does not offer them, so they are taken from the routine.
+        RoutinePageForm fixed = withKindAndAudience(form, routine, routines.view(id, routine).audience());
+        try {
+            RoutineForm parsed = toForm(fixed);
+            if (form.previewOnly()) {
+                Map<String, Object> model = routineModel(node, routine, caller, null, fixed);
+                model.put("preview", previewModel(routines.preview(routine.orgNodeId(), parsed, routine), parsed));
+                return HttpResponse.ok(new ModelAndView<>("routine", model));
+            }
+            routines.update(routine, parsed, caller.getName());
+            return HttpResponse.seeOther(URI.create("/organisationer/" + id + "/rutiner/" + routineId + "?sparad=1"));
+        } catch (HttpStatusException e) {
+            return HttpResponse.status(e.getStatus()).body(new ModelAndView<>("routine",
+                    routineModel(node, routine, caller, e.getMessage(), fixed)));
+        } catch (ConstraintViolationException e) {
+            return HttpResponse.status(HttpStatus.UNPROCESSABLE_ENTITY).body(new ModelAndView<>("routine",
+                    routineModel(node, routine, caller, "Rutinen kunde inte sparas. " + InputProblems.sentence(e), fixed)));
+        }
+    }
+
+    /** Retires the routine once the coordinator has ticked that they mean it. */
+    @Needs({Role.COORDINATOR, Role.ADMINISTRATOR})
+    @Post(value = "/rutiner/{routineId}/avsluta", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    public HttpResponse<?> retire(long id, long routineId, @Nullable String bekrafta, @Nullable String csrfToken,
+                                  HttpRequest<?> request, Authentication caller) {
+        csrf.verify(request, csrfToken);
+        OrgNode node = node(id, caller, Role.COORDINATOR, Role.ADMINISTRATOR);
+        Routine routine = editable(id, routineId, caller);
+        if (!"ja".equals(bekrafta)) {
+            return HttpResponse.status(HttpStatus.UNPROCESSABLE_ENTITY).body(new ModelAndView<>("routine", routineModel(node,
+                    routine, caller, "Rutinen avslutades inte. Kryssa i att du vill avsluta den och försök igen.",
+                    RoutinePageForm.of(routine, repository.findModuleCodes(routine.id())))));
+        }
+        try {
+            routines.retire(routine, caller.getName());
+        } catch (HttpStatusException e) {
+            return HttpResponse.status(e.getStatus()).body(new ModelAndView<>("routine", routineModel(node, routine, caller,
+                    e.getMessage(), RoutinePageForm.of(routine, repository.findModuleCodes(routine.id())))));
+        }
+        return HttpResponse.seeOther(URI.create("/organisationer/" + id + "/rutiner?avslutad=1"));
+    }
+
+    /** A routine set at the node or above it; any other is unknown here. */
+    private Routine visible(long nodeId, long routineId) {
+        Routine routine = repository.findById(routineId).orElseThrow(Access::notFound);
+        if (!repository.isVisibleAt(routineId, nodeId)) {
+            throw Access.notFound();
+        }
+        return routine;
+    }
+
+    /** A routine the caller may change: they must hold the role where it is set, not only further down. */
+    private Routine editable(long nodeId, long routineId, Authentication caller) {
+        Routine routine = visible(nodeId, routineId);
+        access.requireOn(caller, routine.orgNodeId(), Role.COORDINATOR, Role.ADMINISTRATOR);
+        return routine;
+    }
+
+    private static RoutinePageForm withKindAndAudience(RoutinePageForm f, Routine routine, String audience) {
+        return new RoutinePageForm(f.name(), routine.kind().name(), audience, f.modules(), f.dueDays(), f.countsFrom(),
+                f.appliesFrom(), f.existingStaff(), f.catchUpDue(), f.intervalMonths(), f.renewalWindowDays(), f.startsOn(),
+                f.documentation(), f.governingDocument(), f.approvedBy(), f.approvedOn(), f.action(), f.csrfToken());
+    }
+
+    private Map<String, Object> routineModel(OrgNode node, Routine routine, Authentication caller, String error,
+                                             RoutinePageForm form) {
+        RoutineView view = routines.view(node.id(), routine);
+        Map<String, Object> model = new HashMap<>();
+        model.put("title", routine.name() + " – " + node.name());
+        model.put("node", node);
+        model.put("view", view);
+        model.put("inWords", inWords(routine));
+        model.put("versions", repository.findVersions(routine.id()));
+        model.put("mayEdit", !routine.retired() && access.holdsOn(caller, routine.orgNodeId(), Role.COORDINATOR, Role.ADMINISTRATOR));
+        model.put("error", error);
+        putForm(model, node.id(), form);
+        model.put("formAction", "/organisationer/" + node.id() + "/rutiner/" + routine.id());
+        model.put("showIntroduction", routine.kind() == RoutineKind.INTRODUCTION);
+        model.put("showContinuing", routine.kind() == RoutineKind.CONTINUING);
+        return model;
+    }
+
+    /**
+     * What the routine asks, as a sentence: for an introduction, from when it applies and what existing staff must do
+     * ("Gäller från 2026-01-15. Befintlig personal: klar senast 2027-03-31.").
+     */
+    static String inWords(Routine r) {
+        if (r.kind() == RoutineKind.CONTINUING) {
+            return "Gäller från " + r.startsOn() + ". Giltig i " + r.intervalMonths() + " månader, kan förnyas "
+                    + r.renewalWindowDays() + " dagar före utgång.";
+        }
+        String existing = r.catchUpDue() == null ? "lämnas utanför" : "klar senast " + r.catchUpDue();
+        return "Gäller från " + r.appliesFrom() + ". Nyanställda: klar inom " + r.dueDays() + " dagar efter "
+                + r.countsFrom().labelSv() + ". Befintlig personal: " + existing + ".";
+    }
+
+    private static Map<String, Object> previewModel(AssignmentRecompute.Preview preview, RoutineForm form) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("people", preview.people());
+        model.put("newStarters", preview.newStarters());
+        model.put("existingStaff", preview.existingStaff());
+        model.put("overdue", preview.overdue());
+        model.put("appliesFrom", form.appliesFrom());
+        model.put("catchUpDue", form.catchUpDue());
+        model.put("today", LocalDate.now(SwedishTime.ZONE));
+        return model;
     }
 
     @View("follow-up")
@@ -121,19 +290,42 @@ public class RoutinePages {
                 "overdue", rows.stream().filter(FollowUp.Row::overdue).count());
     }
 
-    private Map<String, Object> model(OrgNode node, Authentication caller, String error) {
+    private Map<String, Object> model(OrgNode node, Authentication caller, String error, RoutinePageForm form) {
         Map<String, Object> model = new HashMap<>();
         model.put("title", "Rutiner – " + node.name());
         model.put("node", node);
         List<RoutineView> inForce = routines.inForceAt(node.id());
         model.put("routines", inForce);
+        model.put("retired", routines.retiredAt(node.id()));
         model.put("coverage", coverage.of(inForce));
         model.put("mayEdit", access.holdsOn(caller, node.id(), Role.COORDINATOR, Role.ADMINISTRATOR));
-        model.put("audiences", audiences.usableUnder(node.id()));
-        model.put("modules", catalogue.modules());
-        model.put("documentationLevels", Arrays.stream(DocumentationLevel.values()).map(d -> new Option(d.name(), d.labelSv())).toList());
         model.put("error", error);
+        putForm(model, node.id(), form);
+        model.put("formAction", "/organisationer/" + node.id() + "/rutiner");
+        model.put("newRoutine", true);
+        model.put("showIntroduction", true);
+        model.put("showContinuing", true);
         return model;
+    }
+
+    /** The form's values as typed, and every choice with whether it is the one made. */
+    private void putForm(Map<String, Object> model, long nodeId, RoutinePageForm form) {
+        model.put("form", form);
+        model.put("introduction", !RoutineKind.CONTINUING.name().equals(form.kind()));
+        model.put("catchUp", CATCH_UP.equals(form.existingStaff()) || form.existingStaff() == null && !blank(form.catchUpDue()));
+        model.put("audiences", audiences.usableUnder(nodeId).stream()
+                .map(a -> new Option(a.code(), a.nameSv(), a.code().equals(form.audience()))).toList());
+        List<String> chosen = form.modules() == null ? List.of() : form.modules();
+        model.put("modules", catalogue.modules().stream().map(m -> new Option(m.code(),
+                m.title() + " (" + m.estimatedMinutes() + " min)", chosen.contains(m.code()))).toList());
+        model.put("countsFromChoices", Arrays.stream(CountsFrom.values())
+                .map(c -> new Option(c.name(), c.labelSv(), c.name().equals(form.countsFrom()))).toList());
+        model.put("documentationLevels", Arrays.stream(DocumentationLevel.values())
+                .map(d -> new Option(d.name(), d.labelSv(), d.name().equals(form.documentation()))).toList());
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
     }
 
     private OrgNode node(long id, Authentication caller, Role... roles) {
@@ -146,10 +338,23 @@ public class RoutinePages {
         return new RoutineForm(text(form.name(), "name"), choice(RoutineKind.class, text(form.kind(), "kind"), "kind"),
                 text(form.audience(), "audience"), form.modules() == null ? List.of() : form.modules(),
                 number(form.dueDays(), "dueDays"), form.countsFrom() == null || form.countsFrom().isBlank() ? null
-                : choice(CountsFrom.class, form.countsFrom(), "countsFrom"), number(form.intervalMonths(), "intervalMonths"),
+                : choice(CountsFrom.class, form.countsFrom(), "countsFrom"), date(form.appliesFrom(), "appliesFrom"),
+                catchUpDue(form), number(form.intervalMonths(), "intervalMonths"),
                 number(form.renewalWindowDays(), "renewalWindowDays"), date(form.startsOn(), "startsOn"),
                 choice(DocumentationLevel.class, text(form.documentation(), "documentation"), "documentation"),
                 blankToNull(form.governingDocument()), blankToNull(form.approvedBy()), date(form.approvedOn(), "approvedOn"));
+    }
+
+    /** The catch-up date when the coordinator chose one for existing staff; none when they are left out. */
+    private static LocalDate catchUpDue(RoutinePageForm form) {
+        if (LEAVE_OUT.equals(form.existingStaff())) {
+            return null;
+        }
+        LocalDate date = date(form.catchUpDue(), "catchUpDue");
+        if (date == null && CATCH_UP.equals(form.existingStaff())) {
+            throw unreadable("Ange datumet då befintlig personal ska vara klar, eller välj att de lämnas utanför.");
+        }
+        return date;
     }
 
     private static String text(String value, String field) {

@@ -11,19 +11,37 @@ import java.util.List;
 public interface RoutineRepository extends CrudRepository<Routine, Long> {
 
     /**
-     * The routines in force at a node: for each kind and audience, the one on the nearest node at or above it. One query
-     * over the closure table.
+     * The routines in force at a node: for each kind and audience, the one not retired on the nearest node at or above
+     * it. One query over the closure table.
      */
     @Query("""
             SELECT r.* FROM routine r
             JOIN org_closure c ON c.ancestor_id = r.org_node_id AND c.descendant_id = :nodeId
-            WHERE c.depth = (SELECT MIN(c2.depth) FROM routine r2
+            WHERE r.retired_at IS NULL
+              AND c.depth = (SELECT MIN(c2.depth) FROM routine r2
                              JOIN org_closure c2 ON c2.ancestor_id = r2.org_node_id AND c2.descendant_id = :nodeId
-                             WHERE r2.kind = r.kind AND r2.audience_id = r.audience_id)
+                             WHERE r2.kind = r.kind AND r2.audience_id = r.audience_id AND r2.retired_at IS NULL)
             ORDER BY r.kind, r.audience_id""")
     List<Routine> findInForceAt(long nodeId);
 
-    boolean existsByOrgNodeIdAndKindAndAudienceId(long orgNodeId, RoutineKind kind, long audienceId);
+    /** The retired routines set at the node or above it, the latest retired first. */
+    @Query("""
+            SELECT r.* FROM routine r
+            JOIN org_closure c ON c.ancestor_id = r.org_node_id AND c.descendant_id = :nodeId
+            WHERE r.retired_at IS NOT NULL
+            ORDER BY r.retired_at DESC, r.id DESC""")
+    List<Routine> findRetiredAt(long nodeId);
+
+    /** Whether the routine is set at the node or above it, so that it may be looked at from the node's pages. */
+    @Query("""
+            SELECT COUNT(*) > 0 FROM routine r JOIN org_closure c ON c.ancestor_id = r.org_node_id AND c.descendant_id = :nodeId
+            WHERE r.id = :routineId""")
+    boolean isVisibleAt(long routineId, long nodeId);
+
+    @Query("""
+            SELECT COUNT(*) > 0 FROM routine
+            WHERE org_node_id = :orgNodeId AND kind = :kind AND audience_id = :audienceId AND retired_at IS NULL""")
+    boolean existsInForce(long orgNodeId, String kind, long audienceId);
 
     @Query("SELECT module_code FROM routine_module WHERE routine_id = :routineId ORDER BY module_code")
     List<String> findModuleCodes(long routineId);

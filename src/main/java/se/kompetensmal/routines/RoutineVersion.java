@@ -9,4 +9,10 @@ import java.time.Instant;
 @Serdeable
 @Introspected
 public record RoutineVersion(int version, String changedBy, Instant changedAt, String snapshot) {
+
+    /** When, in Swedish time to the minute, for pages. */
+    public String changedAtText() {
+        return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(se.kompetensmal.SwedishTime.ZONE)
+                .format(changedAt);
+    }
 }

@@ -1,11 +1,15 @@
 package se.kompetensmal.routines;
 
 import io.micronaut.serde.annotation.Serdeable;
+import se.kompetensmal.catalog.ModuleTitles;
 
 import java.util.List;
 
-/** A routine in force at a node: where it is set, whether it is inherited from above, and its modules. */
+/**
+ * A routine in force at a node (or retired): where it is set, whether it is inherited from above, and its modules, as
+ * codes and with the titles people know them by.
+ */
 @Serdeable
 public record RoutineView(Routine routine, String audience, String audienceName, String setAtName, boolean inherited,
-                          List<String> modules) {
+                          List<String> modules, List<ModuleTitles.Titled> titledModules) {
 }

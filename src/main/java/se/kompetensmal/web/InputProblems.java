@@ -48,7 +48,8 @@ public final class InputProblems {
             Map.entry("enabled", "påminnelser på"), Map.entry("daysBefore", "antal dagar före"),
             Map.entry("whenOverdue", "när det är försenat"), Map.entry("weeklyDigest", "veckosammanställning"),
             Map.entry("username", "användarnamn"), Map.entry("role", "roll"), Map.entry("organisation", "organisation"),
-            Map.entry("withinDays", "antal dagar framåt"), Map.entry("sida", "sida"), Map.entry("dagar", "antal dagar"));
+            Map.entry("withinDays", "antal dagar framåt"), Map.entry("sida", "sida"), Map.entry("dagar", "antal dagar"),
+            Map.entry("appliesFrom", "gäller från"), Map.entry("catchUpDue", "befintlig personal klar senast"));
 
     private InputProblems() {
     }
