@@ -138,7 +138,7 @@ public class RoutinePages {
                 return HttpResponse.ok(new ModelAndView<>("routines", model));
             }
             Routine created = routines.create(id, parsed, caller.getName());
-            return HttpResponse.seeOther(URI.create("/organisationer/" + id + "/rutiner/" + created.id() + "?sparad=1"));
+            return HttpResponse.seeOther(URI.create("/organisationer/" + id + "/rutiner?sparad=1"));
         } catch (HttpStatusException e) {
             return again(node, caller, form, e.getStatus(), e.getMessage());
         } catch (ConstraintViolationException e) {
