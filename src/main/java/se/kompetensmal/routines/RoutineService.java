@@ -147,7 +147,7 @@ public class RoutineService {
             Audience audience = byId.get(r.audienceId());
             List<String> codes = routines.findModuleCodes(r.id());
             views.add(new RoutineView(r, audience.code(), audience.nameSv(), setAt, r.orgNodeId() != nodeId, codes,
-                    codes.stream().map(code -> new ModuleTitles.Titled(code, allTitles.getOrDefault(code, code))).toList()));
+                    codes.stream().map(code -> new RoutineView.Module(code, allTitles.getOrDefault(code, code))).toList()));
         }
         return views;
     }

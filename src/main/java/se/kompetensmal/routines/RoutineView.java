@@ -11,5 +11,10 @@ import java.util.List;
  */
 @Serdeable
 public record RoutineView(Routine routine, String audience, String audienceName, String setAtName, boolean inherited,
-                          List<String> modules, List<ModuleTitles.Titled> titledModules) {
+                          List<String> modules, List<Module> titledModules) {
+
+    /** A module of the routine: its code and the title people know it by ({@link ModuleTitles}). */
+    @Serdeable
+    public record Module(String code, String title) {
+    }
 }

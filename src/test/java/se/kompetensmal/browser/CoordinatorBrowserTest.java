@@ -44,6 +44,7 @@ class CoordinatorBrowserTest extends ServiceTest {
     private static final String AUDIENCE = "NON_LICENSED";
     private static final List<String> MODULES = List.of("basala-hygienrutiner", "vardskador-grunder");
     private static final int DUE_DAYS = 30;
+    private static final String APPLIES_FROM = "1990-01-01";
     /** The follow-up page's default: what falls due within this many days is listed besides the overdue. */
     private static final int DUE_SOON_DAYS = 14;
     /**
@@ -101,7 +102,9 @@ class CoordinatorBrowserTest extends ServiceTest {
             assertEquals(sql.strings("SELECT name_sv FROM audience WHERE code = ?", AUDIENCE).get(0), saved.get("Målgrupp"),
                     saved.toString());
             assertTrue(browser.text().contains("Rutinen är sparad."), browser.text());
-            assertEquals(Set.copyOf(MODULES), Set.of(saved.get("Moduler").split("\\s+")), saved.toString());
+            assertEquals(Set.copyOf(MODULES.stream().map(this::title).toList()), Set.of(saved.get("Moduler").split("\n")),
+                    saved.toString());
+            assertEquals("från " + APPLIES_FROM + "; befintlig personal: lämnas utanför", saved.get("Gäller"), saved.toString());
             assertEquals(DUE_DAYS + " dagar efter start i organisationen", saved.get("Tidsgräns"), saved.toString());
             assertEquals(unit, saved.get("Nivå"), saved.toString());
             pages.visited(browser, "coordinator-04-routines-after");
@@ -154,9 +157,16 @@ class CoordinatorBrowserTest extends ServiceTest {
         new Select(driver.findElement(By.id("audience"))).selectByValue(AUDIENCE);
         MODULES.forEach(code -> driver.findElement(By.id("module-" + code)).click());
         driver.findElement(By.id("dueDays")).sendKeys(String.valueOf(DUE_DAYS));
+        // Applies from before anyone in the demo started, so that everyone is due their own start plus the due days.
+        ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("arguments[0].value = arguments[1]",
+                driver.findElement(By.id("appliesFrom")), APPLIES_FROM);
         new Select(driver.findElement(By.id("countsFrom"))).selectByValue("ORG_START");
         new Select(driver.findElement(By.id("documentation"))).selectByValue("DOCUMENTED");
         driver.findElement(By.id("governingDocument")).sendKeys("Introduktion i patientsäkerhet, dnr RD 2026/123");
+    }
+
+    private String title(String module) {
+        return sql.strings("SELECT title FROM module_version WHERE module_code = ? ORDER BY version DESC LIMIT 1", module).get(0);
     }
 
     /** The follow-up lines that come from the routine. */

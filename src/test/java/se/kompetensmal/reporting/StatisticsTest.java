@@ -76,12 +76,16 @@ class StatisticsTest extends ServiceTest {
         unitC = tree.add(p + "-C", "Avdelning C", OrgNodeKind.UNIT, regionId).id();
         String coordinator = users.token(users.account(p + "-samordnare", null, Role.COORDINATOR, regionId));
         leader = users.token(users.account(p + "-ledare", null, Role.LEADER, regionId));
+        // The introductions apply from before anyone's start (RoutineForm.FROM_EVERYONES_START), so that everyone is due
+        // their own start plus 30 days and the figures below keep the meaning they were worked out by hand for.
         routine(coordinator, new RoutineForm("Introduktion legitimerade", RoutineKind.INTRODUCTION, "LICENSED", List.of(INTRO), 30,
-                CountsFrom.ORG_START, null, null, null, DocumentationLevel.DOCUMENTED, "RD 1", null, null));
+                CountsFrom.ORG_START, RoutineForm.FROM_EVERYONES_START, null, null, null, null, DocumentationLevel.DOCUMENTED,
+                "RD 1", null, null));
         routine(coordinator, new RoutineForm("Hygien varje år", RoutineKind.CONTINUING, "LICENSED", List.of(HYGIENE), null, null, 12,
                 60, today.minusYears(3), DocumentationLevel.MANAGEMENT_SYSTEM, "RD 2", "Regiondirektören", today.minusYears(3)));
         routine(coordinator, new RoutineForm("Introduktion chefer", RoutineKind.INTRODUCTION, "FRONTLINE_MANAGER",
-                List.of(MANAGER_INTRO), 30, CountsFrom.ORG_START, null, null, null, DocumentationLevel.EXISTS, null, null, null));
+                List.of(MANAGER_INTRO), 30, CountsFrom.ORG_START, RoutineForm.FROM_EVERYONES_START, null, null, null, null,
+                DocumentationLevel.EXISTS, null, null, null));
 
         // Hygiene: cycle 1 fell due two years ago; H1 renewed it late (now expired), H2 renewed cycle 2 late (valid a while yet).
         LocalDate onTime = start.plusDays(10);

@@ -44,7 +44,8 @@ class RoutinePagesTest extends ServiceTest {
 
         HttpResponse<String> saved = post("/organisationer/" + municipality + "/rutiner", session, "name=Introduktion+undersköterskor"
                 + "&kind=INTRODUCTION&audience=NON_LICENSED&modules=vardskador-grunder&modules=basala-hygienrutiner"
-                + "&dueDays=30&countsFrom=ORG_START&documentation=DOCUMENTED&governingDocument=Rutin+dnr+2026%2F7"
+                + "&dueDays=30&countsFrom=ORG_START&appliesFrom=" + started.minusDays(1) + "&existingStaff=LEAVE_OUT"
+                + "&documentation=DOCUMENTED&governingDocument=Rutin+dnr+2026%2F7"
                 + "&csrfToken=" + URLEncoder.encode(TestUsers.csrfTokenOf(page), StandardCharsets.UTF_8));
 
         assertEquals(HttpStatus.SEE_OTHER, saved.getStatus());
