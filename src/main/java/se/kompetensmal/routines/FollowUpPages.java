@@ -130,8 +130,8 @@ public class FollowUpPages {
                 .toList();
     }
 
-    /** A sortable column head: its link, and how it is sorted now (for aria-sort). */
-    public record Column(String label, String href, String ariaSort, String sortedNow) {
+    /** A sortable column head: its link, and how it is sorted now (aria-sort, which also draws the arrow). */
+    public record Column(String label, String href, String ariaSort) {
     }
 
     /** A link among the pages; a gap stands for pages left out between. */
@@ -201,14 +201,13 @@ public class FollowUpPages {
         for (FollowUp.Sort sort : FollowUp.Sort.values()) {
             boolean now = sort == query.sort();
             String aria = !now ? null : query.descending() ? "descending" : "ascending";
-            String said = !now ? null : query.descending() ? "sorterad fallande" : "sorterad stigande";
             String href = base + query.sortedBy(sort);
             switch (sort) {
-                case NAME -> columns.put("name", new Column("Namn", href, aria, said));
-                case HSA_ID -> columns.put("hsa", new Column("HSA-id", href, aria, said));
-                case UNIT -> columns.put("unit", new Column("Enhet", href, aria, said));
-                case COUNT -> columns.put("count", new Column("Antal", href, aria, said));
-                case DUE -> columns.put("due", new Column("Tidigaste förfallodag", href, aria, said));
+                case NAME -> columns.put("name", new Column("Namn", href, aria));
+                case HSA_ID -> columns.put("hsa", new Column("HSA-id", href, aria));
+                case UNIT -> columns.put("unit", new Column("Enhet", href, aria));
+                case COUNT -> columns.put("count", new Column("Antal", href, aria));
+                case DUE -> columns.put("due", new Column("Tidigaste förfallodag", href, aria));
             }
         }
         return columns;
