@@ -15,6 +15,8 @@ import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
 import se.kompetensmal.SwedishTime;
+import se.kompetensmal.organization.OrgNode;
+import se.kompetensmal.organization.OrgNodeRepository;
 import se.kompetensmal.people.PersonQueries;
 import se.kompetensmal.people.PersonView;
 import se.kompetensmal.security.Access;
@@ -22,6 +24,7 @@ import se.kompetensmal.security.Caller;
 import se.kompetensmal.security.Needs;
 import se.kompetensmal.security.Role;
 import se.kompetensmal.web.CsvText;
+import se.kompetensmal.web.ExportFileName;
 import se.kompetensmal.web.Spreadsheet;
 
 import java.time.LocalDate;
@@ -39,10 +42,11 @@ public class AssignmentController {
     private final Access access;
     private final ManualAssignments manual;
     private final FollowUp followUp;
+    private final OrgNodeRepository nodes;
 
     public AssignmentController(AssignmentRepository assignments, RecomputeJobs jobs, RecomputeJobRepository jobRepository,
                                 PersonQueries people,
-                                Access access, ManualAssignments manual, FollowUp followUp) {
+                                Access access, ManualAssignments manual, FollowUp followUp, OrgNodeRepository nodes) {
         this.assignments = assignments;
         this.jobs = jobs;
         this.jobRepository = jobRepository;
@@ -50,6 +54,7 @@ public class AssignmentController {
         this.access = access;
         this.manual = manual;
         this.followUp = followUp;
+        this.nodes = nodes;
     }
 
     /** A module assigned by hand to everyone under a node, or to one audience there. {@link ManualAssignments} checks it. */
@@ -98,10 +103,10 @@ public class AssignmentController {
                                             @Nullable Long routine, @Nullable Integer withinDays, Authentication caller) {
         StringBuilder csv = new StringBuilder(CsvText.header("hsa_id", "namn", "enhet", "modul", "förfallodag", "försenad", "rutin"));
         for (FollowUp.Row row : rows(id, unit, audience, module, routine, withinDays, caller)) {
-            csv.append(CsvText.row(row.hsaId(), row.name(), row.unit(), row.moduleCode(), row.dueDate(),
+            csv.append(CsvText.row(row.hsaId(), row.name(), row.unit(), row.moduleTitle(), row.dueDate(),
                     row.overdue() ? "ja" : "nej", row.routine()));
         }
-        return HttpResponse.ok(csv.toString()).header("Content-Disposition", "attachment; filename=\"uppfoljning.csv\"");
+        return HttpResponse.ok(csv.toString()).header("Content-Disposition", fileName(id, unit, "csv"));
     }
 
     @Operation(summary = "The follow-up list as an Excel workbook")
@@ -110,12 +115,18 @@ public class AssignmentController {
     public HttpResponse<byte[]> followUpXlsx(long id, @Nullable Long unit, @Nullable String audience, @Nullable String module,
                                              @Nullable Long routine, @Nullable Integer withinDays, Authentication caller) {
         List<List<Object>> rows = rows(id, unit, audience, module, routine, withinDays, caller).stream()
-                .map(r -> List.<Object>of(r.hsaId(), r.name(), r.unit(), r.moduleCode(), r.dueDate(),
+                .map(r -> List.<Object>of(r.hsaId(), r.name(), r.unit(), r.moduleTitle(), r.dueDate(),
                         r.overdue() ? "ja" : "nej", r.routine() == null ? "" : r.routine()))
                 .toList();
         byte[] workbook = Spreadsheet.of("Uppföljning", List.of("HSA-id", "Namn", "Enhet", "Modul", "Förfallodag", "Försenad",
                 "Rutin"), rows);
-        return HttpResponse.ok(workbook).header("Content-Disposition", "attachment; filename=\"uppfoljning.xlsx\"");
+        return HttpResponse.ok(workbook).header("Content-Disposition", fileName(id, unit, "xlsx"));
+    }
+
+    /** Named for the unit filtered on (or the node) and the day, as the page's exports are. */
+    private String fileName(long id, Long unit, String extension) {
+        String name = nodes.findById(unit == null ? id : unit).map(OrgNode::name).orElse("");
+        return ExportFileName.attachment(ExportFileName.of("uppfoljning", name, LocalDate.now(SwedishTime.ZONE), extension));
     }
 
     private List<FollowUp.Row> rows(long id, Long unit, String audience, String module, Long routine, Integer withinDays,

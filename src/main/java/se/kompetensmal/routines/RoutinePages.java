@@ -20,7 +20,6 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.views.ModelAndView;
 import io.micronaut.views.View;
 import jakarta.validation.ConstraintViolationException;
-import se.kompetensmal.SwedishTime;
 import se.kompetensmal.catalog.Audiences;
 import se.kompetensmal.catalog.CatalogueQueries;
 import se.kompetensmal.organization.OrgNode;
@@ -39,7 +38,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The coordinator's pages: the routines in force at a node, a form for a new one, and who is behind. */
+/** The coordinator's pages: the routines in force at a node and a form for a new one. Who is behind: {@link FollowUpPages}. */
 @Produces(MediaType.TEXT_HTML)
 @Controller("/organisationer/{id}")
 @Secured(SecurityRule.IS_AUTHENTICATED)
@@ -47,7 +46,6 @@ import java.util.Map;
 public class RoutinePages {
 
     private final RoutineService routines;
-    private final FollowUp followUp;
     private final GoalCoverage coverage;
     private final OrgNodeRepository nodes;
     private final Audiences audiences;
@@ -56,12 +54,11 @@ public class RoutinePages {
     private final CsrfTokens csrf;
     private final RoutineRepository repository;
 
-    public RoutinePages(RoutineService routines, FollowUp followUp, OrgNodeRepository nodes, Audiences audiences,
+    public RoutinePages(RoutineService routines, OrgNodeRepository nodes, Audiences audiences,
                         CatalogueQueries catalogue, Access access, CsrfTokens csrf, GoalCoverage coverage,
                         RoutineRepository repository) {
         this.repository = repository;
         this.routines = routines;
-        this.followUp = followUp;
         this.coverage = coverage;
         this.nodes = nodes;
         this.audiences = audiences;
@@ -276,18 +273,6 @@ public class RoutinePages {
         model.put("catchUpDue", form.catchUpDue());
         model.put("today", LocalDate.now(SwedishTime.ZONE));
         return model;
-    }
-
-    @View("follow-up")
-    @Get("/uppfoljning{?dagar}")
-    public Map<String, Object> followUp(long id, @Nullable Integer dagar, Authentication caller) {
-        OrgNode node = node(id, caller, Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR);
-        access.requireNames(caller, id);
-        int within = dagar == null ? 14 : dagar;
-        List<FollowUp.Row> rows = followUp.openUnder(id, new FollowUp.Filter(null, null, null, null, within),
-                LocalDate.now(SwedishTime.ZONE));
-        return Map.of("title", "Uppföljning – " + node.name(), "node", node, "rows", rows, "within", within,
-                "overdue", rows.stream().filter(FollowUp.Row::overdue).count());
     }
 
     private Map<String, Object> model(OrgNode node, Authentication caller, String error, RoutinePageForm form) {

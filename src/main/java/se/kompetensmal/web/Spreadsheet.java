@@ -22,6 +22,7 @@ public final class Spreadsheet {
 
     private static final String DATE_FORMAT = "yyyy-mm-dd";
     private static final String DATE_TIME_FORMAT = "yyyy-mm-dd hh:mm";
+    private static final String PERCENT_FORMAT = "0%";
     /** Column widths in characters: never narrower than a date, never so wide that one long text hides the rest. */
     private static final int MIN_WIDTH = 10;
     private static final int MAX_WIDTH = 60;
@@ -29,9 +30,14 @@ public final class Spreadsheet {
     private Spreadsheet() {
     }
 
+    /** A share (0.25 for a quarter) shown as a percentage but kept a number, so that it sorts and sums as one. */
+    public record Percent(double fraction) {
+    }
+
     /**
-     * The workbook bytes: the header row, then one row per list. Numbers become number cells, LocalDate and date-time cells
-     * date cells, null an empty cell and anything else text, made inert if it looks like a formula ({@link CellText}).
+     * The workbook bytes: the header row, then one row per list. Numbers become number cells, {@link Percent} a number cell
+     * shown as a percentage, LocalDate and date-time cells date cells, a Boolean "Ja" or "Nej", null an empty cell and
+     * anything else text, made inert if it looks like a formula ({@link CellText}).
      */
     public static byte[] of(String sheetName, List<String> header, List<List<Object>> rows) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -75,6 +81,16 @@ public final class Spreadsheet {
         if (value instanceof Number number) {
             sheet.value(r, c, number);
             return number.toString().length();
+        }
+        if (value instanceof Percent percent) {
+            sheet.value(r, c, percent.fraction());
+            sheet.style(r, c).format(PERCENT_FORMAT).set();
+            return PERCENT_FORMAT.length() + 2;
+        }
+        if (value instanceof Boolean yes) {
+            // A yes/no cell reads as a word people use, never as TRUE or 1.
+            sheet.value(r, c, yes ? "Ja" : "Nej");
+            return 3;
         }
         if (value instanceof LocalDate date) {
             sheet.value(r, c, date);

@@ -79,7 +79,7 @@ class FollowUpTest extends ServiceTest {
         String csv = http.toBlocking().retrieve(HttpRequest.GET("/api/organisations/" + municipality + "/follow-up.csv")
                 .bearerAuth(coordinator));
         assertTrue(csv.startsWith("\uFEFFhsa_id;namn;enhet;modul;förfallodag;försenad;rutin"), csv);
-        assertTrue(csv.contains("\"" + hsa + "1\";\"Test Person1\";\"Hemtjänst A\";\"vardskador-grunder\";" + today.minusDays(10)
+        assertTrue(csv.contains("\"" + hsa + "1\";\"Test Person1\";\"Hemtjänst A\";\"Vårdskador och patientsäkerhet – grunderna\";" + today.minusDays(10)
                 + ";\"ja\""), csv);
         byte[] xlsx = http.toBlocking().retrieve(HttpRequest.GET("/api/organisations/" + municipality + "/follow-up.xlsx")
                 .bearerAuth(coordinator), byte[].class);

@@ -65,7 +65,7 @@ class ExportSafetyTest extends ServiceTest {
     void formulasTypedAsNamesAreTextInTheFollowUpExports() {
         FollowUpSheet followUp = followUpWith("-2+3", "=1+2", "@SUM(A1)");
 
-        assertTrue(followUp.csv.contains("\"" + followUp.hsa + "1\";\"'=1+2 Efternamn\";\"'-2+3\";\"vardskador-grunder\";"
+        assertTrue(followUp.csv.contains("\"" + followUp.hsa + "1\";\"'=1+2 Efternamn\";\"'-2+3\";\"Vårdskador och patientsäkerhet – grunderna\";"
                 + today.minusDays(10) + ";\"ja\""), followUp.csv);
         assertTrue(followUp.csv.contains(";\"'@SUM(A1) Efternamn\";"), followUp.csv);
         List<Row> rows = ExportedWorkbook.rows(followUp.xlsx);

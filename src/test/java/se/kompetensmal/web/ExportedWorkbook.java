@@ -49,4 +49,27 @@ public final class ExportedWorkbook {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** Whether the first row stays in view when scrolling (a pane frozen below it). */
+    public static boolean headerFrozen(byte[] xlsx) {
+        String sheet = sheetXml(xlsx);
+        return sheet.contains("state=\"frozen\"") && sheet.contains("ySplit=\"1\"");
+    }
+
+    /** The range the header's filter buttons cover, e.g. "A1:H3", or null without a filter. */
+    public static String autoFilter(byte[] xlsx) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<autoFilter ref=\"([A-Z]+[0-9]+:[A-Z]+[0-9]+)\"")
+                .matcher(sheetXml(xlsx));
+        return m.find() ? m.group(1) : null;
+    }
+
+    /** The width of each column set in the sheet (in characters), in column order. */
+    public static List<Double> columnWidths(byte[] xlsx) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<col [^>]*width=\"([0-9.]+)\"").matcher(sheetXml(xlsx));
+        List<Double> widths = new java.util.ArrayList<>();
+        while (m.find()) {
+            widths.add(Double.valueOf(m.group(1)));
+        }
+        return widths;
+    }
 }
