@@ -105,6 +105,7 @@ public class OrganizationPages {
         model.put("children", overview.childrenOf(id));
         model.put("childrenCaption", "Nivåer direkt under " + node.name() + " och antal aktiva personer i var och en.");
         model.put("headcounts", people.headcountsByAudience(id));
+        model.put("mayAssign", access.holdsOn(caller, id, Role.COORDINATOR, Role.ADMINISTRATOR));
         if (access.holdsOn(caller, id, Role.ADMINISTRATOR)) {
             model.put("leadersSeeNames", nodes.leadersSeeNames(id));
             model.put("mayChangeSettings", true);

@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
 import se.kompetensmal.routines.FollowUp;
+import se.kompetensmal.sql.NamedSql;
 
 import java.sql.Date;
 import java.sql.ResultSet;
@@ -26,11 +27,20 @@ public class ReminderMails {
             eller utbildningssamordnare.
             """;
 
+    /** What a person still has to do and may do now (a renewal not yet open is left out), for a reminder sent by hand. */
+    static final String STILL_TO_DO_NOW = """
+            SELECT %s AS title, a.due_date FROM assignment a
+            WHERE a.person_id = :person AND %s AND (a.opens_on IS NULL OR a.opens_on <= :today)
+            ORDER BY a.due_date, a.module_code""".formatted(LATEST_TITLE, FollowUp.STILL_TO_DO);
+
     private final JdbcOperations jdbc;
+    private final NamedSql sql;
     private final String publicUrl;
 
-    public ReminderMails(JdbcOperations jdbc, @Value("${kompetensmal.public-url:`http://localhost:8080`}") String publicUrl) {
+    public ReminderMails(JdbcOperations jdbc, NamedSql sql,
+                         @Value("${kompetensmal.public-url:`http://localhost:8080`}") String publicUrl) {
         this.jdbc = jdbc;
+        this.sql = sql;
         this.publicUrl = publicUrl;
     }
 
@@ -54,6 +64,12 @@ public class ReminderMails {
                 String kind = rs.getString(1);
                 String greeting = "Hej " + rs.getString(3) + "!\n\n";
                 String to = rs.getString(4);
+                if (kind.equals("MANUAL")) {
+                    List<String> open = stillToDo(rs.getLong(2), today);
+                    return new Mail(to, "Påminnelse: " + open.size() + (open.size() == 1 ? " utbildning" : " utbildningar")
+                            + " kvar att genomföra", greeting + "Din utbildningssamordnare påminner dig om det här som du har kvar"
+                            + " att genomföra i Kompetensmål:\n\n" + String.join("\n", open) + "\n" + FOOTER.formatted(publicUrl));
+                }
                 if (kind.equals("DIGEST")) {
                     List<String> behind = overdueUnder(rs.getLong(5), rs.getLong(2), today);
                     return new Mail(to, "Veckosammanställning: " + behind.size() + " försenade utbildningar i " + rs.getString(6),
@@ -75,6 +91,14 @@ public class ReminderMails {
                                 + ". Den tar ungefär " + rs.getInt(9) + " minuter. " + why + "\n" + FOOTER.formatted(publicUrl));
             }
         });
+    }
+
+    /** One line per assignment the person still has to do and may do now, soonest due first. */
+    private List<String> stillToDo(long personId, LocalDate today) {
+        return sql.list(STILL_TO_DO_NOW, NamedSql.with("person", personId).and("today", today),
+                row -> "– " + row.string("title") + (row.date("due_date").isBefore(today)
+                        ? ": försenad, skulle ha varit klar senast " + row.date("due_date")
+                        : ": ska vara klar senast " + row.date("due_date")));
     }
 
     /** One line per overdue assignment under the manager's unit, soonest due first. */

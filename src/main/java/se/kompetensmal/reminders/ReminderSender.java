@@ -75,6 +75,14 @@ public class ReminderSender {
         return sent;
     }
 
+    /**
+     * Sends one reminder written just now (a coordinator's "send now") as the rounds send theirs: claimed first, and
+     * on failure left for the rounds to try again. True when the mail server took it.
+     */
+    public boolean sendNow(long id, LocalDate today) {
+        return claim(id) && send(id, today);
+    }
+
     private boolean send(long id, LocalDate today) {
         try {
             ReminderMails.Mail mail = mails.compose(id, today);

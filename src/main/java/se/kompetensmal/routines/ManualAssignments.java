@@ -1,100 +1,159 @@
 package se.kompetensmal.routines;
 
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
-import io.micronaut.http.HttpStatus;
-import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import se.kompetensmal.catalog.Audiences;
+import se.kompetensmal.sql.NamedSql;
 import se.kompetensmal.web.ReasonableDate;
 import se.kompetensmal.xapi.LearningRecords;
 
-import java.sql.Date;
 import java.time.LocalDate;
 
 /**
  * A coordinator's own assignments and exemptions. A manual assignment reaches every active person under a node,
- * optionally only those of one audience, in one statement; where a routine already asks for the module, the earlier date
- * holds.
+ * optionally only those in one unit below it, of one audience, or one person, in one statement; where a routine already
+ * asks for the module, the earlier date holds.
  */
 @Singleton
 public class ManualAssignments {
 
-    private final JdbcOperations jdbc;
+    /**
+     * Whom an assignment reaches (alias {@code p} for person): active, under :node, and where given under :unit, in
+     * :audience and the person :person. The preview counts with the same text the assignment inserts with.
+     */
+    private static final String REACHED = """
+            p.status = 'ACTIVE'
+            AND EXISTS (SELECT 1 FROM org_closure c WHERE c.ancestor_id = :node AND c.descendant_id = p.org_node_id)
+            AND (:unit IS NULL OR EXISTS (SELECT 1 FROM org_closure u WHERE u.ancestor_id = :unit AND u.descendant_id = p.org_node_id))
+            AND (:audience IS NULL OR EXISTS (SELECT 1 FROM person_audience pa JOIN audience au ON au.id = pa.audience_id
+                                              WHERE pa.person_id = p.id AND au.code = :audience))
+            AND (:person IS NULL OR p.id = :person)""";
+
+    private final NamedSql sql;
     private final LearningRecords records;
     private final Audiences audiences;
 
-    public ManualAssignments(JdbcOperations jdbc, LearningRecords records, Audiences audiences) {
-        this.jdbc = jdbc;
+    public ManualAssignments(NamedSql sql, LearningRecords records, Audiences audiences) {
+        this.sql = sql;
         this.audiences = audiences;
         this.records = records;
+    }
+
+    /**
+     * Whom to assign to: everyone active under the node, narrowed (each optional) to a unit under it, an audience and
+     * one person.
+     */
+    public record Reach(long nodeId, @Nullable Long unitId, @Nullable String audience, @Nullable Long personId) {
+
+        public static Reach everyoneUnder(long nodeId) {
+            return new Reach(nodeId, null, null, null);
+        }
+    }
+
+    /** How many people the assignment would reach, and how many of them already have the module to do or done. */
+    public record Preview(long reached, long alreadyAssigned) {
+
+        /** Those for whom the assignment is new. */
+        public long newlyAssigned() {
+            return reached - alreadyAssigned;
+        }
     }
 
     /** Checked after the caller's rights, bounded by the columns: the module code, the audience code and a date a person means. */
     @Transactional
     public int assign(long nodeId, @Nullable @Size(max = 40) String audience, @NotBlank @Size(max = 80) String module,
                       @NotNull @ReasonableDate LocalDate dueDate, String assignedBy) {
-        String audienceCode = audience;
-        String moduleCode = module;
-        requireModule(moduleCode);
-        if (audienceCode != null && audiences.usableUnder(audienceCode, nodeId).isEmpty()) {
-            throw new HttpStatusException(HttpStatus.UNPROCESSABLE_ENTITY, "Målgruppen " + audienceCode + " finns inte.");
+        return assign(new Reach(nodeId, null, audience, null), module, dueDate, assignedBy);
+    }
+
+    /** What {@link #assignFromPage} would do, without doing it. */
+    public Preview preview(Reach reach, @NotBlank @Size(max = 80) String module) {
+        Reach checked = checked(reach, module);
+        NamedSql.Params params = params(checked).and("module", module);
+        return new Preview(sql.number("SELECT COUNT(*) FROM person p WHERE " + REACHED, params),
+                sql.number("SELECT COUNT(*) FROM person p WHERE " + REACHED + """
+                         AND EXISTS (SELECT 1 FROM assignment a WHERE a.person_id = p.id AND a.module_code = :module
+                                     AND a.withdrawn_at IS NULL)""", params));
+    }
+
+    /**
+     * An assignment made on a page: as {@link #assign(long, String, String, LocalDate, String)}, but the due date may not
+     * be past (an assignment overdue the day it is made is a slip) and the preview of whom it reached is returned.
+     */
+    @Transactional
+    public Preview assignFromPage(Reach reach, @NotBlank @Size(max = 80) String module,
+                                  @NotNull @ReasonableDate LocalDate dueDate, LocalDate today, String assignedBy) {
+        requireDueDate(dueDate, today);
+        Preview preview = preview(reach, module);
+        if (preview.reached() == 0) {
+            throw new AssignmentRefused("Ingen aktiv person finns i det urval du valt, så ingen fick modulen.");
         }
-        int assigned = jdbc.prepareStatement("""
+        assign(reach, module, dueDate, assignedBy);
+        return preview;
+    }
+
+    /** A due date for an assignment made on a page: given, and not already past. */
+    public static void requireDueDate(@Nullable LocalDate dueDate, LocalDate today) {
+        if (dueDate == null) {
+            throw new AssignmentRefused("Fältet 'förfallodag' måste fyllas i.");
+        }
+        if (dueDate.isBefore(today)) {
+            throw new AssignmentRefused("Förfallodagen " + dueDate + " har redan passerat. Välj i dag (" + today + ") eller senare.");
+        }
+    }
+
+    private int assign(Reach reach, String module, LocalDate dueDate, String assignedBy) {
+        Reach checked = checked(reach, module);
+        int assigned = sql.update("""
                 INSERT INTO assignment (person_id, module_code, cycle, source, due_date, assigned_by)
-                SELECT DISTINCT p.id, ?, 1, 'MANUAL', ?, ? FROM person p
-                JOIN org_closure c ON c.descendant_id = p.org_node_id AND c.ancestor_id = ?
-                LEFT JOIN person_audience pa ON pa.person_id = p.id
-                LEFT JOIN audience a ON a.id = pa.audience_id
-                WHERE p.status = 'ACTIVE' AND (? IS NULL OR a.code = ?)
+                SELECT p.id, :module, 1, 'MANUAL', :due, :by FROM person p
+                WHERE %s
                 ON DUPLICATE KEY UPDATE assignment.due_date = LEAST(assignment.due_date, VALUES(due_date)),
                     assignment.withdrawn_at = NULL,
-                    assignment.assigned_by = COALESCE(assignment.assigned_by, VALUES(assigned_by))""", statement -> {
-            statement.setString(1, moduleCode);
-            statement.setDate(2, Date.valueOf(dueDate));
-            statement.setString(3, assignedBy);
-            statement.setLong(4, nodeId);
-            statement.setString(5, audienceCode);
-            statement.setString(6, audienceCode);
-            return statement.executeUpdate();
-        });
+                    assignment.assigned_by = COALESCE(assignment.assigned_by, VALUES(assigned_by))""".formatted(REACHED),
+                params(checked).and("module", module).and("due", dueDate).and("by", assignedBy));
         records.assigned(0, Long.MAX_VALUE);
         return assigned;
+    }
+
+    /** The reach with its audience as the code stored, after checking the module and audience exist here. */
+    private Reach checked(Reach reach, String module) {
+        requireModule(module);
+        if (reach.audience() == null) {
+            return reach;
+        }
+        String code = audiences.usableUnder(reach.audience(), reach.nodeId())
+                .orElseThrow(() -> new AssignmentRefused("Målgruppen " + reach.audience() + " finns inte."))
+                .code();
+        return new Reach(reach.nodeId(), reach.unitId(), code, reach.personId());
+    }
+
+    private static NamedSql.Params params(Reach reach) {
+        return NamedSql.with("node", reach.nodeId()).and("unit", reach.unitId()).and("audience", reach.audience())
+                .and("person", reach.personId());
     }
 
     @Transactional
     public void exempt(long personId, @NotBlank @Size(max = 80) String module, @NotBlank @Size(max = 500) String reason,
                        @Nullable @Size(max = 500) String evidence, String grantedBy) {
-        String moduleCode = module;
-        requireModule(moduleCode);
-        jdbc.prepareStatement("""
-                INSERT INTO exemption (person_id, module_code, reason, evidence, granted_by) VALUES (?, ?, ?, ?, ?)
+        requireModule(module);
+        sql.update("""
+                INSERT INTO exemption (person_id, module_code, reason, evidence, granted_by)
+                VALUES (:person, :module, :reason, :evidence, :by)
                 ON DUPLICATE KEY UPDATE reason = VALUES(reason), evidence = VALUES(evidence), granted_by = VALUES(granted_by),
-                    granted_at = CURRENT_TIMESTAMP""", statement -> {
-            statement.setLong(1, personId);
-            statement.setString(2, moduleCode);
-            statement.setString(3, reason);
-            statement.setString(4, evidence);
-            statement.setString(5, grantedBy);
-            return statement.executeUpdate();
-        });
-        records.exempted(personId, moduleCode, reason);
+                    granted_at = CURRENT_TIMESTAMP""",
+                NamedSql.with("person", personId).and("module", module).and("reason", reason).and("evidence", evidence)
+                        .and("by", grantedBy));
+        records.exempted(personId, module, reason);
     }
 
     private void requireModule(String moduleCode) {
-        boolean known = jdbc.prepareStatement("SELECT COUNT(*) FROM module_version WHERE module_code = ?", statement -> {
-            statement.setString(1, moduleCode);
-            try (var rs = statement.executeQuery()) {
-                rs.next();
-                return rs.getInt(1) > 0;
-            }
-        });
-        if (!known) {
-            throw new HttpStatusException(HttpStatus.UNPROCESSABLE_ENTITY, "Modulen " + moduleCode + " finns inte.");
+        if (sql.number("SELECT COUNT(*) FROM module_version WHERE module_code = :module", NamedSql.with("module", moduleCode)) == 0) {
+            throw new AssignmentRefused("Modulen " + moduleCode + " finns inte.");
         }
     }
 }

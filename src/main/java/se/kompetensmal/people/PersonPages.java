@@ -1,0 +1,282 @@
+package se.kompetensmal.people;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.exceptions.HttpStatusException;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.views.ModelAndView;
+import jakarta.validation.ConstraintViolationException;
+import se.kompetensmal.SwedishTime;
+import se.kompetensmal.catalog.ModuleTitles;
+import se.kompetensmal.learning.CertificatePdf;
+import se.kompetensmal.learning.Certificates;
+import se.kompetensmal.organization.OrgNodeRepository;
+import se.kompetensmal.reminders.ReminderNow;
+import se.kompetensmal.routines.ManualAssignments;
+import se.kompetensmal.security.Access;
+import se.kompetensmal.security.CsrfTokens;
+import se.kompetensmal.security.Needs;
+import se.kompetensmal.security.Role;
+import se.kompetensmal.web.InputProblems;
+import se.kompetensmal.web.Texts;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One person's page, for those who may see names on their unit: placement, audiences, what they must do and where each
+ * thing stands, history with certificates, exemptions; and for coordinators and administrators the actions assign,
+ * exempt and send a reminder now.
+ */
+@Produces(MediaType.TEXT_HTML)
+@Controller("/personer/{id}")
+@Secured(SecurityRule.IS_AUTHENTICATED)
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class PersonPages {
+
+    /** The due date the assign form suggests: a month ahead. */
+    static final int DEFAULT_DUE_DAYS = 30;
+
+    private final PersonQueries people;
+    private final PersonOverview overview;
+    private final ModuleTitles titles;
+    private final ManualAssignments manual;
+    private final ReminderNow reminders;
+    private final Certificates certificates;
+    private final CertificatePdf pdf;
+    private final OrgNodeRepository nodes;
+    private final Texts texts;
+    private final Access access;
+    private final CsrfTokens csrf;
+
+    public PersonPages(PersonQueries people, PersonOverview overview, ModuleTitles titles, ManualAssignments manual,
+                       ReminderNow reminders, Certificates certificates, CertificatePdf pdf, OrgNodeRepository nodes, Texts texts,
+                       Access access, CsrfTokens csrf) {
+        this.people = people;
+        this.overview = overview;
+        this.titles = titles;
+        this.manual = manual;
+        this.reminders = reminders;
+        this.certificates = certificates;
+        this.pdf = pdf;
+        this.nodes = nodes;
+        this.texts = texts;
+        this.access = access;
+        this.csrf = csrf;
+    }
+
+    /** The assign form as posted: text, read here so that a wrong date comes back on the page. */
+    @Serdeable
+    public record AssignForm(@Nullable String module, @Nullable String dueDate, @Nullable String csrfToken) {
+    }
+
+    @Serdeable
+    public record ExemptForm(@Nullable String module, @Nullable String reason, @Nullable String evidence,
+                             @Nullable String csrfToken) {
+    }
+
+    @Serdeable
+    public record ReminderForm(@Nullable String csrfToken) {
+    }
+
+    /** A module in a select, marked when it is the one chosen. */
+    public record ModuleOption(String code, String title, boolean selected) {
+    }
+
+    @Get("{?tilldelad,undantagen,paminnelse}")
+    public ModelAndView<Map<String, Object>> show(long id, @Nullable String tilldelad, @Nullable String undantagen,
+                                                  @Nullable String paminnelse, Authentication caller) {
+        PersonView person = visible(id, caller);
+        Map<String, Object> model = model(person, caller);
+        if (tilldelad != null) {
+            model.put("notice", "Modulen " + titles.of(tilldelad) + " är tilldelad " + name(person) + ".");
+        } else if (undantagen != null) {
+            model.put("notice", name(person) + " är undantagen från " + titles.of(undantagen) + ".");
+        } else if ("skickad".equals(paminnelse)) {
+            model.put("notice", "En påminnelse har skickats till " + person.email() + ".");
+        } else if ("koad".equals(paminnelse)) {
+            model.put("notice", "E-postservern svarade inte. Påminnelsen till " + person.email()
+                    + " ligger kvar och skickas automatiskt så snart servern svarar.");
+        }
+        return new ModelAndView<>("person", model);
+    }
+
+    @Produces("application/pdf")
+    @Get("/intyg/{completion}")
+    public HttpResponse<byte[]> certificate(long id, long completion, Authentication caller) {
+        PersonView person = visible(id, caller);
+        Certificates.Certificate certificate = certificates.of(person.id(), completion, Texts.SWEDISH)
+                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Intyget finns inte."));
+        String file = "intyg-" + slug(name(person)) + "-" + certificate.moduleCode() + "-" + certificate.completedOn() + ".pdf";
+        return HttpResponse.ok(pdf.render(certificate, texts.in(Texts.SWEDISH)))
+                .header("Content-Disposition", "attachment; filename=\"" + file + "\"");
+    }
+
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.PERSON)
+    @Post(value = "/tilldela", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    public HttpResponse<?> assign(long id, @Body AssignForm form, HttpRequest<?> request, Authentication caller) {
+        csrf.verify(request, form.csrfToken());
+        PersonView person = actable(id, caller);
+        try {
+            String module = chosen(form.module());
+            LocalDate due = date(form.dueDate());
+            manual.assignFromPage(new ManualAssignments.Reach(person.organisationId(), null, null, person.id()), module, due,
+                    today(), caller.getName());
+            return HttpResponse.seeOther(URI.create("/personer/" + id + "?tilldelad=" + encode(module) + "#tilldelningar"));
+        } catch (HttpStatusException e) {
+            return again(person, caller, "assign", form, e.getStatus(), e.getMessage());
+        } catch (ConstraintViolationException e) {
+            return again(person, caller, "assign", form, HttpStatus.UNPROCESSABLE_ENTITY, InputProblems.sentence(e));
+        }
+    }
+
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.PERSON)
+    @Post(value = "/undanta", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    public HttpResponse<?> exempt(long id, @Body ExemptForm form, HttpRequest<?> request, Authentication caller) {
+        csrf.verify(request, form.csrfToken());
+        PersonView person = actable(id, caller);
+        try {
+            String module = chosen(form.module());
+            manual.exempt(person.id(), module, blankToNull(form.reason()), blankToNull(form.evidence()), caller.getName());
+            return HttpResponse.seeOther(URI.create("/personer/" + id + "?undantagen=" + encode(module) + "#undantag"));
+        } catch (HttpStatusException e) {
+            return again(person, caller, "exempt", form, e.getStatus(), e.getMessage());
+        } catch (ConstraintViolationException e) {
+            return again(person, caller, "exempt", form, HttpStatus.UNPROCESSABLE_ENTITY, InputProblems.sentence(e));
+        }
+    }
+
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.PERSON)
+    @Post(value = "/paminn", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    public HttpResponse<?> remind(long id, @Body ReminderForm form, HttpRequest<?> request, Authentication caller) {
+        csrf.verify(request, form.csrfToken());
+        PersonView person = actable(id, caller);
+        try {
+            ReminderNow.Outcome outcome = reminders.send(person.id(), caller.getName(), today());
+            return HttpResponse.seeOther(URI.create("/personer/" + id + "?paminnelse=" + (outcome.sent() ? "skickad" : "koad")));
+        } catch (HttpStatusException e) {
+            return again(person, caller, "reminder", form, e.getStatus(), e.getMessage());
+        }
+    }
+
+    /** The page again, with what was wrong above the form it concerns and what was typed in it. */
+    private HttpResponse<?> again(PersonView person, Authentication caller, String which, Object form, HttpStatus status,
+                                  String error) {
+        Map<String, Object> model = model(person, caller);
+        model.put(which + "Error", error);
+        model.put(which + "Form", form);
+        if (form instanceof AssignForm assign) {
+            model.put("assignModules", options(assign.module()));
+            model.put("dueDate", assign.dueDate());
+        } else if (form instanceof ExemptForm exempt) {
+            model.put("exemptModules", options(exempt.module()));
+        }
+        return HttpResponse.status(status).body(new ModelAndView<>("person", model));
+    }
+
+    private Map<String, Object> model(PersonView person, Authentication caller) {
+        Map<String, Object> model = new HashMap<>();
+        PersonOverview.Overview seen = overview.of(person, today());
+        model.put("title", name(person));
+        model.put("name", name(person));
+        model.put("p", seen);
+        model.put("path", nodes.findPathTo(person.organisationId()).stream()
+                .filter(n -> access.holdsOn(caller, n.id(), Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR)).toList());
+        model.put("soonDays", AssignmentStatus.SOON_DAYS);
+        boolean mayAct = seen.active() && access.holdsOn(caller, person.organisationId(), Role.COORDINATOR, Role.ADMINISTRATOR);
+        model.put("mayAct", mayAct);
+        if (mayAct) {
+            model.put("assignModules", options(null));
+            model.put("exemptModules", options(null));
+            model.put("dueDate", today().plusDays(DEFAULT_DUE_DAYS).toString());
+            model.put("today", today().toString());
+            model.put("mailConfigured", reminders.mailConfigured());
+            int open = seen.open().size();
+            model.put("openCount", open);
+            model.put("openText", open + (open == 1 ? " modul" : " moduler"));
+            model.put("minutesBetween", ReminderNow.MINUTES_BETWEEN);
+            reminders.recent(person.id()).ifPresent(recent -> model.put("recentReminder", recent));
+        }
+        return model;
+    }
+
+    private List<ModuleOption> options(@Nullable String chosen) {
+        return titles.all().entrySet().stream()
+                .map(e -> new ModuleOption(e.getKey(), e.getValue(), e.getKey().equals(chosen))).toList();
+    }
+
+    /** The person, if the caller may see names where they are placed: another organisation's as unknown, own as 403. */
+    private PersonView visible(long id, Authentication caller) {
+        PersonView person = people.byId(id).orElseThrow(Access::notFound);
+        access.requireNames(caller, person.organisationId());
+        return person;
+    }
+
+    private PersonView actable(long id, Authentication caller) {
+        PersonView person = people.byId(id).orElseThrow(Access::notFound);
+        access.requireOn(caller, person.organisationId(), Role.COORDINATOR, Role.ADMINISTRATOR);
+        if (person.status() != PersonStatus.ACTIVE) {
+            throw new HttpStatusException(HttpStatus.CONFLICT, name(person) + " har slutat; inget kan tilldelas eller skickas.");
+        }
+        return person;
+    }
+
+    private static String chosen(@Nullable String module) {
+        if (module == null || module.isBlank()) {
+            throw new HttpStatusException(HttpStatus.UNPROCESSABLE_ENTITY, "Välj en modul.");
+        }
+        return module.strip();
+    }
+
+    private static @Nullable LocalDate date(@Nullable String value) {
+        try {
+            return value == null || value.isBlank() ? null : LocalDate.parse(value.strip());
+        } catch (DateTimeParseException e) {
+            throw new HttpStatusException(HttpStatus.UNPROCESSABLE_ENTITY,
+                    InputProblems.notReadable("dueDate", LocalDate.class).message());
+        }
+    }
+
+    private static @Nullable String blankToNull(@Nullable String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    private static String name(PersonView person) {
+        return person.givenName() + " " + person.familyName();
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
+    /** A name as it may stand in a file name: letters without accents, digits and hyphens. */
+    static String slug(String text) {
+        String plain = Normalizer.normalize(text, Normalizer.Form.NFD).replaceAll("\\p{M}", "");
+        return plain.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+    }
+
+    private static LocalDate today() {
+        return LocalDate.now(SwedishTime.ZONE);
+    }
+}

@@ -1,0 +1,208 @@
+package se.kompetensmal.routines;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.exceptions.HttpStatusException;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.views.ModelAndView;
+import jakarta.validation.ConstraintViolationException;
+import se.kompetensmal.SwedishTime;
+import se.kompetensmal.catalog.Audience;
+import se.kompetensmal.catalog.Audiences;
+import se.kompetensmal.catalog.ModuleTitles;
+import se.kompetensmal.organization.OrgNode;
+import se.kompetensmal.organization.OrgNodeRepository;
+import se.kompetensmal.security.Access;
+import se.kompetensmal.security.CsrfTokens;
+import se.kompetensmal.security.Needs;
+import se.kompetensmal.security.Role;
+import se.kompetensmal.web.InputProblems;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A coordinator assigns a module to a group under a node: everyone there, one unit below it, one audience, or an
+ * audience in a unit. The page first shows how many people that reaches, and assigns only when confirmed. Exempting is
+ * done per person, on the person page: an exemption needs its own reason and evidence.
+ */
+@Produces(MediaType.TEXT_HTML)
+@Controller("/organisationer/{id}/tilldela")
+@Secured(SecurityRule.IS_AUTHENTICATED)
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class GroupAssignmentPages {
+
+    /** The step that saves; any other submit previews. */
+    static final String SAVE = "spara";
+    static final int DEFAULT_DUE_DAYS = 30;
+
+    private final ManualAssignments manual;
+    private final ModuleTitles titles;
+    private final Audiences audiences;
+    private final OrgNodeRepository nodes;
+    private final Access access;
+    private final CsrfTokens csrf;
+
+    public GroupAssignmentPages(ManualAssignments manual, ModuleTitles titles, Audiences audiences, OrgNodeRepository nodes,
+                                Access access, CsrfTokens csrf) {
+        this.manual = manual;
+        this.titles = titles;
+        this.audiences = audiences;
+        this.nodes = nodes;
+        this.access = access;
+        this.csrf = csrf;
+    }
+
+    @Serdeable
+    public record GroupForm(@Nullable String module, @Nullable String dueDate, @Nullable String unit,
+                            @Nullable String audience, @Nullable String step, @Nullable String csrfToken) {
+    }
+
+    public record Option(String value, String label, boolean selected) {
+    }
+
+    @Needs({Role.COORDINATOR, Role.ADMINISTRATOR})
+    @Get("{?tilldelade,redan,modul}")
+    public ModelAndView<Map<String, Object>> form(long id, @Nullable Long tilldelade, @Nullable Long redan,
+                                                  @Nullable String modul, Authentication caller) {
+        OrgNode node = node(id, caller);
+        Map<String, Object> model = model(node, new GroupForm(null, today().plusDays(DEFAULT_DUE_DAYS).toString(), null, null,
+                null, null));
+        if (tilldelade != null && modul != null) {
+            model.put("notice", people(tilldelade) + " fick modulen " + titles.of(modul)
+                    + (redan != null && redan > 0 ? " (" + redan + " av dem hade den redan; den tidigare förfallodagen gäller)." : "."));
+        }
+        return new ModelAndView<>("group-assign", model);
+    }
+
+    @Needs({Role.COORDINATOR, Role.ADMINISTRATOR})
+    @Post(consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    public HttpResponse<?> submit(long id, @Body GroupForm form, HttpRequest<?> request, Authentication caller) {
+        csrf.verify(request, form.csrfToken());
+        OrgNode node = node(id, caller);
+        try {
+            ManualAssignments.Reach reach = reach(node, form);
+            String module = chosen(form.module());
+            LocalDate due = date(form.dueDate());
+            if (SAVE.equals(form.step())) {
+                ManualAssignments.Preview done = manual.assignFromPage(reach, module, due, today(), caller.getName());
+                return HttpResponse.seeOther(URI.create("/organisationer/" + id + "/tilldela?tilldelade=" + done.reached()
+                        + "&redan=" + done.alreadyAssigned() + "&modul=" + URLEncoder.encode(module, StandardCharsets.UTF_8)));
+            }
+            ManualAssignments.requireDueDate(due, today());
+            ManualAssignments.Preview preview = manual.preview(reach, module);
+            Map<String, Object> model = model(node, form);
+            model.put("preview", preview);
+            model.put("moduleTitle", titles.of(module));
+            model.put("whom", whom(node, reach));
+            model.put("reachedText", people(preview.reached()));
+            return HttpResponse.ok(new ModelAndView<>("group-assign", model));
+        } catch (HttpStatusException e) {
+            return again(node, form, e.getStatus(), e.getMessage());
+        } catch (ConstraintViolationException e) {
+            return again(node, form, HttpStatus.UNPROCESSABLE_ENTITY, InputProblems.sentence(e));
+        }
+    }
+
+    private HttpResponse<?> again(OrgNode node, GroupForm form, HttpStatus status, String error) {
+        Map<String, Object> model = model(node, form);
+        model.put("error", error);
+        return HttpResponse.status(status).body(new ModelAndView<>("group-assign", model));
+    }
+
+    private Map<String, Object> model(OrgNode node, GroupForm form) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("title", "Tilldela en modul – " + node.name());
+        model.put("node", node);
+        model.put("form", form);
+        model.put("today", today().toString());
+        model.put("modules", titles.all().entrySet().stream()
+                .map(e -> new Option(e.getKey(), e.getValue(), e.getKey().equals(form.module()))).toList());
+        model.put("units", nodes.findSubtree(node.id()).stream().filter(n -> !n.id().equals(node.id()))
+                .map(n -> new Option(n.id().toString(), n.name() + " (" + n.kindSv().toLowerCase() + ")",
+                        n.id().toString().equals(form.unit()))).toList());
+        model.put("audiences", audiences.usableUnder(node.id()).stream()
+                .map(a -> new Option(a.code(), a.nameSv(), a.code().equals(form.audience()))).toList());
+        return model;
+    }
+
+    /** Whom the choice reaches, in words: "alla i X", "målgruppen Y i enheten Z". */
+    private String whom(OrgNode node, ManualAssignments.Reach reach) {
+        String where = reach.unitId() == null ? node.name() : nodes.require(reach.unitId()).name();
+        if (reach.audience() == null) {
+            return "alla aktiva i " + where + " med underliggande enheter";
+        }
+        String audience = audiences.usableUnder(reach.audience(), node.id()).map(Audience::nameSv).orElse(reach.audience());
+        return "målgruppen " + audience + " i " + where + " med underliggande enheter";
+    }
+
+    private ManualAssignments.Reach reach(OrgNode node, GroupForm form) {
+        Long unit = null;
+        if (form.unit() != null && !form.unit().isBlank()) {
+            try {
+                unit = Long.valueOf(form.unit().strip());
+            } catch (NumberFormatException e) {
+                throw new AssignmentRefused("Välj en enhet i listan.");
+            }
+            if (!nodes.isWithin(unit, node.id())) {
+                throw new AssignmentRefused("Enheten finns inte under " + node.name() + ".");
+            }
+        }
+        String audience = form.audience() == null || form.audience().isBlank() ? null : form.audience().strip();
+        if (audience != null && audience.length() > 40) {
+            throw new AssignmentRefused("Målgruppen finns inte.");
+        }
+        return new ManualAssignments.Reach(node.id(), unit, audience, null);
+    }
+
+    private OrgNode node(long id, Authentication caller) {
+        OrgNode node = nodes.require(id);
+        access.requireOn(caller, id, Role.COORDINATOR, Role.ADMINISTRATOR);
+        return node;
+    }
+
+    private static String chosen(@Nullable String module) {
+        if (module == null || module.isBlank()) {
+            throw new AssignmentRefused("Välj en modul.");
+        }
+        if (module.length() > 80) {
+            throw new AssignmentRefused("Modulen finns inte.");
+        }
+        return module.strip();
+    }
+
+    private static @Nullable LocalDate date(@Nullable String value) {
+        try {
+            return value == null || value.isBlank() ? null : LocalDate.parse(value.strip());
+        } catch (DateTimeParseException e) {
+            throw new AssignmentRefused(InputProblems.notReadable("dueDate", LocalDate.class).message());
+        }
+    }
+
+    private static String people(long count) {
+        return count + (count == 1 ? " person" : " personer");
+    }
+
+    private static LocalDate today() {
+        return LocalDate.now(SwedishTime.ZONE);
+    }
+}
