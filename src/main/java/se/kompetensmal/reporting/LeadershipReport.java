@@ -54,8 +54,12 @@ public class LeadershipReport {
         }
     }
 
+    /**
+     * A month: the completions taken in it, the share with their introduction done at its end, and the share of the people
+     * with something overdue at its end (withheld as the node's headcount is).
+     */
     @Serdeable
-    public record TrendPoint(LocalDate monthEnd, Share completions, Share introductionDone) {
+    public record TrendPoint(LocalDate monthEnd, Share completions, Share introductionDone, Share overdue) {
     }
 
     @Serdeable
@@ -109,7 +113,8 @@ public class LeadershipReport {
         }
         List<TrendPoint> trend = statistics.trend(id, today).stream()
                 .map(m -> new TrendPoint(m.monthEnd(), Suppression.countBy(total.headcount(), m.completions()),
-                        Share.of(m.introductionDone(), m.withIntroduction())))
+                        Share.of(m.introductionDone(), m.withIntroduction()),
+                        Suppression.share(m.overdue(), m.people(), total.headcount().hidden())))
                 .toList();
         return new Report(id, node.name(), today, total, perAudience, subUnits, trend,
                 goals(id, today, ownByAudience, hiddenByAudience, byId), matrix.at(id));

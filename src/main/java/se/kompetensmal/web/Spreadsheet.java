@@ -21,12 +21,17 @@ public final class Spreadsheet {
     public static final String CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
     private static final String DATE_FORMAT = "yyyy-mm-dd";
+    private static final String PERCENT_FORMAT = "0%";
     private static final String DATE_TIME_FORMAT = "yyyy-mm-dd hh:mm";
     /** Column widths in characters: never narrower than a date, never so wide that one long text hides the rest. */
     private static final int MIN_WIDTH = 10;
     private static final int MAX_WIDTH = 60;
 
     private Spreadsheet() {
+    }
+
+    /** A share written as a number (0.62) that the sheet shows as a percentage (62%), so that it can be summed and charted. */
+    public record Percent(double fraction) {
     }
 
     /**
@@ -75,6 +80,11 @@ public final class Spreadsheet {
         if (value instanceof Number number) {
             sheet.value(r, c, number);
             return number.toString().length();
+        }
+        if (value instanceof Percent percent) {
+            sheet.value(r, c, percent.fraction());
+            sheet.style(r, c).format(PERCENT_FORMAT).set();
+            return 5;
         }
         if (value instanceof LocalDate date) {
             sheet.value(r, c, date);
