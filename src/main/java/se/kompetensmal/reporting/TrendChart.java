@@ -23,13 +23,13 @@ public record TrendChart(int width, int height, int left, int right, int top, in
                          long countTop) {
 
     static final int WIDTH = 640;
-    static final int HEIGHT = 320;
+    static final int HEIGHT = 300;
     static final int LEFT = 72;
     static final int RIGHT = 564;
     static final int TOP = 36;
     static final int BOTTOM = 240;
     /** A label under every third column, counted back from the current month so that it is always named. */
-    static final int LABEL_EVERY = 3;
+    public static final int LABEL_EVERY = 3;
     private static final int INTERVALS = 4;
     private static final String[] MONTHS = {"jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"};
 
@@ -96,7 +96,7 @@ public record TrendChart(int width, int height, int left, int right, int top, in
     }
 
     /** "jan 2026": the month as the chart and its hover texts name it. */
-    static String month(LocalDate date) {
+    public static String month(LocalDate date) {
         return MONTHS[date.getMonthValue() - 1] + " " + date.getYear();
     }
 

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import se.kompetensmal.ServiceTest;
 import se.kompetensmal.SwedishTime;
+import se.kompetensmal.catalog.ModuleTitles;
 import se.kompetensmal.learning.Completions;
 import se.kompetensmal.organization.OrgNodeKind;
 import se.kompetensmal.routines.CountsFrom;
@@ -55,6 +56,9 @@ class StatisticsExportsTest extends ServiceTest {
     @Inject
     Completions completions;
 
+    @Inject
+    ModuleTitles titles;
+
     private final LocalDate today = LocalDate.now(SwedishTime.ZONE);
     private long regionId;
     private String leader;
@@ -85,7 +89,7 @@ class StatisticsExportsTest extends ServiceTest {
     void theTrendChartNamesItsMonthsHasAScaleForEachSeriesAndDrawsOverdueDashed() {
         LeadershipReport.Report report = report();
         String page = page();
-        String svg = page.substring(page.indexOf("<svg viewBox=\"0 0 640 320\""), page.indexOf("</svg>", page.indexOf("class=\"trend\"")));
+        String svg = page.substring(page.indexOf("<svg viewBox=\"0 0 " + TrendChart.WIDTH + " " + TrendChart.HEIGHT + "\""), page.indexOf("</svg>", page.indexOf("class=\"trend\"")));
 
         // Every third month is named under its column, counted back from this month, month above year: "dec 2026".
         List<LeadershipReport.TrendPoint> trend = report.trend();
@@ -136,6 +140,11 @@ class StatisticsExportsTest extends ServiceTest {
         assertTrue(figures.contains("Försenade</span> <span class=\"figure\">67 %</span> <span class=\"counted\">4 av 6</span>"),
                 figures);
         assertTrue(figures.contains("Introduktion klar</span> <span class=\"figure\">33 %</span>"), figures);
+        // Goals with their text, and the modules that cover them by title, never by code.
+        assertTrue(page.contains("<code>LIC-01</code> <span class=\"help\">" + goalText("LIC-01") + "</span>"),
+                "the goal's text beside its code");
+        assertTrue(page.contains(titles.of(INTRO)), "the module by its title");
+        assertFalse(page.contains(INTRO), "no module code on the page");
     }
 
     @Test
@@ -200,6 +209,13 @@ class StatisticsExportsTest extends ServiceTest {
         assertEquals("statistik-region-ostra-gotaland-vardcentral-a-2026-12-01.xlsx",
                 FileNames.of("statistik", "Region Östra Götaland – Vårdcentral Ä", day, "xlsx"));
         assertEquals("statistik-organisation-2026-12-01.csv", FileNames.of("statistik", "王小明", day, "csv"));
+    }
+
+    private String goalText(String code) {
+        // As the page escapes it.
+        return sql.strings("SELECT text_sv FROM competence_goal WHERE code = ?", code).get(0).replace("&", "&amp;")
+                .replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#x27;").replace("=", "&#x3D;")
+                .replace("`", "&#x60;");
     }
 
     private LeadershipReport.Report report() {
