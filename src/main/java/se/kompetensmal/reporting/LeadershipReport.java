@@ -6,6 +6,7 @@ import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
 import se.kompetensmal.catalog.Audience;
 import se.kompetensmal.catalog.AudienceRepository;
+import se.kompetensmal.catalog.ModuleTitles;
 import se.kompetensmal.organization.OrgNode;
 import se.kompetensmal.organization.OrgNodeRepository;
 import se.kompetensmal.routines.GoalCoverage;
@@ -34,9 +35,11 @@ public class LeadershipReport {
     private final RoutineService routines;
     private final AudienceRepository audiences;
     private final OrgNodeRepository nodes;
+    private final ModuleTitles moduleTitles;
 
     public LeadershipReport(Statistics statistics, RoutineMatrix matrix, GoalCoverage coverage, RoutineService routines,
-                            AudienceRepository audiences, OrgNodeRepository nodes) {
+                            AudienceRepository audiences, OrgNodeRepository nodes, ModuleTitles moduleTitles) {
+        this.moduleTitles = moduleTitles;
         this.statistics = statistics;
         this.matrix = matrix;
         this.coverage = coverage;
@@ -54,13 +57,18 @@ public class LeadershipReport {
         }
     }
 
+    /**
+     * A month: the completions taken in it, the share with their introduction done at its end, and the share of the people
+     * with something overdue at its end (withheld as the node's headcount is).
+     */
     @Serdeable
-    public record TrendPoint(LocalDate monthEnd, Share completions, Share introductionDone) {
+    public record TrendPoint(LocalDate monthEnd, Share completions, Share introductionDone, Share overdue) {
     }
 
+    /** A competence goal: the routines here that reach it, the titles of the modules that cover it, and who holds it. */
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record GoalRow(String code, String text, List<String> coveredBy, Share holders) {
+    public record GoalRow(String code, String text, List<String> coveredBy, List<String> modules, Share holders) {
         public boolean covered() {
             return !coveredBy.isEmpty();
         }
@@ -109,7 +117,8 @@ public class LeadershipReport {
         }
         List<TrendPoint> trend = statistics.trend(id, today).stream()
                 .map(m -> new TrendPoint(m.monthEnd(), Suppression.countBy(total.headcount(), m.completions()),
-                        Share.of(m.introductionDone(), m.withIntroduction())))
+                        Share.of(m.introductionDone(), m.withIntroduction()),
+                        Suppression.share(m.overdue(), m.people(), total.headcount().hidden())))
                 .toList();
         return new Report(id, node.name(), today, total, perAudience, subUnits, trend,
                 goals(id, today, ownByAudience, hiddenByAudience, byId), matrix.at(id));
@@ -118,6 +127,7 @@ public class LeadershipReport {
     private List<GoalAudience> goals(long nodeId, LocalDate today, Map<Long, Statistics.Counts> headcounts,
                                      Map<Long, EnumSet<Suppression.Base>> hiddenByAudience, Map<Long, Audience> byId) {
         Map<Long, Map<String, Long>> holders = statistics.goalHolders(nodeId, today);
+        Map<String, String> titles = moduleTitles.all();
         Map<String, Long> idByCode = byId.values().stream().collect(Collectors.toMap(Audience::code, Audience::id));
         return coverage.of(routines.inForceAt(nodeId)).stream().map(audience -> {
             long audienceId = idByCode.get(audience.code());
@@ -128,6 +138,7 @@ public class LeadershipReport {
             Share headcount = Suppression.count(people, hidden);
             Map<String, Long> held = holders.getOrDefault(audienceId, Map.of());
             List<GoalRow> rows = audience.goals().stream().map(goal -> new GoalRow(goal.code(), goal.textSv(), goal.coveredBy(),
+                    goal.modules().stream().map(code -> titles.getOrDefault(code, code)).toList(),
                     Suppression.share(held.getOrDefault(goal.code(), 0L), people, hidden))).toList();
             return new GoalAudience(audience.code(), audience.nameSv(), headcount,
                     (int) rows.stream().filter(r -> !r.covered()).count(), rows);

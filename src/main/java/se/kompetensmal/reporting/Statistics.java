@@ -1,14 +1,10 @@
 package se.kompetensmal.reporting;
 
-import io.micronaut.data.connection.annotation.Connectable;
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
+import se.kompetensmal.sql.NamedSql;
 
-import java.sql.Date;
-import java.sql.ResultSet;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +16,6 @@ import java.util.Map;
  * and per competence goal who holds a valid completion of a module covering it.
  */
 @Singleton
-@Connectable
 public class Statistics {
 
     /** Stands for "all audiences together" where a query groups by audience. */
@@ -28,12 +23,12 @@ public class Statistics {
 
     private static final String PEOPLE = """
             people AS (SELECT p.id, p.org_node_id FROM org_closure sc JOIN person p ON p.org_node_id = sc.descendant_id
-                       WHERE sc.ancestor_id = ? AND p.status = 'ACTIVE')""";
+                       WHERE sc.ancestor_id = :node AND p.status = 'ACTIVE')""";
 
-    private final JdbcOperations jdbc;
+    private final NamedSql sql;
 
-    public Statistics(JdbcOperations jdbc) {
-        this.jdbc = jdbc;
+    public Statistics(NamedSql sql) {
+        this.sql = sql;
     }
 
     /** The raw counts of one group (a node and everything under it) and audience. */
@@ -47,7 +42,8 @@ public class Statistics {
     }
 
     @Serdeable
-    public record Month(LocalDate monthEnd, long completions, long withIntroduction, long introductionDone) {
+    public record Month(LocalDate monthEnd, long completions, long withIntroduction, long introductionDone, long people,
+                        long overdue) {
     }
 
     /**
@@ -64,8 +60,8 @@ public class Statistics {
                     SELECT m.person_id, m.audience_id, a.module_code, r.kind,
                            (a.completion_id IS NOT NULL OR e.person_id IS NOT NULL) AS fulfilled,
                            (e.person_id IS NOT NULL OR COALESCE(c.completed_on <= a.due_date, FALSE)) AS on_time,
-                           (e.person_id IS NOT NULL OR (a.completion_id IS NOT NULL AND COALESCE(a.valid_until >= ?, TRUE))) AS holds,
-                           (a.completion_id IS NULL AND e.person_id IS NULL AND a.due_date < ?) AS late
+                           (e.person_id IS NOT NULL OR (a.completion_id IS NOT NULL AND COALESCE(a.valid_until >= :today, TRUE))) AS holds,
+                           (a.completion_id IS NULL AND e.person_id IS NULL AND a.due_date < :today) AS late
                     FROM memberships m
                     JOIN assignment a ON a.person_id = m.person_id AND a.withdrawn_at IS NULL
                     LEFT JOIN routine r ON r.id = a.routine_id
@@ -81,42 +77,32 @@ public class Statistics {
                            COUNT(DISTINCT CASE WHEN kind = 'CONTINUING' AND holds THEN module_code END) AS continuing_held,
                            MAX(late) AS late
                     FROM duties GROUP BY person_id, audience_id),
-                grp AS (SELECT id FROM org_node WHERE id = ? OR parent_id = ?)
-                SELECT g.id, m.audience_id, COUNT(*),
-                       SUM(COALESCE(f.has_intro, 0)),
-                       SUM(COALESCE(f.has_intro AND f.intro_done, 0)),
-                       SUM(COALESCE(f.has_intro AND f.intro_on_time, 0)),
-                       SUM(COALESCE(f.continuing > 0, 0)),
-                       SUM(COALESCE(f.continuing > 0 AND f.continuing_held = f.continuing, 0)),
-                       SUM(COALESCE(f.late, 0))
+                grp AS (SELECT id FROM org_node WHERE id = :node OR parent_id = :node)
+                SELECT g.id AS group_id, m.audience_id, COUNT(*) AS headcount,
+                       SUM(COALESCE(f.has_intro, 0)) AS with_introduction,
+                       SUM(COALESCE(f.has_intro AND f.intro_done, 0)) AS introduction_done,
+                       SUM(COALESCE(f.has_intro AND f.intro_on_time, 0)) AS introduction_on_time,
+                       SUM(COALESCE(f.continuing > 0, 0)) AS with_continuing,
+                       SUM(COALESCE(f.continuing > 0 AND f.continuing_held = f.continuing, 0)) AS continuing_current,
+                       SUM(COALESCE(f.late, 0)) AS overdue
                 FROM grp g JOIN org_closure gc ON gc.ancestor_id = g.id
                 JOIN memberships m ON m.org_node_id = gc.descendant_id
                 LEFT JOIN per_person f ON f.person_id = m.person_id AND f.audience_id = m.audience_id
                 GROUP BY g.id, m.audience_id""";
-        return jdbc.prepareStatement(sql, statement -> {
-            statement.setLong(1, nodeId);
-            statement.setDate(2, Date.valueOf(today));
-            statement.setDate(3, Date.valueOf(today));
-            statement.setLong(4, nodeId);
-            statement.setLong(5, nodeId);
-            List<Counts> counts = new ArrayList<>();
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    counts.add(new Counts(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6),
-                            rs.getLong(7), rs.getLong(8), rs.getLong(9)));
-                }
-            }
-            return counts;
-        });
+        return this.sql.list(sql, NamedSql.with("node", nodeId).and("today", today), row -> new Counts(row.number("group_id"),
+                row.number("audience_id"), row.number("headcount"), row.number("with_introduction"),
+                row.number("introduction_done"), row.number("introduction_on_time"), row.number("with_continuing"),
+                row.number("continuing_current"), row.number("overdue")));
     }
 
     /**
-     * The last 24 months, each with the completions taken in it and how many of the people with an introduction had
-     * completed all of it by the month's end.
+     * The last 24 months, each with the completions taken in it, how many of the people with an introduction had completed
+     * all of it by the month's end, and how many people had something overdue at the month's end (for the month not yet
+     * over, today, so that its figure is the overview's). Counted over the people active today.
      */
     public List<Month> trend(long nodeId, LocalDate today) {
-        String sql = "WITH RECURSIVE months AS (SELECT LAST_DAY(? - INTERVAL 23 MONTH) AS month_end UNION ALL "
-                + "SELECT LAST_DAY(month_end + INTERVAL 1 DAY) FROM months WHERE month_end < LAST_DAY(?)), " + PEOPLE + """
+        String query = "WITH RECURSIVE months AS (SELECT LAST_DAY(:today - INTERVAL 23 MONTH) AS month_end UNION ALL "
+                + "SELECT LAST_DAY(month_end + INTERVAL 1 DAY) FROM months WHERE month_end < LAST_DAY(:today)), " + PEOPLE + """
                 , introductions AS (
                     SELECT a.person_id, MIN(a.completion_id IS NOT NULL OR e.person_id IS NOT NULL) AS all_done,
                            MAX(CASE WHEN e.person_id IS NULL THEN c.completed_on END) AS done_on
@@ -128,24 +114,28 @@ public class Statistics {
                 monthly AS (
                     SELECT LAST_DAY(c.completed_on) AS month_end, COUNT(*) AS completions
                     FROM people pe JOIN completion c ON c.person_id = pe.id
-                    WHERE c.completed_on > LAST_DAY(? - INTERVAL 24 MONTH) GROUP BY LAST_DAY(c.completed_on))
-                SELECT m.month_end, COALESCE(mo.completions, 0),
-                       (SELECT COUNT(*) FROM introductions),
+                    WHERE c.completed_on > LAST_DAY(:today - INTERVAL 24 MONTH) GROUP BY LAST_DAY(c.completed_on)),
+                late AS (
+                    -- Overdue at the end of a month as the overview counts it today: due before then, not exempted, and not
+                    -- completed by then.
+                    SELECT m.month_end, COUNT(DISTINCT a.person_id) AS overdue
+                    FROM months m JOIN assignment a ON a.due_date < LEAST(m.month_end, :today) AND a.withdrawn_at IS NULL
+                    JOIN people pe ON pe.id = a.person_id
+                    LEFT JOIN completion c ON c.id = a.completion_id
+                    LEFT JOIN exemption e ON e.person_id = a.person_id AND e.module_code = a.module_code
+                    WHERE e.person_id IS NULL AND (c.id IS NULL OR c.completed_on > m.month_end)
+                    GROUP BY m.month_end)
+                SELECT m.month_end, COALESCE(mo.completions, 0) AS completions,
+                       (SELECT COUNT(*) FROM introductions) AS with_introduction,
                        (SELECT COUNT(*) FROM introductions i WHERE i.all_done AND COALESCE(i.done_on, '1900-01-01') <= m.month_end)
-                FROM months m LEFT JOIN monthly mo ON mo.month_end = m.month_end ORDER BY m.month_end""";
-        return jdbc.prepareStatement(sql, statement -> {
-            statement.setDate(1, Date.valueOf(today));
-            statement.setDate(2, Date.valueOf(today));
-            statement.setLong(3, nodeId);
-            statement.setDate(4, Date.valueOf(today));
-            List<Month> months = new ArrayList<>();
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    months.add(new Month(rs.getObject(1, LocalDate.class), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
-                }
-            }
-            return months;
-        });
+                           AS introduction_done,
+                       (SELECT COUNT(*) FROM people) AS people,
+                       COALESCE(l.overdue, 0) AS overdue
+                FROM months m LEFT JOIN monthly mo ON mo.month_end = m.month_end LEFT JOIN late l ON l.month_end = m.month_end
+                ORDER BY m.month_end""";
+        return sql.list(query, NamedSql.with("node", nodeId).and("today", today), row -> new Month(row.date("month_end"),
+                row.number("completions"), row.number("with_introduction"), row.number("introduction_done"),
+                row.number("people"), row.number("overdue")));
     }
 
     /**
@@ -153,25 +143,22 @@ public class Statistics {
      * covering the goal that has not expired (a completion of a recurring cycle expires; one without a cycle does not).
      */
     public Map<Long, Map<String, Long>> goalHolders(long nodeId, LocalDate today) {
-        String sql = "WITH " + PEOPLE + """
-                SELECT pa.audience_id, g.code, COUNT(DISTINCT pe.id)
+        String query = "WITH " + PEOPLE + """
+                SELECT pa.audience_id, g.code, COUNT(DISTINCT pe.id) AS holders
                 FROM people pe JOIN person_audience pa ON pa.person_id = pe.id
                 JOIN competence_goal_audience ga ON ga.audience_id = pa.audience_id
                 JOIN competence_goal g ON g.id = ga.goal_id
                 JOIN module_version_goal mg ON mg.goal_id = ga.goal_id
                 JOIN completion c ON c.person_id = pe.id AND c.module_version_id = mg.module_version_id
-                WHERE NOT EXISTS (SELECT 1 FROM assignment x WHERE x.completion_id = c.id AND x.valid_until < ?)
+                WHERE NOT EXISTS (SELECT 1 FROM assignment x WHERE x.completion_id = c.id AND x.valid_until < :today)
                 GROUP BY pa.audience_id, g.code""";
-        return jdbc.prepareStatement(sql, statement -> {
-            statement.setLong(1, nodeId);
-            statement.setDate(2, Date.valueOf(today));
-            Map<Long, Map<String, Long>> holders = new LinkedHashMap<>();
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    holders.computeIfAbsent(rs.getLong(1), key -> new LinkedHashMap<>()).put(rs.getString(2), rs.getLong(3));
-                }
-            }
-            return holders;
-        });
+        Map<Long, Map<String, Long>> holders = new LinkedHashMap<>();
+        sql.list(query, NamedSql.with("node", nodeId).and("today", today), row -> new GoalHolders(row.number("audience_id"),
+                        row.string("code"), row.number("holders")))
+                .forEach(h -> holders.computeIfAbsent(h.audienceId(), key -> new LinkedHashMap<>()).put(h.goal(), h.holders()));
+        return holders;
+    }
+
+    private record GoalHolders(long audienceId, String goal, long holders) {
     }
 }

@@ -16,6 +16,7 @@ import se.kompetensmal.organization.OrgNode;
 import se.kompetensmal.organization.OrgNodeRepository;
 import se.kompetensmal.security.Access;
 import se.kompetensmal.security.Role;
+import se.kompetensmal.web.FileNames;
 import se.kompetensmal.web.Spreadsheet;
 
 import java.nio.charset.StandardCharsets;
@@ -86,6 +87,6 @@ public class StatisticsPages {
 
     private static HttpResponse<byte[]> download(byte[] body, LeadershipReport.Report report, String extension) {
         return HttpResponse.ok(body).header("Content-Disposition",
-                "attachment; filename=\"statistik-" + report.nodeId() + "-" + report.computedFor() + "." + extension + "\"");
+                FileNames.attachment(FileNames.of("statistik", report.nodeName(), report.computedFor(), extension)));
     }
 }

@@ -37,9 +37,16 @@ public final class PdfDocument implements AutoCloseable {
     private static final String MISSING_GLYPH = "\u25A1";
     private static final float MARGIN = 56;
     private static final float WIDTH = PDRectangle.A4.getWidth() - 2 * MARGIN;
-    private static final float LABEL_WIDTH = 200;
-    private static final float BAR_WIDTH = 220;
+    /** A row of a chart: its label (wrapped, never cut), its bar, and the figure in what is left of the width. */
+    private static final float LABEL_WIDTH = 190;
+    private static final float BAR_WIDTH = 170;
+    private static final float GAP = 8;
+    private static final float VALUE_WIDTH = WIDTH - LABEL_WIDTH - BAR_WIDTH - GAP;
+    private static final float ROW_LINE = 11;
     private static final Color BAR = new Color(11, 79, 108);
+    /** Bars of what is wrong (overdue), set apart from the others by colour and by diagonal stripes. */
+    private static final Color WARNING_BAR = new Color(179, 38, 30);
+    private static final Color WARNING_GROUND = new Color(246, 214, 211);
 
     private final PDDocument document = new PDDocument();
     /** The fonts of this document in order of preference, each loaded when first needed. */
@@ -82,31 +89,88 @@ public final class PdfDocument implements AutoCloseable {
 
     /** A row of a bar chart: the label, a bar as long as the percentage (none when it is not shown), and the figure. */
     public void bar(String label, @Nullable Integer percent, String shown) {
+        bar(label, percent, shown, false);
+    }
+
+    /**
+     * A row of a bar chart: the label (on as many lines as it needs), a bar as long as the percentage (none when it is not
+     * shown), and the figure. A warning bar (overdue) is red and striped, so that it reads apart in grey print too.
+     */
+    public void bar(String label, @Nullable Integer percent, String shown, boolean warning) {
         float size = 9;
         try {
-            room(14);
+            List<String> labels = wrap(label, size, LABEL_WIDTH - 6);
+            List<String> values = wrap(shown, size, VALUE_WIDTH);
+            int lines = Math.max(labels.size(), values.size());
+            room(ROW_LINE * lines + 3);
             y -= 12;
-            content.beginText();
-            content.newLineAtOffset(MARGIN, y);
-            show(wrap(label, size, LABEL_WIDTH - 6).get(0), size);
-            content.endText();
-            content.setNonStrokingColor(new Color(230, 233, 238));
-            content.addRect(MARGIN + LABEL_WIDTH, y - 1, BAR_WIDTH, 9);
+            float first = y;
+            text(labels, MARGIN, size);
+            float barX = MARGIN + LABEL_WIDTH;
+            content.setNonStrokingColor(warning ? WARNING_GROUND : new Color(230, 233, 238));
+            content.addRect(barX, first - 1, BAR_WIDTH, 9);
             content.fill();
             if (percent != null) {
-                content.setNonStrokingColor(BAR);
-                content.addRect(MARGIN + LABEL_WIDTH, y - 1, BAR_WIDTH * Math.min(100, percent) / 100f, 9);
+                float length = BAR_WIDTH * Math.min(100, percent) / 100f;
+                content.setNonStrokingColor(warning ? WARNING_BAR : BAR);
+                content.addRect(barX, first - 1, length, 9);
                 content.fill();
+                if (warning && length > 0) {
+                    stripes(barX, first - 1, length, 9);
+                }
             }
             content.setNonStrokingColor(Color.BLACK);
-            content.beginText();
-            content.newLineAtOffset(MARGIN + LABEL_WIDTH + BAR_WIDTH + 8, y);
-            show(shown, size);
-            content.endText();
-            y -= 2;
+            text(values, barX + BAR_WIDTH + GAP, size);
+            y = first - ROW_LINE * (lines - 1) - 2;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A row of a table of answers: the label (wrapped) and the value beside it, in the width of the bar and the figure
+     * (wrapped too). For figures that mean yes or no, which a bar would only make look like a share.
+     */
+    public void row(String label, String value) {
+        float size = 9;
+        try {
+            List<String> labels = wrap(label, size, LABEL_WIDTH - 6);
+            List<String> values = wrap(value, size, WIDTH - LABEL_WIDTH);
+            int lines = Math.max(labels.size(), values.size());
+            room(ROW_LINE * lines + 3);
+            y -= 12;
+            float first = y;
+            text(labels, MARGIN, size);
+            text(values, MARGIN + LABEL_WIDTH, size);
+            y = first - ROW_LINE * (lines - 1) - 2;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Lines of text one under the other, the first on the current line. */
+    private void text(List<String> lines, float x, float size) throws IOException {
+        for (int i = 0; i < lines.size(); i++) {
+            content.beginText();
+            content.newLineAtOffset(x, y - ROW_LINE * i);
+            show(lines.get(i), size);
+            content.endText();
+        }
+    }
+
+    /** White diagonal stripes over a bar, clipped to it. */
+    private void stripes(float x, float y0, float width, float height) throws IOException {
+        content.saveGraphicsState();
+        content.addRect(x, y0, width, height);
+        content.clip();
+        content.setStrokingColor(Color.WHITE);
+        content.setLineWidth(1.5f);
+        for (float sx = x - height; sx < x + width; sx += 5) {
+            content.moveTo(sx, y0);
+            content.lineTo(sx + height, y0 + height);
+        }
+        content.stroke();
+        content.restoreGraphicsState();
     }
 
     public byte[] bytes() {
@@ -147,7 +211,21 @@ public final class PdfDocument implements AutoCloseable {
         try {
             List<String> lines = new ArrayList<>();
             StringBuilder current = new StringBuilder();
-            for (String word : text.split("\\s+")) {
+            for (String whole : text.split("\\s+")) {
+                String word = whole;
+                // A word wider than the line (a long compound, a name without spaces) is broken where it reaches the edge.
+                while (width(word, size) > width && word.codePointCount(0, word.length()) > 1) {
+                    int cut = word.offsetByCodePoints(0, 1);
+                    while (cut < word.length() && width(word.substring(0, word.offsetByCodePoints(cut, 1)), size) <= width) {
+                        cut = word.offsetByCodePoints(cut, 1);
+                    }
+                    if (!current.isEmpty()) {
+                        lines.add(current.toString());
+                        current = new StringBuilder();
+                    }
+                    lines.add(word.substring(0, cut));
+                    word = word.substring(cut);
+                }
                 String candidate = current.isEmpty() ? word : current + " " + word;
                 if (!current.isEmpty() && width(candidate, size) > width) {
                     lines.add(current.toString());

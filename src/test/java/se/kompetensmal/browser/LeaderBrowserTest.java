@@ -20,6 +20,7 @@ import se.kompetensmal.ServiceTest;
 import se.kompetensmal.SwedishTime;
 import se.kompetensmal.reporting.LeadershipReport;
 import se.kompetensmal.reporting.Share;
+import se.kompetensmal.reporting.TrendChart;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -104,6 +105,26 @@ class LeaderBrowserTest extends ServiceTest {
             // Named by its title and its description together, which screen readers announce more reliably than a description.
             assertEquals(flat(title + " " + description), flat(trend.getAccessibleName()), "the trend chart's accessible name");
             assertEquals(report.trend().size(), trend.findElements(By.cssSelector("rect.column")).size(), "a column per month");
+            // The months named under the columns, every third counted back from this month, as a leader reads them.
+            List<String> monthLabels = trend.findElements(By.cssSelector("text.month-label")).stream()
+                    .map(label -> flat(label.getAttribute("textContent"))).toList();
+            List<String> expectedLabels = new java.util.ArrayList<>();
+            for (int i = report.trend().size() - 1; i >= 0; i -= TrendChart.LABEL_EVERY) {
+                expectedLabels.add(0, TrendChart.month(report.trend().get(i).monthEnd()));
+            }
+            assertEquals(expectedLabels, monthLabels, "the month labels under the trend chart");
+            assertTrue(monthLabels.contains(TrendChart.month(today)), "this month is named: " + monthLabels);
+            for (WebElement label : trend.findElements(By.cssSelector("text.month-label"))) {
+                assertTrue(label.isDisplayed() && label.getRect().getWidth() > 0, "drawn: " + label.getAttribute("textContent"));
+            }
+            // A scale for each series: counts on the left, per cent on the right; overdue dashed, apart from the solid line.
+            assertEquals("100 %", flat(trend.findElements(By.cssSelector("text.percent-tick")).get(4).getAttribute("textContent")));
+            assertEquals(5, trend.findElements(By.cssSelector("text.count-tick")).size(), "the count scale");
+            assertFalse(trend.findElement(By.cssSelector("polyline.overdue-line")).getAttribute("stroke-dasharray").isBlank(),
+                    "overdue is dashed");
+            assertFalse(trend.findElement(By.cssSelector("polyline.overdue-line")).getCssValue("stroke")
+                    .equals(trend.findElement(By.cssSelector("polyline.introduction-line")).getCssValue("stroke")),
+                    "overdue in another colour than the introductions done");
 
             By audiences = By.xpath("//h2[@id='oversikt']/following::table[1]");
             List<Map<String, String>> audienceRows = browser.table(audiences);
@@ -210,6 +231,20 @@ class LeaderBrowserTest extends ServiceTest {
             browser.waitForHeading("Statistik för " + region);
             pages.visited(browser, "leader-05-phone-statistics");
             browser.assertFitsTheWindowWidth();
+            // The figures first: the node's key figures at the top of the page, all of them within the screen's width.
+            WebElement keyFigures = driver.findElement(By.cssSelector("ul.key-figures"));
+            long windowWidth = (Long) ((org.openqa.selenium.JavascriptExecutor) driver)
+                    .executeScript("return document.documentElement.clientWidth");
+            for (WebElement figure : keyFigures.findElements(By.cssSelector("li"))) {
+                assertTrue(figure.getRect().getX() + figure.getRect().getWidth() <= windowWidth, "in view: " + figure.getText());
+            }
+            assertTrue(keyFigures.getRect().getY() < 844, "the key figures on the first screen: " + keyFigures.getRect().getY());
+            assertTrue(flat(keyFigures.getText()).contains("Försenade " + report.total().overdue().shown()), keyFigures.getText());
+            // The figures tables are one block per group on a phone: a group's shares are all within the width too.
+            WebElement firstGroup = driver.findElement(By.xpath("//h2[@id='oversikt']/following::table[1]//tbody/tr[1]"));
+            for (WebElement cell : firstGroup.findElements(By.cssSelector("td"))) {
+                assertTrue(cell.getRect().getX() + cell.getRect().getWidth() <= windowWidth, "in view: " + cell.getText());
+            }
         }
     }
 
