@@ -19,7 +19,7 @@ import java.util.Optional;
 @Singleton
 public class LocalAuthenticationProvider<B> implements HttpRequestExecutorAuthenticationProvider<B> {
 
-    static final String GENERIC_FAILURE = "Fel användarnamn eller lösenord.";
+    public static final String GENERIC_FAILURE = "Fel användarnamn eller lösenord.";
     static final int MAX_FAILED_ATTEMPTS = 5;
     static final Duration LOCK_OUT = Duration.ofMinutes(15);
     // Longer input is refused unread: no username is longer than its column, and no password needs to be this long.

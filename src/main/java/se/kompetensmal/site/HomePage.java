@@ -1,4 +1,4 @@
-package se.kompetensmal.web;
+package se.kompetensmal.site;
 
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
@@ -11,6 +11,7 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.views.View;
 import se.kompetensmal.SwedishTime;
+import se.kompetensmal.web.Texts;
 import se.kompetensmal.catalog.CatalogueLoader;
 import se.kompetensmal.learning.MyTraining;
 import se.kompetensmal.organization.OrganizationOverview;

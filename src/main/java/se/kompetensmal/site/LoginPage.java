@@ -1,4 +1,4 @@
-package se.kompetensmal.security;
+package se.kompetensmal.site;
 
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
@@ -10,6 +10,8 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.views.View;
+import se.kompetensmal.security.LocalAuthenticationProvider;
+import se.kompetensmal.security.Sessions;
 
 import java.util.HashMap;
 import java.util.Map;

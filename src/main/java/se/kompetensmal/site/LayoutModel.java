@@ -1,10 +1,15 @@
-package se.kompetensmal.security;
+package se.kompetensmal.site;
 
 import io.micronaut.http.HttpRequest;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.views.ModelAndView;
 import io.micronaut.views.model.ViewModelProcessor;
 import jakarta.inject.Singleton;
+import se.kompetensmal.security.Access;
+import se.kompetensmal.security.Caller;
+import se.kompetensmal.security.CsrfTokens;
+import se.kompetensmal.security.Languages;
+import se.kompetensmal.security.Role;
 import se.kompetensmal.web.Texts;
 
 import java.util.HashMap;

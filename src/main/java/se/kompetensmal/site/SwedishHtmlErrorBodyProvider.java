@@ -1,4 +1,4 @@
-package se.kompetensmal.web;
+package se.kompetensmal.site;
 
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.http.HttpRequest;
@@ -7,6 +7,8 @@ import io.micronaut.http.server.exceptions.response.ErrorContext;
 import io.micronaut.http.server.exceptions.response.HtmlErrorResponseBodyProvider;
 import io.micronaut.views.ViewsRenderer;
 import jakarta.inject.Singleton;
+import se.kompetensmal.web.ErrorTexts;
+import se.kompetensmal.web.Texts;
 
 import java.io.IOException;
 import java.io.StringWriter;
