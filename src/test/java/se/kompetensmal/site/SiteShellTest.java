@@ -168,7 +168,7 @@ class SiteShellTest extends ServiceTest {
     void whoIsNotSignedInIsSentToSignInAndThenToThePageAskedFor() {
         HttpResponse<String> asked = raw.page("/organisationer/" + municipality + "/rutiner", null);
         assertTrue(asked.statusCode() == 303 || asked.statusCode() == 302, String.valueOf(asked.statusCode()));
-        String location = asked.headers().firstValue("Location").orElseThrow();
+        String location = asked.headers().firstValue("Location").orElse("(none)");
         assertEquals("/login?tillbaka=" + enc("/organisationer/" + municipality + "/rutiner"), location);
         // An unknown address is 404 at once, signed in or not: a mistyped link says so without a detour through sign-in.
         HttpResponse<String> unknown = raw.page("/finns-inte", null);
@@ -176,9 +176,9 @@ class SiteShellTest extends ServiceTest {
         assertTrue(unknown.body().contains("<h1>Sidan finns inte</h1>") && unknown.body().contains("href=\"/login\""), unknown.body());
 
         String form = raw.page(location, null).body();
-        assertTrue(form.contains("action=\"/login?tillbaka=" + enc("/organisationer/" + municipality + "/rutiner") + "\""), form);
+        assertTrue(form.replace("&#x3D;", "=").contains("action=\"/login?tillbaka=" + enc("/organisationer/" + municipality + "/rutiner") + "\""), form);
 
-        assertEquals("/organisationer/" + municipality + "/rutiner", signIn(location).headers().firstValue("Location").orElseThrow());
+        assertEquals("/organisationer/" + municipality + "/rutiner", signIn(location).headers().firstValue("Location").orElse("(none)"));
     }
 
     @Test
@@ -186,17 +186,16 @@ class SiteShellTest extends ServiceTest {
         for (String evil : List.of("//evil.example", "https://evil.example", "/\\evil.example", "/\t/evil.example",
                 "http:/evil.example", "evil.example", "/login")) {
             HttpResponse<String> response = signIn("/login?tillbaka=" + enc(evil));
-            assertEquals("/", response.headers().firstValue("Location").orElseThrow(), evil);
+            assertEquals("/", response.headers().firstValue("Location").orElse("(none)"), evil + ": " + response.statusCode() + " " + response.body());
         }
         assertEquals("/katalog?sok=hygien", signIn("/login?tillbaka=" + enc("/katalog?sok=hygien"))
-                .headers().firstValue("Location").orElseThrow());
+                .headers().firstValue("Location").orElse("(none)"));
     }
 
     @Test
     void afterAFailedSignInTheUsernameStaysAndTheErrorIsAnnounced() {
-        HttpResponse<String> failed = raw.form("/login?tillbaka=" + enc("/katalog"), null,
-                "username=" + enc(learnerName) + "&password=fel");
-        String location = failed.headers().firstValue("Location").orElseThrow();
+        HttpResponse<String> failed = post("/login?tillbaka=" + enc("/katalog"), "username=" + enc(learnerName) + "&password=fel");
+        String location = failed.headers().firstValue("Location").orElse("(none)");
         assertEquals("/login?fel=1&tillbaka=" + enc("/katalog"), location);
         String cookie = failed.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("KM_LOGIN_USER="))
                 .findFirst().orElseThrow().split(";")[0];
@@ -204,7 +203,7 @@ class SiteShellTest extends ServiceTest {
         String page = raw.send("GET", location, null, null, null, Map.of("Accept", "text/html", "Cookie", cookie)).body();
         assertTrue(page.contains("role=\"alert\""), page);
         assertTrue(page.contains("value=\"" + learnerName.toLowerCase() + "\""), page);
-        assertTrue(page.contains("action=\"/login?tillbaka=" + enc("/katalog") + "\""), "the way back survives the failure");
+        assertTrue(page.replace("&#x3D;", "=").contains("action=\"/login?tillbaka=" + enc("/katalog") + "\""), "the way back survives the failure");
     }
 
     @Test
@@ -258,7 +257,13 @@ class SiteShellTest extends ServiceTest {
     }
 
     private HttpResponse<String> signIn(String loginAddress) {
-        return raw.form(loginAddress, null, "username=" + enc(learnerName) + "&password=" + enc(TestUsers.PASSWORD));
+        return post(loginAddress, "username=" + enc(learnerName) + "&password=" + enc(TestUsers.PASSWORD));
+    }
+
+    /** A form posted as a browser posts it (it accepts anything, HTML first). */
+    private HttpResponse<String> post(String path, String form) {
+        return raw.send("POST", path, null, "application/x-www-form-urlencoded", form,
+                Map.of("Accept", "text/html,application/xhtml+xml,*/*;q=0.8"));
     }
 
     private static String enc(String s) {
