@@ -19,7 +19,10 @@ import java.util.Optional;
 @Singleton
 public class LocalAuthenticationProvider<B> implements HttpRequestExecutorAuthenticationProvider<B> {
 
-    static final String GENERIC_FAILURE = "Fel användarnamn eller lösenord.";
+    /** The username tried, as a request attribute, so that the sign-in page can show it again after a failure. */
+    public static final String ATTEMPTED_USERNAME = "kompetensmal.attemptedUsername";
+
+    public static final String GENERIC_FAILURE = "Fel användarnamn eller lösenord.";
     static final int MAX_FAILED_ATTEMPTS = 5;
     static final Duration LOCK_OUT = Duration.ofMinutes(15);
     // Longer input is refused unread: no username is longer than its column, and no password needs to be this long.
@@ -46,6 +49,7 @@ public class LocalAuthenticationProvider<B> implements HttpRequestExecutorAuthen
     public AuthenticationResponse authenticate(HttpRequest<B> request, AuthenticationRequest<String, String> login) {
         String username = login.getIdentity() == null ? "" : login.getIdentity().strip().toLowerCase(Locale.ROOT);
         String password = login.getSecret() == null ? "" : login.getSecret();
+        request.setAttribute(ATTEMPTED_USERNAME, username);
         if (username.length() > MAX_USERNAME_LENGTH || password.length() > MAX_PASSWORD_LENGTH) {
             hasher.matches("", decoyHash);
             audit.record(username, AuditLog.SIGN_IN_FAILED, "för lång inmatning", request);

@@ -7,7 +7,7 @@ import io.micronaut.http.server.exceptions.response.ErrorContext;
 import java.util.List;
 
 /** Swedish titles for the HTTP errors users meet, and which error texts may be shown to them. */
-final class ErrorTexts {
+public final class ErrorTexts {
 
     private ErrorTexts() {
     }
@@ -17,7 +17,7 @@ final class ErrorTexts {
      * said when it refused (in Swedish). The framework's texts are English and name Java classes ("Failed to convert
      * argument ..."), so they are left out and the Swedish title stands alone. Nothing is shown for internal errors.
      */
-    static List<String> shown(ErrorContext context, int status) {
+    public static List<String> shown(ErrorContext context, int status) {
         if (status >= 500) {
             return List.of();
         }
@@ -34,7 +34,7 @@ final class ErrorTexts {
                 && trace[0].getClassName().startsWith("se.kompetensmal.");
     }
 
-    static String titleSv(int status) {
+    public static String titleSv(int status) {
         return switch (status) {
             case 400 -> "Felaktig begäran";
             case 401 -> "Inloggning krävs";

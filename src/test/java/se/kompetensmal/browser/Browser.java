@@ -128,9 +128,16 @@ public final class Browser implements AutoCloseable {
         }
     }
 
-    /** Clicks the first link with exactly this text and waits for the page it leads to. */
+    /**
+     * Clicks the first shown link with exactly this text, in the page's main content if there is one there (the menu
+     * has links such as "Rutiner" to the top of the caller's remit, the page itself to what it shows), and waits for the
+     * page it leads to.
+     */
     public void clickLink(String linkText) {
-        WebElement link = waitUntil(ExpectedConditions.elementToBeClickable(By.linkText(linkText)), "a link '" + linkText + "'");
+        WebElement link = waitUntil(d -> d.findElements(By.cssSelector("main a")).stream()
+                .filter(a -> linkText.equals(a.getText().strip()) && a.isDisplayed()).findFirst()
+                .or(() -> d.findElements(By.linkText(linkText)).stream().filter(WebElement::isDisplayed).findFirst())
+                .orElse(null), "a link '" + linkText + "'");
         navigate(link::click);
     }
 

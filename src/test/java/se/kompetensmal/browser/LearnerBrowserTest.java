@@ -248,7 +248,7 @@ class LearnerBrowserTest extends ServiceTest {
             visited(browser, "learner-09-settings");
             chooseLanguage(browser, "language-en", "Spara", "Settings", "Your settings are saved.");
             assertEquals("en", sql.strings("SELECT language FROM user_account WHERE username = ?", LEARNER).get(0));
-            browser.clickLink("Overview");
+            browser.clickLink("My training");
             browser.waitForHeading("Welcome, " + NAME);
             assertEquals("en", driver.findElement(By.tagName("html")).getAttribute("lang"));
             assertEquals("My training", driver.findElement(By.id("min-utbildning")).getText());

@@ -62,7 +62,7 @@ class PagesTest extends ServiceTest {
 
         assertEquals(HttpStatus.NOT_FOUND, e.getStatus());
         String html = e.getResponse().getBody(String.class).orElseThrow();
-        assertTrue(html.contains("<h1>Hittades inte</h1>"), html);
+        assertTrue(html.contains("<h1>Sidan finns inte</h1>"), html);
         assertTrue(html.contains("Det du söker finns inte."), html);
     }
 

@@ -1,4 +1,4 @@
-package se.kompetensmal.security;
+package se.kompetensmal.site;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
@@ -16,6 +16,8 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.views.View;
+import se.kompetensmal.security.CsrfTokens;
+import se.kompetensmal.security.Languages;
 import se.kompetensmal.web.Texts;
 
 import java.net.URI;

@@ -1,20 +1,29 @@
-package se.kompetensmal.security;
+package se.kompetensmal.site;
 
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.cookie.Cookie;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.views.View;
+import se.kompetensmal.security.LocalAuthenticationProvider;
+import se.kompetensmal.security.Sessions;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The sign-in page; the form posts to /login, which Micronaut Security handles with the local accounts. */
+/**
+ * The sign-in page; the form posts to /login, which Micronaut Security handles with the local accounts. The page first
+ * asked for rides along as {@code ?tillbaka=} on the form's address ({@link ReturningLoginHandler}).
+ */
 @Produces(MediaType.TEXT_HTML)
 @Controller("/login")
 @Secured(SecurityRule.IS_ANONYMOUS)
@@ -31,14 +40,18 @@ public class LoginPage {
 
     @View("login")
     @Get
-    public Map<String, Object> form(@QueryValue @Nullable String fel, @QueryValue @Nullable String utloggad) {
+    public Map<String, Object> form(@QueryValue @Nullable String fel, @QueryValue @Nullable String utloggad,
+                                    @QueryValue @Nullable String tillbaka, HttpRequest<?> request) {
         Map<String, Object> model = new HashMap<>();
         model.put("title", "Logga in");
         model.put("sso", ssoEnabled);
         model.put("idleNotice", idleNotice);
+        model.put("action", "/login" + ReturnPath.query(tillbaka));
         if (fel != null) {
             model.put("error", LocalAuthenticationProvider.GENERIC_FAILURE
                     + " Efter fem misslyckade försök spärras kontot i femton minuter.");
+            request.getCookies().findCookie(ReturningLoginHandler.USERNAME_COOKIE).map(Cookie::getValue)
+                    .map(v -> URLDecoder.decode(v, StandardCharsets.UTF_8)).ifPresent(u -> model.put("username", u));
         }
         if (utloggad != null) {
             model.put("info", "Du är utloggad.");

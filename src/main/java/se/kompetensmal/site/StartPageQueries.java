@@ -1,0 +1,125 @@
+package se.kompetensmal.site;
+
+import io.micronaut.data.connection.annotation.Connectable;
+import jakarta.inject.Singleton;
+import se.kompetensmal.roster.RosterImportStatus;
+import se.kompetensmal.routines.FollowUp;
+import se.kompetensmal.sql.NamedSql;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What the start pages count and list. It only reads; the tables belong to their packages (assignments to routines,
+ * imports to roster, role grants to security), which is why these few queries live here instead of in a repository there.
+ */
+@Singleton
+@Connectable
+public class StartPageQueries {
+
+    /** How far ahead "due soon" looks on the coordinator's start page, in days. */
+    public static final int DUE_SOON_DAYS = 30;
+
+    /** How far back a failed import or recomputation still asks for attention. */
+    static final int RECENT_DAYS = 30;
+
+    private final NamedSql sql;
+
+    public StartPageQueries(NamedSql sql) {
+        this.sql = sql;
+    }
+
+    /** People with something overdue, and people with something due soon but nothing overdue, on one unit. */
+    public record UnitCount(long unitId, String unitName, long overdue, long dueSoon) {
+    }
+
+    /**
+     * Per unit under the node: how many people have a module overdue, and how many have one due within
+     * {@link #DUE_SOON_DAYS} days (and none overdue). Units where nobody is behind are left out. Each person is counted
+     * once, on the unit they are placed on. (To be folded into {@code FollowUp.counts} when that is merged.)
+     */
+    public List<UnitCount> behindByUnit(long nodeId, LocalDate today) {
+        return sql.list("""
+                WITH behind AS (
+                    SELECT p.id AS person_id, p.org_node_id, MIN(a.due_date) AS first_due
+                    FROM assignment a
+                    JOIN person p ON p.id = a.person_id AND p.status = 'ACTIVE'
+                    JOIN org_closure c ON c.descendant_id = p.org_node_id AND c.ancestor_id = :node
+                    WHERE %s AND a.due_date <= :horizon
+                    GROUP BY p.id, p.org_node_id)
+                SELECT n.id AS unit_id, n.name AS unit_name,
+                       SUM(b.first_due < :today) AS overdue, SUM(b.first_due >= :today) AS due_soon
+                FROM behind b JOIN org_node n ON n.id = b.org_node_id
+                GROUP BY n.id, n.name
+                ORDER BY overdue DESC, due_soon DESC, n.name""".formatted(FollowUp.STILL_TO_DO),
+                NamedSql.with("node", nodeId).and("today", today).and("horizon", today.plusDays(DUE_SOON_DAYS)),
+                row -> new UnitCount(row.number("unit_id"), row.string("unit_name"), row.number("overdue"), row.number("due_soon")));
+    }
+
+    /** The audiences (codes) of the active people under the node: coverage gaps matter only where someone is. */
+    public Set<String> audiencesPresent(long nodeId) {
+        return Set.copyOf(sql.list("""
+                SELECT DISTINCT au.code AS code
+                FROM org_closure c
+                JOIN person p ON p.org_node_id = c.descendant_id AND p.status = 'ACTIVE'
+                JOIN person_audience pa ON pa.person_id = p.id
+                JOIN audience au ON au.id = pa.audience_id
+                WHERE c.ancestor_id = :node""", NamedSql.with("node", nodeId), row -> row.string("code")));
+    }
+
+    /** An import that did not go through, or waits for someone to confirm it. */
+    public record ImportNeedingAttention(long id, String fileName, String status, LocalDate createdOn) {
+        public String statusSv() {
+            return RosterImportStatus.valueOf(status).labelSv();
+        }
+
+        public boolean awaitingConfirmation() {
+            return "AWAITING_CONFIRMATION".equals(status);
+        }
+    }
+
+    /** Imports for the node or under it, of the last {@link #RECENT_DAYS} days, that failed or wait for a confirmation. */
+    public List<ImportNeedingAttention> importsNeedingAttention(long nodeId) {
+        return sql.list("""
+                SELECT ri.id, ri.file_name, ri.status, DATE(ri.created_at) AS created_on
+                FROM roster_import ri
+                JOIN org_closure c ON c.descendant_id = ri.scope_org_id AND c.ancestor_id = :node
+                WHERE ri.status IN ('FAILED', 'REJECTED', 'AWAITING_CONFIRMATION')
+                  AND ri.created_at >= CURRENT_TIMESTAMP - INTERVAL :days DAY
+                ORDER BY ri.id DESC LIMIT 10""", NamedSql.with("node", nodeId).and("days", RECENT_DAYS),
+                row -> new ImportNeedingAttention(row.number("id"), row.string("file_name"), row.string("status"),
+                        row.date("created_on")));
+    }
+
+    /** A recomputation of assignments that failed. */
+    public record FailedJob(long id, long nodeId, String nodeName, LocalDate createdOn) {
+    }
+
+    public List<FailedJob> failedRecomputations(long nodeId) {
+        return sql.list("""
+                SELECT j.id, j.scope_org_id, n.name, DATE(j.created_at) AS created_on
+                FROM recompute_job j
+                JOIN org_closure c ON c.descendant_id = j.scope_org_id AND c.ancestor_id = :node
+                JOIN org_node n ON n.id = j.scope_org_id
+                WHERE j.status = 'FAILED' AND j.created_at >= CURRENT_TIMESTAMP - INTERVAL :days DAY
+                ORDER BY j.id DESC LIMIT 10""", NamedSql.with("node", nodeId).and("days", RECENT_DAYS),
+                row -> new FailedJob(row.number("id"), row.number("scope_org_id"), row.string("name"),
+                        row.date("created_on")));
+    }
+
+    /** Accounts, and role grants per role, for the administrator's start page. */
+    public record AccountFigures(long accounts, long lockedAccounts, Map<String, Long> grantsByRole) {
+    }
+
+    public AccountFigures accountFigures() {
+        long accounts = sql.number("SELECT COUNT(*) FROM user_account", Map.of());
+        long locked = sql.number("SELECT COUNT(*) FROM user_account WHERE locked_until > CURRENT_TIMESTAMP", Map.of());
+        Map<String, Long> grants = new TreeMap<>();
+        sql.list("SELECT role, COUNT(*) AS grants FROM role_grant GROUP BY role", Map.of(),
+                row -> grants.put(row.string("role"), row.number("grants")));
+        return new AccountFigures(accounts, locked, grants);
+    }
+}
