@@ -309,6 +309,13 @@ class LearnerBrowserTest extends ServiceTest {
         visited(browser, prefix + "-catalogue-search");
         browser.assertFitsTheWindowWidth();
 
+        // An audience chosen opens its goals: a table of code, text, area and modules.
+        browser.open(base + "/katalog?malgrupp=LICENSED");
+        browser.waitForHeading("Kompetensmål och moduler");
+        assertTrue(driver.findElement(By.id("malgrupp-LICENSED")).getAttribute("open") != null, "the audience's goals are open");
+        visited(browser, prefix + "-catalogue-audience");
+        browser.assertFitsTheWindowWidth();
+
         browser.clickLink(title);
         browser.waitForHeading(title);
         assertFalse(driver.findElements(By.linkText("Starta modulen")).isEmpty(), "a nurse may start a module meant for nurses");
