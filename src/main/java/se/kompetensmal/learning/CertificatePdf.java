@@ -28,7 +28,7 @@ public class CertificatePdf {
             pdf.line("", 11, 10);
             pdf.line(t.get("goalsCovered"), 13, 6);
             for (ModuleVersions.Goal goal : certificate.goals()) {
-                pdf.paragraph(goal.code() + "  " + goal.text(), 10, 4);
+                pdf.paragraph(goal.code() + " – " + goal.text(), 10, 4);
             }
             pdf.line("", 11, 16);
             pdf.paragraph(t.get("certificateFooter") + " " + certificate.completionId() + ".", 9, 0);

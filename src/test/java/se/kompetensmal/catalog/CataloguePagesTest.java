@@ -243,7 +243,7 @@ class CataloguePagesTest extends ServiceTest {
         assertFalse(text.contains(code), "no module code on the certificate: " + text);
         for (String goal : module.goals()) {
             String firstWords = String.join(" ", List.of(goal(goal).textSv().split(" ")).subList(0, 4));
-            assertTrue(text.contains(goal + " " + firstWords), goal + " with its text: " + text);
+            assertTrue(text.contains(goal + " – " + firstWords), goal + " with its text: " + text);
         }
     }
 
