@@ -16,8 +16,8 @@ public class CertificatePdf {
             pdf.line(t.get("hsaId") + ": " + certificate.hsaId(), 11, 22);
             pdf.paragraph(t.get("certificateHasCompleted"), 11, 8);
             pdf.paragraph(certificate.moduleTitle(), 16, 12);
-            pdf.line(t.get("module") + ": " + certificate.moduleCode() + ", " + t.get("version").toLowerCase() + " "
-                    + certificate.version(), 11, 4);
+            // The module by its title (above) and version; its code is for machines and is not printed.
+            pdf.line(t.get("version") + ": " + certificate.version(), 11, 4);
             pdf.line(t.get("completedOn") + ": " + certificate.completedOn(), 11, 4);
             if (certificate.score() != null) {
                 pdf.line(t.get("score") + ": " + certificate.score() + " %", 11, 4);
@@ -28,7 +28,7 @@ public class CertificatePdf {
             pdf.line("", 11, 10);
             pdf.line(t.get("goalsCovered"), 13, 6);
             for (ModuleVersions.Goal goal : certificate.goals()) {
-                pdf.paragraph(goal.code() + "  " + goal.text(), 10, 4);
+                pdf.paragraph(goal.code() + " – " + goal.text(), 10, 4);
             }
             pdf.line("", 11, 16);
             pdf.paragraph(t.get("certificateFooter") + " " + certificate.completionId() + ".", 9, 0);

@@ -15,6 +15,7 @@ import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.views.View;
 import se.kompetensmal.SwedishTime;
 import se.kompetensmal.security.Languages;
+import se.kompetensmal.web.FileNames;
 import se.kompetensmal.web.Texts;
 
 import java.time.LocalDate;
@@ -56,7 +57,8 @@ public class LearningRecordsPages {
         String language = languages.of(caller);
         Certificates.Certificate certificate = certificates.of(Learner.personOf(caller), completion, language)
                 .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Intyget finns inte."));
-        String file = "intyg-" + certificate.moduleCode() + "-" + certificate.completedOn() + ".pdf";
+        // Named by what it certifies, as the learner knows the module: intyg-saker-lakemedelshantering-2026-12-01.pdf.
+        String file = "intyg-" + FileNames.slug(certificate.moduleTitle()) + "-" + certificate.completedOn() + ".pdf";
         return HttpResponse.ok(pdf.render(certificate, texts.in(language)))
                 .header("Content-Disposition", "attachment; filename=\"" + file + "\"");
     }

@@ -2,11 +2,10 @@ package se.kompetensmal.learning;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.connection.annotation.Connectable;
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
+import se.kompetensmal.sql.NamedSql;
 
-import java.sql.ResultSet;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,20 +21,22 @@ public class MyTraining {
     /** Due within this many days counts as due soon. */
     static final int DUE_SOON_DAYS = 14;
 
-    private final JdbcOperations jdbc;
+    private final NamedSql sql;
 
-    public MyTraining(JdbcOperations jdbc) {
-        this.jdbc = jdbc;
+    public MyTraining(NamedSql sql) {
+        this.sql = sql;
     }
 
     /**
-     * One module to take or taken, and why it is asked for: by a routine, or by the coordinator who assigned it.
+     * One module to take or taken, and why it is asked for: by a routine (named, with the audience it is for), or by the
+     * coordinator who assigned it.
      * {@code started} says the learner has begun it and can continue where they left off.
      */
     @Serdeable
     public record Item(String moduleCode, String title, int minutes, int cycle, LocalDate dueDate, @Nullable String routine,
-                       String assignedBy, boolean started, @Nullable Long completionId, @Nullable LocalDate completedOn,
-                       @Nullable Integer score, @Nullable LocalDate validUntil, boolean expired, @Nullable String exemption) {
+                       @Nullable String routineAudience, String assignedBy, boolean started, @Nullable Long completionId,
+                       @Nullable LocalDate completedOn, @Nullable Integer score, @Nullable LocalDate validUntil, boolean expired, @Nullable String exemption,
+                       @Nullable LocalDate opensOn) {
     }
 
     @Serdeable
@@ -50,44 +51,40 @@ public class MyTraining {
         List<Item> dueSoon = new ArrayList<>();
         List<Item> toDo = new ArrayList<>();
         List<Item> done = new ArrayList<>();
-        jdbc.prepareStatement("""
-                SELECT a.module_code, mv.title, mv.estimated_minutes, a.cycle, a.due_date, a.opens_on, r.name, a.assigned_by,
-                       c.completed_on, c.score, a.valid_until, e.reason, c.id, mp.person_id IS NOT NULL
+        List<Item> items = sql.list("""
+                SELECT a.module_code, mv.title, mv.estimated_minutes, a.cycle, a.due_date, a.opens_on,
+                       r.name AS routine_name, ra.name_sv AS routine_audience, a.assigned_by, c.completed_on, c.score,
+                       a.valid_until, e.reason AS exemption, c.id AS completion_id,
+                       mp.person_id IS NOT NULL AS started
                 FROM assignment a
                 JOIN module_version mv ON mv.module_code = a.module_code
                  AND mv.version = (SELECT MAX(l.version) FROM module_version l WHERE l.module_code = a.module_code)
                 LEFT JOIN routine r ON r.id = a.routine_id
+                LEFT JOIN audience ra ON ra.id = r.audience_id
                 LEFT JOIN completion c ON c.id = a.completion_id
                 LEFT JOIN exemption e ON e.person_id = a.person_id AND e.module_code = a.module_code
                 LEFT JOIN module_progress mp ON mp.person_id = a.person_id AND mp.module_code = a.module_code
-                WHERE a.person_id = ? AND a.withdrawn_at IS NULL
-                ORDER BY a.due_date, mv.title, a.cycle""", statement -> {
-            statement.setLong(1, personId);
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    LocalDate due = rs.getObject(5, LocalDate.class);
-                    LocalDate opens = rs.getObject(6, LocalDate.class);
-                    LocalDate completed = rs.getObject(9, LocalDate.class);
-                    LocalDate validUntil = rs.getObject(11, LocalDate.class);
-                    String exemption = rs.getString(12);
-                    Item item = new Item(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4), due, rs.getString(7),
-                            rs.getString(8), rs.getBoolean(14), rs.getObject(13, Long.class), completed,
-                            rs.getObject(10, Integer.class), validUntil, validUntil != null && validUntil.isBefore(today),
-                            exemption);
-                    boolean renewalNotOpenYet = opens != null && opens.isAfter(today);
-                    if (completed != null || exemption != null) {
-                        done.add(item);
-                    } else if (due.isBefore(today)) {
-                        overdue.add(item);
-                    } else if (!due.isAfter(today.plusDays(DUE_SOON_DAYS))) {
-                        dueSoon.add(item);
-                    } else if (!renewalNotOpenYet) {
-                        toDo.add(item);
-                    }
-                }
-            }
-            return null;
+                WHERE a.person_id = :person AND a.withdrawn_at IS NULL
+                ORDER BY a.due_date, mv.title, a.cycle""", NamedSql.with("person", personId), row -> {
+            LocalDate validUntil = row.date("valid_until");
+            return new Item(row.string("module_code"), row.string("title"), (int) row.number("estimated_minutes"),
+                    (int) row.number("cycle"), row.date("due_date"), row.string("routine_name"), row.string("routine_audience"),
+                    row.string("assigned_by"), row.flag("started"), row.nullableNumber("completion_id"),
+                    row.date("completed_on"), row.nullableInt("score"), validUntil,
+                    validUntil != null && validUntil.isBefore(today), row.string("exemption"), row.date("opens_on"));
         });
+        for (Item item : items) {
+            boolean renewalNotOpenYet = item.opensOn() != null && item.opensOn().isAfter(today);
+            if (item.completedOn() != null || item.exemption() != null) {
+                done.add(item);
+            } else if (item.dueDate().isBefore(today)) {
+                overdue.add(item);
+            } else if (!item.dueDate().isAfter(today.plusDays(DUE_SOON_DAYS))) {
+                dueSoon.add(item);
+            } else if (!renewalNotOpenYet) {
+                toDo.add(item);
+            }
+        }
         return new Overview(overdue, dueSoon, toDo, done);
     }
 }

@@ -24,14 +24,12 @@ import java.util.stream.Collectors;
 public class PersonOverview {
 
     private final PersonQueries people;
-    private final Audiences audiences;
     private final ModuleTitles titles;
     private final LearningHistory history;
     private final NamedSql sql;
 
-    public PersonOverview(PersonQueries people, Audiences audiences, ModuleTitles titles, LearningHistory history, NamedSql sql) {
+    public PersonOverview(PersonQueries people, ModuleTitles titles, LearningHistory history, NamedSql sql) {
         this.people = people;
-        this.audiences = audiences;
         this.titles = titles;
         this.history = history;
         this.sql = sql;
@@ -73,9 +71,7 @@ public class PersonOverview {
     }
 
     public Overview of(PersonView person, LocalDate today) {
-        Map<String, String> names = audiences.usableUnder(person.organisationId()).stream()
-                .collect(Collectors.toMap(Audience::code, Audience::nameSv, (a, b) -> a));
-        List<String> audienceNames = person.audiences().stream().map(code -> names.getOrDefault(code, code)).toList();
+        List<String> audienceNames = person.audienceNames();
         Map<String, String> moduleTitles = titles.all();
         Function<String, String> title = code -> moduleTitles.getOrDefault(code, code);
         List<Assignment> assignments = sql.list("""

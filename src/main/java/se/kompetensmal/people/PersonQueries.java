@@ -24,7 +24,9 @@ public class PersonQueries {
             SELECT p.id, p.hsa_id, p.given_name, p.family_name, p.email, p.org_node_id, n.code AS org_code,
                    n.name AS org_name, p.org_start_date, p.role_start_date, p.status, p.left_on,
                    (SELECT GROUP_CONCAT(a.code ORDER BY a.sort_order SEPARATOR ',') FROM person_audience pa
-                      JOIN audience a ON a.id = pa.audience_id WHERE pa.person_id = p.id) AS audiences
+                      JOIN audience a ON a.id = pa.audience_id WHERE pa.person_id = p.id) AS audiences,
+                   (SELECT GROUP_CONCAT(a.name_sv ORDER BY a.sort_order SEPARATOR '\n') FROM person_audience pa
+                      JOIN audience a ON a.id = pa.audience_id WHERE pa.person_id = p.id) AS audience_names
             FROM person p JOIN org_node n ON n.id = p.org_node_id
             """;
 
@@ -148,6 +150,7 @@ public class PersonQueries {
             List<PersonView> people = new ArrayList<>();
             while (rs.next()) {
                 String audiences = rs.getString("audiences");
+                String names = rs.getString("audience_names");
                 people.add(new PersonView(rs.getLong("id"), rs.getString("hsa_id"), rs.getString("given_name"),
                         rs.getString("family_name"), rs.getString("email"), rs.getLong("org_node_id"),
                         rs.getString("org_code"), rs.getString("org_name"),
@@ -155,7 +158,9 @@ public class PersonQueries {
                         rs.getObject("org_start_date", java.time.LocalDate.class),
                         rs.getObject("role_start_date", java.time.LocalDate.class),
                         PersonStatus.valueOf(rs.getString("status")),
-                        rs.getObject("left_on", java.time.LocalDate.class)));
+                        rs.getObject("left_on", java.time.LocalDate.class),
+                        // Names may hold commas; a line break cannot be in one.
+                        names == null ? List.of() : Arrays.asList(names.split("\n"))));
             }
             return people;
         }

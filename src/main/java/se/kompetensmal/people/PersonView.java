@@ -6,9 +6,10 @@ import io.micronaut.serde.annotation.Serdeable;
 import java.time.LocalDate;
 import java.util.List;
 
-/** A person as the API and the pages show them. */
+/** A person as the API and the pages show them; the audiences by code, and by name (same order) for pages. */
 @Serdeable
 public record PersonView(long id, String hsaId, String givenName, String familyName, @Nullable String email,
                          long organisationId, String organisationCode, String organisationName, List<String> audiences,
-                         LocalDate orgStartDate, LocalDate roleStartDate, PersonStatus status, @Nullable LocalDate leftOn) {
+                         LocalDate orgStartDate, LocalDate roleStartDate, PersonStatus status, @Nullable LocalDate leftOn,
+                         List<String> audienceNames) {
 }

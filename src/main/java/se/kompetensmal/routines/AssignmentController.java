@@ -24,7 +24,7 @@ import se.kompetensmal.security.Caller;
 import se.kompetensmal.security.Needs;
 import se.kompetensmal.security.Role;
 import se.kompetensmal.web.CsvText;
-import se.kompetensmal.web.ExportFileName;
+import se.kompetensmal.web.FileNames;
 import se.kompetensmal.web.Spreadsheet;
 
 import java.time.LocalDate;
@@ -126,7 +126,7 @@ public class AssignmentController {
     /** Named for the unit filtered on (or the node) and the day, as the page's exports are. */
     private String fileName(long id, Long unit, String extension) {
         String name = nodes.findById(unit == null ? id : unit).map(OrgNode::name).orElse("");
-        return ExportFileName.attachment(ExportFileName.of("uppfoljning", name, LocalDate.now(SwedishTime.ZONE), extension));
+        return FileNames.attachment(FileNames.of("uppfoljning", name, LocalDate.now(SwedishTime.ZONE), extension));
     }
 
     private List<FollowUp.Row> rows(long id, Long unit, String audience, String module, Long routine, Integer withinDays,

@@ -22,7 +22,7 @@ import se.kompetensmal.organization.OrgNodeRepository;
 import se.kompetensmal.security.Access;
 import se.kompetensmal.security.Role;
 import se.kompetensmal.web.CsvText;
-import se.kompetensmal.web.ExportFileName;
+import se.kompetensmal.web.FileNames;
 import se.kompetensmal.web.Spreadsheet;
 
 import java.time.LocalDate;
@@ -83,7 +83,7 @@ public class FollowUpPages {
             csv.append(CsvText.row(row));
         }
         return HttpResponse.ok(csv.toString()).header("Content-Disposition",
-                ExportFileName.attachment(fileName(asked, "csv")));
+                FileNames.attachment(fileName(asked, "csv")));
     }
 
     @Produces(Spreadsheet.CONTENT_TYPE)
@@ -94,7 +94,7 @@ public class FollowUpPages {
             return page(asked);
         }
         byte[] workbook = Spreadsheet.of("Uppföljning", EXPORT_HEADER, exported(asked));
-        return HttpResponse.ok(workbook).header("Content-Disposition", ExportFileName.attachment(fileName(asked, "xlsx")));
+        return HttpResponse.ok(workbook).header("Content-Disposition", FileNames.attachment(fileName(asked, "xlsx")));
     }
 
     private Asked asked(long id, HttpRequest<?> request, Authentication caller) {
@@ -117,7 +117,7 @@ public class FollowUpPages {
         String unit = asked.query().filter().unitId() == null ? asked.node().name()
                 : asked.units().stream().filter(u -> u.value().equals(String.valueOf(asked.query().filter().unitId())))
                 .map(FollowUp.Choice::label).findFirst().orElse(asked.node().name());
-        return ExportFileName.of("uppfoljning", unit, asked.today(), extension);
+        return FileNames.of("uppfoljning", unit, asked.today(), extension);
     }
 
     /** Every person the filter holds (not only the page shown), titles joined, dates as dates, counts as numbers. */

@@ -59,7 +59,6 @@ public class HomePage {
     private final MyTraining training;
     private final Languages languages;
     private final Texts texts;
-    private final AudienceRepository audiences;
     private final StartPageQueries queries;
     private final RoutineService routines;
     private final GoalCoverage coverage;
@@ -68,7 +67,7 @@ public class HomePage {
     private final AuditEventRepository audit;
 
     public HomePage(PersonQueries people, OrganizationOverview overview, CatalogueLoader catalogue, Access access,
-                    MyTraining training, Languages languages, Texts texts, AudienceRepository audiences,
+                    MyTraining training, Languages languages, Texts texts,
                     StartPageQueries queries, RoutineService routines, GoalCoverage coverage, Statistics statistics,
                     Outbox outbox, AuditEventRepository audit) {
         this.training = training;
@@ -78,7 +77,6 @@ public class HomePage {
         this.overview = overview;
         this.catalogue = catalogue;
         this.access = access;
-        this.audiences = audiences;
         this.queries = queries;
         this.routines = routines;
         this.coverage = coverage;
@@ -123,9 +121,6 @@ public class HomePage {
             model.put("training", training.of(caller.personId(), today));
             PersonView me = people.byId(caller.personId()).orElse(null);
             model.put("me", me);
-            if (me != null) {
-                model.put("myAudiences", audienceNames(me.audiences()));
-            }
         }
         if (roles.contains(Role.COORDINATOR.name())) {
             model.put("attention", access.roots(authentication, Role.COORDINATOR).stream()
@@ -185,11 +180,5 @@ public class HomePage {
             admin.put("events", audit.latest(AUDIT_EVENTS_SHOWN));
         }
         return admin;
-    }
-
-    private List<String> audienceNames(List<String> codes) {
-        Map<String, String> names = audiences.listOrderBySortOrderAndCode().stream()
-                .collect(Collectors.toMap(Audience::code, Audience::nameSv, (a, b) -> a));
-        return codes.stream().map(code -> names.getOrDefault(code, code)).toList();
     }
 }

@@ -20,6 +20,7 @@ import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import se.kompetensmal.ServiceTest;
 import se.kompetensmal.SwedishTime;
+import se.kompetensmal.web.FileNames;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -219,6 +220,9 @@ class LearnerBrowserTest extends ServiceTest {
             for (String expected : List.of(NAME, HSA_ID, title, today.toString())) {
                 assertTrue(text.contains(expected), "the certificate should say '" + expected + "': " + text);
             }
+            assertFalse(text.contains(code), "the module by its title, not its code: " + text);
+            assertEquals("attachment; filename=\"intyg-" + FileNames.slug(title) + "-" + today + ".pdf\"",
+                    pdf.headers().firstValue("Content-Disposition").orElse(""), "a file name that says what it holds");
 
             // 7. Back on the start page the module is done, today, with its score.
             browser.clickLink("Min utbildning");
@@ -270,7 +274,67 @@ class LearnerBrowserTest extends ServiceTest {
             browser.waitForHeading(title);
             visited(browser, "learner-12-phone-module");
             browser.assertFitsTheWindowWidth();
+            browser.open(base + "/min-utbildning/historik");
+            browser.waitForHeading("Min historik");
+            visited(browser, "learner-13-phone-history");
+            browser.assertFitsTheWindowWidth();
+
+            // 10. The catalogue: search, open a module and read one of its pages, on a wide screen and on a phone.
+            readsInTheCatalogue(browser, base, 1280, "learner-14-wide");
+            readsInTheCatalogue(browser, base, 390, "learner-15-phone");
         }
+    }
+
+    /**
+     * Searches the catalogue for hygiene, opens the one module found, reads its first page, and opens the external
+     * module's page with its launch link; every page axe-clean and as wide as the window at most.
+     */
+    private void readsInTheCatalogue(Browser browser, String base, int width, String prefix) {
+        WebDriver driver = browser.driver();
+        String title = "Basala hygienrutiner och klädregler";
+        driver.manage().window().setSize(new Dimension(width, 900));
+        browser.open(base + "/katalog");
+        browser.waitForHeading("Kompetensmål och moduler");
+        visited(browser, prefix + "-catalogue");
+        browser.assertFitsTheWindowWidth();
+
+        driver.findElement(By.id("sok")).sendKeys("hygien");
+        browser.navigate(() -> driver.findElement(By.cssSelector("form.catalogue-search button[type=submit]")).click());
+        browser.waitForHeading("Kompetensmål och moduler");
+        assertTrue(driver.getCurrentUrl().contains("/katalog?sok=hygien"), driver.getCurrentUrl());
+        assertEquals("1 modul matchar sökningen.", driver.findElement(By.cssSelector(".result-count")).getText());
+        WebElement found = driver.findElement(By.cssSelector(".module-list > li"));
+        found.findElement(By.tagName("summary")).click();
+        assertTrue(found.getText().contains("NLI-02 – Kan tillämpa basala hygienrutiner"), "goals with their text: " + found.getText());
+        visited(browser, prefix + "-catalogue-search");
+        browser.assertFitsTheWindowWidth();
+
+        // An audience chosen opens its goals: a table of code, text, area and modules.
+        browser.open(base + "/katalog?malgrupp=LICENSED");
+        browser.waitForHeading("Kompetensmål och moduler");
+        assertTrue(driver.findElement(By.id("malgrupp-LICENSED")).getAttribute("open") != null, "the audience's goals are open");
+        visited(browser, prefix + "-catalogue-audience");
+        browser.assertFitsTheWindowWidth();
+
+        browser.clickLink(title);
+        browser.waitForHeading(title);
+        assertFalse(driver.findElements(By.linkText("Starta modulen")).isEmpty(), "a nurse may start a module meant for nurses");
+        visited(browser, prefix + "-catalogue-module");
+        browser.assertFitsTheWindowWidth();
+
+        browser.clickLink("Om modulen");
+        browser.waitForHeading("Om modulen");
+        assertTrue(browser.text().contains("Sida 1 av 6"), browser.text());
+        visited(browser, prefix + "-catalogue-page");
+        browser.assertFitsTheWindowWidth();
+
+        browser.open(base + "/katalog/moduler/saker-vard-nationell");
+        browser.waitForHeading("Säker vård – nationell webbutbildning");
+        assertEquals("https://utbildning.socialstyrelsen.se/", driver.findElement(
+                By.linkText("Öppna utbildningen hos utbildning.socialstyrelsen.se")).getAttribute("href"));
+        assertFalse(browser.text().contains("frågor"), browser.text());
+        visited(browser, prefix + "-catalogue-external");
+        browser.assertFitsTheWindowWidth();
     }
 
     @AfterAll

@@ -57,7 +57,8 @@ class MyTrainingPageTest extends ServiceTest {
         assertTrue(page.contains("<title>Min utbildning"), page);
         String overdue = section(page, "forsenade");
         assertTrue(overdue.contains(title("vardskador-grunder")) && overdue.contains(today.minusDays(10).toString())
-                && overdue.contains("Rutin: Introduktion omsorg"), overdue);
+                && overdue.contains("Rutin: Introduktion omsorg (målgrupp: " + sql.strings(
+                        "SELECT name_sv FROM audience WHERE code = 'NON_LICENSED'").get(0) + ")"), overdue);
         String soon = section(page, "snart");
         assertTrue(soon.contains(title("se-och-saga-till")) && soon.contains("Tilldelad av " + p + "-samordnare"), soon);
         assertTrue(section(page, "att-gora").contains(title("saker-lakemedelshantering")), page);
