@@ -20,6 +20,7 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.views.ModelAndView;
 import io.micronaut.views.View;
 import jakarta.validation.ConstraintViolationException;
+import se.kompetensmal.SwedishTime;
 import se.kompetensmal.catalog.Audiences;
 import se.kompetensmal.catalog.CatalogueQueries;
 import se.kompetensmal.organization.OrgNode;
