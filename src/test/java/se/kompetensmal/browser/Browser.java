@@ -264,6 +264,16 @@ public final class Browser implements AutoCloseable {
         return new Violation(rule.getId(), rule.getImpact(), rule.getHelp(), targets, rule.getHelpUrl());
     }
 
+    /** Looks at the current page in a window this wide (a phone is 390 px), then goes back to the desktop width. */
+    public void atWidth(int width, Runnable look) {
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(width, 1000));
+        try {
+            look.run();
+        } finally {
+            driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1000));
+        }
+    }
+
     /** The page fits the window's width; if not, the message names the elements that stick out (deepest first). */
     public void assertFitsTheWindowWidth() {
         Map<?, ?> sizes = (Map<?, ?>) ((JavascriptExecutor) driver).executeScript("""
