@@ -185,6 +185,7 @@ public class PersonPages {
                                   String error) {
         Map<String, Object> model = model(person, caller);
         model.put(which + "Error", error);
+        model.put("formProblem", true);
         model.put(which + "Form", form);
         if (form instanceof AssignForm assign) {
             model.put("assignModules", options(assign.module()));

@@ -102,6 +102,9 @@ class GroupAssignmentPagesTest extends ServiceTest {
                 coordinator, "module=" + MODULE + "&dueDate=" + today.plusDays(2) + "&unit=" + outside + "&csrfToken=" + csrf));
         assertTrue(foreign.getResponse().getBody(String.class).orElseThrow().contains("Enheten finns inte under Kommun H"));
 
+        String stranger = users.token(users.account(p + "-annan", null, Role.COORDINATOR, outside));
+        assertEquals(HttpStatus.NOT_FOUND, assertThrows(HttpClientResponseException.class,
+                () -> get("/organisationer/" + municipality + "/tilldela", stranger)).getStatus(), "another organisation's node");
         String leader = users.token(users.account(p + "-ledare", null, Role.LEADER, municipality));
         assertEquals(HttpStatus.FORBIDDEN, assertThrows(HttpClientResponseException.class,
                 () -> get("/organisationer/" + municipality + "/tilldela", leader)).getStatus());

@@ -158,6 +158,20 @@ class PersonPagesTest extends ServiceTest {
     }
 
     @Test
+    void aPersonWhoHasLeftIsShownAsSuchWithNothingToActOn() {
+        String csrf = csrf(page(anna, coordinator).body());
+        sql.update("UPDATE person SET status = 'LEFT', left_on = ? WHERE id = ?", today.minusDays(2), anna);
+
+        String page = page(anna, coordinator).body();
+
+        assertTrue(page.contains("Har slutat " + today.minusDays(2)) && !page.contains("id=\"atgarder\""), page);
+        HttpClientResponseException refused = assertThrows(HttpClientResponseException.class, () -> post("/personer/" + anna
+                + "/tilldela", coordinator, "module=" + HYGIENE + "&dueDate=" + today.plusDays(5) + "&csrfToken=" + csrf));
+        assertEquals(HttpStatus.CONFLICT, refused.getStatus());
+        assertEquals(0, sql.number("SELECT COUNT(*) FROM assignment WHERE person_id = ? AND module_code = ?", anna, HYGIENE));
+    }
+
+    @Test
     void assigningFromThePageCreatesTheAssignmentWithTheChosenDateAndShowsIt() {
         String form = page(anna, coordinator).body();
         assertTrue(form.contains("value=\"" + today.plusDays(30) + "\""), "suggests a due date a month ahead");
