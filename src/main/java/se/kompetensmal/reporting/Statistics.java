@@ -115,15 +115,21 @@ public class Statistics {
                     SELECT LAST_DAY(c.completed_on) AS month_end, COUNT(*) AS completions
                     FROM people pe JOIN completion c ON c.person_id = pe.id
                     WHERE c.completed_on > LAST_DAY(:today - INTERVAL 24 MONTH) GROUP BY LAST_DAY(c.completed_on)),
-                late AS (
-                    -- Overdue at the end of a month as the overview counts it today: due before then, not exempted, and not
-                    -- completed by then.
-                    SELECT m.month_end, COUNT(DISTINCT a.person_id) AS overdue
-                    FROM months m JOIN assignment a ON a.due_date < LEAST(m.month_end, :today) AND a.withdrawn_at IS NULL
-                    JOIN people pe ON pe.id = a.person_id
+                late_spans AS (
+                    -- The assignments of these people that were late at some time in the window, each with when it
+                    -- became late and when it was done (never, so far): found from the people, not from all assignments.
+                    SELECT a.person_id, a.due_date, c.completed_on
+                    FROM people pe JOIN assignment a ON a.person_id = pe.id AND a.withdrawn_at IS NULL
                     LEFT JOIN completion c ON c.id = a.completion_id
                     LEFT JOIN exemption e ON e.person_id = a.person_id AND e.module_code = a.module_code
-                    WHERE e.person_id IS NULL AND (c.id IS NULL OR c.completed_on > m.month_end)
+                    WHERE e.person_id IS NULL AND a.due_date < :today
+                      AND (c.id IS NULL OR c.completed_on > GREATEST(a.due_date, LAST_DAY(:today - INTERVAL 24 MONTH)))),
+                late AS (
+                    -- Overdue at the end of a month as the overview counts it today: due before then, not exempted, and not
+                    -- completed by then (for the month not yet over: due before today).
+                    SELECT m.month_end, COUNT(DISTINCT s.person_id) AS overdue
+                    FROM months m JOIN late_spans s ON s.due_date < LEAST(m.month_end, :today)
+                         AND (s.completed_on IS NULL OR s.completed_on > m.month_end)
                     GROUP BY m.month_end)
                 SELECT m.month_end, COALESCE(mo.completions, 0) AS completions,
                        (SELECT COUNT(*) FROM introductions) AS with_introduction,

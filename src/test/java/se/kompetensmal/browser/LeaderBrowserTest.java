@@ -45,8 +45,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * In a real browser: the demo leader signs in, follows links from the start page to the statistics of her region, finds
  * the charts there with text alternatives and the same figures as the JSON the page is made from, drills down to the
  * first of the units under the region, opens the figures behind the trend chart, and downloads the report as a PDF (its
- * text naming the region, a chart heading and the day) and as CSV. Groups of fewer than five people show only that, and
- * on a phone-sized window the page fits without scrolling sideways. Screenshots of every page go to target/screenshots;
+ * text naming the region, a chart heading and the day) and as CSV. The trend chart names its months, has a scale for
+ * each series and draws overdue dashed in its own colour. Groups of fewer than five people show only that, and on a
+ * phone-sized window the page fits without scrolling sideways, with the key figures in view at the top. Screenshots of every page go to target/screenshots;
  * every page is scanned with axe-core, which must find no WCAG 2.1 A/AA violation, and the scans are written to
  * target/accessibility/leader.txt.
  */

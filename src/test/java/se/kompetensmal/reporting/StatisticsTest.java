@@ -232,6 +232,9 @@ class StatisticsTest extends ServiceTest {
                 "a1, a4 and a5 renewed hygiene that month; a6 left and is not counted");
         List<Person> withIntroduction = active(p -> !p.facts().isEmpty());
         assertEquals(Share.of(all(withIntroduction, Facts::introDone), withIntroduction.size()), trend.get(23).introductionDone());
+        List<Person> everyone = active(p -> true);
+        assertEquals(Share.of(any(everyone, Facts::overdue), everyone.size()), trend.get(23).overdue(),
+                "this month's overdue as the overview counts it today: everyone with something overdue in any audience");
     }
 
     @Test
