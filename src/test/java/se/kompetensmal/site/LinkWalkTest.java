@@ -149,7 +149,8 @@ class LinkWalkTest extends ServiceTest {
     static final int LINKS_PER_PATTERN = 5;
     /** Downloads are slow to make (a PDF with charts) and a content type is the only thing checked: first and last. */
     static final int DOWNLOADS_PER_PATTERN = 2;
-    static final int BROWSER_PAGES_PER_ROLE = 25;
+    /** Lower it with -Dkompetensmal.walk.browser-pages=N for a quicker look on a busy machine. */
+    static final int BROWSER_PAGES_PER_ROLE = Integer.getInteger("kompetensmal.walk.browser-pages", 25);
     static final int PHONE_WIDTH = 390;
     static final int DESKTOP_WIDTH = 1280;
     static final Path REPORTS = Path.of("target", "link-walk");
