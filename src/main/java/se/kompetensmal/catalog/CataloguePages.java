@@ -20,6 +20,7 @@ import se.kompetensmal.learning.ModuleVersions;
 import se.kompetensmal.security.Caller;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -138,7 +139,7 @@ public class CataloguePages {
         model.put("sok", sok == null ? "" : sok.strip());
         model.put("audienceOptions", visible.stream()
                 .map(a -> new Option(a.code(), a.nameSv(), a.code().equals(filter.audience()))).toList());
-        model.put("areaOptions", java.util.Arrays.stream(GoalArea.values())
+        model.put("areaOptions", Arrays.stream(GoalArea.values())
                 .map(a -> new Option(a.name(), a.labelSv(), a == chosenArea)).toList());
         model.put("goalOptions", goals.stream()
                 .map(g -> new Option(g.code(), g.code() + " – " + shortened(g.textSv()), g.code().equals(filter.goal()))).toList());

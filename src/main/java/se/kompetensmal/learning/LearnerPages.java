@@ -19,6 +19,7 @@ import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.views.ModelAndView;
 import io.micronaut.views.View;
 import se.kompetensmal.SwedishTime;
+import se.kompetensmal.catalog.CatalogueSearch;
 import se.kompetensmal.security.CsrfTokens;
 import se.kompetensmal.security.Languages;
 import se.kompetensmal.web.FormBody;
@@ -75,6 +76,8 @@ public class LearnerPages {
         Map<String, Object> model = new HashMap<>();
         model.put("title", module.title());
         model.put("module", module);
+        // An external module is opened at its provider's site, named so that the learner knows where they are going.
+        model.put("provider", CatalogueSearch.providerOf(module.launchUrl()));
         position.ifPresent(p -> {
             model.put("resumeStep", Math.min(p.step(), module.assessmentStep()));
             model.put("resumeAtAssessment", p.step() >= module.assessmentStep());
