@@ -113,11 +113,10 @@ public class FollowUpPages {
     }
 
     /** The file's name says what it holds: the follow-up, of the unit filtered on (or the node), as of today. */
-    private static String fileName(Asked asked, String extension) {
-        String unit = asked.query().filter().unitId() == null ? asked.node().name()
-                : asked.units().stream().filter(u -> u.value().equals(String.valueOf(asked.query().filter().unitId())))
-                .map(FollowUp.Choice::label).findFirst().orElse(asked.node().name());
-        return ExportFileName.of("uppfoljning", unit, asked.today(), extension);
+    private String fileName(Asked asked, String extension) {
+        Long unit = asked.query().filter().unitId();
+        String name = unit == null ? asked.node().name() : nodes.findById(unit).map(OrgNode::name).orElse(asked.node().name());
+        return ExportFileName.of("uppfoljning", name, asked.today(), extension);
     }
 
     /** Every person the filter holds (not only the page shown), titles joined, dates as dates, counts as numbers. */
