@@ -15,6 +15,7 @@ import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Who is behind: open assignments under a node that are overdue or due within a number of days, leaving out the exempted
@@ -110,7 +111,7 @@ public class FollowUp {
         }
 
         /** The status a query parameter names; blank is the default (overdue or due soon). */
-        public static java.util.Optional<Status> ofParam(String value) {
+        public static Optional<Status> ofParam(String value) {
             String wanted = value == null ? "" : value.strip();
             return Arrays.stream(values()).filter(s -> s.param.equals(wanted)).findFirst();
         }
@@ -136,7 +137,7 @@ public class FollowUp {
             return param;
         }
 
-        public static java.util.Optional<Sort> ofParam(String value) {
+        public static Optional<Sort> ofParam(String value) {
             return Arrays.stream(values()).filter(s -> s.param.equals(value)).findFirst();
         }
 

@@ -29,6 +29,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -163,7 +164,7 @@ public class FollowUpPages {
         model.put("previous", page.page() > 1 ? base + query.onPage(page.page() - 1) : null);
         model.put("next", page.page() < page.pages() ? base + query.onPage(page.page() + 1) : null);
         model.put("columns", columns(base, query));
-        model.put("statusLabel", filter.statusOrDefault().labelSv().toLowerCase(java.util.Locale.ROOT));
+        model.put("statusLabel", filter.statusOrDefault().labelSv().toLowerCase(Locale.ROOT));
         model.put("csvHref", base + ".csv" + query.withoutPage());
         model.put("xlsxHref", base + ".xlsx" + query.withoutPage());
         model.put("filtered", !query.withoutPage().isEmpty());
