@@ -15,6 +15,7 @@ import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Who is behind: open assignments under a node that are overdue or due within a number of days, leaving out the exempted
@@ -53,12 +54,12 @@ public class FollowUp {
     /** One row per person: their open assignments in view, grouped. */
     private static final String PER_PERSON = """
             SELECT p.id AS person_id, p.hsa_id, CONCAT(p.given_name, ' ', p.family_name) AS name, n.name AS unit,
-                   MIN(a.due_date) AS earliest, COUNT(*) AS modules, SUM(a.due_date < :today) AS overdue_modules,
+                   p.org_node_id, MIN(a.due_date) AS earliest, COUNT(*) AS modules, SUM(a.due_date < :today) AS overdue_modules,
                    GROUP_CONCAT(a.module_code ORDER BY a.due_date, a.module_code SEPARATOR ',') AS codes,
                    GROUP_CONCAT(CASE WHEN a.due_date < :today THEN a.module_code END ORDER BY a.due_date, a.module_code SEPARATOR ',') AS overdue_codes
             """ + FILTERED + """
 
-            GROUP BY p.id, p.hsa_id, p.given_name, p.family_name, n.name
+            GROUP BY p.id, p.hsa_id, p.given_name, p.family_name, n.name, p.org_node_id
             HAVING %s""";
 
     /** Longest search text: a name or an HSA-id is far shorter. */
@@ -110,7 +111,7 @@ public class FollowUp {
         }
 
         /** The status a query parameter names; blank is the default (overdue or due soon). */
-        public static java.util.Optional<Status> ofParam(String value) {
+        public static Optional<Status> ofParam(String value) {
             String wanted = value == null ? "" : value.strip();
             return Arrays.stream(values()).filter(s -> s.param.equals(wanted)).findFirst();
         }
@@ -136,7 +137,7 @@ public class FollowUp {
             return param;
         }
 
-        public static java.util.Optional<Sort> ofParam(String value) {
+        public static Optional<Sort> ofParam(String value) {
             return Arrays.stream(values()).filter(s -> s.param.equals(value)).findFirst();
         }
 
@@ -218,6 +219,30 @@ public class FollowUp {
                 params(nodeId, filter, today).and("until", null),
                 row -> new Counts(row.number("overdue_people"), row.number("due_soon_people"), row.number("open_assignments")))
                 .orElse(new Counts(0, 0, 0));
+    }
+
+    /** The counts of one unit directly under the node (its own units included). */
+    public record UnitCounts(long unitId, String unitName, Counts counts) {
+    }
+
+    /**
+     * The counts for each unit directly under the node, each with the units under it, in one query (for a start page's
+     * "where are people behind"); units with nobody open are left out.
+     */
+    public List<UnitCounts> countsByUnitUnder(long nodeId, @Valid Filter filter, LocalDate today) {
+        return sql.list("""
+                SELECT u.id AS unit_id, u.name AS unit_name,
+                       SUM(x.earliest < :today) AS overdue_people,
+                       SUM(x.earliest >= :today AND x.earliest <= :horizon) AS due_soon_people,
+                       SUM(x.modules) AS open_assignments
+                FROM (""" + PER_PERSON.formatted("1 = 1") + """
+                ) x
+                JOIN org_closure below ON below.descendant_id = x.org_node_id
+                JOIN org_node u ON u.id = below.ancestor_id AND u.parent_id = :node
+                GROUP BY u.id, u.name
+                ORDER BY u.name, u.id""", params(nodeId, filter, today).and("until", null),
+                row -> new UnitCounts(row.number("unit_id"), row.string("unit_name"), new Counts(row.number("overdue_people"),
+                        row.number("due_soon_people"), row.number("open_assignments"))));
     }
 
     /** One page of people (pages of {@link #PAGE_SIZE}); a page past the last is the last. */

@@ -29,6 +29,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -113,11 +114,10 @@ public class FollowUpPages {
     }
 
     /** The file's name says what it holds: the follow-up, of the unit filtered on (or the node), as of today. */
-    private static String fileName(Asked asked, String extension) {
-        String unit = asked.query().filter().unitId() == null ? asked.node().name()
-                : asked.units().stream().filter(u -> u.value().equals(String.valueOf(asked.query().filter().unitId())))
-                .map(FollowUp.Choice::label).findFirst().orElse(asked.node().name());
-        return FileNames.of("uppfoljning", unit, asked.today(), extension);
+    private String fileName(Asked asked, String extension) {
+        Long unit = asked.query().filter().unitId();
+        String name = unit == null ? asked.node().name() : nodes.findById(unit).map(OrgNode::name).orElse(asked.node().name());
+        return FileNames.of("uppfoljning", name, asked.today(), extension);
     }
 
     /** Every person the filter holds (not only the page shown), titles joined, dates as dates, counts as numbers. */
@@ -164,7 +164,7 @@ public class FollowUpPages {
         model.put("previous", page.page() > 1 ? base + query.onPage(page.page() - 1) : null);
         model.put("next", page.page() < page.pages() ? base + query.onPage(page.page() + 1) : null);
         model.put("columns", columns(base, query));
-        model.put("statusLabel", filter.statusOrDefault().labelSv().toLowerCase(java.util.Locale.ROOT));
+        model.put("statusLabel", filter.statusOrDefault().labelSv().toLowerCase(Locale.ROOT));
         model.put("csvHref", base + ".csv" + query.withoutPage());
         model.put("xlsxHref", base + ".xlsx" + query.withoutPage());
         model.put("filtered", !query.withoutPage().isEmpty());

@@ -6,6 +6,7 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.http.cookie.Cookie;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
 import org.dhatim.fastexcel.reader.CellType;
 import org.dhatim.fastexcel.reader.Row;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,6 +54,9 @@ class FollowUpListTest extends ServiceTest {
     static final String VARDSKADOR = "Vårdskador och patientsäkerhet – grunderna";
     static final String BASALA = "Basala hygienrutiner och klädregler";
     static final Pattern PERSON_LINK = Pattern.compile("<a href=\"/personer/(\\d+)\">");
+
+    @Inject
+    FollowUp followUp;
 
     final LocalDate today = LocalDate.now(SwedishTime.ZONE);
     long municipality;
@@ -102,6 +106,15 @@ class FollowUpListTest extends ServiceTest {
         assertFalse(page.contains("vardskador-grunder<") || page.contains("basala-hygienrutiner<"), "titles, not codes");
         assertTrue(row(page, bo).contains("Förfaller snart") && row(page, bo).contains(today.plusDays(5).toString()));
         assertTrue(page.contains("3 personer"), page);
+    }
+
+    @Test
+    void countsForAStartPageWholeAndByUnit() {
+        assertEquals(new FollowUp.Counts(2, 1, 6), followUp.counts(municipality, FollowUp.Filter.everyone(), today));
+        assertEquals(new FollowUp.Counts(1, 0, 2), followUp.counts(municipality, new FollowUp.Filter(south, null, null, null, 14), today));
+        assertEquals(List.of(new FollowUp.UnitCounts(north, "Hemtjänst Norr", new FollowUp.Counts(1, 1, 4)),
+                        new FollowUp.UnitCounts(south, "Hemtjänst Söder", new FollowUp.Counts(1, 0, 2))),
+                followUp.countsByUnitUnder(municipality, FollowUp.Filter.everyone(), today), "Norr Natt counts in Hemtjänst Norr");
     }
 
     @Test
@@ -183,6 +196,10 @@ class FollowUpListTest extends ServiceTest {
         assertTrue(ExportedWorkbook.headerFrozen(xlsx.body()), "the header stays in view");
         assertEquals("A1:H3", ExportedWorkbook.autoFilter(xlsx.body()), "filter buttons over the header and both rows");
         assertEquals(8, ExportedWorkbook.columnWidths(xlsx.body()).size(), "every column fitted");
+
+        HttpResponse<byte[]> night = http.toBlocking().exchange(HttpRequest.GET("/organisationer/" + municipality
+                + "/uppfoljning.xlsx?enhet=" + northNight).cookie(Cookie.of("JWT", coordinator)), byte[].class);
+        assertEquals("attachment; filename=\"uppfoljning-norr-natt-" + today + ".xlsx\"", night.getHeaders().get("Content-Disposition"));
 
         HttpResponse<String> csv = http.toBlocking().exchange(HttpRequest.GET("/organisationer/" + municipality
                 + "/uppfoljning.csv?status=forsenad&sortera=namn").cookie(Cookie.of("JWT", coordinator)), String.class);
