@@ -17,8 +17,8 @@ import java.util.Set;
 /**
  * The completions of a year with Kompetensmål, so that coordinators and leaders have believable figures and a trend.
  * Under each introduction routine, existing staff mostly did their modules between the day it took effect and their
- * catch-up date (a few late, about one in fifteen not yet: overdue); new starters whose due date has passed mostly did them
- * in time (about one in ten not: overdue), and about half of those still inside their time already have. Under yearly
+ * catch-up date (a few late, about one in ten not yet: overdue); new starters whose due date has passed mostly did them
+ * in time (about one in seven not: overdue), and about half of those still inside their time already have. Under yearly
  * hygiene most completions are still valid, some expire within the renewal window (due soon) and a few are missing.
  * Everything is derived from each HSA-id, so every demo load is the same relative to the day it is loaded. The demo
  * learner keeps a clean slate, so that he has an overdue introduction to take; the coordinators and the leader did theirs
@@ -71,12 +71,12 @@ class DemoHistory {
         if (start.isBefore(form.appliesFrom())) {
             // Existing staff: most before the catch-up date, some late, about one in ten not yet.
             long days = Math.max(1, ChronoUnit.DAYS.between(form.appliesFrom(), form.catchUpDue()) - 7);
-            done = seed % 100 < 87 ? form.appliesFrom().plusDays(7 + seed % days)
-                    : seed % 100 < 93 ? form.catchUpDue().plusDays(5 + seed % 60) : null;
+            done = seed % 100 < 84 ? form.appliesFrom().plusDays(7 + seed % days)
+                    : seed % 100 < 90 ? form.catchUpDue().plusDays(5 + seed % 60) : null;
         } else {
             LocalDate due = start.plusDays(form.dueDays());
             if (due.isBefore(today)) {
-                done = seed % 100 < 90 ? start.plusDays(3 + seed % Math.max(1, form.dueDays() - 3)) : null;
+                done = seed % 100 < 85 ? start.plusDays(3 + seed % Math.max(1, form.dueDays() - 3)) : null;
             } else {
                 done = seed % 100 < 50 ? start.plusDays(3 + seed % 20) : null;
             }

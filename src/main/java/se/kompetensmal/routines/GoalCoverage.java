@@ -5,8 +5,10 @@ import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
 import se.kompetensmal.catalog.AudienceRepository;
 import se.kompetensmal.catalog.CatalogueQueries;
+import se.kompetensmal.catalog.ModuleTitles;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Which of an audience's competence goals the routines in force at a node reach: a goal is covered when a routine for the
@@ -17,8 +19,10 @@ public class GoalCoverage {
 
     private final CatalogueQueries catalogue;
     private final AudienceRepository audiences;
+    private final ModuleTitles titles;
 
-    public GoalCoverage(CatalogueQueries catalogue, AudienceRepository audiences) {
+    public GoalCoverage(CatalogueQueries catalogue, AudienceRepository audiences, ModuleTitles titles) {
+        this.titles = titles;
         this.catalogue = catalogue;
         this.audiences = audiences;
     }
@@ -26,7 +30,8 @@ public class GoalCoverage {
     /** One goal: the modules in the catalogue that cover it, and the routines here that reach it (none: uncovered). */
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record Goal(String code, String textSv, List<String> modules, List<String> coveredBy) {
+    public record Goal(String code, String textSv, List<String> modules, List<String> coveredBy,
+                       List<RoutineView.Module> titledModules) {
         public boolean covered() {
             return !coveredBy.isEmpty();
         }
@@ -39,12 +44,14 @@ public class GoalCoverage {
     /** The coverage given by the routines in force at a node (as {@link RoutineService#inForceAt} lists them). */
     public List<Audience> of(List<RoutineView> inForce) {
         List<CatalogueQueries.GoalView> goals = catalogue.goals(null);
+        Map<String, String> titled = titles.all();
         return audiences.listOrderBySortOrderAndCode().stream().map(audience -> {
             List<RoutineView> forAudience = inForce.stream().filter(r -> r.audience().equals(audience.code())).toList();
             List<Goal> rows = goals.stream().filter(g -> g.audiences().contains(audience.code()))
                     .map(g -> new Goal(g.code(), g.textSv(), g.modules(), forAudience.stream()
                             .filter(r -> r.modules().stream().anyMatch(g.modules()::contains))
-                            .map(r -> r.routine().name()).toList()))
+                            .map(r -> r.routine().name()).toList(),
+                            g.modules().stream().map(m -> new RoutineView.Module(m, titled.getOrDefault(m, m))).toList()))
                     .toList();
             return new Audience(audience.code(), audience.nameSv(), (int) rows.stream().filter(Goal::covered).count(),
                     rows.size(), rows);
