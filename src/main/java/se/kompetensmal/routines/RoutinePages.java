@@ -129,6 +129,8 @@ public class RoutinePages {
         model.put("routines", inForce);
         model.put("coverage", coverage.of(inForce));
         model.put("mayEdit", access.holdsOn(caller, node.id(), Role.COORDINATOR, Role.ADMINISTRATOR));
+        // The follow-up lists names: no link to it for a leader who may not see them (it would answer 403).
+        model.put("maySeeNames", access.maySeeNames(caller, node.id()));
         model.put("audiences", audiences.usableUnder(node.id()));
         model.put("modules", catalogue.modules());
         model.put("documentationLevels", Arrays.stream(DocumentationLevel.values()).map(d -> new Option(d.name(), d.labelSv())).toList());

@@ -124,6 +124,17 @@ class SiteShellTest extends ServiceTest {
     }
 
     @Test
+    void aLeaderWithoutNamesIsNotLinkedToTheFollowUp() {
+        String followUp = "href=\"/organisationer/" + municipality + "/uppfoljning\"";
+        for (String page : List.of("/", "/organisationer/" + municipality, "/organisationer/" + municipality + "/rutiner")) {
+            String html = raw.page(page, leader).body();
+            assertFalse(html.contains(followUp), page);
+        }
+        assertEquals(403, raw.page("/organisationer/" + municipality + "/uppfoljning", leader).statusCode(), "which would refuse");
+        assertTrue(raw.page("/organisationer/" + municipality + "/rutiner", coordinator).body().contains(followUp));
+    }
+
+    @Test
     void theLearnersOrganisationPageDoesNotSayThereAreNone() {
         String page = raw.page("/organisationer", learner).body();
         assertFalse(page.contains("Det finns inga organisationer"), page);
