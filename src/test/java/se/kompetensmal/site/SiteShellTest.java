@@ -233,6 +233,17 @@ class SiteShellTest extends ServiceTest {
     }
 
     @Test
+    void aRemitWithoutRoutinesDoesNotReadAsIfNobodyWereBehind() {
+        String p = "SHN" + System.nanoTime();
+        long empty = tree.add(p, "Kommun Utan Rutiner", OrgNodeKind.MUNICIPALITY, null).id();
+        long unit = tree.add(p + "-U", "Enheten", OrgNodeKind.UNIT, empty).id();
+        people.create(PersonFixture.hsaPrefix() + "1", "Fia", "Fors", null, unit, today.minusYears(3), today.minusYears(3), "NON_LICENSED");
+        String page = raw.page("/", users.token(users.account(p + "-samordnare", null, Role.COORDINATOR, empty))).body();
+        assertTrue(page.contains("Inga rutiner gäller i Kommun Utan Rutiner ännu"), page);
+        assertFalse(page.contains("Ingen har en utbildning som är försenad"), page);
+    }
+
+    @Test
     void theLeadersStartPageShowsTheFiguresOfTheirNode() {
         String page = raw.page("/", leader).body();
         assertTrue(page.contains("Läget i Kommun Skal"), page);
