@@ -285,6 +285,8 @@ public class RoutinePages {
         model.put("retired", routines.retiredAt(node.id()));
         model.put("coverage", coverage.of(inForce));
         model.put("mayEdit", access.holdsOn(caller, node.id(), Role.COORDINATOR, Role.ADMINISTRATOR));
+        // The follow-up lists names: no link to it for a leader who may not see them (it would answer 403).
+        model.put("maySeeNames", access.maySeeNames(caller, node.id()));
         model.put("error", error);
         putForm(model, node.id(), form);
         model.put("formAction", "/organisationer/" + node.id() + "/rutiner");

@@ -23,6 +23,7 @@ import se.kompetensmal.reporting.Share;
 import se.kompetensmal.reporting.Statistics;
 import se.kompetensmal.routines.GoalCoverage;
 import se.kompetensmal.routines.RoutineService;
+import se.kompetensmal.routines.RoutineView;
 import se.kompetensmal.security.Access;
 import se.kompetensmal.security.AuditEventRepository;
 import se.kompetensmal.security.Caller;
@@ -92,7 +93,7 @@ public class HomePage {
     /** A coordinator's remit at a glance. */
     public record Attention(OrgNode node, List<StartPageQueries.UnitCount> units, long overdue, long dueSoon,
                             List<Gap> gaps, List<StartPageQueries.ImportNeedingAttention> imports,
-                            List<StartPageQueries.FailedJob> failedJobs) {
+                            List<StartPageQueries.FailedJob> failedJobs, boolean noRoutines) {
         public int dueSoonDays() {
             return StartPageQueries.DUE_SOON_DAYS;
         }
@@ -145,13 +146,14 @@ public class HomePage {
     private Attention attention(OrgNode node, LocalDate today) {
         List<StartPageQueries.UnitCount> units = queries.behindByUnit(node.id(), today);
         Set<String> present = queries.audiencesPresent(node.id());
-        List<Gap> gaps = coverage.of(routines.inForceAt(node.id())).stream()
+        List<RoutineView> inForce = routines.inForceAt(node.id());
+        List<Gap> gaps = coverage.of(inForce).stream()
                 .filter(a -> present.contains(a.code()) && a.covered() < a.total())
                 .map(a -> new Gap(a.nameSv(), a.total() - a.covered(), a.total()))
                 .toList();
         return new Attention(node, units, units.stream().mapToLong(StartPageQueries.UnitCount::overdue).sum(),
                 units.stream().mapToLong(StartPageQueries.UnitCount::dueSoon).sum(), gaps,
-                queries.importsNeedingAttention(node.id()), queries.failedRecomputations(node.id()));
+                queries.importsNeedingAttention(node.id()), queries.failedRecomputations(node.id()), inForce.isEmpty());
     }
 
     private Figures figures(OrgNode node, Authentication authentication, LocalDate today) {

@@ -49,7 +49,7 @@ class SessionTest extends ServiceTest {
         assertEquals(HttpStatus.UNAUTHORIZED, status(HttpRequest.GET("/api/organisations/" + node).cookie(Cookie.of("JWT", session))));
         HttpResponse<String> page = http.toBlocking().exchange(HttpRequest.GET("/installningar").accept(MediaType.TEXT_HTML)
                 .cookie(Cookie.of("JWT", session)), String.class);
-        assertEquals("/login", page.getHeaders().get("Location"), "the old cookie is sent to sign in again");
+        assertEquals("/login?tillbaka=%2Finstallningar", page.getHeaders().get("Location"), "the old cookie is sent to sign in again");
         assertEquals(HttpStatus.OK, status(HttpRequest.GET("/api/organisations/" + node).bearerAuth(otherSession)),
                 "signing out of one session leaves the account's other sessions alone");
     }
@@ -91,7 +91,7 @@ class SessionTest extends ServiceTest {
         assertEquals(HttpStatus.UNAUTHORIZED, status(HttpRequest.GET("/api/organisations/" + node + "/people").bearerAuth(session)));
         HttpResponse<String> page = http.toBlocking().exchange(HttpRequest.GET("/organisationer/" + node).accept(MediaType.TEXT_HTML)
                 .cookie(Cookie.of("JWT", session)), String.class);
-        assertEquals("/login", page.getHeaders().get("Location"));
+        assertEquals("/login?tillbaka=%2Forganisationer%2F" + node, page.getHeaders().get("Location"));
     }
 
     @Test

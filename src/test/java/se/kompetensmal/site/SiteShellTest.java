@@ -124,6 +124,17 @@ class SiteShellTest extends ServiceTest {
     }
 
     @Test
+    void aLeaderWithoutNamesIsNotLinkedToTheFollowUp() {
+        String followUp = "href=\"/organisationer/" + municipality + "/uppfoljning\"";
+        for (String page : List.of("/", "/organisationer/" + municipality, "/organisationer/" + municipality + "/rutiner")) {
+            String html = raw.page(page, leader).body();
+            assertFalse(html.contains(followUp), page);
+        }
+        assertEquals(403, raw.page("/organisationer/" + municipality + "/uppfoljning", leader).statusCode(), "which would refuse");
+        assertTrue(raw.page("/organisationer/" + municipality + "/rutiner", coordinator).body().contains(followUp));
+    }
+
+    @Test
     void theLearnersOrganisationPageDoesNotSayThereAreNone() {
         String page = raw.page("/organisationer", learner).body();
         assertFalse(page.contains("Det finns inga organisationer"), page);
@@ -219,6 +230,17 @@ class SiteShellTest extends ServiceTest {
         String licensed = sql.strings("SELECT name_sv FROM audience WHERE code = 'LICENSED'").get(0);
         assertTrue(Pattern.compile(Pattern.quote(licensed) + ": (\\d+) av \\1 kompetensmål nås inte").matcher(page).find(), page);
         assertFalse(page.contains("id=\"min-utbildning\""), "the coordinator's account has no person");
+    }
+
+    @Test
+    void aRemitWithoutRoutinesDoesNotReadAsIfNobodyWereBehind() {
+        String p = "SHN" + System.nanoTime();
+        long empty = tree.add(p, "Kommun Utan Rutiner", OrgNodeKind.MUNICIPALITY, null).id();
+        long unit = tree.add(p + "-U", "Enheten", OrgNodeKind.UNIT, empty).id();
+        people.create(PersonFixture.hsaPrefix() + "1", "Fia", "Fors", null, unit, today.minusYears(3), today.minusYears(3), "NON_LICENSED");
+        String page = raw.page("/", users.token(users.account(p + "-samordnare", null, Role.COORDINATOR, empty))).body();
+        assertTrue(page.contains("Inga rutiner gäller i Kommun Utan Rutiner ännu"), page);
+        assertFalse(page.contains("Ingen har en utbildning som är försenad"), page);
     }
 
     @Test
