@@ -21,6 +21,7 @@ import se.kompetensmal.people.PersonQueries;
 import se.kompetensmal.people.PersonView;
 import se.kompetensmal.reporting.Share;
 import se.kompetensmal.reporting.Statistics;
+import se.kompetensmal.routines.FollowUp;
 import se.kompetensmal.routines.GoalCoverage;
 import se.kompetensmal.routines.RoutineService;
 import se.kompetensmal.routines.RoutineView;
@@ -61,6 +62,7 @@ public class HomePage {
     private final Languages languages;
     private final Texts texts;
     private final StartPageQueries queries;
+    private final FollowUp followUp;
     private final RoutineService routines;
     private final GoalCoverage coverage;
     private final Statistics statistics;
@@ -69,7 +71,7 @@ public class HomePage {
 
     public HomePage(PersonQueries people, OrganizationOverview overview, CatalogueLoader catalogue, Access access,
                     MyTraining training, Languages languages, Texts texts,
-                    StartPageQueries queries, RoutineService routines, GoalCoverage coverage, Statistics statistics,
+                    StartPageQueries queries, FollowUp followUp, RoutineService routines, GoalCoverage coverage, Statistics statistics,
                     Outbox outbox, AuditEventRepository audit) {
         this.training = training;
         this.languages = languages;
@@ -79,6 +81,7 @@ public class HomePage {
         this.catalogue = catalogue;
         this.access = access;
         this.queries = queries;
+        this.followUp = followUp;
         this.routines = routines;
         this.coverage = coverage;
         this.statistics = statistics;
@@ -91,12 +94,9 @@ public class HomePage {
     }
 
     /** A coordinator's remit at a glance. */
-    public record Attention(OrgNode node, List<StartPageQueries.UnitCount> units, long overdue, long dueSoon,
+    public record Attention(OrgNode node, List<FollowUp.UnitCounts> units, long overdue, long dueSoon, int dueSoonDays,
                             List<Gap> gaps, List<StartPageQueries.ImportNeedingAttention> imports,
                             List<StartPageQueries.FailedJob> failedJobs, boolean noRoutines) {
-        public int dueSoonDays() {
-            return StartPageQueries.DUE_SOON_DAYS;
-        }
     }
 
     /** A leader's node at a glance, with the suppression of small groups as in the statistics. */
@@ -144,15 +144,18 @@ public class HomePage {
     }
 
     private Attention attention(OrgNode node, LocalDate today) {
-        List<StartPageQueries.UnitCount> units = queries.behindByUnit(node.id(), today);
+        // The follow-up's own counts and its default "due soon", so that every figure here is what its link then shows.
+        FollowUp.Filter filter = FollowUp.Filter.everyone();
+        FollowUp.Counts total = followUp.counts(node.id(), filter, today);
+        List<FollowUp.UnitCounts> units = followUp.countsByUnitUnder(node.id(), filter, today).stream()
+                .filter(u -> u.counts().overduePeople() + u.counts().dueSoonPeople() > 0).toList();
         Set<String> present = queries.audiencesPresent(node.id());
         List<RoutineView> inForce = routines.inForceAt(node.id());
         List<Gap> gaps = coverage.of(inForce).stream()
                 .filter(a -> present.contains(a.code()) && a.covered() < a.total())
                 .map(a -> new Gap(a.nameSv(), a.total() - a.covered(), a.total()))
                 .toList();
-        return new Attention(node, units, units.stream().mapToLong(StartPageQueries.UnitCount::overdue).sum(),
-                units.stream().mapToLong(StartPageQueries.UnitCount::dueSoon).sum(), gaps,
+        return new Attention(node, units, total.overduePeople(), total.dueSoonPeople(), filter.withinDays(), gaps,
                 queries.importsNeedingAttention(node.id()), queries.failedRecomputations(node.id()), inForce.isEmpty());
     }
 

@@ -3,7 +3,6 @@ package se.kompetensmal.site;
 import io.micronaut.data.connection.annotation.Connectable;
 import jakarta.inject.Singleton;
 import se.kompetensmal.roster.RosterImportStatus;
-import se.kompetensmal.routines.FollowUp;
 import se.kompetensmal.sql.NamedSql;
 
 import java.time.LocalDate;
@@ -20,9 +19,6 @@ import java.util.TreeMap;
 @Connectable
 public class StartPageQueries {
 
-    /** How far ahead "due soon" looks on the coordinator's start page, in days. */
-    public static final int DUE_SOON_DAYS = 30;
-
     /** How far back a failed import or recomputation still asks for attention. */
     static final int RECENT_DAYS = 30;
 
@@ -30,33 +26,6 @@ public class StartPageQueries {
 
     public StartPageQueries(NamedSql sql) {
         this.sql = sql;
-    }
-
-    /** People with something overdue, and people with something due soon but nothing overdue, on one unit. */
-    public record UnitCount(long unitId, String unitName, long overdue, long dueSoon) {
-    }
-
-    /**
-     * Per unit under the node: how many people have a module overdue, and how many have one due within
-     * {@link #DUE_SOON_DAYS} days (and none overdue). Units where nobody is behind are left out. Each person is counted
-     * once, on the unit they are placed on. (To be folded into {@code FollowUp.counts} when that is merged.)
-     */
-    public List<UnitCount> behindByUnit(long nodeId, LocalDate today) {
-        return sql.list("""
-                WITH behind AS (
-                    SELECT p.id AS person_id, p.org_node_id, MIN(a.due_date) AS first_due
-                    FROM assignment a
-                    JOIN person p ON p.id = a.person_id AND p.status = 'ACTIVE'
-                    JOIN org_closure c ON c.descendant_id = p.org_node_id AND c.ancestor_id = :node
-                    WHERE %s AND a.due_date <= :horizon
-                    GROUP BY p.id, p.org_node_id)
-                SELECT n.id AS unit_id, n.name AS unit_name,
-                       SUM(b.first_due < :today) AS overdue, SUM(b.first_due >= :today) AS due_soon
-                FROM behind b JOIN org_node n ON n.id = b.org_node_id
-                GROUP BY n.id, n.name
-                ORDER BY overdue DESC, due_soon DESC, n.name""".formatted(FollowUp.STILL_TO_DO),
-                NamedSql.with("node", nodeId).and("today", today).and("horizon", today.plusDays(DUE_SOON_DAYS)),
-                row -> new UnitCount(row.number("unit_id"), row.string("unit_name"), row.number("overdue"), row.number("due_soon")));
     }
 
     /** The audiences (codes) of the active people under the node: coverage gaps matter only where someone is. */

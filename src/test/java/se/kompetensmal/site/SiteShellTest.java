@@ -221,11 +221,13 @@ class SiteShellTest extends ServiceTest {
     void theCoordinatorsStartPageShowsWhoIsBehindByUnitAndTheUncoveredGoals() {
         String page = raw.page("/", coordinator).body();
         String followUp = "/organisationer/" + municipality + "/uppfoljning";
-        // A: two overdue, none soon; B: two due within 30 days, none overdue; the LICENSED nurse has nothing assigned.
+        // Due 30 days after the start: in A, Anna and Bo (started 40 and 45 days ago) are overdue; in B, Cia (25 days ago)
+        // is due in 5 days, within the follow-up's 14, and Dan (5 days ago) in 25, beyond it; the LICENSED nurse has
+        // nothing assigned.
         assertTrue(page.contains("<a href=\"" + followUp + "?enhet=" + unitA + "&amp;status=forsenad\">2<"), page);
-        assertTrue(page.contains("<a href=\"" + followUp + "?enhet=" + unitB + "&amp;status=snart\">2<"), page);
+        assertTrue(page.contains("<a href=\"" + followUp + "?enhet=" + unitB + "&amp;status=snart\">1<"), page);
         assertTrue(page.contains("<span class=\"figure\">2</span> personer med försenad utbildning"), page);
-        assertTrue(page.contains("<span class=\"figure\">2</span> personer med utbildning som ska vara klar inom 30 dagar"), page);
+        assertTrue(page.contains("<span class=\"figure\">1</span> personer med utbildning som ska vara klar inom 14 dagar"), page);
         // No routine reaches LICENSED, present here through the nurse: all its goals are uncovered.
         String licensed = sql.strings("SELECT name_sv FROM audience WHERE code = 'LICENSED'").get(0);
         assertTrue(Pattern.compile(Pattern.quote(licensed) + ": (\\d+) av \\1 kompetensmål nås inte").matcher(page).find(), page);
