@@ -26,6 +26,15 @@ public class Certificates {
     public record Certificate(long completionId, String name, String hsaId, String moduleCode, String moduleTitle, int version,
                               LocalDate completedOn, @Nullable Integer score, @Nullable LocalDate validUntil,
                               List<ModuleVersions.Goal> goals) {
+
+        /**
+         * Named by what it certifies, as people know the module (intyg-saker-lakemedelshantering-2026-12-01.pdf); with the
+         * person's name first when staff download someone else's, so that a folder of them can be told apart.
+         */
+        public String fileName(boolean withPersonName) {
+            return "intyg-" + (withPersonName ? se.kompetensmal.web.FileNames.slug(name) + "-" : "")
+                    + se.kompetensmal.web.FileNames.slug(moduleTitle) + "-" + completedOn + ".pdf";
+        }
     }
 
     /** The certificate of one of the person's own completions; empty for anyone else's. */

@@ -57,9 +57,7 @@ public class LearningRecordsPages {
         String language = languages.of(caller);
         Certificates.Certificate certificate = certificates.of(Learner.personOf(caller), completion, language)
                 .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Intyget finns inte."));
-        // Named by what it certifies, as the learner knows the module: intyg-saker-lakemedelshantering-2026-12-01.pdf.
-        String file = "intyg-" + FileNames.slug(certificate.moduleTitle()) + "-" + certificate.completedOn() + ".pdf";
         return HttpResponse.ok(pdf.render(certificate, texts.in(language)))
-                .header("Content-Disposition", "attachment; filename=\"" + file + "\"");
+                .contentType("application/pdf").header("Content-Disposition", FileNames.attachment(certificate.fileName(false)));
     }
 }

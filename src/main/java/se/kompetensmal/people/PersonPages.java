@@ -30,6 +30,7 @@ import se.kompetensmal.security.Access;
 import se.kompetensmal.security.CsrfTokens;
 import se.kompetensmal.security.Needs;
 import se.kompetensmal.security.Role;
+import se.kompetensmal.web.FileNames;
 import se.kompetensmal.web.InputProblems;
 import se.kompetensmal.web.Texts;
 
@@ -128,9 +129,8 @@ public class PersonPages {
         PersonView person = visible(id, caller);
         Certificates.Certificate certificate = certificates.of(person.id(), completion, Texts.SWEDISH)
                 .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Intyget finns inte."));
-        String file = "intyg-" + slug(name(person)) + "-" + certificate.moduleCode() + "-" + certificate.completedOn() + ".pdf";
         return HttpResponse.ok(pdf.render(certificate, texts.in(Texts.SWEDISH)))
-                .header("Content-Disposition", "attachment; filename=\"" + file + "\"");
+                .contentType("application/pdf").header("Content-Disposition", FileNames.attachment(certificate.fileName(true)));
     }
 
     @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.PERSON)
@@ -269,12 +269,6 @@ public class PersonPages {
 
     private static String encode(String text) {
         return URLEncoder.encode(text, StandardCharsets.UTF_8);
-    }
-
-    /** A name as it may stand in a file name: letters without accents, digits and hyphens. */
-    static String slug(String text) {
-        String plain = Normalizer.normalize(text, Normalizer.Form.NFD).replaceAll("\\p{M}", "");
-        return plain.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
     }
 
     private static LocalDate today() {

@@ -16,10 +16,13 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.views.ModelAndView;
 import io.micronaut.views.View;
+import se.kompetensmal.catalog.Audiences;
 import se.kompetensmal.security.Access;
 import se.kompetensmal.security.CsrfTokens;
 import se.kompetensmal.security.Needs;
 import se.kompetensmal.security.Role;
+import se.kompetensmal.SwedishTime;
+import se.kompetensmal.web.FileNames;
 import se.kompetensmal.web.CsvText;
 
 import java.io.IOException;
@@ -40,9 +43,11 @@ public class RosterImportPages {
     private final RosterImportAccess importAccess;
     private final Access access;
     private final CsrfTokens csrf;
+    private final Audiences audiences;
 
     public RosterImportPages(RosterImportService service, RosterImportQueries queries, RosterImportAccess importAccess,
-                             Access access, CsrfTokens csrf) {
+                             Access access, CsrfTokens csrf, Audiences audiences) {
+        this.audiences = audiences;
         this.service = service;
         this.queries = queries;
         this.importAccess = importAccess;
@@ -122,13 +127,17 @@ public class RosterImportPages {
     @Get("/{id}/felrapport.csv")
     @Produces("text/csv; charset=utf-8")
     public HttpResponse<String> errorReport(long id, Authentication caller) {
-        importAccess.view(caller, id);
+        RosterImportView view = importAccess.view(caller, id);
         StringBuilder csv = new StringBuilder(CsvText.header("rad", "kolumn", "fel"));
         for (RowError error : queries.allErrors(id)) {
             csv.append(CsvText.row(error.row(), error.column(), error.reason()));
         }
-        return HttpResponse.ok(csv.toString())
-                .header("Content-Disposition", "attachment; filename=\"felrapport-import-" + id + ".csv\"");
+        // Named by the file it reports on and the day it was read: felrapport-personal-2026-12-01.csv.
+        String uploaded = view.rosterImport().fileName().replaceFirst("\\.[A-Za-z0-9]{1,5}$", "");
+        return HttpResponse.ok(csv.toString()).contentType("text/csv; charset=utf-8").header("Content-Disposition",
+                FileNames.attachment(FileNames.of("felrapport", uploaded,
+                        view.rosterImport().createdAt() == null ? java.time.LocalDate.now(SwedishTime.ZONE)
+                                : view.rosterImport().createdAt().atZone(SwedishTime.ZONE).toLocalDate(), "csv")));
     }
 
 
@@ -138,6 +147,8 @@ public class RosterImportPages {
         model.put("roots", access.roots(caller, Role.COORDINATOR, Role.ADMINISTRATOR));
         model.put("systemWide", access.holdsSystemWide(caller, Role.ADMINISTRATOR));
         model.put("recent", importAccess.recent(caller));
+        // The file names audiences by code: the one page where codes are what the user needs, beside their names.
+        model.put("audiences", audiences.visibleTo(caller));
         model.put("error", error);
         return model;
     }

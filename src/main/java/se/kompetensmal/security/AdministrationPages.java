@@ -17,9 +17,10 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.views.View;
 import se.kompetensmal.SwedishTime;
 import se.kompetensmal.web.CsvText;
+import se.kompetensmal.web.FileNames;
 
 import java.net.URI;
-import java.time.Instant;
+import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -96,8 +97,10 @@ public class AdministrationPages {
         for (AuditEvent e : all) {
             csv.append(CsvText.row(SwedishTime.format(e.occurredAt()), e.actor(), e.action(), e.target(), e.remoteAddress()));
         }
-        return HttpResponse.ok(csv.toString()).header("Content-Disposition",
-                "attachment; filename=\"granskningslogg-" + Instant.now().getEpochSecond() + ".csv\"");
+        // The type set on the answer itself: a browser following the link asks for HTML first, and the method's
+        // @Produces alone then let the audit log go out labelled text/html.
+        return HttpResponse.ok(csv.toString()).contentType("text/csv; charset=utf-8").header("Content-Disposition",
+                FileNames.attachment("granskningslogg-" + LocalDate.now(SwedishTime.ZONE) + ".csv"));
     }
 
 }

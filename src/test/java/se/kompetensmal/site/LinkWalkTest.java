@@ -65,83 +65,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LinkWalkTest extends ServiceTest {
 
-    /**
-     * What the walk finds on the pages as they were before issue 16's page work was merged, as "role kind pattern": each
-     * helper of issue 16 fixes some of them. EMPTY THIS SET WHEN ISSUE 16 IS MERGED: from then on every entry is a failure.
-     * Entries that no longer fail are listed at the end of the walk's report.
-     */
-    static final Set<String> KNOWN_UNTIL_ISSUE_16_MERGE = Set.of(
-            // admin
-            "admin 390px /admin/logg",
-            "admin 390px /admin/roller",
-            "admin 390px /import",
-            "admin 390px /import/{n}",
-            "admin 390px /katalog",
-            "admin 390px /katalog/moduler/{modul}",
-            "admin 390px /organisationer/{n}",
-            "admin 390px /organisationer/{n}/rutiner",
-            "admin 390px /organisationer/{n}/uppfoljning",
-            "admin 390px /organisationer/{n}?sida={v}",
-            "admin HTTP 403 /min-utbildning/historik",
-            "admin audience code /import",
-            "admin audience code in <code> /katalog",
-            "admin audience code in <code> /katalog/moduler/{modul}",
-            "admin audience code in <code> /organisationer/{n}",
-            "admin audience code in <code> /organisationer/{n}?sida={v}",
-            "admin content type /admin/logg.csv",
-            "admin module code /katalog",
-            "admin module code /organisationer/{n}/rutiner",
-            "admin module code /organisationer/{n}/uppfoljning",
-            // samordnare.region
-            "samordnare.region 390px /import",
-            "samordnare.region 390px /katalog",
-            "samordnare.region 390px /organisationer/{n}",
-            "samordnare.region 390px /organisationer/{n}/rutiner",
-            "samordnare.region 390px /organisationer/{n}/uppfoljning",
-            "samordnare.region 390px /organisationer/{n}?sida={v}",
-            "samordnare.region audience code /import",
-            "samordnare.region audience code in <code> /",
-            "samordnare.region audience code in <code> /katalog",
-            "samordnare.region audience code in <code> /katalog/moduler/{modul}",
-            "samordnare.region audience code in <code> /organisationer/{n}",
-            "samordnare.region audience code in <code> /organisationer/{n}?sida={v}",
-            "samordnare.region module code /katalog",
-            "samordnare.region module code /organisationer/{n}/rutiner",
-            "samordnare.region module code /organisationer/{n}/uppfoljning",
-            // samordnare.kommun
-            "samordnare.kommun 390px /import",
-            "samordnare.kommun 390px /katalog",
-            "samordnare.kommun 390px /organisationer/{n}",
-            "samordnare.kommun 390px /organisationer/{n}/rutiner",
-            "samordnare.kommun 390px /organisationer/{n}?sida={v}",
-            "samordnare.kommun audience code /import",
-            "samordnare.kommun audience code in <code> /",
-            "samordnare.kommun audience code in <code> /katalog",
-            "samordnare.kommun audience code in <code> /katalog/moduler/{modul}",
-            "samordnare.kommun audience code in <code> /organisationer/{n}",
-            "samordnare.kommun audience code in <code> /organisationer/{n}?sida={v}",
-            "samordnare.kommun module code /katalog",
-            "samordnare.kommun module code /organisationer/{n}/rutiner",
-            // ledare
-            "ledare 390px /katalog",
-            "ledare 390px /organisationer/{n}",
-            "ledare 390px /organisationer/{n}/rutiner",
-            "ledare HTTP 403 /import",
-            "ledare HTTP 403 /organisationer/{n}/uppfoljning",
-            "ledare audience code in <code> /",
-            "ledare audience code in <code> /katalog",
-            "ledare audience code in <code> /katalog/moduler/{modul}",
-            "ledare audience code in <code> /organisationer/{n}",
-            "ledare module code /katalog",
-            "ledare module code /organisationer/{n}/rutiner",
-            // medarbetare
-            "medarbetare 390px /katalog",
-            "medarbetare HTTP 403 /import",
-            "medarbetare audience code in <code> /",
-            "medarbetare audience code in <code> /katalog",
-            "medarbetare audience code in <code> /katalog/moduler/{modul}",
-            "medarbetare module code /katalog");
-
     /** The demo accounts of DemoData, as README.md documents them. */
     static final Map<String, String> ROLES = roles();
 
@@ -199,7 +122,7 @@ class LinkWalkTest extends ServiceTest {
         String verdict = verdict("link walk", problems, summary.toString());
         Files.writeString(REPORTS.resolve("summary.txt"), verdict);
         System.out.println(verdict);
-        assertTrue(unexpected(problems).isEmpty(), verdict);
+        assertTrue(problems.isEmpty(), verdict);
     }
 
     @Test
@@ -262,7 +185,7 @@ class LinkWalkTest extends ServiceTest {
         String verdict = verdict("phone width and axe", problems, summary.toString());
         Files.writeString(REPORTS.resolve("browser-summary.txt"), verdict);
         System.out.println(verdict);
-        assertTrue(unexpected(problems).isEmpty(), verdict);
+        assertTrue(problems.isEmpty(), verdict);
     }
 
     /** The page open in the browser scrolls sideways: how wide it is and what sticks out. */
@@ -314,8 +237,8 @@ class LinkWalkTest extends ServiceTest {
     record Problem(String role, String kind, String foundOn, String link, String detail) {
 
         /**
-         * What KNOWN_UNTIL_ISSUE_16_MERGE holds: the role, the kind of problem and the link's pattern, with a module's
-         * code as a placeholder too (the pages of all modules come from one template).
+         * The role, the kind of problem and the link's pattern, with a module's code as a placeholder too (the pages of
+         * all modules come from one template): one line of the summary for many links of the same fault.
          */
         String key() {
             return role + " " + kind + " " + kindOfPage(link);
@@ -571,35 +494,14 @@ class LinkWalkTest extends ServiceTest {
     // ---------------------------------------------------------------------------------------------------------------
     // Helpers
 
-    /** The problems not in KNOWN_UNTIL_ISSUE_16_MERGE. */
-    private static List<Problem> unexpected(List<Problem> problems) {
-        return problems.stream().filter(p -> !known(p)).toList();
-    }
-
-    /** With -Dkompetensmal.walk.strict=true nothing is known: to see everything the walk finds before the set is emptied. */
-    private static boolean known(Problem problem) {
-        return !Boolean.getBoolean("kompetensmal.walk.strict") && KNOWN_UNTIL_ISSUE_16_MERGE.contains(problem.key());
-    }
-
-    /** The readable verdict: every problem not known, then the known ones, then known entries no longer found. */
+    /** The readable verdict: every problem, then the kinds of problem, one line per role, kind and pattern. */
     private static String verdict(String what, List<Problem> problems, String summary) {
-        List<Problem> unexpected = unexpected(problems);
-        List<Problem> known = problems.stream().filter(LinkWalkTest::known).toList();
-        Set<String> found = problems.stream().map(Problem::key).collect(Collectors.toSet());
-        String kinds = what.equals("link walk") ? "HTTP |sent to|content type|markup|audience code|module code" : "\\d+px|axe";
-        Set<String> gone = KNOWN_UNTIL_ISSUE_16_MERGE.stream()
-                .filter(k -> Pattern.compile(" (" + kinds + ")").matcher(k).find())
-                .filter(k -> !found.contains(k)).collect(Collectors.toCollection(TreeSet::new));
         StringBuilder verdict = new StringBuilder("\n== " + what + " ==\n").append(summary);
-        verdict.append("\n").append(unexpected.size()).append(" problem(s) (role | kind | link | found on | detail):\n");
-        unexpected.forEach(p -> verdict.append("  ").append(p).append("\n"));
-        verdict.append("\n").append(known.size()).append(" known until issue 16 is merged:\n");
-        known.forEach(p -> verdict.append("  ").append(p).append("\n"));
-        verdict.append("\nKeys of the problems, for KNOWN_UNTIL_ISSUE_16_MERGE:\n");
-        new TreeSet<>(found).forEach(k -> verdict.append("  \"").append(k).append("\",\n"));
-        if (!gone.isEmpty()) {
-            verdict.append("\nIn KNOWN_UNTIL_ISSUE_16_MERGE but no longer found (remove them): ").append(gone).append("\n");
-        }
+        verdict.append("\n").append(problems.size()).append(" problem(s) (role | kind | link | found on | detail):\n");
+        problems.forEach(p -> verdict.append("  ").append(p).append("\n"));
+        verdict.append("\nBy role, kind and pattern:\n");
+        problems.stream().map(Problem::key).collect(Collectors.toCollection(TreeSet::new))
+                .forEach(k -> verdict.append("  ").append(k).append("\n"));
         return verdict.toString();
     }
 
