@@ -41,9 +41,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A coordinator assigns a module to a group under a node: everyone there, one unit below it, one audience, or an
- * audience in a unit. The page first shows how many people that reaches, and assigns only when confirmed. Exempting is
- * done per person, on the person page: an exemption needs its own reason and evidence.
+ * A coordinator assigns a module to a group under a node, or exempts the group from it: everyone there, one unit below
+ * it, one audience, or an audience in a unit. The page first shows how many people that reaches, and acts only when
+ * confirmed. An exemption of a group carries one reason and evidence for all (a unit that did the training on site).
  */
 @Produces(MediaType.TEXT_HTML)
 @Controller("/organisationer/{id}/tilldela")
@@ -74,22 +74,38 @@ public class GroupAssignmentPages {
 
     @Serdeable
     public record GroupForm(@Nullable String module, @Nullable String dueDate, @Nullable String unit,
-                            @Nullable String audience, @Nullable String step, @Nullable String csrfToken) {
+                            @Nullable String audience, @Nullable String step, @Nullable String csrfToken,
+                            @Nullable String action, @Nullable String reason, @Nullable String evidence) {
+
+        GroupForm(String module, String dueDate, String unit, String audience, String step, String csrfToken) {
+            this(module, dueDate, unit, audience, step, csrfToken, ASSIGN, null, null);
+        }
+
+        /** Exempting instead of assigning: chosen on the form, assigning unless said otherwise. */
+        public boolean exempting() {
+            return EXEMPT.equals(action);
+        }
     }
+
+    static final String ASSIGN = "tilldela";
+    static final String EXEMPT = "undanta";
 
     public record Option(String value, String label, boolean selected) {
     }
 
     @Needs({Role.COORDINATOR, Role.ADMINISTRATOR})
-    @Get("{?tilldelade,redan,modul}")
+    @Get("{?tilldelade,redan,modul,undantagna}")
     public ModelAndView<Map<String, Object>> form(long id, @Nullable Long tilldelade, @Nullable Long redan,
-                                                  @Nullable String modul, Authentication caller) {
+                                                  @Nullable String modul, @Nullable Long undantagna, Authentication caller) {
         OrgNode node = node(id, caller);
         Map<String, Object> model = model(node, new GroupForm(null, today().plusDays(DEFAULT_DUE_DAYS).toString(), null, null,
                 null, null));
         if (tilldelade != null && modul != null) {
             model.put("notice", people(tilldelade) + " fick modulen " + titles.of(modul)
                     + (redan != null && redan > 0 ? " (" + redan + " av dem hade den redan; den tidigare förfallodagen gäller)." : "."));
+        }
+        if (undantagna != null && modul != null) {
+            model.put("notice", people(undantagna) + " är undantagna från modulen " + titles.of(modul) + ".");
         }
         return new ModelAndView<>("group-assign", model);
     }
@@ -102,6 +118,9 @@ public class GroupAssignmentPages {
         try {
             ManualAssignments.Reach reach = reach(node, form);
             String module = chosen(form.module());
+            if (form.exempting()) {
+                return exempt(node, form, reach, module, caller);
+            }
             LocalDate due = date(form.dueDate());
             if (SAVE.equals(form.step())) {
                 ManualAssignments.Preview done = manual.assignFromPage(reach, module, due, today(), caller.getName());
@@ -123,6 +142,38 @@ public class GroupAssignmentPages {
         }
     }
 
+    private HttpResponse<?> exempt(OrgNode node, GroupForm form, ManualAssignments.Reach reach, String module,
+                                   Authentication caller) {
+        String reason = bounded(form.reason(), "Skäl");
+        String evidence = bounded(form.evidence(), "Underlag");
+        if (reason == null) {
+            throw new AssignmentRefused("Skriv skälet till undantaget i fältet 'Skäl'.");
+        }
+        if (SAVE.equals(form.step())) {
+            ManualAssignments.Preview done = manual.exemptFromPage(reach, module, reason, evidence, caller.getName());
+            return HttpResponse.seeOther(URI.create("/organisationer/" + node.id() + "/tilldela?undantagna=" + done.reached()
+                    + "&modul=" + URLEncoder.encode(module, StandardCharsets.UTF_8)));
+        }
+        ManualAssignments.Preview preview = manual.previewExemption(reach, module);
+        Map<String, Object> model = model(node, form);
+        model.put("preview", preview);
+        model.put("moduleTitle", titles.of(module));
+        model.put("whom", whom(node, reach));
+        model.put("reachedText", people(preview.reached()));
+        return HttpResponse.ok(new ModelAndView<>("group-assign", model));
+    }
+
+    /** Free text as typed, stripped; null when empty; refused past 500 characters, the column's size. */
+    private static @Nullable String bounded(@Nullable String text, String label) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        if (text.strip().length() > 500) {
+            throw new AssignmentRefused("Fältet '" + label + "' får vara högst 500 tecken.");
+        }
+        return text.strip();
+    }
+
     private HttpResponse<?> again(OrgNode node, GroupForm form, HttpStatus status, String error) {
         Map<String, Object> model = model(node, form);
         model.put("error", error);
@@ -131,7 +182,7 @@ public class GroupAssignmentPages {
 
     private Map<String, Object> model(OrgNode node, GroupForm form) {
         Map<String, Object> model = new HashMap<>();
-        model.put("title", "Tilldela en modul – " + node.name());
+        model.put("title", "Tilldela eller undanta – " + node.name());
         model.put("node", node);
         model.put("form", form);
         model.put("today", today().toString());

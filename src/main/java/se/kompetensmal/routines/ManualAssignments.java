@@ -12,6 +12,7 @@ import se.kompetensmal.web.ReasonableDate;
 import se.kompetensmal.xapi.LearningRecords;
 
 import java.time.LocalDate;
+import java.util.List;
 
 /**
  * A coordinator's own assignments and exemptions. A manual assignment reaches every active person under a node,
@@ -137,6 +138,11 @@ public class ManualAssignments {
                 .and("person", reach.personId());
     }
 
+    /** An exemption replaces an earlier one for the same module: the newest reason and evidence are what hold. */
+    private static final String EXEMPTION_REPLACES = """
+            ON DUPLICATE KEY UPDATE reason = VALUES(reason), evidence = VALUES(evidence), granted_by = VALUES(granted_by),
+                granted_at = CURRENT_TIMESTAMP""";
+
     @Transactional
     public void exempt(long personId, @NotBlank @Size(max = 80) String module, @NotBlank @Size(max = 500) String reason,
                        @Nullable @Size(max = 500) String evidence, String grantedBy) {
@@ -144,11 +150,42 @@ public class ManualAssignments {
         sql.update("""
                 INSERT INTO exemption (person_id, module_code, reason, evidence, granted_by)
                 VALUES (:person, :module, :reason, :evidence, :by)
-                ON DUPLICATE KEY UPDATE reason = VALUES(reason), evidence = VALUES(evidence), granted_by = VALUES(granted_by),
-                    granted_at = CURRENT_TIMESTAMP""",
+                """ + EXEMPTION_REPLACES,
                 NamedSql.with("person", personId).and("module", module).and("reason", reason).and("evidence", evidence)
                         .and("by", grantedBy));
         records.exempted(personId, module, reason);
+    }
+
+    /** How many people an exemption would reach, and how many of them are exempted from the module already. */
+    public Preview previewExemption(Reach reach, @NotBlank @Size(max = 80) String module) {
+        Reach checked = checked(reach, module);
+        NamedSql.Params params = params(checked).and("module", module);
+        return new Preview(sql.number("SELECT COUNT(*) FROM person p WHERE " + REACHED, params),
+                sql.number("SELECT COUNT(*) FROM person p WHERE " + REACHED + """
+                         AND EXISTS (SELECT 1 FROM exemption e WHERE e.person_id = p.id AND e.module_code = :module)""", params));
+    }
+
+    /**
+     * Exempts everyone the reach holds from the module with one reason and evidence (a unit that did the training on site,
+     * say), in one statement; each exemption is its own learning record, as one made on a person's page.
+     */
+    @Transactional
+    public Preview exemptFromPage(Reach reach, @NotBlank @Size(max = 80) String module, @NotBlank @Size(max = 500) String reason,
+                                  @Nullable @Size(max = 500) String evidence, String grantedBy) {
+        Preview preview = previewExemption(reach, module);
+        if (preview.reached() == 0) {
+            throw new AssignmentRefused("Ingen aktiv person finns i det urval du valt, så ingen undantogs.");
+        }
+        Reach checked = checked(reach, module);
+        NamedSql.Params params = params(checked).and("module", module).and("reason", reason).and("evidence", evidence)
+                .and("by", grantedBy);
+        List<Long> people = sql.list("SELECT p.id FROM person p WHERE " + REACHED, params, row -> row.number("id"));
+        sql.update("""
+                INSERT INTO exemption (person_id, module_code, reason, evidence, granted_by)
+                SELECT p.id, :module, :reason, :evidence, :by FROM person p WHERE %s
+                """.formatted(REACHED) + EXEMPTION_REPLACES, params);
+        people.forEach(person -> records.exempted(person, module, reason));
+        return preview;
     }
 
     private void requireModule(String moduleCode) {

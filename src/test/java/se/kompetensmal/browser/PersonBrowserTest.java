@@ -78,12 +78,12 @@ class PersonBrowserTest extends ServiceTest {
                 visited(browser, "person-" + width + "-03-exempted");
 
                 browser.open(server.getURL() + "/organisationer/" + municipality);
-                browser.clickLink("Tilldela en modul");
-                browser.waitForHeading("Tilldela en modul i Kommun B");
+                browser.clickLink("Tilldela eller undanta");
+                browser.waitForHeading("Tilldela eller undanta i Kommun B");
                 new Select(browser.driver().findElement(By.id("module"))).selectByValue(INTRO);
                 new Select(browser.driver().findElement(By.id("unit"))).selectByValue(Long.toString(unit));
                 browser.navigate(() -> browser.driver().findElement(By.xpath("//button[normalize-space()='Förhandsgranska']")).click());
-                browser.waitForHeading("Tilldela en modul i Kommun B");
+                browser.waitForHeading("Tilldela eller undanta i Kommun B");
                 assertTrue(browser.text().contains("når 1 person: alla aktiva i Ekbacken"), browser.text());
                 visited(browser, "person-" + width + "-04-group-preview");
             }

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static se.kompetensmal.people.PersonPagesTest.csrf;
 
-/** A coordinator assigns a module to a unit, an audience or both under their node: previewed, then saved. */
+/** A coordinator assigns a module to a unit, an audience or both under their node, or exempts them: previewed, then saved. */
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GroupAssignmentPagesTest extends ServiceTest {
@@ -86,6 +86,46 @@ class GroupAssignmentPagesTest extends ServiceTest {
     }
 
     @Test
+    void aGroupIsExemptedWithOneReasonAfterAPreviewAndAnExemptionWithoutReasonIsRefused() {
+        String p = "GAE" + System.nanoTime();
+        long municipality = tree.add(p, "Kommun E", OrgNodeKind.MUNICIPALITY, null).id();
+        long north = tree.add(p + "-N", "Hemtjänst Norr", OrgNodeKind.UNIT, municipality).id();
+        long south = tree.add(p + "-S", "Hemtjänst Söder", OrgNodeKind.UNIT, municipality).id();
+        String hsa = PersonFixture.hsaPrefix();
+        LocalDate start = today.minusYears(1);
+        // Non-licensed: Anna (Norr), Cilla (Söder), Dan (Norr, has left); licensed: Bo (Norr).
+        long anna = people.create(hsa + "anna", "Anna", "A", null, north, start, start, "NON_LICENSED");
+        long bo = people.create(hsa + "bo", "Bo", "B", null, north, start, start, "LICENSED");
+        long cilla = people.create(hsa + "cilla", "Cilla", "C", null, south, start, start, "NON_LICENSED");
+        long dan = people.create(hsa + "dan", "Dan", "D", null, north, start, start, "NON_LICENSED");
+        sql.update("UPDATE person SET status = 'LEFT', left_on = ? WHERE id = ?", today.minusDays(5), dan);
+        String coordinator = users.token(users.account(p + "-samordnare", null, Role.COORDINATOR, municipality));
+        String csrf = csrf(get("/organisationer/" + municipality + "/tilldela", coordinator));
+        String reason = "Enheterna har gått motsvarande utbildning på plats";
+
+        HttpClientResponseException noReason = assertThrows(HttpClientResponseException.class, () -> post(municipality,
+                coordinator, "action=undanta&module=" + MODULE + "&audience=NON_LICENSED&step=spara&csrfToken=" + csrf));
+        assertEquals(HttpStatus.UNPROCESSABLE_ENTITY, noReason.getStatus());
+        assertTrue(noReason.getResponse().getBody(String.class).orElseThrow().contains("Skriv skälet till undantaget"));
+
+        // The non-licensed of the whole municipality: Anna and Cilla (Dan has left, Bo is licensed).
+        String preview = post(municipality, coordinator, "action=undanta&module=" + MODULE + "&audience=NON_LICENSED&reason="
+                + java.net.URLEncoder.encode(reason, java.nio.charset.StandardCharsets.UTF_8)
+                + "&step=forhandsgranska&csrfToken=" + csrf).body();
+        assertTrue(preview.contains("gäller <strong>2 personer</strong>"), preview);
+        assertEquals(0, exempted(anna, bo, cilla, dan).size(), "a preview exempts nobody");
+
+        HttpResponse<String> saved = post(municipality, coordinator, "action=undanta&module=" + MODULE
+                + "&audience=NON_LICENSED&reason=" + java.net.URLEncoder.encode(reason, java.nio.charset.StandardCharsets.UTF_8)
+                + "&evidence=Dnr+2026%2F12&step=spara&csrfToken=" + csrf);
+        assertEquals(HttpStatus.SEE_OTHER, saved.getStatus());
+        assertEquals(List.of(anna + " " + reason + " Dnr 2026/12", cilla + " " + reason + " Dnr 2026/12"),
+                exempted(anna, bo, cilla, dan));
+        assertTrue(get(saved.getHeaders().get("Location"), coordinator)
+                .contains("2 personer är undantagna från modulen " + titles.of(MODULE) + "."));
+    }
+
+    @Test
     void aPastDateOrAUnitOutsideTheNodeIsRefusedWithTheFormKeptAndALeaderMayNotAssign() {
         String p = "GAX" + System.nanoTime();
         long municipality = tree.add(p, "Kommun H", OrgNodeKind.MUNICIPALITY, null).id();
@@ -113,6 +153,11 @@ class GroupAssignmentPagesTest extends ServiceTest {
 
     private List<String> assigned(long... ids) {
         return sql.strings("SELECT CONCAT(person_id, ' ', due_date) FROM assignment WHERE module_code = ? AND person_id IN ("
+                + String.join(",", java.util.Arrays.stream(ids).mapToObj(Long::toString).toList()) + ") ORDER BY person_id", MODULE);
+    }
+
+    private List<String> exempted(long... ids) {
+        return sql.strings("SELECT CONCAT(person_id, ' ', reason, ' ', evidence) FROM exemption WHERE module_code = ? AND person_id IN ("
                 + String.join(",", java.util.Arrays.stream(ids).mapToObj(Long::toString).toList()) + ") ORDER BY person_id", MODULE);
     }
 
