@@ -212,7 +212,7 @@ class CataloguePagesTest extends ServiceTest {
             assertEquals(HttpStatus.NOT_FOUND, missing.getStatus(), path);
             String body = missing.getResponse().getBody(String.class).orElse("");
             assertFalse(body.contains("Failed to convert"), body);
-            assertTrue(body.contains("Hittades inte"), body);
+            assertTrue(body.contains("Sidan finns inte"), body);
         }
     }
 
