@@ -126,6 +126,7 @@ class CoordinatorDayBrowserTest extends ServiceTest {
             browser.waitForHeading(routineName);
             atBothWidths(browser, "coordinator-day-07-routine");
 
+            String catchUpBefore = sql.strings("SELECT catch_up_due FROM routine WHERE id = ?", routineId).get(0);
             LocalDate catchUp = today.plusDays(60);
             browser.driver().findElement(By.id("existing-catch-up")).click();
             setDate(browser, "catchUpDue", catchUp);
@@ -144,6 +145,15 @@ class CoordinatorDayBrowserTest extends ServiceTest {
             browser.waitFor(By.id("sok"));
             assertEquals(overdueAfter, overdueShown(browser), "overdue people in the follow-up after the change");
             atBothWidths(browser, "coordinator-day-09-follow-up-after");
+
+            // The demo region is shared by the other browser tests: the catch-up date goes back as it was.
+            browser.open(server.getURL() + "/organisationer/" + region + "/rutiner/" + routineId);
+            browser.waitForHeading(routineName);
+            setDate(browser, "catchUpDue", LocalDate.parse(catchUpBefore));
+            browser.navigate(() -> browser.driver().findElement(By.xpath("//button[normalize-space()='Spara rutinen']")).click());
+            browser.waitForHeading(routineName);
+            assertEquals(List.of(catchUpBefore), sql.strings("SELECT catch_up_due FROM routine WHERE id = ?", routineId));
+            sql.awaitRecomputations();
         }
     }
 

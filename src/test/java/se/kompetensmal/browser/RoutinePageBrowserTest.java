@@ -61,6 +61,7 @@ class RoutinePageBrowserTest extends ServiceTest {
                 browser.assertFitsTheWindowWidth();
                 pages.visited(browser, "routine-02-routine-" + width);
 
+                long version = sql.number("SELECT version FROM routine WHERE name = ?", ROUTINE);
                 long overdueNow = preview(browser);
                 // A catch-up date a year ahead: existing staff are no longer overdue at once, only late new starters.
                 setDate(browser, "catchUpDue", today.plusYears(1));
@@ -70,7 +71,7 @@ class RoutinePageBrowserTest extends ServiceTest {
                         "the form keeps what was typed");
                 browser.assertFitsTheWindowWidth();
                 pages.visited(browser, "routine-03-preview-" + width);
-                assertEquals(1, sql.number("SELECT version FROM routine WHERE name = ?", ROUTINE), "a preview saves nothing");
+                assertEquals(version, sql.number("SELECT version FROM routine WHERE name = ?", ROUTINE), "a preview saves nothing");
             }
             try (Browser browser = new Browser()) {
                 browser.driver().manage().window().setSize(new Dimension(width, 900));
