@@ -255,6 +255,8 @@ class PersonPagesTest extends ServiceTest {
         HttpResponse<String> sent = post("/personer/" + anna + "/paminn", coordinator, "csrfToken=" + csrf(form));
 
         assertEquals(HttpStatus.SEE_OTHER, sent.getStatus());
+        // Sent at once, or, when the background sender claimed the reminder that same moment, by it a moment later.
+        smtp.waitForIncomingEmail(30_000, 1);
         List<MimeMessage> mails = mine();
         assertEquals(1, mails.size());
         assertEquals("anna@" + domain, mails.get(0).getAllRecipients()[0].toString());
