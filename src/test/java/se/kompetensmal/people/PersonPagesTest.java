@@ -32,7 +32,6 @@ import se.kompetensmal.security.Role;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -58,8 +57,13 @@ class PersonPagesTest extends ServiceTest {
     static final String INTRO = "vardskador-grunder";
     static final String HYGIENE = "basala-hygienrutiner";
 
-    final int smtpPort = freePort();
     final GreenMail smtp = startSmtp();
+    /**
+     * The port the mail server bound, chosen by the system when it started: a port merely found free beforehand (an
+     * ephemeral one) was at times taken by one of the suite's own outgoing connections before the server bound it, and
+     * the reminder then found nobody listening.
+     */
+    final int smtpPort = smtp.getSmtp().getPort();
     final LocalDate today = LocalDate.now(SwedishTime.ZONE);
 
     @Inject
@@ -341,16 +345,9 @@ class PersonPagesTest extends ServiceTest {
     }
 
     private GreenMail startSmtp() {
-        GreenMail server = new GreenMail(ServerSetupTest.SMTP.port(smtpPort));
+        GreenMail server = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         server.start();
         return server;
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }
