@@ -39,7 +39,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -139,8 +138,8 @@ public class PersonPages {
         csrf.verify(request, form.csrfToken());
         PersonView person = actable(id, caller);
         try {
-            String module = chosen(form.module());
-            LocalDate due = date(form.dueDate());
+            String module = ManualAssignments.chosenModule(form.module());
+            LocalDate due = ManualAssignments.typedDueDate(form.dueDate());
             manual.assignFromPage(new ManualAssignments.Reach(person.organisationId(), null, null, person.id()), module, due,
                     today(), caller.getName());
             return HttpResponse.seeOther(URI.create("/personer/" + id + "?tilldelad=" + encode(module) + "#tilldelningar"));
@@ -157,7 +156,7 @@ public class PersonPages {
         csrf.verify(request, form.csrfToken());
         PersonView person = actable(id, caller);
         try {
-            String module = chosen(form.module());
+            String module = ManualAssignments.chosenModule(form.module());
             manual.exempt(person.id(), module, blankToNull(form.reason()), blankToNull(form.evidence()), caller.getName());
             return HttpResponse.seeOther(URI.create("/personer/" + id + "?undantagen=" + encode(module) + "#undantag"));
         } catch (HttpStatusException e) {
@@ -241,22 +240,6 @@ public class PersonPages {
             throw new HttpStatusException(HttpStatus.CONFLICT, name(person) + " har slutat; inget kan tilldelas eller skickas.");
         }
         return person;
-    }
-
-    private static String chosen(@Nullable String module) {
-        if (module == null || module.isBlank()) {
-            throw new HttpStatusException(HttpStatus.UNPROCESSABLE_ENTITY, "Välj en modul.");
-        }
-        return module.strip();
-    }
-
-    private static @Nullable LocalDate date(@Nullable String value) {
-        try {
-            return value == null || value.isBlank() ? null : LocalDate.parse(value.strip());
-        } catch (DateTimeParseException e) {
-            throw new HttpStatusException(HttpStatus.UNPROCESSABLE_ENTITY,
-                    InputProblems.notReadable("dueDate", LocalDate.class).message());
-        }
     }
 
     private static @Nullable String blankToNull(@Nullable String value) {

@@ -35,7 +35,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,11 +116,11 @@ public class GroupAssignmentPages {
         OrgNode node = node(id, caller);
         try {
             ManualAssignments.Reach reach = reach(node, form);
-            String module = chosen(form.module());
+            String module = ManualAssignments.chosenModule(form.module());
             if (form.exempting()) {
                 return exempt(node, form, reach, module, caller);
             }
-            LocalDate due = date(form.dueDate());
+            LocalDate due = ManualAssignments.typedDueDate(form.dueDate());
             if (SAVE.equals(form.step())) {
                 ManualAssignments.Preview done = manual.assignFromPage(reach, module, due, today(), caller.getName());
                 return HttpResponse.seeOther(URI.create("/organisationer/" + id + "/tilldela?tilldelade=" + done.reached()
@@ -229,24 +228,6 @@ public class GroupAssignmentPages {
         OrgNode node = nodes.require(id);
         access.requireOn(caller, id, Role.COORDINATOR, Role.ADMINISTRATOR);
         return node;
-    }
-
-    private static String chosen(@Nullable String module) {
-        if (module == null || module.isBlank()) {
-            throw new AssignmentRefused("Välj en modul.");
-        }
-        if (module.length() > 80) {
-            throw new AssignmentRefused("Modulen finns inte.");
-        }
-        return module.strip();
-    }
-
-    private static @Nullable LocalDate date(@Nullable String value) {
-        try {
-            return value == null || value.isBlank() ? null : LocalDate.parse(value.strip());
-        } catch (DateTimeParseException e) {
-            throw new AssignmentRefused(InputProblems.notReadable("dueDate", LocalDate.class).message());
-        }
     }
 
     private static String people(long count) {

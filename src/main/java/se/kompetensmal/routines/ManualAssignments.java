@@ -97,6 +97,26 @@ public class ManualAssignments {
         return preview;
     }
 
+    /** The module chosen on a page's form: one must be chosen, and no code is longer than the column. */
+    public static String chosenModule(@Nullable String module) {
+        if (module == null || module.isBlank()) {
+            throw new AssignmentRefused("Välj en modul.");
+        }
+        if (module.length() > 80) {
+            throw new AssignmentRefused("Modulen finns inte.");
+        }
+        return module.strip();
+    }
+
+    /** A due date as a page's date field sends it; empty is null (for {@link #requireDueDate} to refuse). */
+    public static @Nullable LocalDate typedDueDate(@Nullable String value) {
+        try {
+            return value == null || value.isBlank() ? null : LocalDate.parse(value.strip());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new AssignmentRefused(se.kompetensmal.web.InputProblems.notReadable("dueDate", LocalDate.class).message());
+        }
+    }
+
     /** A due date for an assignment made on a page: given, and not already past. */
     public static void requireDueDate(@Nullable LocalDate dueDate, LocalDate today) {
         if (dueDate == null) {
