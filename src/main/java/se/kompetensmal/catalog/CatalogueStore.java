@@ -103,6 +103,11 @@ public class CatalogueStore {
             if (hash.equals(latestHash)) {
                 return false;
             }
+            try (PreparedStatement owner = connection.prepareStatement(
+                    "INSERT IGNORE INTO catalogue_module (code, source) VALUES (?, 'FILES')")) {
+                owner.setString(1, module.code());
+                owner.executeUpdate();
+            }
             long versionId = insertVersion(connection, module, latestVersion + 1, hash);
             insertPairs(connection, "INSERT INTO module_version_audience (module_version_id, audience_id) VALUES (?, ?)",
                     versionId, module.audiences().stream().map(audiences::get).toList());

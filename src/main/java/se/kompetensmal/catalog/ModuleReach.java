@@ -1,0 +1,98 @@
+package se.kompetensmal.catalog;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.security.authentication.Authentication;
+import jakarta.inject.Singleton;
+import se.kompetensmal.security.Caller;
+import se.kompetensmal.sql.NamedSql;
+
+import java.util.Optional;
+
+/**
+ * Where a module may be seen and used: the one home of that rule. A shipped module, or one published for everyone, has
+ * no owner and reaches everyone. An organisation's own module belongs to the subtree of its owner node: it is usable
+ * (routines, manual assignments, taking it) for nodes and people there, and visible to them and to those who hold a role
+ * above the owner (a region's coordinator sees its units' modules). Editing is for coordinators and administrators of the
+ * owner node itself (not of a unit under it, not of a region above it: the region sees, the unit uses), and for
+ * system-wide administrators. Anything else is answered as for an unknown code.
+ */
+@Singleton
+public class ModuleReach {
+
+    /**
+     * SQL condition: the module whose {@code catalogue_module} row is aliased {@code cm} may be used at the node bound to
+     * {@code :node} (a routine's node, a person's unit).
+     */
+    public static final String USABLE_AT = """
+            (cm.owner_org_id IS NULL OR EXISTS (SELECT 1 FROM org_closure reach
+                                                WHERE reach.ancestor_id = cm.owner_org_id AND reach.descendant_id = :node))""";
+
+    /**
+     * SQL condition: the module whose {@code catalogue_module} row is aliased {@code cm} is visible to the account bound
+     * to {@code :account}: usable where they are placed or hold a role, owned under a node where they hold a role, or
+     * they are a system-wide administrator.
+     */
+    public static final String VISIBLE_TO = """
+            (cm.owner_org_id IS NULL
+             OR EXISTS (SELECT 1 FROM role_grant sys WHERE sys.account_id = :account AND sys.org_node_id IS NULL)
+             OR EXISTS (SELECT 1 FROM org_closure reach
+                        JOIN (SELECT g.org_node_id AS node_id FROM role_grant g WHERE g.account_id = :account
+                              UNION SELECT p.org_node_id FROM user_account ua JOIN person p ON p.id = ua.person_id
+                                    WHERE ua.id = :account) mine ON mine.node_id = reach.descendant_id
+                        WHERE reach.ancestor_id = cm.owner_org_id)
+             OR EXISTS (SELECT 1 FROM role_grant g JOIN org_closure below ON below.ancestor_id = g.org_node_id
+                        WHERE g.account_id = :account AND below.descendant_id = cm.owner_org_id))""";
+
+    /** SQL condition: the module aliased {@code cm} is not withdrawn, so it may get new assignments. */
+    public static final String OPEN = "cm.withdrawn_at IS NULL";
+
+    private final NamedSql sql;
+
+    public ModuleReach(NamedSql sql) {
+        this.sql = sql;
+    }
+
+    /** Who owns a module and where it came from. */
+    public record Owner(String code, String source, @Nullable Long ownerOrgId, boolean withdrawn) {
+        public boolean fromFiles() {
+            return "FILES".equals(source);
+        }
+    }
+
+    public Optional<Owner> owner(String code) {
+        return sql.one("SELECT code, source, owner_org_id, withdrawn_at IS NOT NULL AS withdrawn FROM catalogue_module WHERE code = :code",
+                NamedSql.with("code", code), row -> new Owner(row.string("code"), row.string("source"),
+                        row.nullableNumber("owner_org_id"), row.flag("withdrawn")));
+    }
+
+    public boolean usableAt(String code, long nodeId) {
+        return sql.number("SELECT COUNT(*) FROM catalogue_module cm WHERE cm.code = :code AND " + USABLE_AT,
+                NamedSql.with("code", code).and("node", nodeId)) > 0;
+    }
+
+    /** Usable at the node and not withdrawn: may be put in a routine or assigned there now. */
+    public boolean assignableAt(String code, long nodeId) {
+        return sql.number("SELECT COUNT(*) FROM catalogue_module cm WHERE cm.code = :code AND " + USABLE_AT + " AND " + OPEN,
+                NamedSql.with("code", code).and("node", nodeId)) > 0;
+    }
+
+    public boolean visibleTo(Authentication caller, String code) {
+        return sql.number("SELECT COUNT(*) FROM catalogue_module cm WHERE cm.code = :code AND " + VISIBLE_TO,
+                NamedSql.with("code", code).and("account", Caller.of(caller).accountId())) > 0;
+    }
+
+    /**
+     * Whether the caller may change the module: an own module (EDITOR) and a coordinator or administrator role granted
+     * on its owner node itself, or a system-wide administrator (the only ones who may edit a module for everyone).
+     * Shipped modules are changed in courses/ only.
+     */
+    public boolean editableBy(Authentication caller, String code) {
+        return sql.number("""
+                SELECT COUNT(*) FROM catalogue_module cm
+                WHERE cm.code = :code AND cm.source = 'EDITOR'
+                  AND EXISTS (SELECT 1 FROM role_grant g WHERE g.account_id = :account
+                              AND ((g.role = 'ADMINISTRATOR' AND g.org_node_id IS NULL)
+                                   OR (g.role IN ('COORDINATOR', 'ADMINISTRATOR') AND g.org_node_id = cm.owner_org_id)))""",
+                NamedSql.with("code", code).and("account", Caller.of(caller).accountId())) > 0;
+    }
+}
