@@ -9,6 +9,7 @@ import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.swagger.v3.oas.annotations.Operation;
 
@@ -27,33 +28,34 @@ public class CatalogueController {
 
     @Operation(summary = "Competence goals, optionally of one audience, with the modules that cover them")
     @Get("/goals")
-    public List<CatalogueQueries.GoalView> goals(@QueryValue @Nullable String audience) {
-        return catalogue.goals(audience);
+    public List<CatalogueQueries.GoalView> goals(@QueryValue @Nullable String audience, Authentication caller) {
+        return catalogue.goals(audience, caller);
     }
 
     @Operation(summary = "One competence goal by its code")
     @Get("/goals/{code}")
-    public CatalogueQueries.GoalView goal(String code) {
-        return catalogue.goal(code)
+    public CatalogueQueries.GoalView goal(String code, Authentication caller) {
+        return catalogue.goal(code, caller)
                 .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Kompetensmålet " + code + " finns inte."));
     }
 
-    @Operation(summary = "The latest version of every module")
+    @Operation(summary = "The latest version of every module the caller may see and that is not withdrawn")
     @Get("/modules")
-    public List<CatalogueQueries.ModuleView> modules() {
-        return catalogue.modules();
+    public List<CatalogueQueries.ModuleView> modules(Authentication caller) {
+        return catalogue.modules(caller);
     }
 
     @Operation(summary = "A module at its latest version, with its pages and the list of its versions")
     @Get("/modules/{code}")
-    public CatalogueQueries.ModuleDetail module(String code) {
-        return module(code, null);
+    public CatalogueQueries.ModuleDetail module(String code, Authentication caller) {
+        return module(code, null, caller);
     }
 
     @Operation(summary = "A module at a given version")
     @Get("/modules/{code}/versions/{version}")
-    public CatalogueQueries.ModuleDetail module(String code, @Nullable Integer version) {
-        return catalogue.module(code, version).orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND,
+    public CatalogueQueries.ModuleDetail module(String code, @Nullable Integer version, Authentication caller) {
+        // A module the caller may not see is answered as an unknown code, so that nothing is told about it.
+        return catalogue.module(code, version, caller).orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND,
                 "Modulen " + code + (version == null ? "" : " version " + version) + " finns inte."));
     }
 }

@@ -88,7 +88,7 @@ public class CataloguePages {
                                      @QueryValue @Nullable String omrade, @QueryValue @Nullable String mal,
                                      Authentication caller) {
         List<Audience> visible = audiences.visibleTo(caller);
-        List<CatalogueQueries.GoalView> goals = catalogue.goals(null);
+        List<CatalogueQueries.GoalView> goals = catalogue.goals(null, caller);
         List<String> problems = new ArrayList<>();
 
         String text = blankToNull(sok);
@@ -125,12 +125,12 @@ public class CataloguePages {
         for (CatalogueQueries.GoalView goal : goals) {
             goal.modules().forEach(m -> goalsOfModule.computeIfAbsent(m, k -> new ArrayList<>()).add(new GoalText(goal.code(), goal.textSv())));
         }
-        List<Listed> found = search.modules(filter).stream()
+        List<Listed> found = search.modules(filter, caller).stream()
                 .map(m -> new Listed(m.code(), m.title(), m.summary(), m.minutes(), namesOf(m.audiences(), audienceNames),
                         m.external(), m.provider(), goalsOfModule.getOrDefault(m.code(), List.of())))
                 .toList();
 
-        Map<String, String> moduleTitles = titles.all();
+        Map<String, String> moduleTitles = titles.visibleTo(caller);
         GoalArea chosenArea = area;
         Map<String, Object> model = new HashMap<>();
         model.put("title", "Kompetensmål och moduler");
@@ -160,7 +160,7 @@ public class CataloguePages {
 
     @Get("/moduler/{code}")
     public ModelAndView<Map<String, Object>> module(String code, Authentication caller) {
-        Module module = module(code);
+        Module module = visibleModule(code, caller);
         Map<String, Object> model = moduleModel(module, caller);
         model.put("title", module.version().title());
         return new ModelAndView<>("module", model);
@@ -169,7 +169,7 @@ public class CataloguePages {
     /** One page of a module, rendered as the learner sees it when taking the module; reading it here records nothing. */
     @Get("/moduler/{code}/sida/{number}")
     public ModelAndView<Map<String, Object>> page(String code, String number, Authentication caller) {
-        Module module = module(code);
+        Module module = visibleModule(code, caller);
         List<ModuleVersions.Page> pages = module.version().pages();
         int n = pageNumber(number);
         if (n < 1 || n > pages.size()) {
@@ -189,13 +189,15 @@ public class CataloguePages {
     private record Module(ModuleVersions.Version version, CatalogueQueries.ModuleDetail detail) {
     }
 
-    private Module module(String code) {
+    /** The module if the caller may see it; one they may not is answered as an unknown code. */
+    private Module visibleModule(String code, Authentication caller) {
         String wanted = code.strip();
         if (wanted.length() > MAX_CODE) {
             throw noSuchModule();
         }
         ModuleVersions.Version version = versions.latest(wanted, SWEDISH).orElseThrow(CataloguePages::noSuchModule);
-        CatalogueQueries.ModuleDetail detail = catalogue.module(version.code(), version.version()).orElseThrow(CataloguePages::noSuchModule);
+        CatalogueQueries.ModuleDetail detail = catalogue.module(version.code(), version.version(), caller)
+                .orElseThrow(CataloguePages::noSuchModule);
         return new Module(version, detail);
     }
 
@@ -208,7 +210,11 @@ public class CataloguePages {
         model.put("severalVersions", module.detail().versions().size() > 1);
         model.put("audienceNames", namesOf(module.detail().module().audiences(), names(audiences.visibleTo(authentication))));
         model.put("provider", CatalogueSearch.providerOf(version.launchUrl()));
-        model.put("canStart", version.launchUrl() == null && person != null && search.appliesTo(person, version.code()));
+        boolean withdrawn = module.detail().module().withdrawn();
+        model.put("withdrawn", withdrawn);
+        // A withdrawn module is not offered to start; one already started is continued from "Min utbildning".
+        model.put("canStart", !withdrawn && version.launchUrl() == null && person != null
+                && search.appliesTo(person, version.code()));
         return model;
     }
 

@@ -4,7 +4,10 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.connection.annotation.Connectable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.security.authentication.Authentication;
 import jakarta.inject.Singleton;
+import se.kompetensmal.security.Caller;
+import se.kompetensmal.sql.NamedSql;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,16 +17,21 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-/** Read views of the goal catalogue and the modules, for the API and the pages. Answers to questions never leave here. */
+/**
+ * Read views of the goal catalogue and the modules, for the API and the pages. Answers to questions never leave here.
+ * Which modules a caller or a node gets is {@link ModuleReach}'s rule.
+ */
 @Singleton
 // Reads outside a transaction still need a connection of their own.
 @Connectable
 public class CatalogueQueries {
 
     private final JdbcOperations jdbc;
+    private final NamedSql sql;
 
-    public CatalogueQueries(JdbcOperations jdbc) {
+    public CatalogueQueries(JdbcOperations jdbc, NamedSql sql) {
         this.jdbc = jdbc;
+        this.sql = sql;
     }
 
     @Serdeable
@@ -33,7 +41,9 @@ public class CatalogueQueries {
 
     @Serdeable
     public record ModuleView(String code, int version, String title, String summary, int estimatedMinutes, int passMark,
-                             List<String> audiences, List<String> goals, int pages, int questions) {
+                             List<String> audiences, List<String> goals, int pages, int questions,
+                             // Withdrawn: no new assignments; shown so that those who took it can still read it.
+                             boolean withdrawn) {
     }
 
     @Serdeable
@@ -44,83 +54,89 @@ public class CatalogueQueries {
     public record ModuleDetail(ModuleView module, List<PageView> pages, List<Integer> versions) {
     }
 
-    /** Goals, optionally only those of one audience, with the modules (latest versions) that cover them. */
-    public List<GoalView> goals(@Nullable String audienceCode) {
-        String sql = """
+    /**
+     * Goals, optionally only those of one audience, with the modules (latest versions) that cover them among those the
+     * caller may see and that are offered for new use (not withdrawn).
+     */
+    public List<GoalView> goals(@Nullable String audienceCode, Authentication caller) {
+        return goals(audienceCode, ModuleReach.VISIBLE_TO + " AND " + ModuleReach.OPEN,
+                NamedSql.with("account", Caller.of(caller).accountId()));
+    }
+
+    /** The same, with the modules that cover them among those assignable at the node (a routine's node). */
+    public List<GoalView> goalsAt(@Nullable String audienceCode, long nodeId) {
+        return goals(audienceCode, ModuleReach.USABLE_AT + " AND " + ModuleReach.OPEN, NamedSql.with("node", nodeId));
+    }
+
+    private List<GoalView> goals(@Nullable String audienceCode, String moduleCondition, NamedSql.Params params) {
+        return sql.list("""
                 SELECT g.code, g.catalogue_version, g.area, g.kind, g.text_sv, g.text_en,
                        (SELECT GROUP_CONCAT(a.code ORDER BY a.sort_order SEPARATOR ',') FROM competence_goal_audience ga
                           JOIN audience a ON a.id = ga.audience_id WHERE ga.goal_id = g.id) AS audiences,
                        (SELECT GROUP_CONCAT(DISTINCT m.module_code ORDER BY m.module_code SEPARATOR ',')
                           FROM module_version_goal mg JOIN module_version m ON m.id = mg.module_version_id
-                         WHERE mg.goal_id = g.id AND m.version = (SELECT MAX(version) FROM module_version l
+                          JOIN catalogue_module cm ON cm.code = m.module_code
+                         WHERE mg.goal_id = g.id AND %s AND m.version = (SELECT MAX(version) FROM module_version l
                                                                    WHERE l.module_code = m.module_code)) AS modules
                 FROM competence_goal g
-                WHERE ? IS NULL OR EXISTS (SELECT 1 FROM competence_goal_audience ga JOIN audience a ON a.id = ga.audience_id
-                                            WHERE ga.goal_id = g.id AND a.code = ?)
-                ORDER BY g.code""";
-        return jdbc.prepareStatement(sql, statement -> {
-            statement.setString(1, audienceCode);
-            statement.setString(2, audienceCode);
-            List<GoalView> goals = new ArrayList<>();
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    GoalArea area = GoalArea.valueOf(rs.getString("area"));
-                    GoalKind kind = GoalKind.valueOf(rs.getString("kind"));
-                    goals.add(new GoalView(rs.getString("code"), rs.getString("catalogue_version"), area, area.labelSv(),
-                            kind, kind.labelSv(), rs.getString("text_sv"), rs.getString("text_en"),
-                            split(rs.getString("audiences")), split(rs.getString("modules"))));
-                }
-            }
-            return goals;
+                WHERE :audience IS NULL OR EXISTS (SELECT 1 FROM competence_goal_audience ga JOIN audience a ON a.id = ga.audience_id
+                                                    WHERE ga.goal_id = g.id AND a.code = :audience)
+                ORDER BY g.code""".formatted(moduleCondition), params.and("audience", audienceCode), row -> {
+            GoalArea area = GoalArea.valueOf(row.string("area"));
+            GoalKind kind = GoalKind.valueOf(row.string("kind"));
+            return new GoalView(row.string("code"), row.string("catalogue_version"), area, area.labelSv(),
+                    kind, kind.labelSv(), row.string("text_sv"), row.string("text_en"),
+                    split(row.string("audiences")), split(row.string("modules")));
         });
     }
 
-    public Optional<GoalView> goal(String code) {
-        return goals(null).stream().filter(g -> g.code().equals(code)).findFirst();
+    public Optional<GoalView> goal(String code, Authentication caller) {
+        return goals(null, caller).stream().filter(g -> g.code().equals(code)).findFirst();
     }
 
-    /** The latest version of every module. */
-    public List<ModuleView> modules() {
-        return moduleViews("m.version = (SELECT MAX(version) FROM module_version l WHERE l.module_code = m.module_code)",
-                null, null);
+    /** The latest version of every module the caller may see and that is offered for new use (not withdrawn). */
+    public List<ModuleView> modules(Authentication caller) {
+        return moduleViews("m.version = (SELECT MAX(version) FROM module_version l WHERE l.module_code = m.module_code) AND "
+                        + ModuleReach.VISIBLE_TO + " AND " + ModuleReach.OPEN,
+                NamedSql.with("account", Caller.of(caller).accountId()));
     }
 
-    /** One module at a version, or at its latest version when {@code version} is null. */
-    public Optional<ModuleDetail> module(String code, @Nullable Integer version) {
-        List<ModuleView> found = version == null
-                ? moduleViews("m.module_code = ? AND m.version = (SELECT MAX(version) FROM module_version l WHERE l.module_code = m.module_code)", code, null)
-                : moduleViews("m.module_code = ? AND m.version = ?", code, version);
+    /** The latest version of every module that may be put in a routine or assigned at the node now. */
+    public List<ModuleView> assignableAt(long nodeId) {
+        return moduleViews("m.version = (SELECT MAX(version) FROM module_version l WHERE l.module_code = m.module_code) AND "
+                + ModuleReach.USABLE_AT + " AND " + ModuleReach.OPEN, NamedSql.with("node", nodeId));
+    }
+
+    /**
+     * One module at a version, or at its latest version when {@code version} is null; empty (as for an unknown code) when
+     * the caller may not see it. A withdrawn module is still shown, marked so: its history is kept.
+     */
+    public Optional<ModuleDetail> module(String code, @Nullable Integer version, Authentication caller) {
+        NamedSql.Params params = NamedSql.with("code", code).and("version", version)
+                .and("account", Caller.of(caller).accountId());
+        List<ModuleView> found = moduleViews("""
+                m.module_code = :code AND m.version = COALESCE(:version, (SELECT MAX(version) FROM module_version l
+                                                                          WHERE l.module_code = m.module_code))
+                AND """ + ModuleReach.VISIBLE_TO, params);
         return found.stream().findFirst().map(module -> new ModuleDetail(module, pages(module), versions(code)));
     }
 
-    private List<ModuleView> moduleViews(String condition, @Nullable String code, @Nullable Integer version) {
-        String sql = """
+    private List<ModuleView> moduleViews(String condition, NamedSql.Params params) {
+        return sql.list("""
                 SELECT m.module_code, m.version, m.title, m.summary, m.estimated_minutes, m.pass_mark,
+                       cm.withdrawn_at IS NOT NULL AS withdrawn,
                        (SELECT GROUP_CONCAT(a.code ORDER BY a.sort_order SEPARATOR ',') FROM module_version_audience ma
                           JOIN audience a ON a.id = ma.audience_id WHERE ma.module_version_id = m.id) AS audiences,
                        (SELECT GROUP_CONCAT(g.code ORDER BY g.code SEPARATOR ',') FROM module_version_goal mg
                           JOIN competence_goal g ON g.id = mg.goal_id WHERE mg.module_version_id = m.id) AS goals,
                        (SELECT COUNT(*) FROM module_page p WHERE p.module_version_id = m.id) AS pages,
                        (SELECT COUNT(*) FROM assessment_question q WHERE q.module_version_id = m.id) AS questions
-                FROM module_version m WHERE %s ORDER BY m.title""".formatted(condition);
-        return jdbc.prepareStatement(sql, statement -> {
-            if (code != null) {
-                statement.setString(1, code);
-            }
-            if (version != null) {
-                statement.setInt(2, version);
-            }
-            List<ModuleView> modules = new ArrayList<>();
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    modules.add(new ModuleView(rs.getString("module_code"), rs.getInt("version"), rs.getString("title"),
-                            rs.getString("summary"), rs.getInt("estimated_minutes"), rs.getInt("pass_mark"),
-                            split(rs.getString("audiences")), split(rs.getString("goals")), rs.getInt("pages"),
-                            rs.getInt("questions")));
-                }
-            }
-            return modules;
-        });
+                FROM module_version m JOIN catalogue_module cm ON cm.code = m.module_code
+                WHERE %s ORDER BY m.title""".formatted(condition), params,
+                row -> new ModuleView(row.string("module_code"), (int) row.number("version"), row.string("title"),
+                        row.string("summary"), (int) row.number("estimated_minutes"), (int) row.number("pass_mark"),
+                        split(row.string("audiences")), split(row.string("goals")), (int) row.number("pages"),
+                        (int) row.number("questions"), row.flag("withdrawn")));
     }
 
     private List<PageView> pages(ModuleView module) {

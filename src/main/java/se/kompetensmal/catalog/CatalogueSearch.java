@@ -1,7 +1,9 @@
 package se.kompetensmal.catalog;
 
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.security.authentication.Authentication;
 import jakarta.inject.Singleton;
+import se.kompetensmal.security.Caller;
 import se.kompetensmal.sql.NamedSql;
 
 import java.net.URI;
@@ -47,14 +49,17 @@ public class CatalogueSearch {
         }
     }
 
-    public List<Found> modules(Filter filter) {
+    /**
+     * The modules the caller may see and that are offered for new use (withdrawn ones are not), matching the filter.
+     */
+    public List<Found> modules(Filter filter, Authentication caller) {
         String like = filter.text() == null ? null : "%" + escapeLike(filter.text()) + "%";
         return sql.list("""
                 SELECT m.module_code, m.title, m.summary, m.estimated_minutes, m.launch_url,
                        (SELECT GROUP_CONCAT(a.code ORDER BY a.sort_order SEPARATOR ',') FROM module_version_audience ma
                           JOIN audience a ON a.id = ma.audience_id WHERE ma.module_version_id = m.id) AS audiences
-                FROM module_version m
-                WHERE %s
+                FROM module_version m JOIN catalogue_module cm ON cm.code = m.module_code
+                WHERE %s AND %s AND %s
                   AND (:like IS NULL OR m.title LIKE :like OR m.summary LIKE :like
                        OR EXISTS (SELECT 1 FROM module_page p WHERE p.module_version_id = m.id AND p.title LIKE :like)
                        OR EXISTS (SELECT 1 FROM module_version_goal mg JOIN competence_goal g ON g.id = mg.goal_id
@@ -65,8 +70,8 @@ public class CatalogueSearch {
                                                 WHERE mg.module_version_id = m.id AND g.area = :area))
                   AND (:goal IS NULL OR EXISTS (SELECT 1 FROM module_version_goal mg JOIN competence_goal g ON g.id = mg.goal_id
                                                 WHERE mg.module_version_id = m.id AND g.code = :goal))
-                ORDER BY m.title""".formatted(LATEST),
-                NamedSql.with("like", like).and("audience", filter.audience())
+                ORDER BY m.title""".formatted(LATEST, ModuleReach.VISIBLE_TO, ModuleReach.OPEN),
+                NamedSql.with("like", like).and("account", Caller.of(caller).accountId()).and("audience", filter.audience())
                         .and("area", filter.area() == null ? null : filter.area().name()).and("goal", filter.goal()),
                 row -> new Found(row.string("module_code"), row.string("title"), row.string("summary"),
                         (int) row.number("estimated_minutes"), split(row.string("audiences")), row.string("launch_url")));
@@ -74,7 +79,8 @@ public class CatalogueSearch {
 
     /**
      * Whether the module is meant for the person: one of their audiences is among the module's, or it is assigned to them
-     * (by a routine or by hand). Such a person is offered to start it from the catalogue.
+     * (by a routine or by hand). Such a person is offered to start it from the catalogue. By audience only where the
+     * module may be used at the person's unit and is not withdrawn.
      */
     public boolean appliesTo(long personId, String moduleCode) {
         return sql.number("""
@@ -83,7 +89,10 @@ public class CatalogueSearch {
                     OR EXISTS (SELECT 1 FROM person_audience pa
                                  JOIN module_version_audience ma ON ma.audience_id = pa.audience_id
                                  JOIN module_version m ON m.id = ma.module_version_id
-                                WHERE pa.person_id = :person AND m.module_code = :code AND %s)""".formatted(LATEST),
+                                 JOIN catalogue_module cm ON cm.code = m.module_code
+                                 JOIN person p ON p.id = pa.person_id
+                                WHERE pa.person_id = :person AND m.module_code = :code AND %s AND %s AND %s)"""
+                        .formatted(LATEST, ModuleReach.usableAt("p.org_node_id"), ModuleReach.OPEN),
                 NamedSql.with("person", personId).and("code", moduleCode)) > 0;
     }
 

@@ -23,9 +23,18 @@ public class ModuleReach {
      * SQL condition: the module whose {@code catalogue_module} row is aliased {@code cm} may be used at the node bound to
      * {@code :node} (a routine's node, a person's unit).
      */
-    public static final String USABLE_AT = """
-            (cm.owner_org_id IS NULL OR EXISTS (SELECT 1 FROM org_closure reach
-                                                WHERE reach.ancestor_id = cm.owner_org_id AND reach.descendant_id = :node))""";
+    public static final String USABLE_AT = usableAt(":node");
+
+    /**
+     * {@link #USABLE_AT} at a node given by an SQL expression instead of the parameter {@code :node}: a column such as
+     * {@code p.org_node_id}, where a statement over many people asks for each person's own unit.
+     */
+    public static String usableAt(String node) {
+        return """
+                (cm.owner_org_id IS NULL OR EXISTS (SELECT 1 FROM org_closure reach
+                                                    WHERE reach.ancestor_id = cm.owner_org_id AND reach.descendant_id = %s))"""
+                .formatted(node);
+    }
 
     /**
      * SQL condition: the module whose {@code catalogue_module} row is aliased {@code cm} is visible to the account bound
@@ -42,6 +51,16 @@ public class ModuleReach {
                         WHERE reach.ancestor_id = cm.owner_org_id)
              OR EXISTS (SELECT 1 FROM role_grant g JOIN org_closure below ON below.ancestor_id = g.org_node_id
                         WHERE g.account_id = :account AND below.descendant_id = cm.owner_org_id))""";
+
+    /**
+     * SQL condition: the module aliased {@code cm} may be used at the node bound to {@code :node} or somewhere below it
+     * (a unit's own module, seen from the region above): what people under the node may have been given, for following
+     * it up there.
+     */
+    public static final String USABLE_UNDER = """
+            (cm.owner_org_id IS NULL OR EXISTS (SELECT 1 FROM org_closure reach
+                                                WHERE (reach.ancestor_id = cm.owner_org_id AND reach.descendant_id = :node)
+                                                   OR (reach.ancestor_id = :node AND reach.descendant_id = cm.owner_org_id)))""";
 
     /** SQL condition: the module aliased {@code cm} is not withdrawn, so it may get new assignments. */
     public static final String OPEN = "cm.withdrawn_at IS NULL";
@@ -74,6 +93,40 @@ public class ModuleReach {
     public boolean assignableAt(String code, long nodeId) {
         return sql.number("SELECT COUNT(*) FROM catalogue_module cm WHERE cm.code = :code AND " + USABLE_AT + " AND " + OPEN,
                 NamedSql.with("code", code).and("node", nodeId)) > 0;
+    }
+
+    /** Whether a module may be assigned at a node now, and if not, why: so that a refusal can name the reason. */
+    public enum Assignable {
+        YES,
+        /** Usable there, but withdrawn: no new assignments. */
+        WITHDRAWN,
+        /** Unknown, or an own module of another part of the tree: answered alike, so nothing is told about it. */
+        NOT_HERE
+    }
+
+    public Assignable assignability(String code, long nodeId) {
+        if (!usableAt(code, nodeId)) {
+            return Assignable.NOT_HERE;
+        }
+        return assignableAt(code, nodeId) ? Assignable.YES : Assignable.WITHDRAWN;
+    }
+
+    /**
+     * Whether the person may open the module to take it: usable at their unit and not withdrawn, or they already have
+     * something of it (an assignment in force, a start, a completion), since history is kept whatever happens to the
+     * module or to where the person works.
+     */
+    public boolean takeableBy(long personId, String code) {
+        return sql.number("""
+                SELECT COUNT(*) FROM catalogue_module cm JOIN person p ON p.id = :person
+                WHERE cm.code = :code
+                  AND ((%s AND %s)
+                       OR EXISTS (SELECT 1 FROM assignment a WHERE a.person_id = p.id AND a.module_code = cm.code
+                                  AND a.withdrawn_at IS NULL)
+                       OR EXISTS (SELECT 1 FROM module_progress mp WHERE mp.person_id = p.id AND mp.module_code = cm.code)
+                       OR EXISTS (SELECT 1 FROM completion c JOIN module_version mv ON mv.id = c.module_version_id
+                                  WHERE c.person_id = p.id AND mv.module_code = cm.code))""".formatted(usableAt("p.org_node_id"), OPEN),
+                NamedSql.with("code", code).and("person", personId)) > 0;
     }
 
     public boolean visibleTo(Authentication caller, String code) {

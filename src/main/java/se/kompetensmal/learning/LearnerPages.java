@@ -20,6 +20,7 @@ import io.micronaut.views.ModelAndView;
 import io.micronaut.views.View;
 import se.kompetensmal.SwedishTime;
 import se.kompetensmal.catalog.CatalogueSearch;
+import se.kompetensmal.catalog.ModuleReach;
 import se.kompetensmal.security.CsrfTokens;
 import se.kompetensmal.security.Languages;
 import se.kompetensmal.web.FormBody;
@@ -53,9 +54,11 @@ public class LearnerPages {
     private final Languages languages;
     private final Texts texts;
     private final CsrfTokens csrf;
+    private final ModuleReach reach;
 
     public LearnerPages(ModuleVersions modules, ModuleProgress progress, Assessments assessments, LearningHistory history,
-                        Languages languages, Texts texts, CsrfTokens csrf) {
+                        Languages languages, Texts texts, CsrfTokens csrf, ModuleReach reach) {
+        this.reach = reach;
         this.modules = modules;
         this.progress = progress;
         this.assessments = assessments;
@@ -69,6 +72,7 @@ public class LearnerPages {
     @Get
     public Map<String, Object> start(String code, Authentication caller) {
         long person = Learner.personOf(caller);
+        requireTakeable(person, code);
         String language = languages.of(caller);
         var position = progress.of(person, code);
         ModuleVersions.Version module = position.flatMap(p -> modules.byId(p.moduleVersionId(), language))
@@ -174,6 +178,7 @@ public class LearnerPages {
 
     /** The version the learner is taking, starting the module if they had not. External modules are taken elsewhere. */
     private ModuleVersions.Version taking(long person, String code, String language) {
+        requireTakeable(person, code);
         ModuleVersions.Version latest = modules.latest(code, language).orElseThrow(LearnerPages::noSuchModule);
         if (latest.launchUrl() != null) {
             throw new HttpStatusException(HttpStatus.CONFLICT, "Modulen genomförs på en annan webbplats: " + latest.launchUrl());
@@ -181,6 +186,16 @@ public class LearnerPages {
         long taking = progress.start(person, code).moduleVersionId();
         // Usually the latest version; an earlier one only for a learner who started before it changed.
         return taking == latest.id() ? latest : modules.byId(taking, language).orElseThrow(LearnerPages::noSuchModule);
+    }
+
+    /**
+     * An organisation's own module is opened only where it may be used, or by someone who already has it (assigned,
+     * started or done); anyone else gets the answer for an unknown code, so that nothing is told about it.
+     */
+    private void requireTakeable(long person, String code) {
+        if (!reach.takeableBy(person, code)) {
+            throw noSuchModule();
+        }
     }
 
     private static HttpStatusException noSuchModule() {

@@ -187,10 +187,10 @@ public class PersonPages {
         model.put("formProblem", true);
         model.put(which + "Form", form);
         if (form instanceof AssignForm assign) {
-            model.put("assignModules", options(assign.module()));
+            model.put("assignModules", options(titles.assignableAt(person.organisationId()), assign.module()));
             model.put("dueDate", assign.dueDate());
         } else if (form instanceof ExemptForm exempt) {
-            model.put("exemptModules", options(exempt.module()));
+            model.put("exemptModules", options(titles.usableAt(person.organisationId()), exempt.module()));
         }
         return HttpResponse.status(status).body(new ModelAndView<>("person", model));
     }
@@ -207,8 +207,9 @@ public class PersonPages {
         boolean mayAct = seen.active() && access.holdsOn(caller, person.organisationId(), Role.COORDINATOR, Role.ADMINISTRATOR);
         model.put("mayAct", mayAct);
         if (mayAct) {
-            model.put("assignModules", options(null));
-            model.put("exemptModules", options(null));
+            // What may be assigned where the person works now; an exemption may also name a withdrawn module.
+            model.put("assignModules", options(titles.assignableAt(person.organisationId()), null));
+            model.put("exemptModules", options(titles.usableAt(person.organisationId()), null));
             model.put("dueDate", today().plusDays(DEFAULT_DUE_DAYS).toString());
             model.put("today", today().toString());
             model.put("mailConfigured", reminders.mailConfigured());
@@ -221,8 +222,8 @@ public class PersonPages {
         return model;
     }
 
-    private List<ModuleOption> options(@Nullable String chosen) {
-        return titles.all().entrySet().stream()
+    private static List<ModuleOption> options(Map<String, String> modules, @Nullable String chosen) {
+        return modules.entrySet().stream()
                 .map(e -> new ModuleOption(e.getKey(), e.getValue(), e.getKey().equals(chosen))).toList();
     }
 

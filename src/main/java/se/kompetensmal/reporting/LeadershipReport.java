@@ -129,7 +129,7 @@ public class LeadershipReport {
         Map<Long, Map<String, Long>> holders = statistics.goalHolders(nodeId, today);
         Map<String, String> titles = moduleTitles.all();
         Map<String, Long> idByCode = byId.values().stream().collect(Collectors.toMap(Audience::code, Audience::id));
-        return coverage.of(routines.inForceAt(nodeId)).stream().map(audience -> {
+        return coverage.of(nodeId, routines.inForceAt(nodeId)).stream().map(audience -> {
             long audienceId = idByCode.get(audience.code());
             long people = headcounts.containsKey(audienceId) ? headcounts.get(audienceId).headcount() : 0;
             // The audience's people as the overview shows them: hidden there, hidden here.

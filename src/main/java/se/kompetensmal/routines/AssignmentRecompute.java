@@ -4,6 +4,7 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.transaction.TransactionDefinition;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
+import se.kompetensmal.catalog.ModuleReach;
 import se.kompetensmal.sql.NamedSql;
 import se.kompetensmal.xapi.LearningRecords;
 
@@ -36,6 +37,17 @@ public class AssignmentRecompute {
     private static final String UPDATED_SLICE = "a.person_id BETWEEN :from AND :to";
 
     /**
+     * Whether a routine's module {@code cm} still asks anything of the person {@code p}: only where the module may be used
+     * at the person's unit (someone moved out of an own module's subtree gets nothing more of it), and a withdrawn module
+     * only of those who already have it in force (started or done: the withdrawal took back the rest), so that it gives
+     * nobody a new assignment while those taking it may finish.
+     */
+    private static final String MODULE_REACHES = """
+            %s AND (%s OR EXISTS (SELECT 1 FROM assignment held WHERE held.person_id = p.id
+                                  AND held.module_code = cm.code AND held.withdrawn_at IS NULL))"""
+            .formatted(ModuleReach.usableAt("p.org_node_id"), ModuleReach.OPEN);
+
+    /**
      * Active people with every routine of the kind in force at their unit for one of their audiences (the nearest node up
      * the tree that has one not retired), and its modules, where the routine asks anything of the person.
      */
@@ -47,11 +59,12 @@ public class AssignmentRecompute {
                 JOIN routine r ON r.org_node_id = up.ancestor_id AND r.audience_id = pa.audience_id AND r.kind = '%s'
                     AND r.retired_at IS NULL
                 JOIN routine_module rm ON rm.routine_id = r.id
-                WHERE p.status = 'ACTIVE' AND %s AND %s AND %s
+                JOIN catalogue_module cm ON cm.code = rm.module_code
+                WHERE p.status = 'ACTIVE' AND %s AND %s AND %s AND %s
                   AND up.depth = (SELECT MIN(up2.depth) FROM routine r2
                                   JOIN org_closure up2 ON up2.ancestor_id = r2.org_node_id AND up2.descendant_id = p.org_node_id
                                   WHERE r2.kind = '%s' AND r2.audience_id = pa.audience_id AND r2.retired_at IS NULL)
-                %s""".formatted(columns, PEOPLE, kind, SLICE, Computable.ROUTINE, asks, kind, groupBy);
+                %s""".formatted(columns, PEOPLE, kind, SLICE, Computable.ROUTINE, asks, MODULE_REACHES, kind, groupBy);
     }
 
     /**
@@ -236,6 +249,7 @@ public class AssignmentRecompute {
                 WHERE %s AND %s""".formatted(PEOPLE, CONTINUING, SLICE, UPDATED_SLICE));
     }
 
+    /** The next cycle of every completed one whose validity runs out; none for a withdrawn module (the rest is history). */
     private void setNextCycles(Slice slice) {
         execute(slice, """
                 INSERT INTO assignment (person_id, module_code, cycle, routine_id, source, due_date, opens_on)
@@ -244,12 +258,14 @@ public class AssignmentRecompute {
                 FROM assignment a
                 JOIN %s ON p.id = a.person_id
                 JOIN (%s) d ON d.person_id = a.person_id AND d.module_code = a.module_code
+                JOIN catalogue_module cm ON cm.code = a.module_code
                 WHERE a.completion_id IS NOT NULL AND a.valid_until IS NOT NULL AND a.withdrawn_at IS NULL AND %s
+                  AND %s
                 ON DUPLICATE KEY UPDATE
                     assignment.due_date = IF(assignment.completion_id IS NULL, VALUES(due_date), assignment.due_date),
                     assignment.opens_on = IF(assignment.completion_id IS NULL, VALUES(opens_on), assignment.opens_on),
                     assignment.routine_id = VALUES(routine_id),
-                    assignment.withdrawn_at = NULL""".formatted(PEOPLE, CONTINUING, SLICE));
+                    assignment.withdrawn_at = NULL""".formatted(PEOPLE, CONTINUING, SLICE, ModuleReach.OPEN));
     }
 
     /** Open routine cycles nothing asks for any more (a move, a changed audience, a routine taken away) are withdrawn. */

@@ -104,7 +104,8 @@ public class FollowUpPages {
         access.requireNames(caller, id);
         List<FollowUp.Choice> units = followUp.unitsUnder(id);
         List<Audience> usable = audiences.usableUnder(id);
-        Map<String, String> modules = titles.all();
+        // The modules anyone under the node may have been given, withdrawn ones too: nothing of another organisation's.
+        Map<String, String> modules = titles.usableUnder(id);
         List<FollowUp.Choice> routines = followUp.routinesFor(id);
         FollowUpQuery query = FollowUpQuery.read(request.getParameters(), new FollowUpQuery.Offered(
                 units.stream().map(FollowUp.Choice::value).collect(Collectors.toSet()),

@@ -41,9 +41,12 @@ public class GoalCoverage {
     public record Audience(String code, String nameSv, int covered, int total, List<Goal> goals) {
     }
 
-    /** The coverage given by the routines in force at a node (as {@link RoutineService#inForceAt} lists them). */
-    public List<Audience> of(List<RoutineView> inForce) {
-        List<CatalogueQueries.GoalView> goals = catalogue.goals(null);
+    /**
+     * The coverage given by the routines in force at a node (as {@link RoutineService#inForceAt} lists them), with the
+     * modules that could cover each goal there: those assignable at the node.
+     */
+    public List<Audience> of(long nodeId, List<RoutineView> inForce) {
+        List<CatalogueQueries.GoalView> goals = catalogue.goalsAt(null, nodeId);
         Map<String, String> titled = titles.all();
         return audiences.listOrderBySortOrderAndCode().stream().map(audience -> {
             List<RoutineView> forAudience = inForce.stream().filter(r -> r.audience().equals(audience.code())).toList();

@@ -185,7 +185,8 @@ public class GroupAssignmentPages {
         model.put("node", node);
         model.put("form", form);
         model.put("today", today().toString());
-        model.put("modules", titles.all().entrySet().stream()
+        // Only what may be assigned here now: an own module of another part of the tree, or a withdrawn one, is not offered.
+        model.put("modules", titles.assignableAt(node.id()).entrySet().stream()
                 .map(e -> new Option(e.getKey(), e.getValue(), e.getKey().equals(form.module()))).toList());
         model.put("units", nodes.findSubtree(node.id()).stream().filter(n -> !n.id().equals(node.id()))
                 .map(n -> new Option(n.id().toString(), n.name() + " (" + n.kindSv().toLowerCase() + ")",

@@ -7,6 +7,8 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import se.kompetensmal.catalog.Audiences;
+import se.kompetensmal.catalog.ModuleReach;
+import se.kompetensmal.catalog.ModuleTitles;
 import se.kompetensmal.sql.NamedSql;
 import se.kompetensmal.web.ReasonableDate;
 import se.kompetensmal.xapi.LearningRecords;
@@ -37,8 +39,13 @@ public class ManualAssignments {
     private final NamedSql sql;
     private final LearningRecords records;
     private final Audiences audiences;
+    private final ModuleReach moduleReach;
+    private final ModuleTitles titles;
 
-    public ManualAssignments(NamedSql sql, LearningRecords records, Audiences audiences) {
+    public ManualAssignments(NamedSql sql, LearningRecords records, Audiences audiences, ModuleReach moduleReach,
+                             ModuleTitles titles) {
+        this.moduleReach = moduleReach;
+        this.titles = titles;
         this.sql = sql;
         this.audiences = audiences;
         this.records = records;
@@ -143,7 +150,17 @@ public class ManualAssignments {
 
     /** The reach with its audience as the code stored, after checking the module and audience exist here. */
     private Reach checked(Reach reach, String module) {
-        requireModule(module);
+        requireAssignable(module, reach.nodeId());
+        return withAudience(reach);
+    }
+
+    /** As {@link #checked}, for an exemption: a withdrawn module may be named, one not usable at the node not. */
+    private Reach checkedForExemption(Reach reach, String module) {
+        requireUsable(module, reach.nodeId());
+        return withAudience(reach);
+    }
+
+    private Reach withAudience(Reach reach) {
         if (reach.audience() == null) {
             return reach;
         }
@@ -166,7 +183,9 @@ public class ManualAssignments {
     @Transactional
     public void exempt(long personId, @NotBlank @Size(max = 80) String module, @NotBlank @Size(max = 500) String reason,
                        @Nullable @Size(max = 500) String evidence, String grantedBy) {
-        requireModule(module);
+        long unit = sql.one("SELECT org_node_id FROM person WHERE id = :person", NamedSql.with("person", personId),
+                row -> row.number("org_node_id")).orElseThrow(() -> new AssignmentRefused("Personen finns inte."));
+        requireUsable(module, unit);
         sql.update("""
                 INSERT INTO exemption (person_id, module_code, reason, evidence, granted_by)
                 VALUES (:person, :module, :reason, :evidence, :by)
@@ -178,7 +197,7 @@ public class ManualAssignments {
 
     /** How many people an exemption would reach, and how many of them are exempted from the module already. */
     public Preview previewExemption(Reach reach, @NotBlank @Size(max = 80) String module) {
-        Reach checked = checked(reach, module);
+        Reach checked = checkedForExemption(reach, module);
         NamedSql.Params params = params(checked).and("module", module);
         return new Preview(sql.number("SELECT COUNT(*) FROM person p WHERE " + REACHED, params),
                 sql.number("SELECT COUNT(*) FROM person p WHERE " + REACHED + """
@@ -196,7 +215,7 @@ public class ManualAssignments {
         if (preview.reached() == 0) {
             throw new AssignmentRefused("Ingen aktiv person finns i det urval du valt, så ingen undantogs.");
         }
-        Reach checked = checked(reach, module);
+        Reach checked = checkedForExemption(reach, module);
         NamedSql.Params params = params(checked).and("module", module).and("reason", reason).and("evidence", evidence)
                 .and("by", grantedBy);
         List<Long> people = sql.list("SELECT p.id FROM person p WHERE " + REACHED, params, row -> row.number("id"));
@@ -208,9 +227,28 @@ public class ManualAssignments {
         return preview;
     }
 
-    private void requireModule(String moduleCode) {
-        if (sql.number("SELECT COUNT(*) FROM module_version WHERE module_code = :module", NamedSql.with("module", moduleCode)) == 0) {
-            throw new AssignmentRefused("Modulen " + moduleCode + " finns inte.");
+    /**
+     * The module may be assigned at the node ({@link ModuleReach}): one not usable there is answered as unknown, so that
+     * nothing is told about another organisation's module; a withdrawn one is named and refused.
+     */
+    private void requireAssignable(String moduleCode, long nodeId) {
+        switch (moduleReach.assignability(moduleCode, nodeId)) {
+            case NOT_HERE -> throw unknown(moduleCode);
+            case WITHDRAWN -> throw new AssignmentRefused("Modulen " + titles.of(moduleCode)
+                    + " är tillbakadragen och kan inte tilldelas längre.");
+            case YES -> {
+            }
         }
+    }
+
+    /** An exemption may name a withdrawn module (it asks nothing new), but only one usable where the person is. */
+    private void requireUsable(String moduleCode, long nodeId) {
+        if (!moduleReach.usableAt(moduleCode, nodeId)) {
+            throw unknown(moduleCode);
+        }
+    }
+
+    private static AssignmentRefused unknown(String moduleCode) {
+        return new AssignmentRefused("Modulen " + moduleCode + " finns inte.");
     }
 }

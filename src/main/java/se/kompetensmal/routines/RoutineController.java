@@ -12,6 +12,7 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.swagger.v3.oas.annotations.Operation;
+import se.kompetensmal.catalog.CatalogueQueries;
 import se.kompetensmal.organization.OrgNodeRepository;
 import se.kompetensmal.security.Access;
 import se.kompetensmal.security.Needs;
@@ -31,9 +32,11 @@ public class RoutineController {
     private final OrgNodeRepository nodes;
     private final Access access;
     private final GoalCoverage coverage;
+    private final CatalogueQueries catalogue;
 
     public RoutineController(RoutineService service, RoutineRepository routines, OrgNodeRepository nodes, Access access,
-                             GoalCoverage coverage) {
+                             GoalCoverage coverage, CatalogueQueries catalogue) {
+        this.catalogue = catalogue;
         this.coverage = coverage;
         this.service = service;
         this.routines = routines;
@@ -52,7 +55,14 @@ public class RoutineController {
     @Get("/organisations/{id}/goal-coverage")
     public List<GoalCoverage.Audience> goalCoverage(long id, Authentication caller) {
         requireNode(id, caller, Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR);
-        return coverage.of(service.inForceAt(id));
+        return coverage.of(id, service.inForceAt(id));
+    }
+
+    @Operation(summary = "The modules that may be put in a routine or assigned at the node now, by title: its own organisation's modules and those for everyone, none withdrawn")
+    @Get("/organisations/{id}/assignable-modules")
+    public List<CatalogueQueries.ModuleView> assignableModules(long id, Authentication caller) {
+        requireNode(id, caller, Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR);
+        return catalogue.assignableAt(id);
     }
 
     // The form is validated by the service, after the caller's rights: someone without them learns nothing from a 422.

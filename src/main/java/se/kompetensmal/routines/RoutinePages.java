@@ -23,6 +23,7 @@ import jakarta.validation.ConstraintViolationException;
 import se.kompetensmal.SwedishTime;
 import se.kompetensmal.catalog.Audiences;
 import se.kompetensmal.catalog.CatalogueQueries;
+import se.kompetensmal.catalog.ModuleTitles;
 import se.kompetensmal.organization.OrgNode;
 import se.kompetensmal.organization.OrgNodeRepository;
 import se.kompetensmal.security.Access;
@@ -34,6 +35,7 @@ import se.kompetensmal.web.InputProblems;
 import java.net.URI;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -54,11 +56,13 @@ public class RoutinePages {
     private final Access access;
     private final CsrfTokens csrf;
     private final RoutineRepository repository;
+    private final ModuleTitles titles;
 
     public RoutinePages(RoutineService routines, OrgNodeRepository nodes, Audiences audiences,
                         CatalogueQueries catalogue, Access access, CsrfTokens csrf, GoalCoverage coverage,
-                        RoutineRepository repository) {
+                        RoutineRepository repository, ModuleTitles titles) {
         this.repository = repository;
+        this.titles = titles;
         this.routines = routines;
         this.coverage = coverage;
         this.nodes = nodes;
@@ -243,7 +247,8 @@ public class RoutinePages {
         model.put("versions", repository.findVersions(routine.id()));
         model.put("mayEdit", !routine.retired() && access.holdsOn(caller, routine.orgNodeId(), Role.COORDINATOR, Role.ADMINISTRATOR));
         model.put("error", error);
-        putForm(model, node.id(), form);
+        // Modules are chosen for where the routine is set, also when it is seen from a unit below.
+        putForm(model, routine.orgNodeId(), form);
         model.put("formAction", "/organisationer/" + node.id() + "/rutiner/" + routine.id());
         model.put("showIntroduction", routine.kind() == RoutineKind.INTRODUCTION);
         model.put("showContinuing", routine.kind() == RoutineKind.CONTINUING);
@@ -283,7 +288,7 @@ public class RoutinePages {
         List<RoutineView> inForce = routines.inForceAt(node.id());
         model.put("routines", inForce);
         model.put("retired", routines.retiredAt(node.id()));
-        model.put("coverage", coverage.of(inForce));
+        model.put("coverage", coverage.of(node.id(), inForce));
         model.put("mayEdit", access.holdsOn(caller, node.id(), Role.COORDINATOR, Role.ADMINISTRATOR));
         // The follow-up lists names: no link to it for a leader who may not see them (it would answer 403).
         model.put("maySeeNames", access.maySeeNames(caller, node.id()));
@@ -304,8 +309,15 @@ public class RoutinePages {
         model.put("audiences", audiences.usableUnder(nodeId).stream()
                 .map(a -> new Option(a.code(), a.nameSv(), a.code().equals(form.audience()))).toList());
         List<String> chosen = form.modules() == null ? List.of() : form.modules();
-        model.put("modules", catalogue.modules().stream().map(m -> new Option(m.code(),
+        List<Option> modules = new ArrayList<>(catalogue.assignableAt(nodeId).stream().map(m -> new Option(m.code(),
                 m.title() + " (" + m.estimatedMinutes() + " min)", chosen.contains(m.code()))).toList());
+        // A routine that already has a module since withdrawn keeps it: still offered, ticked, and marked so. Only titles
+        // of modules usable here are shown; any other code posted is refused by the service, named by its code.
+        Map<String, String> usableHere = titles.usableAt(nodeId);
+        chosen.stream().distinct().filter(code -> modules.stream().noneMatch(o -> o.value().equals(code)))
+                .filter(usableHere::containsKey)
+                .forEach(code -> modules.add(new Option(code, usableHere.get(code) + " (tillbakadragen)", true)));
+        model.put("modules", modules);
         model.put("countsFromChoices", Arrays.stream(CountsFrom.values())
                 .map(c -> new Option(c.name(), c.labelSv(), c.name().equals(form.countsFrom()))).toList());
         model.put("documentationLevels", Arrays.stream(DocumentationLevel.values())

@@ -10,6 +10,7 @@ import jakarta.validation.Valid;
 import se.kompetensmal.catalog.Audience;
 import se.kompetensmal.catalog.AudienceRepository;
 import se.kompetensmal.catalog.Audiences;
+import se.kompetensmal.catalog.ModuleReach;
 import se.kompetensmal.catalog.ModuleTitles;
 import se.kompetensmal.organization.OrgNode;
 import se.kompetensmal.organization.OrgNodeRepository;
@@ -39,9 +40,12 @@ public class RoutineService {
     private final RecomputeJobs jobs;
     private final AssignmentRecompute recompute;
     private final ModuleTitles titles;
+    private final ModuleReach reach;
 
     public RoutineService(RoutineRepository routines, AudienceRepository audiences, Audiences usable, OrgNodeRepository nodes,
-                          ObjectMapper json, RecomputeJobs jobs, AssignmentRecompute recompute, ModuleTitles titles) {
+                          ObjectMapper json, RecomputeJobs jobs, AssignmentRecompute recompute, ModuleTitles titles,
+                          ModuleReach reach) {
+        this.reach = reach;
         this.recompute = recompute;
         this.titles = titles;
         this.routines = routines;
@@ -189,10 +193,7 @@ public class RoutineService {
         if (form.documentation() == DocumentationLevel.MANAGEMENT_SYSTEM && (blank(form.approvedBy()) || form.approvedOn() == null)) {
             problems.add("en rutin i ledningssystemet behöver vem som fastställde den (approvedBy) och när (approvedOn)");
         }
-        List<String> modules = form.modules().stream().distinct().toList();
-        if (routines.countKnownModules(modules) != modules.size()) {
-            problems.add("okänd modul bland " + String.join(", ", modules));
-        }
+        problems.addAll(moduleProblems(nodeId, form.modules(), existing));
         Audience audience = usable.usableUnder(form.audience(), nodeId).orElse(null);
         if (audience == null) {
             problems.add("okänd målgrupp " + form.audience());
@@ -201,6 +202,29 @@ public class RoutineService {
             throw new HttpStatusException(HttpStatus.UNPROCESSABLE_ENTITY, "Rutinen kunde inte sparas: " + String.join("; ", problems) + ".");
         }
         return audience;
+    }
+
+    /**
+     * Each module must be assignable at the routine's node ({@link ModuleReach}): one that is not usable there is named
+     * by the code given and told as unknown, so that nothing is told about another organisation's module; a withdrawn
+     * one gets no new routine, but a routine that already has it keeps it through a change (its versions are history).
+     */
+    private List<String> moduleProblems(long nodeId, List<String> modules, Routine existing) {
+        List<String> kept = existing == null ? List.of() : routines.findModuleCodes(existing.id());
+        List<String> problems = new ArrayList<>();
+        for (String code : modules.stream().distinct().toList()) {
+            switch (reach.assignability(code, nodeId)) {
+                case NOT_HERE -> problems.add("modulen " + code + " finns inte eller kan inte användas på den här nivån");
+                case WITHDRAWN -> {
+                    if (!kept.contains(code)) {
+                        problems.add("modulen " + titles.of(code) + " är tillbakadragen och kan inte läggas till i en rutin");
+                    }
+                }
+                case YES -> {
+                }
+            }
+        }
+        return problems;
     }
 
     /** From when an introduction applies: as the form says; a change that leaves it out keeps the date it had. */
