@@ -27,6 +27,10 @@ class CatalogueLoadingTest extends ServiceTest {
     @Inject
     CatalogueQueries catalogue;
 
+    /** Anyone signed in: a shipped module is for everyone. */
+    static final io.micronaut.security.authentication.Authentication ANYONE =
+            io.micronaut.security.authentication.Authentication.build("test", Map.of("accountId", 0L));
+
     @Test
     void serviceRefusesToStartOnBrokenContentAndNamesTheFile() {
         CourseFolder courses = CourseFolder.copyOfShipped();
@@ -63,18 +67,18 @@ class CatalogueLoadingTest extends ServiceTest {
         CourseFolder courses = CourseFolder.copyOfShipped();
         String code = courses.copyModule("vardskador-grunder", "test-versions-" + System.nanoTime());
         store.store(CourseContentReader.read(courses.root, CourseContentReaderTest.AUDIENCES));
-        CatalogueQueries.ModuleDetail first = catalogue.module(code, null).orElseThrow();
+        CatalogueQueries.ModuleDetail first = catalogue.module(code, null, ANYONE).orElseThrow();
         long firstVersionId = versionId(code, 1);
 
         courses.write("modules/" + code + "/pages/02-vad-ar-en-vardskada.md", "# Ny rubrik\n\nNy text om vårdskador.\n");
         courses.replace("modules/" + code + "/assessment.yml", "correct: true", "correct: true # samma");
         store.store(CourseContentReader.read(courses.root, CourseContentReaderTest.AUDIENCES));
 
-        CatalogueQueries.ModuleDetail latest = catalogue.module(code, null).orElseThrow();
+        CatalogueQueries.ModuleDetail latest = catalogue.module(code, null, ANYONE).orElseThrow();
         assertEquals(2, latest.module().version());
         assertEquals(List.of(1, 2), latest.versions());
         assertEquals("Ny rubrik", latest.pages().get(1).title());
-        CatalogueQueries.ModuleDetail old = catalogue.module(code, 1).orElseThrow();
+        CatalogueQueries.ModuleDetail old = catalogue.module(code, 1, ANYONE).orElseThrow();
         assertEquals(first.pages(), old.pages(), "version 1 keeps the pages it had");
         assertEquals(firstVersionId, versionId(code, 1), "whatever points at version 1 still finds it");
         assertEquals(first.module().questions(), old.module().questions());
