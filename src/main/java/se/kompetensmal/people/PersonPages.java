@@ -109,10 +109,12 @@ public class PersonPages {
                                                   @Nullable String paminnelse, Authentication caller) {
         PersonView person = visible(id, caller);
         Map<String, Object> model = model(person, caller);
+        // The module named in the address is shown by title only if it may be used where the person is.
+        Map<String, String> usable = titles.usableAt(person.organisationId());
         if (tilldelad != null) {
-            model.put("notice", "Modulen " + titles.of(tilldelad) + " är tilldelad " + name(person) + ".");
+            model.put("notice", "Modulen " + usable.getOrDefault(tilldelad, tilldelad) + " är tilldelad " + name(person) + ".");
         } else if (undantagen != null) {
-            model.put("notice", name(person) + " är undantagen från " + titles.of(undantagen) + ".");
+            model.put("notice", name(person) + " är undantagen från " + usable.getOrDefault(undantagen, undantagen) + ".");
         } else if ("skickad".equals(paminnelse)) {
             model.put("notice", "En påminnelse har skickats till " + person.email() + ".");
         } else if ("koad".equals(paminnelse)) {

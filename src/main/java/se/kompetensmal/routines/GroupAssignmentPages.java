@@ -99,12 +99,14 @@ public class GroupAssignmentPages {
         OrgNode node = node(id, caller);
         Map<String, Object> model = model(node, new GroupForm(null, today().plusDays(DEFAULT_DUE_DAYS).toString(), null, null,
                 null, null));
+        // The module named in the address is shown by title only if it may be used here: an address can name any code.
+        Map<String, String> usable = titles.usableAt(node.id());
         if (tilldelade != null && modul != null) {
-            model.put("notice", people(tilldelade) + " fick modulen " + titles.of(modul)
+            model.put("notice", people(tilldelade) + " fick modulen " + usable.getOrDefault(modul, modul)
                     + (redan != null && redan > 0 ? " (" + redan + " av dem hade den redan; den tidigare förfallodagen gäller)." : "."));
         }
         if (undantagna != null && modul != null) {
-            model.put("notice", people(undantagna) + " är undantagna från modulen " + titles.of(modul) + ".");
+            model.put("notice", people(undantagna) + " är undantagna från modulen " + usable.getOrDefault(modul, modul) + ".");
         }
         return new ModelAndView<>("group-assign", model);
     }

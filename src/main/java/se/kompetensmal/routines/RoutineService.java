@@ -214,7 +214,7 @@ public class RoutineService {
         List<String> problems = new ArrayList<>();
         for (String code : modules.stream().distinct().toList()) {
             switch (reach.assignability(code, nodeId)) {
-                case NOT_HERE -> problems.add("modulen " + code + " finns inte eller kan inte användas på den här nivån");
+                case NOT_HERE -> problems.add("okänd modul " + code + " (den finns inte eller kan inte användas på den här nivån)");
                 case WITHDRAWN -> {
                     if (!kept.contains(code)) {
                         problems.add("modulen " + titles.of(code) + " är tillbakadragen och kan inte läggas till i en rutin");

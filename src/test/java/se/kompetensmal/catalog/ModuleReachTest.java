@@ -137,7 +137,7 @@ class ModuleReachTest extends ServiceTest {
                         .bearerAuth(municipalityCoordinator)));
         assertEquals(HttpStatus.UNPROCESSABLE_ENTITY, routine.getStatus());
         assertTrue(routine.getResponse().getBody(String.class).orElseThrow()
-                .contains("modulen " + own.code() + " finns inte eller kan inte användas på den här nivån"));
+                .contains("okänd modul " + own.code() + " (den finns inte eller kan inte användas på den här nivån)"));
         assertEquals(0, sql.number("SELECT COUNT(*) FROM routine_module WHERE module_code = ?", own.code()));
         HttpClientResponseException manual = assertThrows(HttpClientResponseException.class, () -> http.toBlocking()
                 .exchange(HttpRequest.POST("/api/organisations/" + municipality + "/assignments",
@@ -198,6 +198,15 @@ class ModuleReachTest extends ServiceTest {
                 "a newcomer gets nothing, and the recomputation keeps the rest as it was");
         assertEquals(List.of(own.code()), sql.strings("SELECT module_code FROM routine_module WHERE routine_id = ?", routine.id()),
                 "the routine keeps it in its versions");
+
+        // The routine's page still shows it, marked, and a change to the routine may keep it.
+        assertTrue(page("/organisationer/" + ward + "/rutiner/" + routine.id(), regionCoordinator)
+                .contains(own.title() + " (tillbakadragen)"));
+        Routine changed = http.toBlocking().exchange(HttpRequest.PUT("/api/routines/" + routine.id(),
+                introduction(own.code())).bearerAuth(regionCoordinator), Routine.class).body();
+        assertEquals(routine.version() + 1, changed.version());
+        recomputeUnder(region, regionCoordinator);
+        assertEquals(List.of(alva + " open", bea + " done", cai + " withdrawn"), assignments(own.code(), alva, bea, cai, dag));
 
         // No longer offered for new use, but its page says what became of it; the one who started may go on.
         assertFalse(page("/katalog", regionCoordinator).contains(own.title()));
