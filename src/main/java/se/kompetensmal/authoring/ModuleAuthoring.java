@@ -8,8 +8,12 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import se.kompetensmal.SwedishTime;
+import se.kompetensmal.catalog.Audiences;
+import se.kompetensmal.catalog.ImageFile;
+import se.kompetensmal.catalog.ImageFiles;
 import se.kompetensmal.catalog.ModuleDraft;
 import se.kompetensmal.catalog.ModuleReach;
+import se.kompetensmal.catalog.ModuleRules;
 import se.kompetensmal.catalog.ModuleWithdrawn;
 import se.kompetensmal.organization.OrgNode;
 import se.kompetensmal.organization.OrgNodeRepository;
@@ -24,14 +28,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
+import java.util.Set;
 
 /**
  * An organisation's own modules, written in the browser (or imported as files): created, drafted as the coordinator
@@ -57,8 +66,6 @@ public class ModuleAuthoring {
     /** What "for everyone" is called where an owner is named. */
     public static final String EVERYONE = "Alla organisationer";
 
-    // TODO(rules): the module-code rule's one home is ModuleRules; replaced by it once h-rules is merged.
-    private static final Pattern MODULE_CODE = Pattern.compile("[a-z0-9][a-z0-9-]{0,79}");
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm").withZone(SwedishTime.ZONE);
 
     @Serdeable
@@ -87,6 +94,7 @@ public class ModuleAuthoring {
     private final ImageRepository images;
     private final PublishedContent published;
     private final ModuleReach reach;
+    private final Audiences audiences;
     private final Access access;
     private final RoleGrantRepository grants;
     private final OrgNodeRepository nodes;
@@ -96,7 +104,7 @@ public class ModuleAuthoring {
     private final ApplicationEventPublisher<ModuleWithdrawn> withdrawals;
 
     public ModuleAuthoring(NamedSql sql, DraftRepository drafts, ImageRepository images, PublishedContent published,
-                           ModuleReach reach, Access access, RoleGrantRepository grants, OrgNodeRepository nodes,
+                           ModuleReach reach, Audiences audiences, Access access, RoleGrantRepository grants, OrgNodeRepository nodes,
                            AuditLog audit, ObjectMapper json, TransactionOperations<Connection> transactions,
                            ApplicationEventPublisher<ModuleWithdrawn> withdrawals) {
         this.sql = sql;
@@ -104,6 +112,7 @@ public class ModuleAuthoring {
         this.images = images;
         this.published = published;
         this.reach = reach;
+        this.audiences = audiences;
         this.access = access;
         this.grants = grants;
         this.nodes = nodes;
@@ -194,24 +203,133 @@ public class ModuleAuthoring {
      */
     public Draft save(Authentication caller, String code, ModuleDraft content, int revision) {
         changeable(caller, code);
-        DraftRow current = stored(code);
-        ModuleDraft whole = Drafts.whole(content, code, read(current.content()).images());
-        String text = write(whole);
-        if (text.getBytes(StandardCharsets.UTF_8).length > MAX_DRAFT_BYTES) {
-            throw new AuthoringRefused("Utkastet är för stort för att sparas (högst 2 MB text). Dela upp texten på fler "
-                    + "moduler eller korta den.");
+        // Locked: an image added meanwhile is kept (the images come from the stored draft), and two saves on the same
+        // revision cannot both pass the check.
+        record Saved(ModuleDraft content, int revision) {
         }
-        if (current.revision() != revision) {
-            throw conflict(caller, current);
+        Saved saved = transactions.executeWrite(status -> {
+            DraftRow current = locked(code);
+            ModuleDraft whole = Drafts.whole(content, code, read(current.content()).images());
+            String text = write(whole);
+            if (text.getBytes(StandardCharsets.UTF_8).length > MAX_DRAFT_BYTES) {
+                throw new AuthoringRefused("Utkastet är för stort för att sparas (högst 2 MB text). Dela upp innehållet på "
+                        + "fler moduler eller korta det.");
+            }
+            if (current.revision() != revision) {
+                throw conflict(caller, current);
+            }
+            if (text.equals(current.content())) {
+                // Nothing changed (an autosave of what is stored): the revision stays, so no other tab is told off.
+                return new Saved(whole, current.revision());
+            }
+            drafts.saveOver(code, revision, text, accountOf(caller));
+            return new Saved(whole, revision + 1);
+        });
+        return new Draft(summaryOf(caller, code), saved.content(), saved.revision());
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Images
+
+    /**
+     * Adds an uploaded image to the draft, after {@link ImageFiles#check} (the type read from the bytes: PNG, JPEG or
+     * WebP, at most 2 MB). The bytes are stored once per module (the same file again points at the stored row); an image
+     * of the same file name in the draft is replaced. The revision stays: images are the draft's own, not the typed text,
+     * so an upload does not make the page being edited stale.
+     */
+    public ModuleDraft.Image addImage(Authentication caller, String code, String fileName, byte[] bytes) {
+        changeable(caller, code);
+        String type = ImageFiles.check(fileName, bytes);
+        String sha256 = sha256(bytes);
+        long account = accountOf(caller);
+        return transactions.executeWrite(status -> {
+            DraftRow row = locked(code);
+            ModuleDraft draft = read(row.content());
+            ImageRow image = images.sameBytes(code, sha256)
+                    .orElseGet(() -> images.save(new ImageRow(null, code, fileName, type, sha256, bytes, account)));
+            ModuleDraft.Image added = new ModuleDraft.Image(fileName, image.id(), type, bytes.length);
+            List<ModuleDraft.Image> list = new ArrayList<>(draft.images() == null ? List.of() : draft.images());
+            int same = indexOf(list, fileName);
+            if (same >= 0) {
+                list.set(same, added);
+            } else if (list.size() >= ImageFiles.MAX_PER_MODULE) {
+                throw new AuthoringRefused("Modulen har redan " + list.size() + " bilder; högst " + ImageFiles.MAX_PER_MODULE
+                        + " går. Ta bort en bild som inte används först.");
+            } else {
+                list.add(added);
+            }
+            drafts.changeImages(code, write(Drafts.whole(draft, code, list)), account);
+            return added;
+        });
+    }
+
+    /** Takes an image out of the draft (versions that show it keep it). */
+    public void removeImage(Authentication caller, String code, String fileName) {
+        changeable(caller, code);
+        transactions.executeWrite(status -> {
+            DraftRow row = locked(code);
+            ModuleDraft draft = read(row.content());
+            List<ModuleDraft.Image> list = new ArrayList<>(draft.images() == null ? List.of() : draft.images());
+            if (indexOf(list, fileName) < 0) {
+                throw Access.notFound();
+            }
+            list.remove(indexOf(list, fileName));
+            drafts.changeImages(code, write(Drafts.whole(draft, code, list)), accountOf(caller));
+            return null;
+        });
+    }
+
+    /** An image of the draft, with its type as read from its bytes; 404 for a name the draft does not have. */
+    public ImageFile draftImage(Authentication caller, String code, String fileName) {
+        readable(caller, code);
+        ModuleDraft draft = read(stored(code).content());
+        ModuleDraft.Image entry = (draft.images() == null ? List.<ModuleDraft.Image>of() : draft.images()).stream()
+                .filter(i -> i.fileName().equals(fileName)).findFirst().orElseThrow(Access::notFound);
+        ImageRow row = images.findByIdAndModuleCode(entry.imageId(), code).orElseThrow(Access::notFound);
+        return new ImageFile(entry.fileName(), row.contentType(), row.bytes());
+    }
+
+    private static int indexOf(List<ModuleDraft.Image> images, String fileName) {
+        for (int i = 0; i < images.size(); i++) {
+            if (images.get(i).fileName().equals(fileName)) {
+                return i;
+            }
         }
-        if (text.equals(current.content())) {
-            // Nothing changed (an autosave of what is already stored): keep the revision, so no other tab is told off.
-            return new Draft(summaryOf(caller, code), whole, current.revision());
+        return -1;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
-        if (drafts.saveOver(code, revision, text, accountOf(caller)) == 0) {
-            throw conflict(caller, stored(code));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // What a module may name
+
+    /**
+     * The audiences and goals a module owned by the node may name: the audiences usable there and the national goals
+     * with the own goals of the node and the nodes above it. A module for everyone (0) may name national ones only.
+     */
+    public ModuleRules.Known knownAt(long ownerOrgId) {
+        Set<String> audienceCodes = new LinkedHashSet<>();
+        Set<String> goalCodes = new LinkedHashSet<>();
+        if (ownerOrgId == 0) {
+            audienceCodes.addAll(sql.list("SELECT code FROM audience WHERE owner_org_id IS NULL", java.util.Map.of(),
+                    row -> row.string("code")));
+            goalCodes.addAll(sql.list("SELECT code FROM competence_goal WHERE owner_org_id IS NULL", java.util.Map.of(),
+                    row -> row.string("code")));
+        } else {
+            audiences.usableUnder(ownerOrgId).forEach(a -> audienceCodes.add(a.code()));
+            goalCodes.addAll(sql.list("""
+                    SELECT g.code FROM competence_goal g
+                    WHERE g.owner_org_id IS NULL
+                       OR EXISTS (SELECT 1 FROM org_closure up WHERE up.ancestor_id = g.owner_org_id AND up.descendant_id = :node)""",
+                    NamedSql.with("node", ownerOrgId), row -> row.string("code")));
         }
-        return new Draft(summaryOf(caller, code), whole, revision + 1);
+        return new ModuleRules.Known(Set.copyOf(audienceCodes), Set.copyOf(goalCodes));
     }
 
     /**
@@ -353,7 +471,7 @@ public class ModuleAuthoring {
     // Rows
 
     private void requireCode(String code) {
-        if (!MODULE_CODE.matcher(code).matches()) {
+        if (!ModuleRules.MODULE_CODE.matcher(code).matches()) {
             throw new AuthoringRefused("Koden får bara innehålla små bokstäver a–z, siffror och bindestreck, börja med en "
                     + "bokstav eller siffra och vara högst 80 tecken.");
         }
@@ -388,6 +506,12 @@ public class ModuleAuthoring {
                     NamedSql.with("code", code).and("content", write(latest.asDraft())).and("version", latest.id()));
             return drafts.findById(code).orElseThrow(Access::notFound);
         });
+    }
+
+    /** The stored draft (made from the latest version first if none), locked until the transaction ends. */
+    private DraftRow locked(String code) {
+        stored(code);
+        return drafts.lock(code).orElseThrow(Access::notFound);
     }
 
     private @Nullable Integer latestVersion(String code) {

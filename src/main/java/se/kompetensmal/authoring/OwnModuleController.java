@@ -11,6 +11,7 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.http.exceptions.HttpStatusException;
+import io.micronaut.http.multipart.CompletedFileUpload;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -22,6 +23,8 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
+import se.kompetensmal.catalog.ImageFile;
+import se.kompetensmal.catalog.ImageFiles;
 import se.kompetensmal.catalog.ModuleDraft;
 import se.kompetensmal.security.Needs;
 import se.kompetensmal.security.Role;
@@ -116,6 +119,37 @@ public class OwnModuleController {
             throw new AuthoringRefused("content: skicka utkastet.");
         }
         return authoring.save(caller, code, change.content(), change.revision());
+    }
+
+    @Operation(summary = "Add an image (PNG, JPEG or WebP by its content, at most 2 MB) to the draft; the same file name replaces it")
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
+    @Post(value = "/{code}/images", consumes = MediaType.MULTIPART_FORM_DATA)
+    public HttpResponse<ModuleDraft.Image> addImage(String code, CompletedFileUpload file, Authentication caller)
+            throws IOException {
+        authoring.changeable(caller, code);
+        // Larger files are refused before being read into memory; ImageFiles says the limit.
+        if (file.getSize() > ImageFiles.MAX_BYTES) {
+            throw new ImageFiles.Refused("Bilden «" + file.getFilename() + "» är " + (file.getSize() + 1023) / 1024
+                    + " kB; högst " + ImageFiles.MAX_BYTES / 1024 + " kB går");
+        }
+        ModuleDraft.Image image = authoring.addImage(caller, code, file.getFilename(), file.getBytes());
+        return HttpResponse.created(image, URI.create("/api/own-modules/" + code + "/draft/images/" + image.fileName()));
+    }
+
+    @Operation(summary = "An image of the draft, served with the type read from its bytes")
+    @Get("/{code}/draft/images/{fileName}")
+    public HttpResponse<byte[]> draftImage(String code, String fileName, Authentication caller) {
+        ImageFile image = authoring.draftImage(caller, code, fileName);
+        return HttpResponse.ok(image.bytes()).contentType(image.contentType())
+                .header("X-Content-Type-Options", "nosniff").header("Cache-Control", "private, no-cache");
+    }
+
+    @Operation(summary = "Take an image out of the draft (published versions keep theirs)")
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
+    @Delete("/{code}/draft/images/{fileName}")
+    public HttpResponse<?> removeImage(String code, String fileName, Authentication caller) {
+        authoring.removeImage(caller, code, fileName);
+        return HttpResponse.noContent();
     }
 
     @Operation(summary = "Withdraw a published module: no new assignments; everything recorded is kept. Final")
