@@ -10,6 +10,7 @@ import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
+import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.http.multipart.CompletedFileUpload;
 import io.micronaut.json.tree.JsonNode;
@@ -28,6 +29,7 @@ import se.kompetensmal.catalog.ImageFiles;
 import se.kompetensmal.catalog.ModuleDraft;
 import se.kompetensmal.security.Needs;
 import se.kompetensmal.security.Role;
+import se.kompetensmal.web.FileNames;
 
 import java.io.IOException;
 import java.net.URI;
@@ -59,6 +61,11 @@ public class OwnModuleController {
     /** The draft as typed, saved over the revision it was read at. */
     @Serdeable
     public record DraftChange(ModuleDraft content, int revision) {
+    }
+
+    /** The version published. */
+    @Serdeable
+    public record Published(int version) {
     }
 
     @Serdeable
@@ -152,6 +159,14 @@ public class OwnModuleController {
         return HttpResponse.noContent();
     }
 
+    @Operation(summary = "Publish the draft as the next version; 422 with every problem (page, question) when it is not valid, "
+            + "or when nothing changed since the latest version")
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
+    @Post("/{code}/publish")
+    public Published publish(String code, Authentication caller) {
+        return new Published(authoring.publish(caller, code));
+    }
+
     @Operation(summary = "Withdraw a published module: no new assignments; everything recorded is kept. Final")
     @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
     @Post("/{code}/withdraw")
@@ -164,6 +179,25 @@ public class OwnModuleController {
     @Get("/{code}/versions")
     public List<ModuleAuthoring.VersionRow> versions(String code, Authentication caller) {
         return authoring.versions(caller, code);
+    }
+
+    @Operation(summary = "A published version (the latest unless version is given) as a zip in the courses/ layout, "
+            + "with its images and the own goals it covers")
+    @Get(value = "/{code}/export.zip{?version}", produces = "application/zip")
+    public HttpResponse<byte[]> export(String code, @Nullable @QueryValue Integer version, Authentication caller) {
+        byte[] zip = authoring.export(caller, code, version);
+        return HttpResponse.ok(zip).contentType(ZIP)
+                .header("Content-Disposition", FileNames.attachment(code + (version == null ? "" : "-v" + version) + ".zip"));
+    }
+
+    @Operation(summary = "Import a module written as files (a zip in the courses/ layout) as a draft: everything is checked "
+            + "first and nothing is written on any problem (422 naming file and line). owner: the owner node; none for everyone")
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
+    @Post(value = "/import{?owner}", consumes = {"application/zip", "application/x-zip-compressed", MediaType.APPLICATION_OCTET_STREAM})
+    public HttpResponse<ModuleAuthoring.Summary> importZip(@Nullable @QueryValue Long owner, @Body byte[] zip,
+                                                           Authentication caller) {
+        ModuleAuthoring.Summary imported = authoring.importZip(caller, owner, zip);
+        return HttpResponse.created(imported, URI.create("/api/own-modules/" + imported.code()));
     }
 
     private DraftChange read(JsonNode body) {
