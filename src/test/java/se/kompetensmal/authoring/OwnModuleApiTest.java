@@ -306,7 +306,7 @@ class OwnModuleApiTest extends ServiceTest {
         String base = "/api/own-modules/" + code;
         List<OwnModuleApi.Answer> answers = new java.util.ArrayList<>(List.of(api.get(token, base), api.get(token, base + "/draft"),
                 api.get(token, base + "/versions"), api.get(token, base + "/draft/images/bild.png"),
-                api.get(token, base + "/export.zip")));
+                api.download(token, base + "/export.zip")));
         answers.addAll(changes(token, code));
         return answers;
     }
