@@ -9,6 +9,7 @@ import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.swagger.v3.oas.annotations.Operation;
 
@@ -25,17 +26,19 @@ public class CatalogueController {
         this.catalogue = catalogue;
     }
 
-    @Operation(summary = "Competence goals, optionally of one audience, with the modules that cover them")
+    @Operation(summary = "Competence goals the caller may see (the national ones and their organisations' own), optionally "
+            + "of one audience, with the modules that cover them")
     @Get("/goals")
-    public List<CatalogueQueries.GoalView> goals(@QueryValue @Nullable String audience) {
-        return catalogue.goals(audience);
+    public List<CatalogueQueries.GoalView> goals(@QueryValue @Nullable String audience, Authentication caller) {
+        return catalogue.goalsVisibleTo(caller, audience);
     }
 
+    // Another organisation's own goal is answered exactly as an unknown code.
     @Operation(summary = "One competence goal by its code")
     @Get("/goals/{code}")
-    public CatalogueQueries.GoalView goal(String code) {
-        return catalogue.goal(code)
-                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Kompetensmålet " + code + " finns inte."));
+    public CatalogueQueries.GoalView goal(String code, Authentication caller) {
+        return catalogue.goalVisibleTo(caller, code)
+                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Kompetensmålet finns inte."));
     }
 
     @Operation(summary = "The latest version of every module")

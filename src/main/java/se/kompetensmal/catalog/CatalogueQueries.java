@@ -4,7 +4,10 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.connection.annotation.Connectable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.security.authentication.Authentication;
 import jakarta.inject.Singleton;
+import se.kompetensmal.security.Caller;
+import se.kompetensmal.sql.NamedSql;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,14 +24,24 @@ import java.util.Optional;
 public class CatalogueQueries {
 
     private final JdbcOperations jdbc;
+    private final NamedSql sql;
 
-    public CatalogueQueries(JdbcOperations jdbc) {
+    public CatalogueQueries(JdbcOperations jdbc, NamedSql sql) {
         this.jdbc = jdbc;
+        this.sql = sql;
     }
 
+    /**
+     * A goal with its owner: {@code ownerOrgId} null for a national goal; {@code ownerName} the owner node's name for an
+     * organisation's own goal.
+     */
     @Serdeable
     public record GoalView(String code, String catalogueVersion, GoalArea area, String areaSv, GoalKind kind, String kindSv,
-                           String textSv, @Nullable String textEn, List<String> audiences, List<String> modules) {
+                           String textSv, @Nullable String textEn, List<String> audiences, List<String> modules,
+                           @Nullable Long ownerOrgId, @Nullable String ownerName) {
+        public boolean own() {
+            return ownerOrgId != null;
+        }
     }
 
     @Serdeable
@@ -44,39 +57,56 @@ public class CatalogueQueries {
     public record ModuleDetail(ModuleView module, List<PageView> pages, List<Integer> versions) {
     }
 
-    /** Goals, optionally only those of one audience, with the modules (latest versions) that cover them. */
+    /**
+     * The national goals, optionally only those of one audience, with the modules (latest versions) that cover them. An
+     * organisation's own goals are asked for by where they are seen ({@link #goalsVisibleTo}, {@link #goalsShownAt}).
+     */
     public List<GoalView> goals(@Nullable String audienceCode) {
-        String sql = """
-                SELECT g.code, g.catalogue_version, g.area, g.kind, g.text_sv, g.text_en,
+        return goalViews("g.owner_org_id IS NULL", audienceCode, new NamedSql.Params());
+    }
+
+    /** A national goal by its code. */
+    public Optional<GoalView> goal(String code) {
+        return goals(null).stream().filter(g -> g.code().equals(code)).findFirst();
+    }
+
+    /** The national goals and the own goals the caller may see ({@link Goals#VISIBLE_TO}), optionally of one audience. */
+    public List<GoalView> goalsVisibleTo(Authentication caller, @Nullable String audienceCode) {
+        return goalViews(Goals.VISIBLE_TO, audienceCode, NamedSql.with("account", Caller.of(caller).accountId()));
+    }
+
+    /** A goal by its code if the caller may see it; empty as for an unknown code otherwise. */
+    public Optional<GoalView> goalVisibleTo(Authentication caller, String code) {
+        return goalsVisibleTo(caller, null).stream().filter(g -> g.code().equals(code)).findFirst();
+    }
+
+    /** The goals shown in the views of a node ({@link Goals#SHOWN_AT}): those applying there and those owned under it. */
+    public List<GoalView> goalsShownAt(long nodeId) {
+        return goalViews(Goals.SHOWN_AT, null, NamedSql.with("node", nodeId));
+    }
+
+    private List<GoalView> goalViews(String condition, @Nullable String audienceCode, NamedSql.Params parameters) {
+        String query = """
+                SELECT g.code, g.catalogue_version, g.area, g.kind, g.text_sv, g.text_en, g.owner_org_id, o.name AS owner_name,
                        (SELECT GROUP_CONCAT(a.code ORDER BY a.sort_order SEPARATOR ',') FROM competence_goal_audience ga
                           JOIN audience a ON a.id = ga.audience_id WHERE ga.goal_id = g.id) AS audiences,
                        (SELECT GROUP_CONCAT(DISTINCT m.module_code ORDER BY m.module_code SEPARATOR ',')
                           FROM module_version_goal mg JOIN module_version m ON m.id = mg.module_version_id
                          WHERE mg.goal_id = g.id AND m.version = (SELECT MAX(version) FROM module_version l
                                                                    WHERE l.module_code = m.module_code)) AS modules
-                FROM competence_goal g
-                WHERE ? IS NULL OR EXISTS (SELECT 1 FROM competence_goal_audience ga JOIN audience a ON a.id = ga.audience_id
-                                            WHERE ga.goal_id = g.id AND a.code = ?)
-                ORDER BY g.code""";
-        return jdbc.prepareStatement(sql, statement -> {
-            statement.setString(1, audienceCode);
-            statement.setString(2, audienceCode);
-            List<GoalView> goals = new ArrayList<>();
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    GoalArea area = GoalArea.valueOf(rs.getString("area"));
-                    GoalKind kind = GoalKind.valueOf(rs.getString("kind"));
-                    goals.add(new GoalView(rs.getString("code"), rs.getString("catalogue_version"), area, area.labelSv(),
-                            kind, kind.labelSv(), rs.getString("text_sv"), rs.getString("text_en"),
-                            split(rs.getString("audiences")), split(rs.getString("modules"))));
-                }
-            }
-            return goals;
+                FROM competence_goal g LEFT JOIN org_node o ON o.id = g.owner_org_id
+                WHERE %s
+                  AND (:audience IS NULL OR EXISTS (SELECT 1 FROM competence_goal_audience ga JOIN audience a ON a.id = ga.audience_id
+                                                    WHERE ga.goal_id = g.id AND a.code = :audience))
+                ORDER BY g.code""".formatted(condition);
+        parameters.and("audience", audienceCode);
+        return sql.list(query, parameters, row -> {
+            GoalArea area = GoalArea.valueOf(row.string("area"));
+            GoalKind kind = GoalKind.valueOf(row.string("kind"));
+            return new GoalView(row.string("code"), row.string("catalogue_version"), area, area.labelSv(), kind,
+                    kind.labelSv(), row.string("text_sv"), row.string("text_en"), split(row.string("audiences")),
+                    split(row.string("modules")), row.nullableNumber("owner_org_id"), row.string("owner_name"));
         });
-    }
-
-    public Optional<GoalView> goal(String code) {
-        return goals(null).stream().filter(g -> g.code().equals(code)).findFirst();
     }
 
     /** The latest version of every module. */

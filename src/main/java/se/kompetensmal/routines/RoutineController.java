@@ -52,7 +52,7 @@ public class RoutineController {
     @Get("/organisations/{id}/goal-coverage")
     public List<GoalCoverage.Audience> goalCoverage(long id, Authentication caller) {
         requireNode(id, caller, Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR);
-        return coverage.of(service.inForceAt(id));
+        return coverage.at(id, service.inForceAt(id));
     }
 
     // The form is validated by the service, after the caller's rights: someone without them learns nothing from a 422.
