@@ -17,6 +17,7 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
 import se.kompetensmal.organization.OrgNodeRepository;
 import se.kompetensmal.security.Access;
+import se.kompetensmal.security.Needs;
 import se.kompetensmal.security.Role;
 
 import java.net.URI;
@@ -59,6 +60,7 @@ public class GoalController {
     }
 
     @Operation(summary = "Add a competence goal owned by the node (coordinators and administrators of the node itself)")
+    @Needs({Role.COORDINATOR, Role.ADMINISTRATOR})
     @Post("/organisations/{id}/goals")
     public HttpResponse<CatalogueQueries.GoalView> create(long id, @Body GoalBody body, Authentication caller,
                                                           HttpRequest<?> request) {
