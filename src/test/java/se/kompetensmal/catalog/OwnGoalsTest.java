@@ -192,7 +192,8 @@ class OwnGoalsTest extends ServiceTest {
         assertTrue(shown.contains("Hanterar regionens läkemedelsrutin " + p) && !shown.contains("<textarea"), shown);
         String list = page("/organisationer/" + unitA + "/mal", unitCoordinator);
         assertTrue(list.contains(goal) && list.contains("Egen (Region " + p + ")"));
-        assertFalse(list.contains("/mal/ny"), "a unit's coordinator adds goals on the unit's page, not as the region");
+        assertTrue(list.contains("/organisationer/" + unitA + "/mal/ny"), "the unit's coordinator adds the unit's own goals");
+        assertFalse(page("/organisationer/" + region + "/mal", regionLeader).contains("/mal/ny"), "a leader adds none");
 
         // The region's coordinator changes it; the change is audited.
         Map<String, Object> changed = body(goal, "Hanterar regionens nya läkemedelsrutin " + p);
