@@ -126,18 +126,27 @@ class OwnGoalsTest extends ServiceTest {
     @Test
     void theStatisticsCountTheHoldersOfTheOwnGoal() {
         String module = ownModuleCovering(goal);
-        // Licensed staff under the region, and who completed the module that covers the goal.
-        record Person(String key, long unit, boolean completed) {
+        // A goal of unit A's own, covered by a module of unit A's own.
+        String unitGoal = "ENH2-" + p;
+        http.toBlocking().exchange(HttpRequest.POST("/api/organisations/" + unitA + "/goals",
+                body(unitGoal, "Känner enhetens larmrutin " + p)).bearerAuth(unitCoordinator));
+        long unitModuleVersion = module("enhet-" + p.toLowerCase(), unitA, unitGoal);
+
+        // Licensed staff under the region, and which of the two modules each completed.
+        record Person(String key, long unit, boolean regionModule, boolean unitModule) {
         }
-        List<Person> staff = List.of(new Person("a1", unitA, true), new Person("a2", unitA, true),
-                new Person("a3", unitA, false), new Person("b1", unitB, true), new Person("b2", unitB, false),
-                new Person("b3", unitB, false), new Person("b4", unitB, false));
+        List<Person> staff = List.of(new Person("a1", unitA, true, true), new Person("a2", unitA, true, false),
+                new Person("a3", unitA, false, false), new Person("a4", unitA, false, true), new Person("a5", unitA, false, false),
+                new Person("b1", unitB, true, false), new Person("b2", unitB, false, true), new Person("b3", unitB, false, false));
         String hsa = se.kompetensmal.PersonFixture.hsaPrefix();
         for (Person person : staff) {
             long id = people.create(hsa + person.key(), person.key().toUpperCase(), "Målperson", null, person.unit(),
                     today.minusYears(1), today.minusYears(1), "LICENSED");
-            if (person.completed()) {
+            if (person.regionModule()) {
                 completions.record(id, moduleVersionId, today.minusDays(3), 90, null, Completions.Source.INTERNAL);
+            }
+            if (person.unitModule()) {
+                completions.record(id, unitModuleVersion, today.minusDays(3), 90, null, Completions.Source.INTERNAL);
             }
         }
         // Someone of another organisation with the same completion never counts here.
@@ -145,13 +154,22 @@ class OwnGoalsTest extends ServiceTest {
                 today.minusYears(1), "LICENSED");
         completions.record(stranger, moduleVersionId, today.minusDays(3), 90, null, Completions.Source.INTERNAL);
 
-        long holders = staff.stream().filter(Person::completed).count();
+        // The region's goal: a share of all licensed staff under the region.
+        long holders = staff.stream().filter(Person::regionModule).count();
         LeadershipReport.GoalRow row = goalRow(region, goal).orElseThrow();
         assertEquals(holders, row.holders().numerator());
         assertEquals((long) staff.size(), row.holders().denominator());
         assertEquals(Math.round(100.0 * holders / staff.size()), (long) row.holders().percent());
         assertEquals("Egen (Region " + p + ")", row.owner());
         assertTrue(goalRow(municipality, goal).isEmpty(), "the municipality's statistics never show the region's goal");
+
+        // Unit A's goal at the region: a share of unit A's licensed staff, those it is for (b2's completion is not).
+        List<Person> ofUnitA = staff.stream().filter(s -> s.unit() == unitA).toList();
+        long unitHolders = ofUnitA.stream().filter(Person::unitModule).count();
+        LeadershipReport.GoalRow unitRow = goalRow(region, unitGoal).orElseThrow();
+        assertEquals("Eget mål för Enhet A " + p, unitRow.owner());
+        assertEquals(unitHolders, unitRow.holders().numerator());
+        assertEquals((long) ofUnitA.size(), unitRow.holders().denominator());
         assertTrue(module.startsWith("egen-"));
     }
 
@@ -264,19 +282,24 @@ class OwnGoalsTest extends ServiceTest {
         assertNull(goalRow(municipality, unitGoal).orElse(null));
     }
 
-    /** An own module (as the editor publishes one) whose only version covers the goal, written with plain SQL. */
+    /** The region's own module (as the editor publishes one), whose only version covers the goal. */
     private synchronized String ownModuleCovering(String goalCode) {
         if (moduleCode == null) {
             moduleCode = "egen-" + p.toLowerCase();
-            sql.update("INSERT INTO catalogue_module (code, source, owner_org_id) VALUES (?, 'EDITOR', ?)", moduleCode, region);
-            sql.update("INSERT INTO module_version (module_code, version, title, summary, estimated_minutes, pass_mark, content_hash) "
-                    + "VALUES (?, 1, ?, 'Regionens läkemedelsrutin.', 10, 80, ?)", moduleCode, "Läkemedel i regionen " + p,
-                    "0".repeat(64));
-            moduleVersionId = sql.number("SELECT id FROM module_version WHERE module_code = ?", moduleCode);
-            sql.update("INSERT INTO module_version_goal (module_version_id, goal_id) SELECT ?, id FROM competence_goal WHERE code = ?",
-                    moduleVersionId, goalCode);
+            moduleVersionId = module(moduleCode, region, goalCode);
         }
         return moduleCode;
+    }
+
+    /** An own module of the node with one version covering the goal, written with plain SQL; the version's id. */
+    private long module(String code, long owner, String goalCode) {
+        sql.update("INSERT INTO catalogue_module (code, source, owner_org_id) VALUES (?, 'EDITOR', ?)", code, owner);
+        sql.update("INSERT INTO module_version (module_code, version, title, summary, estimated_minutes, pass_mark, content_hash) "
+                + "VALUES (?, 1, ?, 'En egen modul.', 10, 80, ?)", code, "Egen modul " + code, "0".repeat(64));
+        long version = sql.number("SELECT id FROM module_version WHERE module_code = ?", code);
+        sql.update("INSERT INTO module_version_goal (module_version_id, goal_id) SELECT ?, id FROM competence_goal WHERE code = ?",
+                version, goalCode);
+        return version;
     }
 
     private Optional<GoalCoverage.Goal> coverage(long node, String token, String code) {
