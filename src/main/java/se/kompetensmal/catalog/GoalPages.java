@@ -89,7 +89,7 @@ public class GoalPages {
 
     /** A goal in the list: its owner said as "Egen (Region X)" or "Eget mål för Enhet X", null for a national goal. */
     public record Listed(String code, String textSv, String areaSv, String kindSv, @Nullable String owner,
-                         List<String> audienceNames, String href) {
+                         List<String> audienceNames, @Nullable String href) {
     }
 
     public record Group(String heading, String id, List<Listed> goals) {
@@ -111,7 +111,8 @@ public class GoalPages {
                 .map(g -> new Listed(g.code(), g.textSv(), g.areaSv(), g.kindSv(),
                         GoalCoverage.ownerLabel(g, !applying.contains(g.code())),
                         g.audiences().stream().map(a -> audienceNames.getOrDefault(a, a)).toList(),
-                        "/organisationer/" + id + "/mal/" + URLEncoder.encode(g.code(), StandardCharsets.UTF_8)))
+                        // The list says all there is of a national goal; an own goal's page is where it is changed.
+                        g.own() ? "/organisationer/" + id + "/mal/" + URLEncoder.encode(g.code(), StandardCharsets.UTF_8) : null))
                 .toList();
         List<Group> groups = new ArrayList<>();
         if (byArea) {
