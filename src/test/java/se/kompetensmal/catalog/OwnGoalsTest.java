@@ -295,7 +295,8 @@ class OwnGoalsTest extends ServiceTest {
     private long module(String code, long owner, String goalCode) {
         sql.update("INSERT INTO catalogue_module (code, source, owner_org_id) VALUES (?, 'EDITOR', ?)", code, owner);
         sql.update("INSERT INTO module_version (module_code, version, title, summary, estimated_minutes, pass_mark, content_hash) "
-                + "VALUES (?, 1, ?, 'En egen modul.', 10, 80, ?)", code, "Egen modul " + code, "0".repeat(64));
+                + "VALUES (?, 1, ?, 'En egen modul.', 10, 80, ?)", code, owner == region ? "Regionens läkemedelsrutin" : "Enhetens larmrutin",
+                "0".repeat(64));
         long version = sql.number("SELECT id FROM module_version WHERE module_code = ?", code);
         sql.update("INSERT INTO module_version_goal (module_version_id, goal_id) SELECT ?, id FROM competence_goal WHERE code = ?",
                 version, goalCode);
