@@ -26,17 +26,19 @@ public class CatalogueController {
         this.catalogue = catalogue;
     }
 
-    @Operation(summary = "Competence goals, optionally of one audience, with the modules that cover them")
+    @Operation(summary = "Competence goals the caller may see (the national ones and their organisations' own), optionally "
+            + "of one audience, with the modules that cover them")
     @Get("/goals")
     public List<CatalogueQueries.GoalView> goals(@QueryValue @Nullable String audience, Authentication caller) {
-        return catalogue.goals(audience, caller);
+        return catalogue.goalsVisibleTo(caller, audience);
     }
 
+    // Another organisation's own goal is answered exactly as an unknown code.
     @Operation(summary = "One competence goal by its code")
     @Get("/goals/{code}")
     public CatalogueQueries.GoalView goal(String code, Authentication caller) {
-        return catalogue.goal(code, caller)
-                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Kompetensmålet " + code + " finns inte."));
+        return catalogue.goalVisibleTo(caller, code)
+                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Kompetensmålet finns inte."));
     }
 
     @Operation(summary = "The latest version of every module the caller may see and that is not withdrawn")

@@ -77,7 +77,8 @@ public class CataloguePages {
     }
 
     /** A goal of an audience, with the modules covering it by title. */
-    public record GoalRow(String code, String text, String areaSv, String kindSv, List<ModuleTitles.Titled> modules) {
+    public record GoalRow(String code, String text, String areaSv, String kindSv, List<ModuleTitles.Titled> modules,
+                          @Nullable String owner) {
     }
 
     public record AudienceGoals(Audience audience, List<GoalRow> goals, boolean open) {
@@ -88,7 +89,8 @@ public class CataloguePages {
                                      @QueryValue @Nullable String omrade, @QueryValue @Nullable String mal,
                                      Authentication caller) {
         List<Audience> visible = audiences.visibleTo(caller);
-        List<CatalogueQueries.GoalView> goals = catalogue.goals(null, caller);
+        // National goals and the own goals of the caller's organisations, in the filter and the lists alike.
+        List<CatalogueQueries.GoalView> goals = catalogue.goalsVisibleTo(caller, null);
         List<String> problems = new ArrayList<>();
 
         String text = blankToNull(sok);
@@ -151,7 +153,8 @@ public class CataloguePages {
         model.put("audiences", visible.stream()
                 .map(a -> new AudienceGoals(a, goals.stream().filter(g -> g.audiences().contains(a.code()))
                         .map(g -> new GoalRow(g.code(), g.textSv(), g.areaSv(), g.kindSv(), g.modules().stream()
-                                .map(m -> new ModuleTitles.Titled(m, moduleTitles.getOrDefault(m, m))).toList()))
+                                .map(m -> new ModuleTitles.Titled(m, moduleTitles.getOrDefault(m, m))).toList(),
+                                g.own() ? "Egen (" + g.ownerName() + ")" : null))
                         .toList(), a.code().equals(filter.audience())))
                 .toList());
         ModelAndView<Map<String, Object>> page = new ModelAndView<>("catalogue", model);

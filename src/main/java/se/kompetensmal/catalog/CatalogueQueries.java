@@ -34,9 +34,17 @@ public class CatalogueQueries {
         this.sql = sql;
     }
 
+    /**
+     * A goal with its owner: {@code ownerOrgId} null for a national goal; {@code ownerName} the owner node's name for an
+     * organisation's own goal.
+     */
     @Serdeable
     public record GoalView(String code, String catalogueVersion, GoalArea area, String areaSv, GoalKind kind, String kindSv,
-                           String textSv, @Nullable String textEn, List<String> audiences, List<String> modules) {
+                           String textSv, @Nullable String textEn, List<String> audiences, List<String> modules,
+                           @Nullable Long ownerOrgId, @Nullable String ownerName) {
+        public boolean own() {
+            return ownerOrgId != null;
+        }
     }
 
     @Serdeable
@@ -55,22 +63,42 @@ public class CatalogueQueries {
     }
 
     /**
-     * Goals, optionally only those of one audience, with the modules (latest versions) that cover them among those the
-     * caller may see and that are offered for new use (not withdrawn).
+     * The goals the caller may see ({@link Goals#VISIBLE_TO}: national, and own goals of their organisations), optionally
+     * of one audience, with the modules (latest versions) that cover them among those the caller may see and that are
+     * offered for new use (not withdrawn).
      */
-    public List<GoalView> goals(@Nullable String audienceCode, Authentication caller) {
-        return goals(audienceCode, ModuleReach.VISIBLE_TO + " AND " + ModuleReach.OPEN,
+    public List<GoalView> goalsVisibleTo(Authentication caller, @Nullable String audienceCode) {
+        return goalViews(Goals.VISIBLE_TO, ModuleReach.VISIBLE_TO + " AND " + ModuleReach.OPEN, audienceCode,
                 NamedSql.with("account", Caller.of(caller).accountId()));
     }
 
-    /** The same, with the modules that cover them among those assignable at the node (a routine's node). */
-    public List<GoalView> goalsAt(@Nullable String audienceCode, long nodeId) {
-        return goals(audienceCode, ModuleReach.USABLE_AT + " AND " + ModuleReach.OPEN, NamedSql.with("node", nodeId));
+    /** A goal by its code if the caller may see it; empty as for an unknown code otherwise. */
+    public Optional<GoalView> goalVisibleTo(Authentication caller, String code) {
+        return goalsVisibleTo(caller, null).stream().filter(g -> g.code().equals(code)).findFirst();
     }
 
-    private List<GoalView> goals(@Nullable String audienceCode, String moduleCondition, NamedSql.Params params) {
-        return sql.list("""
-                SELECT g.code, g.catalogue_version, g.area, g.kind, g.text_sv, g.text_en,
+    /**
+     * The goals that apply at a node (national, and own goals owned there or above: {@link Goals#USABLE_AT}), with the
+     * modules that cover them among those assignable there: what a routine at the node can reach.
+     */
+    public List<GoalView> goalsAt(@Nullable String audienceCode, long nodeId) {
+        return goalViews(Goals.USABLE_AT, ModuleReach.USABLE_AT + " AND " + ModuleReach.OPEN, audienceCode,
+                NamedSql.with("node", nodeId));
+    }
+
+    /**
+     * The goals shown in the views of a node ({@link Goals#SHOWN_AT}): those applying there and those owned under it,
+     * with the modules that cover them among those usable somewhere under the node and not withdrawn.
+     */
+    public List<GoalView> goalsShownAt(long nodeId) {
+        return goalViews(Goals.SHOWN_AT, ModuleReach.USABLE_UNDER + " AND " + ModuleReach.OPEN, null,
+                NamedSql.with("node", nodeId));
+    }
+
+    private List<GoalView> goalViews(String goalCondition, String moduleCondition, @Nullable String audienceCode,
+                                     NamedSql.Params parameters) {
+        String query = """
+                SELECT g.code, g.catalogue_version, g.area, g.kind, g.text_sv, g.text_en, g.owner_org_id, o.name AS owner_name,
                        (SELECT GROUP_CONCAT(a.code ORDER BY a.sort_order SEPARATOR ',') FROM competence_goal_audience ga
                           JOIN audience a ON a.id = ga.audience_id WHERE ga.goal_id = g.id) AS audiences,
                        (SELECT GROUP_CONCAT(DISTINCT m.module_code ORDER BY m.module_code SEPARATOR ',')
@@ -78,20 +106,19 @@ public class CatalogueQueries {
                           JOIN catalogue_module cm ON cm.code = m.module_code
                          WHERE mg.goal_id = g.id AND %s AND m.version = (SELECT MAX(version) FROM module_version l
                                                                    WHERE l.module_code = m.module_code)) AS modules
-                FROM competence_goal g
-                WHERE :audience IS NULL OR EXISTS (SELECT 1 FROM competence_goal_audience ga JOIN audience a ON a.id = ga.audience_id
-                                                    WHERE ga.goal_id = g.id AND a.code = :audience)
-                ORDER BY g.code""".formatted(moduleCondition), params.and("audience", audienceCode), row -> {
+                FROM competence_goal g LEFT JOIN org_node o ON o.id = g.owner_org_id
+                WHERE %s
+                  AND (:audience IS NULL OR EXISTS (SELECT 1 FROM competence_goal_audience ga JOIN audience a ON a.id = ga.audience_id
+                                                    WHERE ga.goal_id = g.id AND a.code = :audience))
+                ORDER BY g.code""".formatted(moduleCondition, goalCondition);
+        parameters.and("audience", audienceCode);
+        return sql.list(query, parameters, row -> {
             GoalArea area = GoalArea.valueOf(row.string("area"));
             GoalKind kind = GoalKind.valueOf(row.string("kind"));
-            return new GoalView(row.string("code"), row.string("catalogue_version"), area, area.labelSv(),
-                    kind, kind.labelSv(), row.string("text_sv"), row.string("text_en"),
-                    split(row.string("audiences")), split(row.string("modules")));
+            return new GoalView(row.string("code"), row.string("catalogue_version"), area, area.labelSv(), kind,
+                    kind.labelSv(), row.string("text_sv"), row.string("text_en"), split(row.string("audiences")),
+                    split(row.string("modules")), row.nullableNumber("owner_org_id"), row.string("owner_name"));
         });
-    }
-
-    public Optional<GoalView> goal(String code, Authentication caller) {
-        return goals(null, caller).stream().filter(g -> g.code().equals(code)).findFirst();
     }
 
     /** The latest version of every module the caller may see and that is offered for new use (not withdrawn). */

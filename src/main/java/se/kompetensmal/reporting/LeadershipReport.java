@@ -68,7 +68,8 @@ public class LeadershipReport {
     /** A competence goal: the routines here that reach it, the titles of the modules that cover it, and who holds it. */
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record GoalRow(String code, String text, List<String> coveredBy, List<String> modules, Share holders) {
+    public record GoalRow(String code, String text, List<String> coveredBy, List<String> modules, Share holders,
+                          @Nullable String owner) {
         public boolean covered() {
             return !coveredBy.isEmpty();
         }
@@ -129,7 +130,8 @@ public class LeadershipReport {
         Map<Long, Map<String, Long>> holders = statistics.goalHolders(nodeId, today);
         Map<String, String> titles = moduleTitles.all();
         Map<String, Long> idByCode = byId.values().stream().collect(Collectors.toMap(Audience::code, Audience::id));
-        return coverage.of(nodeId, routines.inForceAt(nodeId)).stream().map(audience -> {
+        Map<Long, Map<Long, Statistics.Counts>> headcountsOfOwners = new HashMap<>();
+        return coverage.at(nodeId, routines.inForceAt(nodeId)).stream().map(audience -> {
             long audienceId = idByCode.get(audience.code());
             long people = headcounts.containsKey(audienceId) ? headcounts.get(audienceId).headcount() : 0;
             // The audience's people as the overview shows them: hidden there, hidden here.
@@ -139,10 +141,29 @@ public class LeadershipReport {
             Map<String, Long> held = holders.getOrDefault(audienceId, Map.of());
             List<GoalRow> rows = audience.goals().stream().map(goal -> new GoalRow(goal.code(), goal.textSv(), goal.coveredBy(),
                     goal.modules().stream().map(code -> titles.getOrDefault(code, code)).toList(),
-                    Suppression.share(held.getOrDefault(goal.code(), 0L), people, hidden))).toList();
+                    goal.ownedBelow()
+                            ? ownedBelowShare(goal, audienceId, held.getOrDefault(goal.code(), 0L), today, headcountsOfOwners)
+                            : Suppression.share(held.getOrDefault(goal.code(), 0L), people, hidden),
+                    goal.owner())).toList();
             return new GoalAudience(audience.code(), audience.nameSv(), headcount,
                     (int) rows.stream().filter(r -> !r.covered()).count(), rows);
         }).toList();
+    }
+
+    /**
+     * The share holding a goal owned by a unit under the node: of the audience's people in the unit's subtree, not of the
+     * whole node's. A region leader reading "Eget mål för Enhet X: 40 %" believes 40 % of those the goal is for hold it;
+     * a share of the whole region would look like a failure of people the goal never applied to. The unit's group is
+     * withheld as the unit's own statistics withhold it (fewer than five).
+     */
+    private Share ownedBelowShare(GoalCoverage.Goal goal, long audienceId, long held, LocalDate today,
+                                  Map<Long, Map<Long, Statistics.Counts>> headcountsOfOwners) {
+        long owner = goal.ownerOrgId();
+        Map<Long, Statistics.Counts> ofOwner = headcountsOfOwners.computeIfAbsent(owner, id -> statistics.counts(id, today)
+                .stream().filter(c -> c.groupId() == id)
+                .collect(Collectors.toMap(Statistics.Counts::audienceId, Function.identity())));
+        Statistics.Counts counts = ofOwner.get(audienceId);
+        return Suppression.share(held, counts == null ? 0 : counts.headcount(), false);
     }
 
     /** A row's figures, each withheld as its denominator's group is (small, or hidden beside a small sibling). */

@@ -96,7 +96,7 @@ public class ReportExport {
                     "försenade vid månadens slut", point.overdue(), date));
         });
         report.goals().forEach(audience -> audience.goals().forEach(goal -> lines.add(new Line("kompetensmål " + goal.code()
-                + " " + goal.text() + (goal.covered() ? " (täcks av rutin)" : " (täcks inte av någon rutin)"), null,
+                + " " + goal.text() + (goal.owner() == null ? "" : " [" + goal.owner() + "]") + (goal.covered() ? " (täcks av rutin)" : " (täcks inte av någon rutin)"), null,
                 report.nodeName(), audience.audienceName(), "har giltigt genomförande", goal.holders(), date))));
         report.matrix().rows().forEach(row -> {
             matrix(lines, report, row.audienceName(), "introduktion", row.introduction(), date);

@@ -36,7 +36,7 @@ public class ReportPdf {
             report.goals().stream().filter(a -> !a.headcount().fewerThanFive() && a.headcount().numerator() != null
                     && a.headcount().numerator() > 0).forEach(audience -> {
                 pdf.paragraph(audience.audienceName() + " (" + audience.uncovered() + " mål täcks inte av någon rutin)", 10, 2);
-                audience.goals().forEach(goal -> pdf.bar(goal.code() + " " + goal.text() + (goal.covered() ? "" : " – ingen rutin"),
+                audience.goals().forEach(goal -> pdf.bar(goal.code() + " " + goal.text() + (goal.owner() == null ? "" : " [" + goal.owner() + "]") + (goal.covered() ? "" : " – ingen rutin"),
                         goal.holders().percent(), label(goal.holders())));
                 pdf.line("", 9, 4);
             });

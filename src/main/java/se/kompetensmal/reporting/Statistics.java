@@ -147,6 +147,8 @@ public class Statistics {
     /**
      * Per audience and goal of the audience, the people of the audience under the node who hold a completion of a module
      * covering the goal that has not expired (a completion of a recurring cycle expires; one without a cycle does not).
+     * An organisation's own goal counts only the people of its owner's subtree, those it applies to: the goals a caller
+     * sees at the node are chosen by {@code GoalCoverage}, and no one outside the owner's subtree is counted for one.
      */
     public Map<Long, Map<String, Long>> goalHolders(long nodeId, LocalDate today) {
         String query = "WITH " + PEOPLE + """
@@ -157,6 +159,8 @@ public class Statistics {
                 JOIN module_version_goal mg ON mg.goal_id = ga.goal_id
                 JOIN completion c ON c.person_id = pe.id AND c.module_version_id = mg.module_version_id
                 WHERE NOT EXISTS (SELECT 1 FROM assignment x WHERE x.completion_id = c.id AND x.valid_until < :today)
+                  AND (g.owner_org_id IS NULL OR EXISTS (SELECT 1 FROM org_closure own WHERE own.ancestor_id = g.owner_org_id
+                                                                                       AND own.descendant_id = pe.org_node_id))
                 GROUP BY pa.audience_id, g.code""";
         Map<Long, Map<String, Long>> holders = new LinkedHashMap<>();
         sql.list(query, NamedSql.with("node", nodeId).and("today", today), row -> new GoalHolders(row.number("audience_id"),

@@ -55,7 +55,7 @@ public class RoutineController {
     @Get("/organisations/{id}/goal-coverage")
     public List<GoalCoverage.Audience> goalCoverage(long id, Authentication caller) {
         requireNode(id, caller, Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR);
-        return coverage.of(id, service.inForceAt(id));
+        return coverage.at(id, service.inForceAt(id));
     }
 
     @Operation(summary = "The modules that may be put in a routine or assigned at the node now, by title: its own organisation's modules and those for everyone, none withdrawn")

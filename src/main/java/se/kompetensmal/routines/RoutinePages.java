@@ -288,7 +288,7 @@ public class RoutinePages {
         List<RoutineView> inForce = routines.inForceAt(node.id());
         model.put("routines", inForce);
         model.put("retired", routines.retiredAt(node.id()));
-        model.put("coverage", coverage.of(node.id(), inForce));
+        model.put("coverage", coverage.at(node.id(), inForce));
         model.put("mayEdit", access.holdsOn(caller, node.id(), Role.COORDINATOR, Role.ADMINISTRATOR));
         // The follow-up lists names: no link to it for a leader who may not see them (it would answer 403).
         model.put("maySeeNames", access.maySeeNames(caller, node.id()));

@@ -151,7 +151,7 @@ public class HomePage {
                 .filter(u -> u.counts().overduePeople() + u.counts().dueSoonPeople() > 0).toList();
         Set<String> present = queries.audiencesPresent(node.id());
         List<RoutineView> inForce = routines.inForceAt(node.id());
-        List<Gap> gaps = coverage.of(node.id(), inForce).stream()
+        List<Gap> gaps = coverage.at(node.id(), inForce).stream()
                 .filter(a -> present.contains(a.code()) && a.covered() < a.total())
                 .map(a -> new Gap(a.nameSv(), a.total() - a.covered(), a.total()))
                 .toList();
