@@ -18,6 +18,7 @@ import se.kompetensmal.catalog.ImageFiles;
 import se.kompetensmal.catalog.InvalidCourseContentException;
 import se.kompetensmal.catalog.ModuleDraft;
 import se.kompetensmal.catalog.ModuleFiles;
+import se.kompetensmal.catalog.Goals;
 import se.kompetensmal.catalog.ModuleReach;
 import se.kompetensmal.catalog.ModuleRules;
 import se.kompetensmal.catalog.ModuleWithdrawn;
@@ -108,11 +109,12 @@ public class ModuleAuthoring {
     private final ObjectMapper json;
     private final TransactionOperations<Connection> transactions;
     private final ApplicationEventPublisher<ModuleWithdrawn> withdrawals;
+    private final Goals goals;
 
     public ModuleAuthoring(NamedSql sql, DraftRepository drafts, ImageRepository images, CatalogueStore store,
                            ModuleReach reach, Audiences audiences, Access access, RoleGrantRepository grants, OrgNodeRepository nodes,
                            AuditLog audit, ObjectMapper json, TransactionOperations<Connection> transactions,
-                           ApplicationEventPublisher<ModuleWithdrawn> withdrawals) {
+                           ApplicationEventPublisher<ModuleWithdrawn> withdrawals, Goals goals) {
         this.sql = sql;
         this.drafts = drafts;
         this.images = images;
@@ -126,6 +128,7 @@ public class ModuleAuthoring {
         this.json = json;
         this.transactions = transactions;
         this.withdrawals = withdrawals;
+        this.goals = goals;
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -326,11 +329,7 @@ public class ModuleAuthoring {
                     row -> row.string("code")));
         } else {
             audiences.usableUnder(ownerOrgId).forEach(a -> audienceCodes.add(a.code()));
-            goalCodes.addAll(sql.list("""
-                    SELECT g.code FROM competence_goal g
-                    WHERE g.owner_org_id IS NULL
-                       OR EXISTS (SELECT 1 FROM org_closure up WHERE up.ancestor_id = g.owner_org_id AND up.descendant_id = :node)""",
-                    NamedSql.with("node", ownerOrgId), row -> row.string("code")));
+            goalCodes.addAll(goals.usableAt(ownerOrgId));
         }
         return new ModuleRules.Known(Set.copyOf(audienceCodes), Set.copyOf(goalCodes));
     }
@@ -539,7 +538,7 @@ public class ModuleAuthoring {
             if (!problems.isEmpty()) {
                 throw new ModuleInvalid(importMessage(problems.size()), problems);
             }
-            toCreate.forEach(goal -> createGoal(goal, ownerOrgId, account));
+            toCreate.forEach(goal -> goals.insert(goal, ownerOrgId, account));
             if (existing.isEmpty()) {
                 insertModule(code, ownerOrgId, account);
             }
@@ -612,22 +611,6 @@ public class ModuleAuthoring {
 
     private boolean goalExists(String code) {
         return sql.number("SELECT COUNT(*) FROM competence_goal WHERE code = :code", NamedSql.with("code", code)) > 0;
-    }
-
-    /** An own goal an imported module brings, owned by the module's owner node (as the goals pages write them). */
-    private void createGoal(CourseContent.Goal goal, long ownerOrgId, long account) {
-        sql.update("""
-                INSERT INTO competence_goal (code, catalogue_version, area, kind, text_sv, text_en, owner_org_id, created_by)
-                VALUES (:code, 'egen', :area, :kind, :textSv, :textEn, :owner, :account)""",
-                NamedSql.with("code", goal.code()).and("area", goal.area()).and("kind", goal.kind())
-                        .and("textSv", goal.textSv()).and("textEn", goal.textEn()).and("owner", ownerOrgId)
-                        .and("account", account));
-        for (String audience : goal.audiences()) {
-            sql.update("""
-                    INSERT INTO competence_goal_audience (goal_id, audience_id)
-                    SELECT g.id, a.id FROM competence_goal g, audience a WHERE g.code = :code AND a.code = :audience""",
-                    NamedSql.with("code", goal.code()).and("audience", audience));
-        }
     }
 
     // ---------------------------------------------------------------------------------------------------------------

@@ -157,13 +157,8 @@ public class Goals {
             throw access.refusal(caller, ownerNodeId);
         }
         Checked checked = check(input, ownerNodeId, null);
-        sql.update("""
-                INSERT INTO competence_goal (code, catalogue_version, area, kind, text_sv, text_en, owner_org_id, created_by)
-                VALUES (:code, :version, :area, :kind, :textSv, :textEn, :owner, :account)""",
-                NamedSql.with("code", checked.code()).and("version", OWN_VERSION).and("area", checked.area().name())
-                        .and("kind", checked.kind().name()).and("textSv", checked.textSv()).and("textEn", checked.textEn())
-                        .and("owner", ownerNodeId).and("account", Caller.of(caller).accountId()));
-        linkAudiences(checked);
+        insert(new CourseContent.Goal(checked.code(), checked.audiences(), checked.area(), checked.kind(), checked.textSv(),
+                checked.textEn()), ownerNodeId, Caller.of(caller).accountId());
         audit.record(caller.getName(), GOAL_CREATED, checked.code() + " för org " + ownerNodeId, request);
         return checked.code();
     }
@@ -246,14 +241,32 @@ public class Goals {
         return new Checked(code, usable.stream().filter(chosen::contains).toList(), area, kind, textSv, textEn);
     }
 
+    /**
+     * Writes an own goal owned by the node whose fields are already checked: by {@link #create}'s form, or by the
+     * courses/ rules for a goal an imported module brings along.
+     */
+    public void insert(CourseContent.Goal goal, long ownerNodeId, long accountId) {
+        sql.update("""
+                INSERT INTO competence_goal (code, catalogue_version, area, kind, text_sv, text_en, owner_org_id, created_by)
+                VALUES (:code, :version, :area, :kind, :textSv, :textEn, :owner, :account)""",
+                NamedSql.with("code", goal.code()).and("version", OWN_VERSION).and("area", goal.area().name())
+                        .and("kind", goal.kind().name()).and("textSv", goal.textSv()).and("textEn", goal.textEn())
+                        .and("owner", ownerNodeId).and("account", accountId));
+        linkAudiences(goal.code(), goal.audiences());
+    }
+
     private void linkAudiences(Checked goal) {
+        linkAudiences(goal.code(), goal.audiences());
+    }
+
+    private void linkAudiences(String code, List<String> audienceCodes) {
         sql.update("DELETE ga FROM competence_goal_audience ga JOIN competence_goal g ON g.id = ga.goal_id WHERE g.code = :code",
-                NamedSql.with("code", goal.code()));
-        for (String audience : goal.audiences()) {
+                NamedSql.with("code", code));
+        for (String audience : audienceCodes) {
             sql.update("""
                     INSERT INTO competence_goal_audience (goal_id, audience_id)
                     SELECT g.id, a.id FROM competence_goal g, audience a WHERE g.code = :code AND a.code = :audience""",
-                    NamedSql.with("code", goal.code()).and("audience", audience));
+                    NamedSql.with("code", code).and("audience", audience));
         }
     }
 
