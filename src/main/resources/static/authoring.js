@@ -1,0 +1,101 @@
+// The module editor (ModuleEditorPages). Every editor form works without script with its "Spara" button; this file only
+// adds saving in the background, so that nothing typed is lost if the session ends: about 1.5 s after the coordinator
+// stops typing, and when the tab is hidden or left (fetch with keepalive outlives the page). It posts the same form to
+// the same address with autosave=1 and gets the draft's new revision back, which the form carries from then on; a 409
+// means someone else saved the draft meanwhile, and is shown instead of overwriting their work.
+(function () {
+  // A failed publish lists its problems at the top: move the focus there so that screen readers start with them.
+  var problems = document.getElementById('problem-rubrik');
+  if (problems) {
+    problems.focus();
+  }
+  var preview = document.getElementById('forhandsgranskning');
+  if (preview && !problems) {
+    preview.focus();
+  }
+
+  var form = document.querySelector('form[data-autosave]');
+  if (!form || !window.fetch || !window.URLSearchParams) {
+    return;
+  }
+  var status = form.querySelector('[data-save-status]');
+  var revision = form.querySelector('input[name=revision]');
+  var timer = null;
+  var dirty = false;
+  var stopped = false;
+
+  function show(text, warning) {
+    status.textContent = text;
+    status.classList.toggle('warning', !!warning);
+  }
+
+  function body() {
+    var data = new URLSearchParams();
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (!field.name || field.disabled || field.type === 'submit' || field.type === 'button' || field.type === 'file') {
+        return;
+      }
+      if ((field.type === 'checkbox' || field.type === 'radio') && !field.checked) {
+        return;
+      }
+      data.append(field.name, field.value);
+    });
+    data.append('autosave', '1');
+    return data;
+  }
+
+  function save(leaving) {
+    if (!dirty || stopped) {
+      return;
+    }
+    dirty = false;
+    clearTimeout(timer);
+    var request = fetch(form.getAttribute('action'), {
+      method: 'POST', body: body(), credentials: 'same-origin', keepalive: !!leaving,
+      headers: {'Accept': 'application/json'}
+    });
+    if (leaving) {
+      return;
+    }
+    show('Sparar …');
+    request.then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (answer) {
+        if (response.ok) {
+          revision.value = answer.revision;
+          show('Sparat ' + answer.savedAt);
+        } else if (response.status === 409) {
+          // Saving again would overwrite the other change: stop and say so; the typed text stays in the form.
+          stopped = true;
+          show(answer.message || 'Utkastet har ändrats av någon annan. Ladda om sidan.', true);
+        } else {
+          dirty = true;
+          show('Inte sparat: ' + (answer.message || 'försök igen med Spara.'), true);
+        }
+      });
+    }).catch(function () {
+      dirty = true;
+      show('Inte sparat: ingen kontakt med servern. Det du skrivit finns kvar här; försök igen med Spara.', true);
+    });
+  }
+
+  function changed() {
+    dirty = true;
+    clearTimeout(timer);
+    timer = setTimeout(function () { save(false); }, 1500);
+  }
+
+  form.addEventListener('input', changed);
+  form.addEventListener('change', changed);
+  form.addEventListener('submit', function () {
+    // The normal submit saves it; a background save racing it would make the submit's revision old.
+    dirty = false;
+    stopped = true;
+    clearTimeout(timer);
+  });
+  document.addEventListener('visibilitychange', function () {
+    if (document.visibilityState === 'hidden') {
+      save(true);
+    }
+  });
+  window.addEventListener('pagehide', function () { save(true); });
+})();
