@@ -16,7 +16,13 @@ public record CourseContent(String catalogueVersion, List<Goal> goals, List<Modu
      */
     public record Module(String code, String title, String summary, int estimatedMinutes, List<String> audiences,
                          List<String> goals, int passMark, List<Page> pages, List<Question> questions,
-                         @Nullable External external) {
+                         @Nullable External external, List<ImageFile> images) {
+
+        /** The same module with its images' bytes (the rules see names and types; the files carry the bytes). */
+        public Module withImages(List<ImageFile> withBytes) {
+            return new Module(code, title, summary, estimatedMinutes, audiences, goals, passMark, pages, questions,
+                    external, List.copyOf(withBytes));
+        }
     }
 
     public record External(String activityId, String launchUrl) {

@@ -134,7 +134,7 @@ public class CourseContentReader {
             if (code == null || title == null || summary == null || minutes == null || audiences == null || goals == null) {
                 return null;
             }
-            return new CourseContent.Module(code, title, summary, minutes, audiences, goals, 0, List.of(), List.of(), external);
+            return new CourseContent.Module(code, title, summary, minutes, audiences, goals, 0, List.of(), List.of(), external, List.of());
         }
         Integer passMark = fields.integer("pass_mark", 0, 100, "%");
         List<CourseContent.Page> pages = readPages(dir.resolve("pages"));
@@ -143,7 +143,7 @@ public class CourseContentReader {
                 || passMark == null || pages == null || questions == null) {
             return null;
         }
-        return new CourseContent.Module(code, title, summary, minutes, audiences, goals, passMark, pages, questions, null);
+        return new CourseContent.Module(code, title, summary, minutes, audiences, goals, passMark, pages, questions, null, List.of());
     }
 
     /** An external module names its xAPI activity and where learners start it; both must be absolute http(s) addresses. */

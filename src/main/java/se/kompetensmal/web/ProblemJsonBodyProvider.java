@@ -25,8 +25,11 @@ public class ProblemJsonBodyProvider implements JsonErrorResponseBodyProvider<Pr
                 ? context.getErrors().stream().filter(FieldProblem.class::isInstance)
                         .map(e -> ((FieldProblem) e).field() + ": " + e.getMessage()).toList()
                 : messages.size() > 1 ? messages : List.of();
+        // A refusal naming several places (the pages and questions of a module at fault) lists them, each with its place.
+        List<Problem.Located> located = response.code() >= 500 ? List.of() : context.getRootCause()
+                .filter(LocatedProblems.class::isInstance).map(cause -> ((LocatedProblems) cause).located()).orElse(List.of());
         return new Problem("about:blank", ErrorTexts.titleSv(response.code()), response.code(), detail,
-                context.getRequest().getPath(), response.code() >= 500 ? List.of() : errors);
+                context.getRequest().getPath(), response.code() >= 500 ? List.of() : errors, located);
     }
 
     @Override

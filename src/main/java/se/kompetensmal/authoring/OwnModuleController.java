@@ -1,0 +1,149 @@
+package se.kompetensmal.authoring;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.http.exceptions.HttpStatusException;
+import io.micronaut.json.tree.JsonNode;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.serde.ObjectMapper;
+import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import se.kompetensmal.catalog.ModuleDraft;
+import se.kompetensmal.security.Needs;
+import se.kompetensmal.security.Role;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+
+/**
+ * The API of own modules: list, create, the draft, images, publish, withdraw, versions, export and import. Thin: every
+ * rule, the scope included, is {@link ModuleAuthoring}'s. A module the caller may not see answers 404 on every route,
+ * exactly as an unknown code; one they see but may not change answers 403 on the changing routes.
+ */
+@Controller("/api/own-modules")
+@Secured(SecurityRule.IS_AUTHENTICATED)
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class OwnModuleController {
+
+    private final ModuleAuthoring authoring;
+    private final ObjectMapper json;
+
+    public OwnModuleController(ModuleAuthoring authoring, ObjectMapper json) {
+        this.authoring = authoring;
+        this.json = json;
+    }
+
+    /** A new module: its owner node (null: everyone, system-wide administrators only), code and title. */
+    @Serdeable
+    public record NewModule(@Nullable Long owner, @Nullable String code, @Nullable String title) {
+    }
+
+    /** The draft as typed, saved over the revision it was read at. */
+    @Serdeable
+    public record DraftChange(ModuleDraft content, int revision) {
+    }
+
+    @Serdeable
+    public record Withdrawal(@Nullable String reason) {
+    }
+
+    @Operation(summary = "The organisation's own modules the caller may see (coordinators and administrators)")
+    @Get
+    public List<ModuleAuthoring.Summary> list(Authentication caller) {
+        return authoring.visibleTo(caller);
+    }
+
+    @Operation(summary = "Where the caller may create modules: nodes, and whether for everyone (system administrators)")
+    @Get("/owners")
+    public ModuleAuthoring.Owners owners(Authentication caller) {
+        return authoring.owners(caller);
+    }
+
+    @Operation(summary = "Create an own module with an empty draft; the code may not be any other module's, shipped or own")
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
+    @Post
+    public HttpResponse<ModuleAuthoring.Summary> create(@Body NewModule body, Authentication caller) {
+        ModuleAuthoring.Summary created = authoring.create(caller, body.owner(), body.code(), body.title());
+        return HttpResponse.created(created, URI.create("/api/own-modules/" + created.code()));
+    }
+
+    @Operation(summary = "One own module: owner, status, latest version, whether the draft has unpublished changes")
+    @Get("/{code}")
+    public ModuleAuthoring.Summary module(String code, Authentication caller) {
+        return authoring.summary(caller, code);
+    }
+
+    @Operation(summary = "Throw away a module that was never published (its draft and images); published ones are withdrawn instead")
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
+    @Delete("/{code}")
+    public HttpResponse<?> discard(String code, Authentication caller) {
+        authoring.discard(caller, code);
+        return HttpResponse.noContent();
+    }
+
+    @Operation(summary = "The draft as typed (valid or not) and its revision")
+    @Get("/{code}/draft")
+    public ModuleAuthoring.Draft draft(String code, Authentication caller) {
+        return authoring.draft(caller, code);
+    }
+
+    @Operation(summary = "Save the draft as typed, valid or not; 409 when someone saved after the revision sent",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+                    content = @Content(schema = @Schema(implementation = DraftChange.class))))
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
+    @Put("/{code}/draft")
+    public ModuleAuthoring.Draft save(String code, @Body JsonNode body, Authentication caller) {
+        // The scope is checked before the draft is read, so that another organisation learns nothing from how its body
+        // is answered; the service checks it again.
+        authoring.changeable(caller, code);
+        DraftChange change = read(body);
+        if (change.content() == null) {
+            throw new AuthoringRefused("content: skicka utkastet.");
+        }
+        return authoring.save(caller, code, change.content(), change.revision());
+    }
+
+    @Operation(summary = "Withdraw a published module: no new assignments; everything recorded is kept. Final")
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
+    @Post("/{code}/withdraw")
+    public ModuleAuthoring.Summary withdraw(String code, @Body Withdrawal body, Authentication caller) {
+        authoring.withdraw(caller, code, body.reason());
+        return authoring.summary(caller, code);
+    }
+
+    @Operation(summary = "The published versions, newest first: when, by whom, learners started and completions")
+    @Get("/{code}/versions")
+    public List<ModuleAuthoring.VersionRow> versions(String code, Authentication caller) {
+        return authoring.versions(caller, code);
+    }
+
+    private DraftChange read(JsonNode body) {
+        try {
+            return json.readValueFromTree(body, DraftChange.class);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof HttpStatusException status) {
+                throw status;
+            }
+            throw new HttpStatusException(HttpStatus.UNPROCESSABLE_ENTITY,
+                    "Utkastet kunde inte läsas: skicka {\"content\": {...}, \"revision\": n} med texter som text och "
+                            + "rätt svar som true eller false.");
+        }
+    }
+
+    static final MediaType ZIP = MediaType.of("application/zip");
+}
