@@ -11,6 +11,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.http.multipart.CompletedFileUpload;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -23,6 +24,7 @@ import se.kompetensmal.catalog.Audience;
 import se.kompetensmal.catalog.Audiences;
 import se.kompetensmal.catalog.CatalogueQueries;
 import se.kompetensmal.catalog.ImageFile;
+import se.kompetensmal.catalog.ImageFiles;
 import se.kompetensmal.catalog.InvalidCourseContentException;
 import se.kompetensmal.catalog.ModuleDraft;
 import se.kompetensmal.catalog.ModuleRules;
@@ -61,21 +63,22 @@ import java.util.regex.Pattern;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class ModuleEditorPages {
 
-    static final Pattern CODE = Pattern.compile("[a-z0-9][a-z0-9-]{0,79}");
+    static final Pattern CODE = ModuleRules.MODULE_CODE;
     static final String CODE_RULE = "Koden blir en del av modulens adress och kan inte ändras: gemena bokstäver a–z, siffror "
             + "och bindestreck, högst 80 tecken, till exempel hygien-region-demoland. Den får inte vara upptagen av en annan modul.";
-    static final int MAX_TITLE = 200;
-    static final int MAX_SUMMARY = 2000;
-    static final int MAX_MARKDOWN = 50_000;
-    static final int MAX_QUESTION = 1000;
-    static final int MAX_OPTION = 500;
-    static final int MAX_FEEDBACK = 1000;
+    // The content limits are the validator's (one home per rule); the form checks them only to say so at the field.
+    static final int MAX_TITLE = ModuleRules.MAX_TITLE;
+    static final int MAX_SUMMARY = ModuleRules.MAX_SUMMARY;
+    static final int MAX_MARKDOWN = ModuleRules.MAX_PAGE_MARKDOWN;
+    static final int MAX_QUESTION = ModuleRules.MAX_QUESTION_TEXT;
+    static final int MAX_OPTION = ModuleRules.MAX_OPTION_TEXT;
+    static final int MAX_FEEDBACK = ModuleRules.MAX_OPTION_TEXT;
     static final int MAX_REASON = 1000;
     static final int MAX_ALT = 300;
-    static final int MAX_PAGES = 60;
-    static final int MAX_QUESTIONS = 60;
-    static final int MAX_OPTIONS = 10;
-    static final long MAX_IMAGE = 2L * 1024 * 1024;
+    static final int MAX_PAGES = ModuleRules.MAX_PAGES;
+    static final int MAX_QUESTIONS = ModuleRules.MAX_QUESTIONS;
+    static final int MAX_OPTIONS = ModuleRules.MAX_OPTIONS;
+    static final long MAX_IMAGE = ImageFiles.MAX_BYTES;
     static final long MAX_ZIP = 30L * 1024 * 1024;
     static final String EVERYONE = "alla";
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm");
@@ -139,7 +142,7 @@ public class ModuleEditorPages {
         String title = form.text("title").strip();
         Map<String, String> errors = new HashMap<>();
         Long ownerId = null;
-        if (EVERYONE.equals(owner) && isSystemAdministrator(caller)) {
+        if (EVERYONE.equals(owner) && authoring.owners(caller).everyone()) {
             ownerId = null;
         } else {
             ownerId = owners.stream().filter(n -> String.valueOf(n.id()).equals(owner)).map(OrgNode::id).findFirst().orElse(null);
@@ -179,7 +182,7 @@ public class ModuleEditorPages {
         csrf.verify(request, csrfToken);
         List<OrgNode> owners = ownersOrRefuse(caller);
         Long ownerId = null;
-        if (!(EVERYONE.equals(owner) && isSystemAdministrator(caller))) {
+        if (!(EVERYONE.equals(owner) && authoring.owners(caller).everyone())) {
             ownerId = owners.stream().filter(n -> String.valueOf(n.id()).equals(owner)).map(OrgNode::id).findFirst().orElse(null);
             if (ownerId == null) {
                 return importAgain(caller, owners, owner, "Välj vilken organisation som ska äga modulen.", List.of());
@@ -217,7 +220,7 @@ public class ModuleEditorPages {
     public ModelAndView<Map<String, Object>> overview(String code, @Nullable String skapad, @Nullable String importerad,
                                                       @Nullable Integer publicerad, @Nullable String tillbakadragen,
                                                       Authentication caller) {
-        ModuleAuthoring.Draft draft = authoring.draft(caller, code);
+        ModuleAuthoring.Draft draft = load(caller, code);
         Map<String, Object> model = overviewModel(caller, draft, null, null);
         if (skapad != null) {
             model.put("notice", "Modulen är skapad. Lägg till uppgifter, sidor och frågor; utkastet sparas medan du skriver.");
@@ -242,7 +245,7 @@ public class ModuleEditorPages {
             return HttpResponse.seeOther(URI.create(base(code) + "?publicerad=" + version));
         } catch (ModuleInvalid e) {
             return HttpResponse.status(HttpStatus.UNPROCESSABLE_ENTITY).body(new ModelAndView<>("authoring-module",
-                    overviewModel(caller, authoring.draft(caller, code), problems(code, e.problems()), null)));
+                    overviewModel(caller, load(caller, code), problems(code, e.problems()), null)));
         } catch (AuthoringRefused e) {
             return HttpResponse.status(HttpStatus.UNPROCESSABLE_ENTITY).body(new ModelAndView<>("authoring-module",
                     overviewModel(caller, draft, List.of(Map.of("where", "Modulen", "message", e.getMessage(),
@@ -279,7 +282,7 @@ public class ModuleEditorPages {
     @Get("/{code}/export.zip")
     @Produces("application/zip")
     public HttpResponse<byte[]> export(String code, Authentication caller) {
-        authoring.draft(caller, code);
+        load(caller, code);
         byte[] zip = authoring.export(caller, code, null);
         return HttpResponse.ok(zip).contentType("application/zip")
                 .header("Content-Disposition", "attachment; filename=\"" + code + ".zip\"");
@@ -289,7 +292,7 @@ public class ModuleEditorPages {
 
     @Get("/{code}/uppgifter{?sparad}")
     public ModelAndView<Map<String, Object>> particulars(String code, @Nullable String sparad, Authentication caller) {
-        ModuleAuthoring.Draft draft = authoring.draft(caller, code);
+        ModuleAuthoring.Draft draft = load(caller, code);
         Map<String, Object> model = particularsModel(caller, draft, draft.content(), draft.revision(), Map.of(), null);
         model.put("saved", sparad != null);
         return new ModelAndView<>("authoring-particulars", model);
@@ -355,7 +358,7 @@ public class ModuleEditorPages {
 
     @Get("/{code}/sidor/{n}{?sparad}")
     public ModelAndView<Map<String, Object>> page(String code, int n, @Nullable String sparad, Authentication caller) {
-        ModuleAuthoring.Draft draft = authoring.draft(caller, code);
+        ModuleAuthoring.Draft draft = load(caller, code);
         ModuleDraft.Page page = pageAt(draft, n);
         Map<String, Object> model = pageModel(caller, draft, n, page.title(), page.markdown(), draft.revision(), Map.of(), null);
         model.put("saved", sparad != null);
@@ -388,7 +391,7 @@ public class ModuleEditorPages {
         ModuleDraft changed = with(draft.content(), d -> pages(d, replace(d.pages(), n - 1, new ModuleDraft.Page(title, markdown))));
         if ("forhandsgranska".equals(form.one("action")) && !isAutosave(form)) {
             try {
-                ModuleAuthoring.Draft saved = authoring.save(caller, code, changed, revision(form));
+                ModuleAuthoring.Draft saved = normalised(authoring.save(caller, code, changed, revision(form)));
                 Map<String, Object> model = pageModel(caller, saved, n, title, markdown, saved.revision(), Map.of(), null);
                 model.put("preview", PageHtml.render(markdown, draftImages(code)));
                 model.put("saved", true);
@@ -438,7 +441,7 @@ public class ModuleEditorPages {
     /** A page of the draft exactly as the learner's page shows it, with the learner page's markup. */
     @Get("/{code}/forhandsvisning/{n}")
     public ModelAndView<Map<String, Object>> preview(String code, int n, Authentication caller) {
-        ModuleAuthoring.Draft draft = authoring.draft(caller, code);
+        ModuleAuthoring.Draft draft = load(caller, code);
         Map<String, Object> model = learnerPageModel(draft, n, base(code) + "/forhandsvisning/");
         model.put("mode", "Förhandsgranskning");
         model.put("modeText", "Så här ser deltagaren sidan när modulen är publicerad.");
@@ -473,7 +476,7 @@ public class ModuleEditorPages {
 
     @Get("/{code}/fragor/{n}{?sparad}")
     public ModelAndView<Map<String, Object>> question(String code, int n, @Nullable String sparad, Authentication caller) {
-        ModuleAuthoring.Draft draft = authoring.draft(caller, code);
+        ModuleAuthoring.Draft draft = load(caller, code);
         ModuleDraft.Question question = questionAt(draft, n);
         Map<String, Object> model = questionModel(caller, draft, n, question, draft.revision(), Map.of(), null);
         model.put("saved", sparad != null);
@@ -535,7 +538,7 @@ public class ModuleEditorPages {
         ModuleDraft changed = with(draft.content(), d -> questions(d, replace(d.questions(), n - 1, question)));
         if (notice != null) {
             try {
-                ModuleAuthoring.Draft saved = authoring.save(caller, code, changed, revision(form));
+                ModuleAuthoring.Draft saved = normalised(authoring.save(caller, code, changed, revision(form)));
                 Map<String, Object> model = questionModel(caller, saved, n, question, saved.revision(), Map.of(), null);
                 model.put("notice", notice);
                 return HttpResponse.ok(new ModelAndView<>("authoring-question", model));
@@ -584,7 +587,7 @@ public class ModuleEditorPages {
 
     @Get("/{code}/bilder")
     public ModelAndView<Map<String, Object>> images(String code, Authentication caller) {
-        ModuleAuthoring.Draft draft = authoring.draft(caller, code);
+        ModuleAuthoring.Draft draft = load(caller, code);
         return new ModelAndView<>("authoring-images", imagesModel(caller, draft, null, "", Map.of(), null));
     }
 
@@ -611,12 +614,16 @@ public class ModuleEditorPages {
         if (errors.isEmpty()) {
             try {
                 ModuleDraft.Image image = authoring.addImage(caller, code, file.getFilename(), file.getBytes());
-                ModuleAuthoring.Draft now = authoring.draft(caller, code);
+                ModuleAuthoring.Draft now = load(caller, code);
                 Map<String, Object> model = imagesModel(caller, now, null, "", Map.of(), null);
                 model.put("uploaded", Map.of("fileName", image.fileName(), "markdown", markdownFor(altText, image.fileName()),
                         "alt", altText));
                 return HttpResponse.ok(new ModelAndView<>("authoring-images", model));
-            } catch (AuthoringRefused e) {
+            } catch (HttpStatusException e) {
+                // Refused by content (ImageFiles: not PNG, JPEG or WebP whatever its name, too big, too many): said at the field.
+                if (e.getStatus() == HttpStatus.NOT_FOUND || e.getStatus() == HttpStatus.FORBIDDEN) {
+                    throw e;
+                }
                 errors.put("file", e.getMessage());
             }
         }
@@ -673,7 +680,7 @@ public class ModuleEditorPages {
 
     @Get("/{code}/prova{?sida}")
     public ModelAndView<Map<String, Object>> tryOut(String code, @Nullable String sida, Authentication caller) {
-        ModuleAuthoring.Draft draft = authoring.draft(caller, code);
+        ModuleAuthoring.Draft draft = load(caller, code);
         String tryBase = base(code) + "/prova?sida=";
         int pages = draft.content().pages().size();
         if ("fragor".equals(sida) || pages == 0) {
@@ -697,7 +704,7 @@ public class ModuleEditorPages {
     public ModelAndView<Map<String, Object>> tryResult(String code, @Body @Nullable String body, HttpRequest<?> request,
                                                        Authentication caller) {
         FormFields form = FormFields.parse(body);
-        ModuleAuthoring.Draft draft = authoring.draft(caller, code);
+        ModuleAuthoring.Draft draft = load(caller, code);
         csrf.verify(request, form.one(CsrfTokens.FIELD));
         List<ModuleDraft.Question> questions = draft.content().questions();
         Map<Integer, Set<String>> chosen = new HashMap<>();
@@ -746,7 +753,7 @@ public class ModuleEditorPages {
     private HttpResponse<?> save(Authentication caller, String code, FormFields form, ModuleDraft changed, String next,
                                  java.util.function.Function<String, ModelAndView<Map<String, Object>>> again) {
         try {
-            ModuleAuthoring.Draft saved = authoring.save(caller, code, changed, revision(form));
+            ModuleAuthoring.Draft saved = normalised(authoring.save(caller, code, changed, revision(form)));
             if (isAutosave(form)) {
                 return json(HttpStatus.OK, "{\"revision\":" + saved.revision() + ",\"savedAt\":\""
                         + CLOCK.format(Instant.now().atZone(SwedishTime.ZONE)) + "\"}");
@@ -805,9 +812,30 @@ public class ModuleEditorPages {
 
     // ---------------------------------------------------------------- scope
 
+    /** The draft, read as the caller may (404 when they may not see it), with every list present even when empty. */
+    private ModuleAuthoring.Draft load(Authentication caller, String code) {
+        return normalised(authoring.draft(caller, code));
+    }
+
+    /** A stored draft leaves out what is empty; the pages work on lists and texts that are always there. */
+    static ModuleAuthoring.Draft normalised(ModuleAuthoring.Draft draft) {
+        ModuleDraft d = draft.content();
+        List<ModuleDraft.Question> questions = d.questions() == null ? List.of() : d.questions().stream()
+                .map(q -> new ModuleDraft.Question(q.code(), q.text() == null ? "" : q.text(), q.options() == null ? List.of()
+                        : q.options().stream().map(o -> new ModuleDraft.Option(o.text() == null ? "" : o.text(), o.correct(),
+                        o.feedback() == null ? "" : o.feedback())).toList())).toList();
+        List<ModuleDraft.Page> pages = d.pages() == null ? List.of() : d.pages().stream()
+                .map(pg -> new ModuleDraft.Page(pg.title() == null ? "" : pg.title(), pg.markdown() == null ? "" : pg.markdown())).toList();
+        ModuleDraft whole = new ModuleDraft(d.code(), d.title() == null ? "" : d.title(), d.summary() == null ? "" : d.summary(),
+                d.estimatedMinutes() == null ? "" : d.estimatedMinutes(), d.audiences() == null ? List.of() : d.audiences(),
+                d.goals() == null ? List.of() : d.goals(), d.passMark() == null ? "" : d.passMark(), pages, questions,
+                d.images() == null ? List.of() : d.images(), d.xapiActivityId(), d.launchUrl());
+        return new ModuleAuthoring.Draft(draft.module(), whole, draft.revision());
+    }
+
     /** The draft, when the caller may change it: unknown (404) when not visible, 403 when visible but not editable. */
     private ModuleAuthoring.Draft editable(Authentication caller, String code) {
-        ModuleAuthoring.Draft draft = authoring.draft(caller, code);
+        ModuleAuthoring.Draft draft = load(caller, code);
         if (!draft.module().editable()) {
             throw Access.forbidden();
         }
@@ -820,10 +848,6 @@ public class ModuleEditorPages {
             throw Access.forbidden();
         }
         return owners;
-    }
-
-    private boolean isSystemAdministrator(Authentication caller) {
-        return access.holdsSystemWide(caller, Role.ADMINISTRATOR);
     }
 
     private static ModuleDraft.Page pageAt(ModuleAuthoring.Draft draft, int n) {
@@ -881,7 +905,7 @@ public class ModuleEditorPages {
                     "selected", first || String.valueOf(node.id()).equals(chosen)));
             first = false;
         }
-        if (isSystemAdministrator(caller)) {
+        if (authoring.owners(caller).everyone()) {
             options.add(Map.of("value", EVERYONE, "label", "Alla organisationer (som de nationella modulerna)",
                     "selected", EVERYONE.equals(chosen)));
         }
@@ -966,7 +990,7 @@ public class ModuleEditorPages {
     }
 
     private ModelAndView<Map<String, Object>> overviewView(Authentication caller, ModuleAuthoring.Draft draft, String error) {
-        return new ModelAndView<>("authoring-module", overviewModel(caller, authoring.draft(caller, draft.module().code()),
+        return new ModelAndView<>("authoring-module", overviewModel(caller, load(caller, draft.module().code()),
                 null, error));
     }
 
@@ -1181,6 +1205,9 @@ public class ModuleEditorPages {
             Matcher question = QUESTION_PLACE.matcher(where);
             String href = page.find() ? base(code) + "/sidor/" + page.group(1)
                     : question.find() ? base(code) + "/fragor/" + question.group(1)
+                    : where.startsWith("Sidor") ? base(code) + "#sidor"
+                    : where.startsWith("Frågor") ? base(code) + "#fragor"
+                    : where.startsWith("Bild") ? base(code) + "/bilder"
                     : base(code) + "/uppgifter";
             shown.add(Map.of("where", where, "message", p.message(), "href", href));
         }
