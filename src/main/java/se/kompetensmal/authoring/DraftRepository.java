@@ -40,6 +40,13 @@ interface DraftRepository extends GenericRepository<DraftRow, String> {
             WHERE module_code = :moduleCode""")
     int replace(String moduleCode, String content, long savedBy);
 
+    /** New images in the draft: saved by whoever added them, not a new revision of the typed text. */
+    @Query("""
+            UPDATE module_draft SET content = :content, updated_at = CURRENT_TIMESTAMP(3), updated_by = :savedBy,
+                                    unpublished_changes = TRUE
+            WHERE module_code = :moduleCode""")
+    int changeImages(String moduleCode, String content, long savedBy);
+
     @Query("UPDATE module_draft SET unpublished_changes = FALSE WHERE module_code = :moduleCode")
     void published(String moduleCode);
 

@@ -8,8 +8,18 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import se.kompetensmal.SwedishTime;
+import se.kompetensmal.catalog.Audiences;
+import se.kompetensmal.catalog.CatalogueStore;
+import se.kompetensmal.catalog.CourseContent;
+import se.kompetensmal.catalog.GoalArea;
+import se.kompetensmal.catalog.GoalKind;
+import se.kompetensmal.catalog.ImageFile;
+import se.kompetensmal.catalog.ImageFiles;
+import se.kompetensmal.catalog.InvalidCourseContentException;
 import se.kompetensmal.catalog.ModuleDraft;
+import se.kompetensmal.catalog.ModuleFiles;
 import se.kompetensmal.catalog.ModuleReach;
+import se.kompetensmal.catalog.ModuleRules;
 import se.kompetensmal.catalog.ModuleWithdrawn;
 import se.kompetensmal.organization.OrgNode;
 import se.kompetensmal.organization.OrgNodeRepository;
@@ -24,14 +34,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
+import java.util.Set;
 
 /**
  * An organisation's own modules, written in the browser (or imported as files): created, drafted as the coordinator
@@ -57,8 +72,6 @@ public class ModuleAuthoring {
     /** What "for everyone" is called where an owner is named. */
     public static final String EVERYONE = "Alla organisationer";
 
-    // TODO(rules): the module-code rule's one home is ModuleRules; replaced by it once h-rules is merged.
-    private static final Pattern MODULE_CODE = Pattern.compile("[a-z0-9][a-z0-9-]{0,79}");
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm").withZone(SwedishTime.ZONE);
 
     @Serdeable
@@ -86,7 +99,9 @@ public class ModuleAuthoring {
     private final DraftRepository drafts;
     private final ImageRepository images;
     private final PublishedContent published;
+    private final CatalogueStore store;
     private final ModuleReach reach;
+    private final Audiences audiences;
     private final Access access;
     private final RoleGrantRepository grants;
     private final OrgNodeRepository nodes;
@@ -96,14 +111,17 @@ public class ModuleAuthoring {
     private final ApplicationEventPublisher<ModuleWithdrawn> withdrawals;
 
     public ModuleAuthoring(NamedSql sql, DraftRepository drafts, ImageRepository images, PublishedContent published,
-                           ModuleReach reach, Access access, RoleGrantRepository grants, OrgNodeRepository nodes,
+                           CatalogueStore store,
+                           ModuleReach reach, Audiences audiences, Access access, RoleGrantRepository grants, OrgNodeRepository nodes,
                            AuditLog audit, ObjectMapper json, TransactionOperations<Connection> transactions,
                            ApplicationEventPublisher<ModuleWithdrawn> withdrawals) {
         this.sql = sql;
         this.drafts = drafts;
         this.images = images;
         this.published = published;
+        this.store = store;
         this.reach = reach;
+        this.audiences = audiences;
         this.access = access;
         this.grants = grants;
         this.nodes = nodes;
@@ -194,24 +212,133 @@ public class ModuleAuthoring {
      */
     public Draft save(Authentication caller, String code, ModuleDraft content, int revision) {
         changeable(caller, code);
-        DraftRow current = stored(code);
-        ModuleDraft whole = Drafts.whole(content, code, read(current.content()).images());
-        String text = write(whole);
-        if (text.getBytes(StandardCharsets.UTF_8).length > MAX_DRAFT_BYTES) {
-            throw new AuthoringRefused("Utkastet är för stort för att sparas (högst 2 MB text). Dela upp texten på fler "
-                    + "moduler eller korta den.");
+        // Locked: an image added meanwhile is kept (the images come from the stored draft), and two saves on the same
+        // revision cannot both pass the check.
+        record Saved(ModuleDraft content, int revision) {
         }
-        if (current.revision() != revision) {
-            throw conflict(caller, current);
+        Saved saved = transactions.executeWrite(status -> {
+            DraftRow current = locked(code);
+            ModuleDraft whole = Drafts.whole(content, code, read(current.content()).images());
+            String text = write(whole);
+            if (text.getBytes(StandardCharsets.UTF_8).length > MAX_DRAFT_BYTES) {
+                throw new AuthoringRefused("Utkastet är för stort för att sparas (högst 2 MB text). Dela upp innehållet på "
+                        + "fler moduler eller korta det.");
+            }
+            if (current.revision() != revision) {
+                throw conflict(caller, current);
+            }
+            if (text.equals(current.content())) {
+                // Nothing changed (an autosave of what is stored): the revision stays, so no other tab is told off.
+                return new Saved(whole, current.revision());
+            }
+            drafts.saveOver(code, revision, text, accountOf(caller));
+            return new Saved(whole, revision + 1);
+        });
+        return new Draft(summaryOf(caller, code), saved.content(), saved.revision());
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Images
+
+    /**
+     * Adds an uploaded image to the draft, after {@link ImageFiles#check} (the type read from the bytes: PNG, JPEG or
+     * WebP, at most 2 MB). The bytes are stored once per module (the same file again points at the stored row); an image
+     * of the same file name in the draft is replaced. The revision stays: images are the draft's own, not the typed text,
+     * so an upload does not make the page being edited stale.
+     */
+    public ModuleDraft.Image addImage(Authentication caller, String code, String fileName, byte[] bytes) {
+        changeable(caller, code);
+        String type = ImageFiles.check(fileName, bytes);
+        String sha256 = sha256(bytes);
+        long account = accountOf(caller);
+        return transactions.executeWrite(status -> {
+            DraftRow row = locked(code);
+            ModuleDraft draft = read(row.content());
+            ImageRow image = images.sameBytes(code, sha256)
+                    .orElseGet(() -> images.save(new ImageRow(null, code, fileName, type, sha256, bytes, account)));
+            ModuleDraft.Image added = new ModuleDraft.Image(fileName, image.id(), type, bytes.length);
+            List<ModuleDraft.Image> list = new ArrayList<>(draft.images() == null ? List.of() : draft.images());
+            int same = indexOf(list, fileName);
+            if (same >= 0) {
+                list.set(same, added);
+            } else if (list.size() >= ImageFiles.MAX_PER_MODULE) {
+                throw new AuthoringRefused("Modulen har redan " + list.size() + " bilder; högst " + ImageFiles.MAX_PER_MODULE
+                        + " går. Ta bort en bild som inte används först.");
+            } else {
+                list.add(added);
+            }
+            drafts.changeImages(code, write(Drafts.whole(draft, code, list)), account);
+            return added;
+        });
+    }
+
+    /** Takes an image out of the draft (versions that show it keep it). */
+    public void removeImage(Authentication caller, String code, String fileName) {
+        changeable(caller, code);
+        transactions.executeWrite(status -> {
+            DraftRow row = locked(code);
+            ModuleDraft draft = read(row.content());
+            List<ModuleDraft.Image> list = new ArrayList<>(draft.images() == null ? List.of() : draft.images());
+            if (indexOf(list, fileName) < 0) {
+                throw Access.notFound();
+            }
+            list.remove(indexOf(list, fileName));
+            drafts.changeImages(code, write(Drafts.whole(draft, code, list)), accountOf(caller));
+            return null;
+        });
+    }
+
+    /** An image of the draft, with its type as read from its bytes; 404 for a name the draft does not have. */
+    public ImageFile draftImage(Authentication caller, String code, String fileName) {
+        readable(caller, code);
+        ModuleDraft draft = read(stored(code).content());
+        ModuleDraft.Image entry = (draft.images() == null ? List.<ModuleDraft.Image>of() : draft.images()).stream()
+                .filter(i -> i.fileName().equals(fileName)).findFirst().orElseThrow(Access::notFound);
+        ImageRow row = images.findByIdAndModuleCode(entry.imageId(), code).orElseThrow(Access::notFound);
+        return new ImageFile(entry.fileName(), row.contentType(), row.bytes());
+    }
+
+    private static int indexOf(List<ModuleDraft.Image> images, String fileName) {
+        for (int i = 0; i < images.size(); i++) {
+            if (images.get(i).fileName().equals(fileName)) {
+                return i;
+            }
         }
-        if (text.equals(current.content())) {
-            // Nothing changed (an autosave of what is already stored): keep the revision, so no other tab is told off.
-            return new Draft(summaryOf(caller, code), whole, current.revision());
+        return -1;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
-        if (drafts.saveOver(code, revision, text, accountOf(caller)) == 0) {
-            throw conflict(caller, stored(code));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // What a module may name
+
+    /**
+     * The audiences and goals a module owned by the node may name: the audiences usable there and the national goals
+     * with the own goals of the node and the nodes above it. A module for everyone (0) may name national ones only.
+     */
+    public ModuleRules.Known knownAt(long ownerOrgId) {
+        Set<String> audienceCodes = new LinkedHashSet<>();
+        Set<String> goalCodes = new LinkedHashSet<>();
+        if (ownerOrgId == 0) {
+            audienceCodes.addAll(sql.list("SELECT code FROM audience WHERE owner_org_id IS NULL", java.util.Map.of(),
+                    row -> row.string("code")));
+            goalCodes.addAll(sql.list("SELECT code FROM competence_goal WHERE owner_org_id IS NULL", java.util.Map.of(),
+                    row -> row.string("code")));
+        } else {
+            audiences.usableUnder(ownerOrgId).forEach(a -> audienceCodes.add(a.code()));
+            goalCodes.addAll(sql.list("""
+                    SELECT g.code FROM competence_goal g
+                    WHERE g.owner_org_id IS NULL
+                       OR EXISTS (SELECT 1 FROM org_closure up WHERE up.ancestor_id = g.owner_org_id AND up.descendant_id = :node)""",
+                    NamedSql.with("node", ownerOrgId), row -> row.string("code")));
         }
-        return new Draft(summaryOf(caller, code), whole, revision + 1);
+        return new ModuleRules.Known(Set.copyOf(audienceCodes), Set.copyOf(goalCodes));
     }
 
     /**
@@ -233,6 +360,54 @@ public class ModuleAuthoring {
             return null;
         });
         audit.record(caller.getName(), DISCARDED, code, null);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Publish
+
+    /**
+     * Publishes the draft as the module's next version: validated by {@link ModuleRules} with the editor's places (every
+     * problem at once, {@link ModuleInvalid}, nothing written), then stored by {@link CatalogueStore#storeVersion} as the
+     * courses/ loader stores shipped modules. Learners who started an earlier version finish it; routines and new
+     * learners get this one. The draft stays as it is, equal to what was published. Content equal to the latest version
+     * is no new version: {@link AuthoringRefused} says so.
+     */
+    public int publish(Authentication caller, String code) {
+        ModuleReach.Owner owner = changeable(caller, code);
+        long account = accountOf(caller);
+        record Outcome(int version, @Nullable Integer before) {
+        }
+        Outcome outcome = transactions.executeWrite(status -> {
+            DraftRow row = locked(code);
+            ModuleDraft stored = read(row.content());
+            ModuleDraft draft = Drafts.whole(stored, code, stored.images() == null ? List.of() : stored.images());
+            ModuleRules.Result result = ModuleRules.validate(draft, ModuleRules.EDITOR,
+                    knownAt(owner.ownerOrgId() == null ? 0 : owner.ownerOrgId()));
+            if (!result.valid()) {
+                throw new ModuleInvalid(invalidMessage(result.problems().size()), result.problems());
+            }
+            List<ImageFile> files = draft.images().stream().map(image -> {
+                ImageRow bytes = images.findByIdAndModuleCode(image.imageId(), code).orElseThrow(() -> new ModuleInvalid(
+                        invalidMessage(1), List.of(new ModuleRules.Problem(ModuleRules.EDITOR.image(image.fileName()),
+                                "Bilden finns inte längre; ladda upp den igen"))));
+                return new ImageFile(image.fileName(), bytes.contentType(), bytes.bytes());
+            }).toList();
+            Integer before = latestVersion(code);
+            int version = store.storeVersion(result.module().withImages(files), files, "EDITOR", owner.ownerOrgId(), account);
+            drafts.published(code);
+            return new Outcome(version, before);
+        });
+        if (outcome.before() != null && outcome.version() == outcome.before()) {
+            throw new AuthoringRefused("Inget har ändrats sedan version " + outcome.version()
+                    + ", så ingen ny version publicerades.");
+        }
+        audit.record(caller.getName(), PUBLISHED, code + " version " + outcome.version(), null);
+        return outcome.version();
+    }
+
+    private static String invalidMessage(int problems) {
+        return problems == 1 ? "Modulen kan inte publiceras ännu: en sak behöver rättas."
+                : "Modulen kan inte publiceras ännu: " + problems + " saker behöver rättas.";
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -301,6 +476,175 @@ public class ModuleAuthoring {
     }
 
     // ---------------------------------------------------------------------------------------------------------------
+    // Export and import
+
+    /**
+     * A published version (the latest when {@code version} is null) as a zip in exactly the courses/ layout, with its
+     * images and the organisation's own goals it covers (national goals are every instance's already).
+     */
+    public byte[] export(Authentication caller, String code, @Nullable Integer version) {
+        readable(caller, code);
+        PublishedContent.Version found = published.of(code, version).orElseThrow(() -> version == null
+                ? new AuthoringRefused("Modulen har ingen publicerad version att exportera ännu. Publicera den först.")
+                : Access.notFound());
+        List<ImageFile> files = found.images().stream().map(ref -> {
+            ImageRow row = images.findByIdAndModuleCode(ref.imageId(), code).orElseThrow(Access::notFound);
+            return new ImageFile(ref.fileName(), row.contentType(), row.bytes());
+        }).toList();
+        return ModuleFiles.writeZip(found.module().withImages(files), files, ownGoalsOf(found.id()));
+    }
+
+    /**
+     * Imports a module written as files (a zip in the courses/ layout) as the draft of a new own module owned by the
+     * node (null: everyone, system-wide administrators only), or of the caller's existing own module with the same code
+     * and owner. Everything is checked first, with the same rules and messages as the courses/ loader (file and line);
+     * on any problem nothing at all is written ({@link ModuleInvalid}). The zip's own goals that the owner lacks are
+     * created, owned by the owner node; a goal code that is another organisation's, or national or the owner's with
+     * another text, is a problem. A shipped module's code is never taken. Publishing is a step of its own.
+     */
+    public Summary importZip(Authentication caller, @Nullable Long ownerOrgId, byte[] zip) {
+        requireOwner(caller, ownerOrgId);
+        if (zip == null || zip.length > ModuleFiles.MAX_UNCOMPRESSED) {
+            throw new AuthoringRefused("Skicka en zip-fil med en modul, högst " + ModuleFiles.MAX_UNCOMPRESSED / (1024 * 1024)
+                    + " MB.");
+        }
+        long account = accountOf(caller);
+        ModuleFiles.Read read;
+        try {
+            read = ModuleFiles.readZip(zip, knownAt(ownerOrgId == null ? 0 : ownerOrgId));
+        } catch (InvalidCourseContentException e) {
+            throw new ModuleInvalid(importMessage(e.details().size()), e.details());
+        }
+        String code = read.module().code();
+        String moduleFile = "modules/" + code + "/module.yml";
+        String result = transactions.executeWrite(status -> {
+            List<ModuleRules.Problem> problems = new ArrayList<>();
+            List<CourseContent.Goal> toCreate = new ArrayList<>();
+            for (CourseContent.Goal goal : read.ownGoals()) {
+                goalProblem(goal, ownerOrgId).ifPresentOrElse(
+                        message -> problems.add(new ModuleRules.Problem("catalogue.yml", message)),
+                        () -> {
+                            if (!goalExists(goal.code())) {
+                                toCreate.add(goal);
+                            }
+                        });
+            }
+            Optional<ModuleReach.Owner> existing = reach.owner(code);
+            if (existing.isPresent()) {
+                ModuleReach.Owner owner = existing.get();
+                if (owner.fromFiles()) {
+                    problems.add(new ModuleRules.Problem(moduleFile, "id «" + code + "» är en modul som levereras med "
+                            + "tjänsten och kan inte ersättas; ge modulen ett eget id"));
+                } else if (!reach.visibleTo(caller, code) || !reach.editableBy(caller, code)) {
+                    problems.add(new ModuleRules.Problem(moduleFile, "id «" + code + "» används redan av en annan modul; "
+                            + "ge modulen ett eget id"));
+                } else if (!Objects.equals(owner.ownerOrgId(), ownerOrgId)) {
+                    problems.add(new ModuleRules.Problem(moduleFile, "modulen «" + code + "» finns redan och ägs av "
+                            + summaryOf(caller, code).ownerName() + "; importera den dit"));
+                } else if (owner.withdrawn()) {
+                    problems.add(new ModuleRules.Problem(moduleFile, "modulen «" + code + "» är tillbakadragen och kan "
+                            + "inte ändras; ge modulen ett nytt id"));
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new ModuleInvalid(importMessage(problems.size()), problems);
+            }
+            toCreate.forEach(goal -> createGoal(goal, ownerOrgId, account));
+            if (existing.isEmpty()) {
+                insertModule(code, ownerOrgId, account);
+            }
+            List<ModuleDraft.Image> drafted = read.images().stream().map(file -> {
+                String sha256 = sha256(file.bytes());
+                ImageRow row = images.sameBytes(code, sha256).orElseGet(() -> images.save(
+                        new ImageRow(null, code, file.fileName(), file.contentType(), sha256, file.bytes(), account)));
+                return new ModuleDraft.Image(file.fileName(), row.id(), row.contentType(), file.bytes().length);
+            }).toList();
+            String content = write(Drafts.of(read.module(), drafted));
+            if (existing.isEmpty()) {
+                drafts.insert(code, content, null, account, true);
+            } else {
+                stored(code);
+                drafts.replace(code, content, account);
+            }
+            return code;
+        });
+        audit.record(caller.getName(), IMPORTED, result, null);
+        return summaryOf(caller, result);
+    }
+
+    private static String importMessage(int problems) {
+        return "Filen importerades inte: " + (problems == 1 ? "en sak" : problems + " saker")
+                + " behöver rättas. Inget har sparats.";
+    }
+
+    /** The own goals (not the national ones) a version covers, as files carry them. */
+    private List<CourseContent.Goal> ownGoalsOf(long versionId) {
+        record Row(long id, String code, String area, String kind, String textSv, @Nullable String textEn) {
+        }
+        return sql.list("""
+                SELECT g.id, g.code, g.area, g.kind, g.text_sv, g.text_en
+                FROM module_version_goal mg JOIN competence_goal g ON g.id = mg.goal_id
+                WHERE mg.module_version_id = :version AND g.owner_org_id IS NOT NULL ORDER BY g.code""",
+                NamedSql.with("version", versionId), row -> new Row(row.number("id"), row.string("code"), row.string("area"),
+                        row.string("kind"), row.string("text_sv"), row.string("text_en")))
+                .stream().map(g -> new CourseContent.Goal(g.code(), sql.list("""
+                        SELECT a.code FROM competence_goal_audience ga JOIN audience a ON a.id = ga.audience_id
+                        WHERE ga.goal_id = :goal ORDER BY a.sort_order, a.code""", NamedSql.with("goal", g.id()),
+                        row -> row.string("code")), GoalArea.valueOf(g.area()), GoalKind.valueOf(g.kind()), g.textSv(),
+                        g.textEn())).toList();
+    }
+
+    /**
+     * Why the zip's goal cannot be used by a module owned by the node, if it cannot: the code is another organisation's
+     * goal, or a goal the owner already uses (national, or the owner's or above) with another text.
+     */
+    private Optional<String> goalProblem(CourseContent.Goal goal, @Nullable Long ownerOrgId) {
+        record Existing(@Nullable Long owner, String textSv, boolean usable) {
+        }
+        Optional<Existing> existing = sql.one("""
+                SELECT g.owner_org_id, g.text_sv,
+                       g.owner_org_id IS NULL OR EXISTS (SELECT 1 FROM org_closure up WHERE up.ancestor_id = g.owner_org_id
+                                                         AND up.descendant_id = :node) AS usable
+                FROM competence_goal g WHERE g.code = :code""",
+                NamedSql.with("code", goal.code()).and("node", ownerOrgId == null ? 0L : ownerOrgId),
+                row -> new Existing(row.nullableNumber("owner_org_id"), row.string("text_sv"), row.flag("usable")));
+        if (existing.isEmpty()) {
+            return ownerOrgId == null
+                    ? Optional.of("målet " + goal.code() + " finns inte bland de nationella målen; en modul för alla "
+                    + "organisationer kan bara täcka nationella mål")
+                    : Optional.empty();
+        }
+        if (!existing.get().usable()) {
+            return Optional.of("målkoden " + goal.code() + " används redan av en annan organisations mål; ge målet en egen kod");
+        }
+        if (!existing.get().textSv().strip().equals(goal.textSv().strip())) {
+            return Optional.of("målet " + goal.code() + " finns redan " + (existing.get().owner() == null
+                    ? "som nationellt mål" : "hos organisationen") + " med en annan text; använd samma text eller en egen kod");
+        }
+        return Optional.empty();
+    }
+
+    private boolean goalExists(String code) {
+        return sql.number("SELECT COUNT(*) FROM competence_goal WHERE code = :code", NamedSql.with("code", code)) > 0;
+    }
+
+    /** An own goal an imported module brings, owned by the module's owner node (as the goals pages write them). */
+    private void createGoal(CourseContent.Goal goal, long ownerOrgId, long account) {
+        sql.update("""
+                INSERT INTO competence_goal (code, catalogue_version, area, kind, text_sv, text_en, owner_org_id, created_by)
+                VALUES (:code, 'egen', :area, :kind, :textSv, :textEn, :owner, :account)""",
+                NamedSql.with("code", goal.code()).and("area", goal.area()).and("kind", goal.kind())
+                        .and("textSv", goal.textSv()).and("textEn", goal.textEn()).and("owner", ownerOrgId)
+                        .and("account", account));
+        for (String audience : goal.audiences()) {
+            sql.update("""
+                    INSERT INTO competence_goal_audience (goal_id, audience_id)
+                    SELECT g.id, a.id FROM competence_goal g, audience a WHERE g.code = :code AND a.code = :audience""",
+                    NamedSql.with("code", goal.code()).and("audience", audience));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
     // Scope
 
     /**
@@ -353,7 +697,7 @@ public class ModuleAuthoring {
     // Rows
 
     private void requireCode(String code) {
-        if (!MODULE_CODE.matcher(code).matches()) {
+        if (!ModuleRules.MODULE_CODE.matcher(code).matches()) {
             throw new AuthoringRefused("Koden får bara innehålla små bokstäver a–z, siffror och bindestreck, börja med en "
                     + "bokstav eller siffra och vara högst 80 tecken.");
         }
@@ -388,6 +732,12 @@ public class ModuleAuthoring {
                     NamedSql.with("code", code).and("content", write(latest.asDraft())).and("version", latest.id()));
             return drafts.findById(code).orElseThrow(Access::notFound);
         });
+    }
+
+    /** The stored draft (made from the latest version first if none), locked until the transaction ends. */
+    private DraftRow locked(String code) {
+        stored(code);
+        return drafts.lock(code).orElseThrow(Access::notFound);
     }
 
     private @Nullable Integer latestVersion(String code) {

@@ -10,7 +10,9 @@ import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
+import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.exceptions.HttpStatusException;
+import io.micronaut.http.multipart.CompletedFileUpload;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -22,9 +24,12 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
+import se.kompetensmal.catalog.ImageFile;
+import se.kompetensmal.catalog.ImageFiles;
 import se.kompetensmal.catalog.ModuleDraft;
 import se.kompetensmal.security.Needs;
 import se.kompetensmal.security.Role;
+import se.kompetensmal.web.FileNames;
 
 import java.io.IOException;
 import java.net.URI;
@@ -56,6 +61,11 @@ public class OwnModuleController {
     /** The draft as typed, saved over the revision it was read at. */
     @Serdeable
     public record DraftChange(ModuleDraft content, int revision) {
+    }
+
+    /** The version published. */
+    @Serdeable
+    public record Published(int version) {
     }
 
     @Serdeable
@@ -118,6 +128,45 @@ public class OwnModuleController {
         return authoring.save(caller, code, change.content(), change.revision());
     }
 
+    @Operation(summary = "Add an image (PNG, JPEG or WebP by its content, at most 2 MB) to the draft; the same file name replaces it")
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
+    @Post(value = "/{code}/images", consumes = MediaType.MULTIPART_FORM_DATA)
+    public HttpResponse<ModuleDraft.Image> addImage(String code, CompletedFileUpload file, Authentication caller)
+            throws IOException {
+        authoring.changeable(caller, code);
+        // Larger files are refused before being read into memory; ImageFiles says the limit.
+        if (file.getSize() > ImageFiles.MAX_BYTES) {
+            throw new ImageFiles.Refused("Bilden «" + file.getFilename() + "» är " + (file.getSize() + 1023) / 1024
+                    + " kB; högst " + ImageFiles.MAX_BYTES / 1024 + " kB går");
+        }
+        ModuleDraft.Image image = authoring.addImage(caller, code, file.getFilename(), file.getBytes());
+        return HttpResponse.created(image, URI.create("/api/own-modules/" + code + "/draft/images/" + image.fileName()));
+    }
+
+    @Operation(summary = "An image of the draft, served with the type read from its bytes")
+    @Get("/{code}/draft/images/{fileName}")
+    public HttpResponse<byte[]> draftImage(String code, String fileName, Authentication caller) {
+        ImageFile image = authoring.draftImage(caller, code, fileName);
+        return HttpResponse.ok(image.bytes()).contentType(image.contentType())
+                .header("X-Content-Type-Options", "nosniff").header("Cache-Control", "private, no-cache");
+    }
+
+    @Operation(summary = "Take an image out of the draft (published versions keep theirs)")
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
+    @Delete("/{code}/draft/images/{fileName}")
+    public HttpResponse<?> removeImage(String code, String fileName, Authentication caller) {
+        authoring.removeImage(caller, code, fileName);
+        return HttpResponse.noContent();
+    }
+
+    @Operation(summary = "Publish the draft as the next version; 422 with every problem (page, question) when it is not valid, "
+            + "or when nothing changed since the latest version")
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
+    @Post("/{code}/publish")
+    public Published publish(String code, Authentication caller) {
+        return new Published(authoring.publish(caller, code));
+    }
+
     @Operation(summary = "Withdraw a published module: no new assignments; everything recorded is kept. Final")
     @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
     @Post("/{code}/withdraw")
@@ -130,6 +179,25 @@ public class OwnModuleController {
     @Get("/{code}/versions")
     public List<ModuleAuthoring.VersionRow> versions(String code, Authentication caller) {
         return authoring.versions(caller, code);
+    }
+
+    @Operation(summary = "A published version (the latest unless version is given) as a zip in the courses/ layout, "
+            + "with its images and the own goals it covers")
+    @Get(value = "/{code}/export.zip{?version}", produces = "application/zip")
+    public HttpResponse<byte[]> export(String code, @Nullable @QueryValue Integer version, Authentication caller) {
+        byte[] zip = authoring.export(caller, code, version);
+        return HttpResponse.ok(zip).contentType(ZIP)
+                .header("Content-Disposition", FileNames.attachment(code + (version == null ? "" : "-v" + version) + ".zip"));
+    }
+
+    @Operation(summary = "Import a module written as files (a zip in the courses/ layout) as a draft: everything is checked "
+            + "first and nothing is written on any problem (422 naming file and line). owner: the owner node; none for everyone")
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
+    @Post(value = "/import{?owner}", consumes = {"application/zip", "application/x-zip-compressed", MediaType.APPLICATION_OCTET_STREAM})
+    public HttpResponse<ModuleAuthoring.Summary> importZip(@Nullable @QueryValue Long owner, @Body byte[] zip,
+                                                           Authentication caller) {
+        ModuleAuthoring.Summary imported = authoring.importZip(caller, owner, zip);
+        return HttpResponse.created(imported, URI.create("/api/own-modules/" + imported.code()));
     }
 
     private DraftChange read(JsonNode body) {

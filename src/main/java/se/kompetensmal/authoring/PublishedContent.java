@@ -3,6 +3,7 @@ package se.kompetensmal.authoring;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 import se.kompetensmal.catalog.CourseContent;
+import se.kompetensmal.catalog.ImageFile;
 import se.kompetensmal.catalog.ModuleDraft;
 import se.kompetensmal.sql.NamedSql;
 
@@ -96,7 +97,8 @@ class PublishedContent {
                 : new CourseContent.External(head.activityId(), head.launchUrl());
         CourseContent.Module module = new CourseContent.Module(code, head.title(), head.summary(), head.minutes(), audiences,
                 goals, head.passMark(), pages, questions.stream()
-                .map(q -> new CourseContent.Question(q.code(), q.text(), List.copyOf(q.options()))).toList(), external);
+                .map(q -> new CourseContent.Question(q.code(), q.text(), List.copyOf(q.options()))).toList(), external,
+                images.stream().map(i -> new ImageFile(i.fileName(), i.contentType(), null)).toList());
         return new Version(head.id(), head.version(), module, images);
     }
 }

@@ -418,9 +418,9 @@ public final class ModuleRules {
     /**
      * Why a link's or image's destination is not allowed, or null: http(s), mailto, an anchor in the page (#...) or one
      * of the module's images (images/<file>). Everything else (javascript:, data:, vbscript:, other sites' paths) could
-     * run script or leave the learner somewhere unexpected.
+     * run script or leave the learner somewhere unexpected. With {@code imageNames} null, any well-formed image name passes.
      */
-    static @Nullable String destinationProblem(String destination, Set<String> imageNames, boolean image) {
+    public static @Nullable String destinationProblem(String destination, Set<String> imageNames, boolean image) {
         String raw = destination == null ? "" : destination.strip();
         String what = image ? "Bilden" : "Länken";
         if (raw.isEmpty()) {
@@ -428,7 +428,7 @@ public final class ModuleRules {
         }
         if (raw.startsWith("images/")) {
             String file = raw.substring("images/".length());
-            if (!imageNames.contains(file)) {
+            if (imageNames == null ? ImageFiles.fileNameProblem(file) != null : !imageNames.contains(file)) {
                 return what + " visar «" + raw + "», men den bilden finns inte bland modulens bilder";
             }
             return null;

@@ -1,17 +1,31 @@
 package se.kompetensmal.catalog;
 
+import org.commonmark.node.AbstractVisitor;
+import org.commonmark.node.Image;
+import org.commonmark.node.Link;
+import org.commonmark.node.Node;
 import org.commonmark.parser.Parser;
 import org.commonmark.renderer.html.HtmlRenderer;
 
 /**
  * A module page's Markdown as the learner sees it: the one renderer for the learner's pages, the catalogue and the
- * editor's preview, so that a preview is exactly what learners will get. Raw HTML is escaped, unsafe link schemes are
- * dropped, and {@code images/<file>} is served from {@code imageBase}.
+ * editor's preview, so that a preview is exactly what learners will get. Raw HTML is escaped, links and images keep only
+ * the destinations {@link ModuleRules} allows (anything else becomes an empty address), {@code images/<file>} is
+ * served from {@code imageBase}, and images load lazily. The rules refuse unsafe content before it is published; this
+ * renderer is the second line, for what was stored before the rules or typed into a draft.
  */
 public final class PageHtml {
 
     private static final Parser MARKDOWN = Parser.builder().build();
-    private static final HtmlRenderer HTML = HtmlRenderer.builder().escapeHtml(true).sanitizeUrls(true).build();
+    private static final HtmlRenderer HTML = HtmlRenderer.builder()
+            .escapeHtml(true)
+            .sanitizeUrls(true)
+            .attributeProviderFactory(context -> (node, tagName, attributes) -> {
+                if (node instanceof Image) {
+                    attributes.put("loading", "lazy");
+                }
+            })
+            .build();
 
     private PageHtml() {
     }
@@ -22,7 +36,28 @@ public final class PageHtml {
     }
 
     public static String render(String markdown, String imageBase) {
-        // TODO(rules helper): rewrite images/<file> to imageBase + file, lazy-load, width/height from the stored image.
-        return HTML.render(MARKDOWN.parse(markdown));
+        Node document = MARKDOWN.parse(markdown == null ? "" : markdown);
+        document.accept(new AbstractVisitor() {
+            @Override
+            public void visit(Link link) {
+                if (ModuleRules.destinationProblem(link.getDestination(), null, false) != null) {
+                    link.setDestination("");
+                }
+                visitChildren(link);
+            }
+
+            @Override
+            public void visit(Image image) {
+                String destination = image.getDestination() == null ? "" : image.getDestination().strip();
+                if (destination.startsWith("images/")
+                        && ImageFiles.FILE_NAME.matcher(destination.substring("images/".length())).matches()) {
+                    image.setDestination(imageBase + destination.substring("images/".length()));
+                } else if (ModuleRules.destinationProblem(destination, null, true) != null) {
+                    image.setDestination("");
+                }
+                visitChildren(image);
+            }
+        });
+        return HTML.render(document);
     }
 }

@@ -5,8 +5,7 @@ import io.micronaut.data.connection.annotation.Connectable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
-import org.commonmark.parser.Parser;
-import org.commonmark.renderer.html.HtmlRenderer;
+import se.kompetensmal.catalog.PageHtml;
 
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -17,10 +16,6 @@ import java.util.Optional;
 @Singleton
 @Connectable
 public class ModuleVersions {
-
-    // Course pages are trusted data from the repository, but raw HTML in them is still escaped rather than passed on.
-    private static final Parser MARKDOWN = Parser.builder().build();
-    private static final HtmlRenderer HTML = HtmlRenderer.builder().escapeHtml(true).sanitizeUrls(true).build();
 
     private final JdbcOperations jdbc;
 
@@ -67,19 +62,21 @@ public class ModuleVersions {
                 }
                 long id = rs.getLong(1);
                 return Optional.of(new Version(id, rs.getString(2), rs.getInt(3), rs.getString(4), rs.getString(5),
-                        rs.getInt(6), rs.getInt(7), rs.getInt(8), pages(id), goals(id, language), rs.getString(9)));
+                        rs.getInt(6), rs.getInt(7), rs.getInt(8),
+                        pages(id, PageHtml.versionImages(rs.getString(2), rs.getInt(3))), goals(id, language), rs.getString(9)));
             }
         });
     }
 
-    private List<Page> pages(long moduleVersionId) {
+    /** The pages as HTML by the one page renderer; their images are this version's, served by the catalogue. */
+    private List<Page> pages(long moduleVersionId, String imageBase) {
         return jdbc.prepareStatement("SELECT title, body_markdown FROM module_page WHERE module_version_id = ? ORDER BY position",
                 statement -> {
                     statement.setLong(1, moduleVersionId);
                     List<Page> pages = new ArrayList<>();
                     try (ResultSet rs = statement.executeQuery()) {
                         while (rs.next()) {
-                            pages.add(new Page(pages.size() + 1, rs.getString(1), HTML.render(MARKDOWN.parse(rs.getString(2)))));
+                            pages.add(new Page(pages.size() + 1, rs.getString(1), PageHtml.render(rs.getString(2), imageBase)));
                         }
                     }
                     return pages;

@@ -39,7 +39,7 @@ class CourseContentReaderTest {
         CourseFolder courses = CourseFolder.copyOfShipped();
         courses.replace("modules/vardskador-grunder/module.yml", "LIC-01", "LIC-99");
 
-        assertProblem(courses, "courses/modules/vardskador-grunder/module.yml: okänd målkod LIC-99");
+        assertOnce(courses, "courses/modules/vardskador-grunder/module.yml, rad 6: Kompetensmål (goals): okänd målkod «LIC-99»");
     }
 
     @Test
@@ -48,7 +48,7 @@ class CourseContentReaderTest {
         courses.copyModule("vardskador-grunder", "kopia");
         courses.replace("modules/kopia/module.yml", "id: kopia", "id: vardskador-grunder");
 
-        assertProblem(courses, "courses/modules/vardskador-grunder/module.yml: modul-id vardskador-grunder används redan i courses/modules/kopia/module.yml");
+        assertOnce(courses, "courses/modules/vardskador-grunder/module.yml: Kod (id) «vardskador-grunder» används redan av courses/modules/kopia/module.yml");
     }
 
     @Test
@@ -64,7 +64,7 @@ class CourseContentReaderTest {
         CourseFolder courses = CourseFolder.copyOfShipped();
         courses.replace("modules/vardskador-grunder/assessment.yml", "correct: true", "correct: false");
 
-        assertProblem(courses, "courses/modules/vardskador-grunder/assessment.yml: fråga q1 saknar rätt svar");
+        assertOnce(courses, "courses/modules/vardskador-grunder/assessment.yml, rad 4: Frågan saknar rätt svar: markera minst ett svarsalternativ som rätt (correct: true)");
     }
 
     @Test
@@ -72,7 +72,7 @@ class CourseContentReaderTest {
         CourseFolder courses = CourseFolder.copyOfShipped();
         courses.replace("modules/vardskador-grunder/module.yml", "pass_mark: 80", "pass_mark: 120");
 
-        assertProblem(courses, "courses/modules/vardskador-grunder/module.yml: fältet 'pass_mark' är 120 men ska ligga mellan 0 och 100 %");
+        assertOnce(courses, "courses/modules/vardskador-grunder/module.yml, rad 7: Gräns för godkänt (pass_mark) ska vara ett heltal mellan 0 och 100 (procent rätt), inte «120»");
     }
 
     @Test
@@ -98,7 +98,7 @@ class CourseContentReaderTest {
         InvalidCourseContentException e = read(courses);
         assertContains(e, "courses/modules/sakerhetskultur-och-risker/module.yml: ogiltig YAML");
         assertContains(e, "courses/modules/politikerns-ansvar/assessment.yml: filen saknas");
-        assertContains(e, "courses/modules/vardskador-grunder/pages/02-vad-ar-en-vardskada.md: sidan måste börja med sin rubrik");
+        assertContains(e, "courses/modules/vardskador-grunder/pages/02-vad-ar-en-vardskada.md, rad 1: sidan måste börja med sin rubrik");
     }
 
     @Test
@@ -111,12 +111,21 @@ class CourseContentReaderTest {
         assertEquals(2, e.problems().size(), e.getMessage());
     }
 
-    private static InvalidCourseContentException read(CourseFolder courses) {
+    static InvalidCourseContentException read(CourseFolder courses) {
         return assertThrows(InvalidCourseContentException.class, () -> CourseContentReader.read(courses.root, AUDIENCES));
     }
 
     private static void assertProblem(CourseFolder courses, String expected) {
         assertContains(read(courses), expected);
+    }
+
+    /** The rule's whole message, given exactly once, naming the file and line. */
+    static void assertOnce(CourseFolder courses, String expected) {
+        InvalidCourseContentException e = read(courses);
+        assertEquals(1, e.problems().stream().filter(expected::equals).count(),
+                "expected exactly once\n  " + expected + "\nbut got\n  " + String.join("\n  ", e.problems()));
+        assertEquals(1, e.problems().stream().filter(p -> p.endsWith(expected.substring(expected.indexOf(": ")))).count(),
+                "the message is given once: " + String.join("\n  ", e.problems()));
     }
 
     private static void assertContains(InvalidCourseContentException e, String expected) {
