@@ -1,219 +1,219 @@
 package se.kompetensmal.catalog;
 
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
+import se.kompetensmal.sql.NamedSql;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Writes validated course content to the database. Goals are kept current by code; a module whose content differs from
- * its latest stored version gets a new version, and unchanged modules are left alone, so loading twice changes nothing.
+ * Writes validated module content to the database: the one path for the courses/ loader (source FILES) and for modules
+ * published from the browser (source EDITOR). A module whose content differs from its latest stored version gets a new
+ * version, and unchanged modules are left alone, so loading or publishing twice changes nothing. Goals from courses/
+ * are the national catalogue and are kept current by code.
  */
 @Singleton
 public class CatalogueStore {
 
-    private final JdbcOperations jdbc;
+    private final NamedSql sql;
 
-    public CatalogueStore(JdbcOperations jdbc) {
-        this.jdbc = jdbc;
+    public CatalogueStore(NamedSql sql) {
+        this.sql = sql;
     }
 
     /** The outcome of one load: how many goals and modules there are and which module versions were new. */
     public record LoadResult(int goals, int modules, List<String> newModuleVersions) {
     }
 
+    /**
+     * Stores the shipped content. Refused as a whole (nothing written) when a module code is already an organisation's
+     * own module or a goal code is already an organisation's own goal: codes never shadow one another.
+     */
     @Transactional
     public LoadResult store(CourseContent content) {
-        return jdbc.execute(connection -> {
-            Map<String, Long> audiences = idsByCode(connection, "SELECT code, id FROM audience");
-            storeGoals(connection, content, audiences);
-            Map<String, Long> goals = idsByCode(connection, "SELECT code, id FROM competence_goal");
-            List<String> added = content.modules().stream()
-                    .filter(module -> storeModule(connection, module, audiences, goals))
-                    .map(CourseContent.Module::code)
-                    .toList();
-            return new LoadResult(content.goals().size(), content.modules().size(), added);
-        });
+        List<String> problems = new ArrayList<>();
+        Set<String> editorModules = Set.copyOf(sql.list("SELECT code FROM catalogue_module WHERE source = 'EDITOR'",
+                Map.of(), row -> row.string("code")));
+        for (CourseContent.Module module : content.modules()) {
+            if (editorModules.contains(module.code())) {
+                problems.add("courses/modules: modulen med id «" + module.code() + "» kan inte laddas, eftersom koden"
+                        + " redan används av en modul som skrivits i webbläsaren; ge filernas modul ett annat id");
+            }
+        }
+        Set<String> ownGoals = Set.copyOf(sql.list("SELECT code FROM competence_goal WHERE owner_org_id IS NOT NULL",
+                Map.of(), row -> row.string("code")));
+        for (CourseContent.Goal goal : content.goals()) {
+            if (ownGoals.contains(goal.code())) {
+                problems.add("courses/catalogue.yml: målkoden " + goal.code() + " används redan av en organisations"
+                        + " eget kompetensmål; ge det nationella målet en annan kod");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidCourseContentException(problems);
+        }
+        storeGoals(content);
+        List<String> added = new ArrayList<>();
+        for (CourseContent.Module module : content.modules()) {
+            int before = latest(module.code()).map(Latest::version).orElse(0);
+            if (storeVersion(module, module.images(), "FILES", null, null) != before) {
+                added.add(module.code());
+            }
+        }
+        return new LoadResult(content.goals().size(), content.modules().size(), added);
     }
 
-    private static void storeGoals(Connection connection, CourseContent content, Map<String, Long> audiences) throws SQLException {
-        try (PreparedStatement upsert = connection.prepareStatement("""
-                INSERT INTO competence_goal (code, catalogue_version, area, kind, text_sv, text_en) VALUES (?, ?, ?, ?, ?, ?)
-                ON DUPLICATE KEY UPDATE catalogue_version = VALUES(catalogue_version), area = VALUES(area),
-                    kind = VALUES(kind), text_sv = VALUES(text_sv), text_en = VALUES(text_en)""")) {
-            for (CourseContent.Goal goal : content.goals()) {
-                upsert.setString(1, goal.code());
-                upsert.setString(2, content.catalogueVersion());
-                upsert.setString(3, goal.area().name());
-                upsert.setString(4, goal.kind().name());
-                upsert.setString(5, goal.textSv());
-                upsert.setString(6, goal.textEn());
-                upsert.addBatch();
+    /** National goals (no owner) by code, with their audiences; organisations' own goals are not touched. */
+    private void storeGoals(CourseContent content) {
+        Map<String, Long> audiences = audienceIds();
+        for (CourseContent.Goal goal : content.goals()) {
+            sql.update("""
+                    INSERT INTO competence_goal (code, catalogue_version, area, kind, text_sv, text_en)
+                    VALUES (:code, :version, :area, :kind, :textSv, :textEn)
+                    ON DUPLICATE KEY UPDATE catalogue_version = VALUES(catalogue_version), area = VALUES(area),
+                        kind = VALUES(kind), text_sv = VALUES(text_sv), text_en = VALUES(text_en)""",
+                    NamedSql.with("code", goal.code()).and("version", content.catalogueVersion())
+                            .and("area", goal.area()).and("kind", goal.kind()).and("textSv", goal.textSv())
+                            .and("textEn", goal.textEn()));
+            long goalId = sql.number("SELECT id FROM competence_goal WHERE code = :code AND owner_org_id IS NULL",
+                    NamedSql.with("code", goal.code()));
+            sql.update("DELETE FROM competence_goal_audience WHERE goal_id = :goal", NamedSql.with("goal", goalId));
+            for (String audience : goal.audiences()) {
+                sql.update("INSERT INTO competence_goal_audience (goal_id, audience_id) VALUES (:goal, :audience)",
+                        NamedSql.with("goal", goalId).and("audience", audiences.get(audience)));
             }
-            upsert.executeBatch();
-        }
-        Map<String, Long> goalIds = idsByCode(connection, "SELECT code, id FROM competence_goal");
-        try (PreparedStatement clear = connection.prepareStatement("DELETE FROM competence_goal_audience WHERE goal_id = ?");
-             PreparedStatement link = connection.prepareStatement(
-                     "INSERT INTO competence_goal_audience (goal_id, audience_id) VALUES (?, ?)")) {
-            for (CourseContent.Goal goal : content.goals()) {
-                long goalId = goalIds.get(goal.code());
-                clear.setLong(1, goalId);
-                clear.addBatch();
-                for (String audience : goal.audiences()) {
-                    link.setLong(1, goalId);
-                    link.setLong(2, audiences.get(audience));
-                    link.addBatch();
-                }
-            }
-            clear.executeBatch();
-            link.executeBatch();
-        }
-    }
-
-    /** Returns true when the module's content was new and stored as its next version. */
-    private static boolean storeModule(Connection connection, CourseContent.Module module, Map<String, Long> audiences,
-                                       Map<String, Long> goals) {
-        try {
-            String hash = contentHash(module);
-            int latestVersion = 0;
-            String latestHash = null;
-            try (PreparedStatement latest = connection.prepareStatement(
-                    "SELECT version, content_hash FROM module_version WHERE module_code = ? ORDER BY version DESC LIMIT 1")) {
-                latest.setString(1, module.code());
-                try (ResultSet rs = latest.executeQuery()) {
-                    if (rs.next()) {
-                        latestVersion = rs.getInt(1);
-                        latestHash = rs.getString(2);
-                    }
-                }
-            }
-            if (hash.equals(latestHash)) {
-                return false;
-            }
-            try (PreparedStatement owner = connection.prepareStatement(
-                    "INSERT IGNORE INTO catalogue_module (code, source) VALUES (?, 'FILES')")) {
-                owner.setString(1, module.code());
-                owner.executeUpdate();
-            }
-            long versionId = insertVersion(connection, module, latestVersion + 1, hash);
-            insertPairs(connection, "INSERT INTO module_version_audience (module_version_id, audience_id) VALUES (?, ?)",
-                    versionId, module.audiences().stream().map(audiences::get).toList());
-            insertPairs(connection, "INSERT INTO module_version_goal (module_version_id, goal_id) VALUES (?, ?)",
-                    versionId, module.goals().stream().map(goals::get).toList());
-            insertPages(connection, module, versionId);
-            insertQuestions(connection, module, versionId);
-            return true;
-        } catch (SQLException e) {
-            throw new IllegalStateException("Kunde inte spara modulen " + module.code(), e);
         }
     }
 
-    private static long insertVersion(Connection connection, CourseContent.Module module, int version, String hash)
-            throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("""
+    private record Latest(int version, String hash) {
+    }
+
+    private java.util.Optional<Latest> latest(String code) {
+        return sql.one("SELECT version, content_hash FROM module_version WHERE module_code = :code ORDER BY version DESC LIMIT 1",
+                NamedSql.with("code", code), row -> new Latest((int) row.number("version"), row.string("content_hash")));
+    }
+
+    /**
+     * Stores a validated module as its next version and returns the version number; when its content (images included)
+     * equals the latest version's, nothing is written and the latest version number is returned. The module's
+     * {@code catalogue_module} row is written when the code is new. Images are stored once per module by their sha256.
+     *
+     * @param images      the images with their bytes (null: the module's own {@link CourseContent.Module#images()})
+     * @param source      FILES (the courses/ loader) or EDITOR (published from the browser)
+     * @param ownerOrgId  the owner node of a new module; null for everyone
+     * @param publishedBy the account publishing it; null for the loader
+     */
+    @Transactional
+    public int storeVersion(CourseContent.Module m, @Nullable List<ImageFile> images, String source,
+                            @Nullable Long ownerOrgId, @Nullable Long publishedBy) {
+        List<ImageFile> files = images == null ? m.images() : images;
+        for (ImageFile image : files) {
+            if (image.bytes() == null) {
+                throw new IllegalArgumentException("Bilden " + image.fileName() + " saknar innehåll");
+            }
+        }
+        String hash = contentHash(m, files);
+        java.util.Optional<Latest> latest = latest(m.code());
+        if (latest.isPresent() && latest.get().hash().equals(hash)) {
+            return latest.get().version();
+        }
+        int version = latest.map(Latest::version).orElse(0) + 1;
+        sql.update("""
+                INSERT IGNORE INTO catalogue_module (code, source, owner_org_id, created_by)
+                VALUES (:code, :source, :owner, :by)""",
+                NamedSql.with("code", m.code()).and("source", source).and("owner", ownerOrgId).and("by", publishedBy));
+        sql.update("""
                 INSERT INTO module_version (module_code, version, title, summary, estimated_minutes, pass_mark, content_hash,
-                                            xapi_activity_id, launch_url)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
-            insert.setString(1, module.code());
-            insert.setInt(2, version);
-            insert.setString(3, module.title());
-            insert.setString(4, module.summary());
-            insert.setInt(5, module.estimatedMinutes());
-            insert.setInt(6, module.passMark());
-            insert.setString(7, hash);
-            insert.setString(8, module.external() == null ? null : module.external().activityId());
-            insert.setString(9, module.external() == null ? null : module.external().launchUrl());
-            insert.executeUpdate();
-            return generatedKey(insert);
+                                            xapi_activity_id, launch_url, published_by)
+                VALUES (:code, :version, :title, :summary, :minutes, :passMark, :hash, :activity, :launch, :by)""",
+                NamedSql.with("code", m.code()).and("version", version).and("title", m.title())
+                        .and("summary", m.summary()).and("minutes", m.estimatedMinutes()).and("passMark", m.passMark())
+                        .and("hash", hash).and("activity", m.external() == null ? null : m.external().activityId())
+                        .and("launch", m.external() == null ? null : m.external().launchUrl()).and("by", publishedBy));
+        long versionId = lastId();
+        Map<String, Long> audiences = audienceIds();
+        for (String audience : m.audiences()) {
+            sql.update("INSERT INTO module_version_audience (module_version_id, audience_id) VALUES (:version, :audience)",
+                    NamedSql.with("version", versionId).and("audience", audiences.get(audience)));
         }
-    }
-
-    private static void insertPairs(Connection connection, String sql, long versionId, List<Long> ids) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(sql)) {
-            for (Long id : ids) {
-                insert.setLong(1, versionId);
-                insert.setLong(2, id);
-                insert.addBatch();
+        for (String goal : m.goals()) {
+            sql.update("""
+                    INSERT INTO module_version_goal (module_version_id, goal_id)
+                    SELECT :version, id FROM competence_goal WHERE code = :goal""",
+                    NamedSql.with("version", versionId).and("goal", goal));
+        }
+        int position = 1;
+        for (CourseContent.Page page : m.pages()) {
+            sql.update("""
+                    INSERT INTO module_page (module_version_id, position, title, body_markdown)
+                    VALUES (:version, :position, :title, :markdown)""",
+                    NamedSql.with("version", versionId).and("position", position++).and("title", page.title())
+                            .and("markdown", page.markdown()));
+        }
+        int questionPosition = 1;
+        for (CourseContent.Question q : m.questions()) {
+            sql.update("""
+                    INSERT INTO assessment_question (module_version_id, position, question_code, text)
+                    VALUES (:version, :position, :code, :text)""",
+                    NamedSql.with("version", versionId).and("position", questionPosition++).and("code", q.code())
+                            .and("text", q.text()));
+            long questionId = lastId();
+            int optionPosition = 1;
+            for (CourseContent.Option o : q.options()) {
+                sql.update("""
+                        INSERT INTO question_option (question_id, position, text, correct, feedback)
+                        VALUES (:question, :position, :text, :correct, :feedback)""",
+                        NamedSql.with("question", questionId).and("position", optionPosition++).and("text", o.text())
+                                .and("correct", o.correct()).and("feedback", o.feedback()));
             }
-            insert.executeBatch();
         }
+        for (ImageFile image : files) {
+            long imageId = imageId(m.code(), image, publishedBy);
+            sql.update("""
+                    INSERT INTO module_version_image (module_version_id, file_name, image_id)
+                    VALUES (:version, :fileName, :image)""",
+                    NamedSql.with("version", versionId).and("fileName", image.fileName()).and("image", imageId));
+        }
+        return version;
     }
 
-    private static void insertPages(Connection connection, CourseContent.Module module, long versionId) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO module_page (module_version_id, position, title, body_markdown) VALUES (?, ?, ?, ?)")) {
-            int position = 1;
-            for (CourseContent.Page page : module.pages()) {
-                insert.setLong(1, versionId);
-                insert.setInt(2, position++);
-                insert.setString(3, page.title());
-                insert.setString(4, page.markdown());
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
+    /** The module's stored row with these bytes, or a new one: the same picture is kept once per module. */
+    private long imageId(String code, ImageFile image, @Nullable Long createdBy) {
+        String sha = sha256(image.bytes());
+        return sql.one("""
+                SELECT id FROM module_image WHERE module_code = :code AND sha256 = :sha AND content_type = :type
+                ORDER BY id LIMIT 1""",
+                NamedSql.with("code", code).and("sha", sha).and("type", image.contentType()), row -> row.number("id"))
+                .orElseGet(() -> {
+                    sql.update("""
+                            INSERT INTO module_image (module_code, file_name, content_type, sha256, bytes, created_by)
+                            VALUES (:code, :fileName, :type, :sha, :bytes, :by)""",
+                            NamedSql.with("code", code).and("fileName", image.fileName()).and("type", image.contentType())
+                                    .and("sha", sha).and("bytes", image.bytes()).and("by", createdBy));
+                    return lastId();
+                });
     }
 
-    private static void insertQuestions(Connection connection, CourseContent.Module module, long versionId) throws SQLException {
-        try (PreparedStatement question = connection.prepareStatement(
-                "INSERT INTO assessment_question (module_version_id, position, question_code, text) VALUES (?, ?, ?, ?)",
-                Statement.RETURN_GENERATED_KEYS);
-             PreparedStatement option = connection.prepareStatement(
-                     "INSERT INTO question_option (question_id, position, text, correct, feedback) VALUES (?, ?, ?, ?, ?)")) {
-            int position = 1;
-            for (CourseContent.Question q : module.questions()) {
-                question.setLong(1, versionId);
-                question.setInt(2, position++);
-                question.setString(3, q.code());
-                question.setString(4, q.text());
-                question.executeUpdate();
-                long questionId = generatedKey(question);
-                int optionPosition = 1;
-                for (CourseContent.Option o : q.options()) {
-                    option.setLong(1, questionId);
-                    option.setInt(2, optionPosition++);
-                    option.setString(3, o.text());
-                    option.setBoolean(4, o.correct());
-                    option.setString(5, o.feedback());
-                    option.addBatch();
-                }
-            }
-            option.executeBatch();
-        }
+    private long lastId() {
+        return sql.number("SELECT LAST_INSERT_ID()", Map.of());
     }
 
-    private static long generatedKey(PreparedStatement statement) throws SQLException {
-        try (ResultSet keys = statement.getGeneratedKeys()) {
-            keys.next();
-            return keys.getLong(1);
-        }
-    }
-
-    private static Map<String, Long> idsByCode(Connection connection, String sql) throws SQLException {
+    private Map<String, Long> audienceIds() {
         Map<String, Long> ids = new HashMap<>();
-        try (PreparedStatement select = connection.prepareStatement(sql); ResultSet rs = select.executeQuery()) {
-            while (rs.next()) {
-                ids.put(rs.getString(1), rs.getLong(2));
-            }
-        }
+        sql.list("SELECT code, id FROM audience", Map.of(), row -> ids.put(row.string("code"), row.number("id")));
         return ids;
     }
 
-    /** A digest of everything a learner sees of the module; any change to it makes a new version. */
-    static String contentHash(CourseContent.Module module) {
+    /** A digest of everything a learner sees of the module, its images included; any change makes a new version. */
+    static String contentHash(CourseContent.Module module, List<ImageFile> images) {
         StringBuilder canonical = new StringBuilder();
         field(canonical, module.title(), module.summary(), String.valueOf(module.estimatedMinutes()),
                 String.valueOf(module.passMark()), String.join(",", module.audiences()), String.join(",", module.goals()));
@@ -225,9 +225,15 @@ public class CatalogueStore {
             field(canonical, "question", q.code(), q.text());
             q.options().forEach(o -> field(canonical, "option", o.text(), String.valueOf(o.correct()), o.feedback()));
         }
+        // Only modules with images add them, so that the versions stored before images existed keep their hash.
+        images.stream().sorted(java.util.Comparator.comparing(ImageFile::fileName))
+                .forEach(i -> field(canonical, "image", i.fileName(), sha256(i.bytes())));
+        return sha256(canonical.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String sha256(byte[] bytes) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -277,6 +277,8 @@ public final class ModuleRules {
                 }
                 files.add(new ImageFile(name, image.contentType(), null));
             }
+            // one order whatever the editor's, so that a module compares equal however it was put together
+            files.sort(java.util.Comparator.comparing(ImageFile::fileName));
             return files;
         }
 
@@ -297,6 +299,8 @@ public final class ModuleRules {
                     problem(place, "Sidans rubrik saknas");
                 } else if (title.length() > MAX_PAGE_TITLE) {
                     problem(place, "Sidans rubrik har " + title.length() + " tecken; högst " + MAX_PAGE_TITLE + " går");
+                } else if (title.contains("\n") || title.contains("\r")) {
+                    problem(place, "Sidans rubrik ska vara en enda rad");
                 }
                 String markdown = draft.markdown() == null ? "" : draft.markdown().replace("\r\n", "\n").strip();
                 if (markdown.isEmpty()) {

@@ -109,6 +109,11 @@ public class NamedSql {
             return rs.getBoolean(column);
         }
 
+        /** A BLOB's bytes (a module image). */
+        public byte[] bytes(String column) throws SQLException {
+            return rs.getBytes(column);
+        }
+
         public LocalDate date(String column) throws SQLException {
             return rs.getObject(column, LocalDate.class);
         }

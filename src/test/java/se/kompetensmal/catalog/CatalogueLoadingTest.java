@@ -40,7 +40,7 @@ class CatalogueLoadingTest extends ServiceTest {
         while (!(cause instanceof InvalidCourseContentException) && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        assertTrue(cause.getMessage().contains("courses/modules/vardskador-grunder/assessment.yml: fråga q1 saknar rätt svar"),
+        assertTrue(cause.getMessage().contains("courses/modules/vardskador-grunder/assessment.yml, rad 4: Frågan saknar rätt svar"),
                 cause.getMessage());
     }
 
@@ -91,6 +91,50 @@ class CatalogueLoadingTest extends ServiceTest {
         String module = http.toBlocking().retrieve(HttpRequest.GET("/api/modules/vardskador-grunder").bearerAuth(token));
         assertTrue(module.contains("\"title\":\"Vårdskador och patientsäkerhet – grunderna\""), module);
         assertTrue(!module.contains("correct"), "answers never leave the service: " + module);
+    }
+
+    @Test
+    void aModuleWithImagesLoadsThemAndReloadingChangesNothing() throws java.io.IOException {
+        CourseFolder courses = CourseFolder.copyOfShipped();
+        String code = courses.copyModule("vardskador-grunder", "test-bilder-" + System.nanoTime());
+        java.nio.file.Path images = courses.root.resolve("modules/" + code + "/images");
+        java.nio.file.Files.createDirectories(images);
+        java.nio.file.Files.write(images.resolve("korsben.png"), ImageFilesTest.PNG);
+        courses.write("modules/" + code + "/pages/02-vad-ar-en-vardskada.md",
+                "# Trycksår\n\n![Trycksår på korsbenet](images/korsben.png)\n");
+
+        assertTrue(store.store(CourseContentReader.read(courses.root, CourseContentReaderTest.AUDIENCES)).newModuleVersions().contains(code));
+        assertEquals(List.of(), store.store(CourseContentReader.read(courses.root, CourseContentReaderTest.AUDIENCES)).newModuleVersions());
+
+        assertEquals(1, sql.number("""
+                SELECT COUNT(*) FROM module_version_image vi JOIN module_version v ON v.id = vi.module_version_id
+                JOIN module_image i ON i.id = vi.image_id
+                WHERE v.module_code = ? AND vi.file_name = 'korsben.png' AND i.content_type = 'image/png'""", code));
+    }
+
+    @Test
+    void codesNeverShadow() {
+        CourseFolder courses = CourseFolder.copyOfShipped();
+        String code = courses.copyModule("vardskador-grunder", "test-egen-" + System.nanoTime());
+        String goal = "EGET-" + System.nanoTime();
+        long org = tree.add("SKUGGA" + System.nanoTime(), "Region S", se.kompetensmal.organization.OrgNodeKind.REGION, null).id();
+        sql.update("INSERT INTO catalogue_module (code, source, owner_org_id) VALUES (?, 'EDITOR', ?)", code, org);
+        sql.update("""
+                INSERT INTO competence_goal (code, catalogue_version, area, kind, text_sv, owner_org_id)
+                VALUES (?, 'egen', 'SAFETY_CULTURE', 'KNOWLEDGE', 'Eget mål', ?)""", goal, org);
+        courses.replace("catalogue.yml", "goals:\n", "goals:\n  - code: " + goal + "\n    audiences: [LICENSED]\n"
+                + "    area: SAFETY_CULTURE\n    kind: KNOWLEDGE\n    text_sv: Nationellt mål\n");
+        long rowsBefore = countRows();
+
+        InvalidCourseContentException e = assertThrows(InvalidCourseContentException.class,
+                () -> store.store(CourseContentReader.read(courses.root, CourseContentReaderTest.AUDIENCES)));
+
+        assertEquals(List.of("courses/modules: modulen med id «" + code + "» kan inte laddas, eftersom koden redan används av"
+                        + " en modul som skrivits i webbläsaren; ge filernas modul ett annat id",
+                "courses/catalogue.yml: målkoden " + goal + " används redan av en organisations eget kompetensmål;"
+                        + " ge det nationella målet en annan kod"), e.problems());
+        assertEquals(rowsBefore, countRows(), "nothing written");
+        assertEquals("Eget mål", sql.strings("SELECT text_sv FROM competence_goal WHERE code = ?", goal).get(0));
     }
 
     private long versionId(String code, int version) {
