@@ -741,8 +741,8 @@ public class ModuleAuthoring {
     }
 
     private @Nullable Integer latestVersion(String code) {
-        return sql.one("SELECT MAX(version) AS latest FROM module_version WHERE module_code = :code",
-                NamedSql.with("code", code), row -> row.nullableInt("latest")).orElse(null);
+        return sql.one("SELECT version FROM module_version WHERE module_code = :code ORDER BY version DESC LIMIT 1",
+                NamedSql.with("code", code), row -> (int) row.number("version")).orElse(null);
     }
 
     private DraftConflict conflict(Authentication caller, DraftRow current) {
@@ -817,9 +817,12 @@ public class ModuleAuthoring {
         }
     }
 
+    /** The stored draft, whole: the JSON leaves out empty texts and lists, which read back as empty, not null. */
     ModuleDraft read(String content) {
         try {
-            return json.readValue(content, ModuleDraft.class);
+            ModuleDraft draft = json.readValue(content, ModuleDraft.class);
+            return Drafts.whole(draft, draft.code() == null ? "" : draft.code(),
+                    draft.images() == null ? List.of() : draft.images());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -40,7 +40,7 @@ import java.util.List;
  * rule, the scope included, is {@link ModuleAuthoring}'s. A module the caller may not see answers 404 on every route,
  * exactly as an unknown code; one they see but may not change answers 403 on the changing routes.
  */
-@Controller("/api/own-modules")
+@Controller
 @Secured(SecurityRule.IS_AUTHENTICATED)
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class OwnModuleController {
@@ -73,41 +73,42 @@ public class OwnModuleController {
     }
 
     @Operation(summary = "The organisation's own modules the caller may see (coordinators and administrators)")
-    @Get
+    @Get("/api/own-modules")
     public List<ModuleAuthoring.Summary> list(Authentication caller) {
         return authoring.visibleTo(caller);
     }
 
-    @Operation(summary = "Where the caller may create modules: nodes, and whether for everyone (system administrators)")
-    @Get("/owners")
-    public ModuleAuthoring.Owners owners(Authentication caller) {
-        return authoring.owners(caller);
-    }
-
     @Operation(summary = "Create an own module with an empty draft; the code may not be any other module's, shipped or own")
     @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
-    @Post
+    @Post("/api/own-modules")
     public HttpResponse<ModuleAuthoring.Summary> create(@Body NewModule body, Authentication caller) {
         ModuleAuthoring.Summary created = authoring.create(caller, body.owner(), body.code(), body.title());
         return HttpResponse.created(created, URI.create("/api/own-modules/" + created.code()));
     }
 
+    @Operation(summary = "Where the caller may create modules: nodes, and whether for everyone (system administrators)")
+    // Its own path: under /api/own-modules it would hide a module whose code is "owners".
+    @Get("/api/own-module-owners")
+    public ModuleAuthoring.Owners owners(Authentication caller) {
+        return authoring.owners(caller);
+    }
+
     @Operation(summary = "One own module: owner, status, latest version, whether the draft has unpublished changes")
-    @Get("/{code}")
+    @Get("/api/own-modules/{code}")
     public ModuleAuthoring.Summary module(String code, Authentication caller) {
         return authoring.summary(caller, code);
     }
 
     @Operation(summary = "Throw away a module that was never published (its draft and images); published ones are withdrawn instead")
     @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
-    @Delete("/{code}")
+    @Delete("/api/own-modules/{code}")
     public HttpResponse<?> discard(String code, Authentication caller) {
         authoring.discard(caller, code);
         return HttpResponse.noContent();
     }
 
     @Operation(summary = "The draft as typed (valid or not) and its revision")
-    @Get("/{code}/draft")
+    @Get("/api/own-modules/{code}/draft")
     public ModuleAuthoring.Draft draft(String code, Authentication caller) {
         return authoring.draft(caller, code);
     }
@@ -116,7 +117,7 @@ public class OwnModuleController {
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
                     content = @Content(schema = @Schema(implementation = DraftChange.class))))
     @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
-    @Put("/{code}/draft")
+    @Put("/api/own-modules/{code}/draft")
     public ModuleAuthoring.Draft save(String code, @Body JsonNode body, Authentication caller) {
         // The scope is checked before the draft is read, so that another organisation learns nothing from how its body
         // is answered; the service checks it again.
@@ -130,7 +131,7 @@ public class OwnModuleController {
 
     @Operation(summary = "Add an image (PNG, JPEG or WebP by its content, at most 2 MB) to the draft; the same file name replaces it")
     @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
-    @Post(value = "/{code}/images", consumes = MediaType.MULTIPART_FORM_DATA)
+    @Post(value = "/api/own-modules/{code}/images", consumes = MediaType.MULTIPART_FORM_DATA)
     public HttpResponse<ModuleDraft.Image> addImage(String code, CompletedFileUpload file, Authentication caller)
             throws IOException {
         authoring.changeable(caller, code);
@@ -144,7 +145,7 @@ public class OwnModuleController {
     }
 
     @Operation(summary = "An image of the draft, served with the type read from its bytes")
-    @Get("/{code}/draft/images/{fileName}")
+    @Get("/api/own-modules/{code}/draft/images/{fileName}")
     public HttpResponse<byte[]> draftImage(String code, String fileName, Authentication caller) {
         ImageFile image = authoring.draftImage(caller, code, fileName);
         return HttpResponse.ok(image.bytes()).contentType(image.contentType())
@@ -153,7 +154,7 @@ public class OwnModuleController {
 
     @Operation(summary = "Take an image out of the draft (published versions keep theirs)")
     @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
-    @Delete("/{code}/draft/images/{fileName}")
+    @Delete("/api/own-modules/{code}/draft/images/{fileName}")
     public HttpResponse<?> removeImage(String code, String fileName, Authentication caller) {
         authoring.removeImage(caller, code, fileName);
         return HttpResponse.noContent();
@@ -162,28 +163,28 @@ public class OwnModuleController {
     @Operation(summary = "Publish the draft as the next version; 422 with every problem (page, question) when it is not valid, "
             + "or when nothing changed since the latest version")
     @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
-    @Post("/{code}/publish")
+    @Post("/api/own-modules/{code}/publish")
     public Published publish(String code, Authentication caller) {
         return new Published(authoring.publish(caller, code));
     }
 
     @Operation(summary = "Withdraw a published module: no new assignments; everything recorded is kept. Final")
     @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
-    @Post("/{code}/withdraw")
+    @Post("/api/own-modules/{code}/withdraw")
     public ModuleAuthoring.Summary withdraw(String code, @Body Withdrawal body, Authentication caller) {
         authoring.withdraw(caller, code, body.reason());
         return authoring.summary(caller, code);
     }
 
     @Operation(summary = "The published versions, newest first: when, by whom, learners started and completions")
-    @Get("/{code}/versions")
+    @Get("/api/own-modules/{code}/versions")
     public List<ModuleAuthoring.VersionRow> versions(String code, Authentication caller) {
         return authoring.versions(caller, code);
     }
 
     @Operation(summary = "A published version (the latest unless version is given) as a zip in the courses/ layout, "
             + "with its images and the own goals it covers")
-    @Get(value = "/{code}/export.zip{?version}", produces = "application/zip")
+    @Get(value = "/api/own-modules/{code}/export.zip{?version}", produces = "application/zip")
     public HttpResponse<byte[]> export(String code, @Nullable @QueryValue Integer version, Authentication caller) {
         byte[] zip = authoring.export(caller, code, version);
         return HttpResponse.ok(zip).contentType(ZIP)
@@ -193,7 +194,7 @@ public class OwnModuleController {
     @Operation(summary = "Import a module written as files (a zip in the courses/ layout) as a draft: everything is checked "
             + "first and nothing is written on any problem (422 naming file and line). owner: the owner node; none for everyone")
     @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
-    @Post(value = "/import{?owner}", consumes = {"application/zip", "application/x-zip-compressed", MediaType.APPLICATION_OCTET_STREAM})
+    @Post(value = "/api/own-modules/import{?owner}", consumes = {"application/zip", "application/x-zip-compressed", MediaType.APPLICATION_OCTET_STREAM})
     public HttpResponse<ModuleAuthoring.Summary> importZip(@Nullable @QueryValue Long owner, @Body byte[] zip,
                                                            Authentication caller) {
         ModuleAuthoring.Summary imported = authoring.importZip(caller, owner, zip);

@@ -84,7 +84,7 @@ class ModuleExportImportTest extends ServiceTest {
 
     @Test
     void anExportedModuleImportsBackAsExactlyTheSameContent() {
-        OwnModuleApi.Answer exported = api.get(coordinator, "/api/own-modules/" + code + "/export.zip");
+        OwnModuleApi.Answer exported = api.download(coordinator, "/api/own-modules/" + code + "/export.zip");
         assertEquals(200, exported.status(), exported.body());
         assertEquals("application/zip", exported.contentType());
         Map<String, byte[]> files = unzip(exported.bytes());
@@ -124,7 +124,7 @@ class ModuleExportImportTest extends ServiceTest {
 
     @Test
     void aZipWithOneErrorAnywhereWritesNothingAndNamesTheFileAndLine() {
-        byte[] zip = api.get(coordinator, "/api/own-modules/" + code + "/export.zip").bytes();
+        byte[] zip = api.download(coordinator, "/api/own-modules/" + code + "/export.zip").bytes();
         String fresh = code + "-ny";
         String newGoal = "Y" + p;
         // A new module bringing a new goal of its own, and one question left without a right answer.
@@ -157,7 +157,7 @@ class ModuleExportImportTest extends ServiceTest {
 
     @Test
     void anotherOrganisationCannotImportAModuleBringingThisRegionsGoalNorTakeAShippedCode() {
-        byte[] zip = api.get(coordinator, "/api/own-modules/" + code + "/export.zip").bytes();
+        byte[] zip = api.download(coordinator, "/api/own-modules/" + code + "/export.zip").bytes();
         byte[] elsewhere = rezip(zip, name -> name.replace("modules/" + code + "/", "modules/" + code + "-annan/"),
                 (name, text) -> name.endsWith("module.yml") ? text.replace("id: " + code, "id: " + code + "-annan") : text);
         Map<String, Long> before = counts();

@@ -35,6 +35,11 @@ record OwnModuleApi(URI server, ObjectMapper json) {
         return send(request(token, path).GET().build());
     }
 
+    /** A file, asked for as a browser or curl asks (any type). */
+    Answer download(String token, String path) {
+        return send(request(token, path).setHeader("Accept", "*/*").GET().build());
+    }
+
     Answer post(String token, String path, @Nullable Object body) {
         return send(request(token, path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body == null ? "{}" : write(body))).build());
@@ -75,8 +80,15 @@ record OwnModuleApi(URI server, ObjectMapper json) {
         return post(token, "/api/own-modules", body).as(json, ModuleAuthoring.Summary.class);
     }
 
+    /** The draft; the JSON leaves out empty texts and lists, read here as empty. */
     ModuleAuthoring.Draft draft(String token, String code) {
-        return get(token, "/api/own-modules/" + code + "/draft").as(json, ModuleAuthoring.Draft.class);
+        return whole(get(token, "/api/own-modules/" + code + "/draft").as(json, ModuleAuthoring.Draft.class));
+    }
+
+    static ModuleAuthoring.Draft whole(ModuleAuthoring.Draft draft) {
+        ModuleDraft content = draft.content();
+        return new ModuleAuthoring.Draft(draft.module(), Drafts.whole(content, content.code(),
+                content.images() == null ? List.of() : content.images()), draft.revision());
     }
 
     Answer save(String token, String code, ModuleDraft content, int revision) {
@@ -85,7 +97,7 @@ record OwnModuleApi(URI server, ObjectMapper json) {
 
     /** Saves over the current revision, asserting it was saved. */
     ModuleAuthoring.Draft saveCurrent(String token, String code, ModuleDraft content) {
-        return save(token, code, content, draft(token, code).revision()).as(json, ModuleAuthoring.Draft.class);
+        return whole(save(token, code, content, draft(token, code).revision()).as(json, ModuleAuthoring.Draft.class));
     }
 
     Answer publish(String token, String code) {

@@ -147,7 +147,7 @@ class OwnModuleApiTest extends ServiceTest {
         OwnModuleApi.Answer below = api.post(regionCoordinator, "/api/own-modules", Map.of("owner", unit, "code", code("under"), "title", "Under"));
         assertEquals(422, below.status(), below.body());
         assertEquals(0, sql.number("SELECT COUNT(*) FROM catalogue_module WHERE code IN (?, ?, ?)", code("alla"), code("annan"), code("under")));
-        ModuleAuthoring.Owners owners = api.get(regionCoordinator, "/api/own-modules/owners").as(json, ModuleAuthoring.Owners.class);
+        ModuleAuthoring.Owners owners = api.get(regionCoordinator, "/api/own-module-owners").as(json, ModuleAuthoring.Owners.class);
         assertEquals(List.of(region), owners.nodes().stream().map(n -> n.id()).toList());
         assertFalse(owners.everyone());
     }
@@ -260,6 +260,33 @@ class OwnModuleApiTest extends ServiceTest {
     }
 
     @Test
+    void aModuleForEveryoneIsASystemAdministratorsAndNamesNationalGoalsOnly() {
+        String admin = users.admin();
+        String code = code("for-alla");
+        ModuleAuthoring.Summary created = api.create(admin, null, code, "För alla");
+        assertEquals(0, created.ownerOrgId());
+        assertEquals(ModuleAuthoring.EVERYONE, created.ownerName());
+        assertTrue(api.get(admin, "/api/own-module-owners").as(json, ModuleAuthoring.Owners.class).everyone());
+
+        // Every organisation sees it; only system-wide administrators change it.
+        ModuleAuthoring.Summary seen = api.list(otherCoordinator).stream().filter(m -> m.code().equals(code)).findFirst().orElseThrow();
+        assertFalse(seen.editable());
+        assertEquals(403, api.save(otherCoordinator, code, ModuleDraft.empty(code, "Kapad"), 1).status());
+
+        // An organisation's own audience is not usable in a module for everyone.
+        sql.update("INSERT INTO audience (code, name_sv, owner_org_id) VALUES (?, 'Regionens egna', ?)", "EGEN" + p, region);
+        ModuleDraft valid = OwnModuleApi.validModule(code, "För alla", "Text.", List.of());
+        api.saveCurrent(admin, code, new ModuleDraft(code, valid.title(), valid.summary(), valid.estimatedMinutes(),
+                List.of("LICENSED", "EGEN" + p), valid.goals(), valid.passMark(), valid.pages(), valid.questions(), List.of(), null, null));
+        OwnModuleApi.Answer refused = api.publish(admin, code);
+        assertEquals(422, refused.status(), refused.body());
+        assertTrue(refused.body().contains("EGEN" + p), refused.body());
+        api.saveCurrent(admin, code, valid);
+        assertEquals(1, api.published(admin, code));
+        assertEquals(List.of(""), sql.strings("SELECT COALESCE(owner_org_id, '') FROM catalogue_module WHERE code = ?", code));
+    }
+
+    @Test
     void anotherOrganisationGets404EverywhereAndThoseWhoSeeButMayNotChangeGet403() {
         String regional = code("regionens");
         api.create(regionCoordinator, region, regional, "Regionens modul");
@@ -306,7 +333,7 @@ class OwnModuleApiTest extends ServiceTest {
         String base = "/api/own-modules/" + code;
         List<OwnModuleApi.Answer> answers = new java.util.ArrayList<>(List.of(api.get(token, base), api.get(token, base + "/draft"),
                 api.get(token, base + "/versions"), api.get(token, base + "/draft/images/bild.png"),
-                api.get(token, base + "/export.zip")));
+                api.download(token, base + "/export.zip")));
         answers.addAll(changes(token, code));
         return answers;
     }

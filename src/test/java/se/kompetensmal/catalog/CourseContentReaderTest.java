@@ -111,6 +111,49 @@ class CourseContentReaderTest {
         assertEquals(2, e.problems().size(), e.getMessage());
     }
 
+    @Test
+    void moduleRulesNameFileAndLine() {
+        CourseFolder courses = CourseFolder.copyOfShipped();
+        courses.replace("modules/vardskador-grunder/module.yml", "estimated_minutes: 20", "estimated_minutes: 0");
+        courses.replace("modules/vardskador-grunder/module.yml", "audiences: [LICENSED,", "audiences: [NURSES, LICENSED,");
+        courses.replace("modules/vardskador-grunder/assessment.yml", "- id: q2", "- id: q1");
+        courses.replace("modules/vardskador-grunder/assessment.yml",
+                "feedback: \"Fel. Att något är vanligt gör det inte oundvikligt.", "feedback: \"\"\n        old: \"");
+
+        InvalidCourseContentException e = read(courses);
+        String module = "courses/modules/vardskador-grunder/module.yml";
+        String assessment = "courses/modules/vardskador-grunder/assessment.yml";
+        assertEquals(List.of(
+                module + ", rad 4: Beräknad tid (estimated_minutes) ska vara ett heltal mellan 1 och 240 (minuter), inte «0»",
+                module + ", rad 5: Målgrupper (audiences): okänd målgrupp «NURSES»",
+                assessment + ", rad 7: Återkopplingen till svaret (feedback) saknas",
+                assessment + ", rad 19: Frågans id (id) «q1» används redan av fråga 1"), e.problems());
+    }
+
+    @Test
+    void unsafeMarkdownAndImageRulesNameThePageFileAndLine() throws java.io.IOException {
+        CourseFolder courses = CourseFolder.copyOfShipped();
+        String dir = "modules/vardskador-grunder/";
+        java.nio.file.Files.createDirectories(courses.root.resolve(dir + "images"));
+        java.nio.file.Files.write(courses.root.resolve(dir + "images/korsben.png"), ImageFilesTest.PNG);
+        courses.write(dir + "images/bild.png", "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>");
+        courses.write(dir + "pages/02-vad-ar-en-vardskada.md", "# Bilder\n\n![](images/korsben.png)\n\n![Saknas](images/saknas.png)\n\n"
+                + "<script>alert(1)</script>\n\nLäs [mer](javascript:alert(1)).\n");
+
+        InvalidCourseContentException e = read(courses);
+        String page = "courses/" + dir + "pages/02-vad-ar-en-vardskada.md";
+        assertEquals(List.of(
+                "courses/" + dir + "images/bild.png: Filen «bild.png» är inte en PNG-, JPEG- eller WebP-bild (typen läses ur"
+                        + " filens innehåll; SVG, GIF och andra filer går inte att använda)",
+                page + ", rad 3: Bilden «images/korsben.png» saknar alternativtext: skriv vad bilden visar mellan"
+                        + " hakparenteserna, ![vad bilden visar](images/korsben.png)",
+                page + ", rad 5: Bilden visar «images/saknas.png», men den bilden finns inte bland modulens bilder",
+                page + ", rad 7: Sidan innehåller HTML-kod («<script>alert(1)</script>»); skriv med Markdown i stället"
+                        + " (HTML visas inte för deltagarna)",
+                page + ", rad 9: Länkens adress «javascript:alert(1)» är inte tillåten: använd en webbadress (https://…),"
+                        + " mailto:, en länk inom sidan (#…) eller en av modulens bilder (images/<fil>)"), e.problems());
+    }
+
     static InvalidCourseContentException read(CourseFolder courses) {
         return assertThrows(InvalidCourseContentException.class, () -> CourseContentReader.read(courses.root, AUDIENCES));
     }
