@@ -51,8 +51,8 @@
     dirty = false;
     clearTimeout(timer);
     var request = fetch(form.getAttribute('action'), {
-      method: 'POST', body: body(), credentials: 'same-origin', keepalive: !!leaving,
-      headers: {'Accept': 'application/json'}
+      // No Accept header: the pages produce HTML, and a route asked for JSON only would answer 406.
+      method: 'POST', body: body(), credentials: 'same-origin', keepalive: !!leaving
     });
     if (leaving) {
       return;

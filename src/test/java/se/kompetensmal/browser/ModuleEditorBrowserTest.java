@@ -75,7 +75,11 @@ class ModuleEditorBrowserTest extends ServiceTest {
             b.driver().findElement(By.cssSelector("input[name=audiences]")).click();
             b.driver().findElement(By.cssSelector("input[name=goals]")).click();
             // The background save says when it saved, without leaving the page.
-            b.waitUntil(d -> d.findElement(By.cssSelector("[data-save-status]")).getText().startsWith("Sparat "), "the background save");
+            try {
+                b.waitUntil(d -> d.findElement(By.cssSelector("[data-save-status]")).getText().startsWith("Sparat "), "the background save");
+            } catch (org.openqa.selenium.TimeoutException e) {
+                throw new AssertionError("no background save: " + b.driver().findElement(By.cssSelector("[data-save-status]")).getText(), e);
+            }
             look("03-particulars");
             submit("form[data-autosave] button[type=submit]");
             b.waitFor(By.cssSelector(".notice"));
