@@ -44,21 +44,24 @@
     return data;
   }
 
+  var inFlight = null;
+
+  // leaving: the tab is hidden or the page is going away. The request is sent with keepalive so that it outlives the
+  // page; if the page stays (the coordinator only switched tabs), its answer still carries the new revision, which the
+  // form must take over, or the next save would be refused as a conflict with this one.
   function save(leaving) {
     if (!dirty || stopped) {
-      return;
+      return inFlight;
     }
     dirty = false;
     clearTimeout(timer);
-    var request = fetch(form.getAttribute('action'), {
+    if (!leaving) {
+      show('Sparar …');
+    }
+    inFlight = fetch(form.getAttribute('action'), {
       // No Accept header: the pages produce HTML, and a route asked for JSON only would answer 406.
       method: 'POST', body: body(), credentials: 'same-origin', keepalive: !!leaving
-    });
-    if (leaving) {
-      return;
-    }
-    show('Sparar …');
-    request.then(function (response) {
+    }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (answer) {
         if (response.ok) {
           revision.value = answer.revision;
@@ -75,7 +78,10 @@
     }).catch(function () {
       dirty = true;
       show('Inte sparat: ingen kontakt med servern. Det du skrivit finns kvar här; försök igen med Spara.', true);
+    }).then(function () {
+      inFlight = null;
     });
+    return inFlight;
   }
 
   function changed() {
@@ -86,11 +92,27 @@
 
   form.addEventListener('input', changed);
   form.addEventListener('change', changed);
-  form.addEventListener('submit', function () {
-    // The normal submit saves it; a background save racing it would make the submit's revision old.
+  form.addEventListener('submit', function (event) {
+    clearTimeout(timer);
+    if (inFlight && !stopped) {
+      // A background save is on its way: submit once it is answered, with the revision it returns, or the submit
+      // would be refused as a conflict with it.
+      event.preventDefault();
+      var submitter = event.submitter;
+      inFlight.then(function () {
+        dirty = false;
+        stopped = true;
+        if (form.requestSubmit && submitter) {
+          form.requestSubmit(submitter);
+        } else {
+          form.submit();
+        }
+      });
+      return;
+    }
+    // The normal submit saves everything; no background save may race it.
     dirty = false;
     stopped = true;
-    clearTimeout(timer);
   });
   document.addEventListener('visibilitychange', function () {
     if (document.visibilityState === 'hidden') {

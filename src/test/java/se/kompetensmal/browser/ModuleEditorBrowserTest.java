@@ -82,7 +82,7 @@ class ModuleEditorBrowserTest extends ServiceTest {
             }
             look("03-particulars");
             submit("form[data-autosave] button[type=submit]");
-            b.waitFor(By.cssSelector(".notice"));
+            expectNotice();
 
             // Two pages.
             overview(base, code);
@@ -98,7 +98,7 @@ class ModuleEditorBrowserTest extends ServiceTest {
             b.driver().findElement(By.id("file")).sendKeys(png().toAbsolutePath().toString());
             b.driver().findElement(By.id("alt")).sendKeys("Händer som gnids mot varandra");
             submit("form[enctype='multipart/form-data'] button[type=submit]");
-            b.waitFor(By.cssSelector(".notice"));
+            expectNotice();
             assertTrue(b.text().contains("![Händer som gnids mot varandra](images/"), b.text());
             look("07-image-uploaded");
             new Select(b.driver().findElement(By.cssSelector("form.insert select[name=page]"))).selectByIndex(1);
@@ -134,7 +134,7 @@ class ModuleEditorBrowserTest extends ServiceTest {
             b.waitForHeading("Fråga 3");
             b.driver().findElement(By.id("correct1")).click();
             submit("button[name=action][value=spara]");
-            b.waitFor(By.cssSelector(".notice"));
+            expectNotice();
 
             overview(base, code);
             submit("form[action$='/publicera'] button[type=submit]");
@@ -189,7 +189,7 @@ class ModuleEditorBrowserTest extends ServiceTest {
         browser.driver().findElement(By.id("markdown")).sendKeys(markdown);
         look("05-page-" + title.replace(' ', '-').toLowerCase());
         submit("button[name=action][value=spara]");
-        browser.waitFor(By.cssSelector(".notice"));
+        expectNotice();
     }
 
     private void addQuestion(String text, String[] options, int... right) {
@@ -211,7 +211,15 @@ class ModuleEditorBrowserTest extends ServiceTest {
             look("09-question");
         }
         submit("button[name=action][value=spara]");
-        browser.waitFor(By.cssSelector(".notice"));
+        expectNotice();
+    }
+
+    private void expectNotice() {
+        try {
+            browser.waitFor(By.cssSelector(".notice"));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("no notice on " + browser.driver().getCurrentUrl() + ": " + browser.text(), e);
+        }
     }
 
     private void clear(String id, String value) {
