@@ -615,7 +615,8 @@ public class ModuleEditorPages {
             try {
                 ModuleDraft.Image image = authoring.addImage(caller, code, file.getFilename(), file.getBytes());
                 ModuleAuthoring.Draft now = load(caller, code);
-                Map<String, Object> model = imagesModel(caller, now, null, "", Map.of(), null);
+                // The alt text just given goes with the new image's insert form, so that it is not typed twice.
+                Map<String, Object> model = imagesModel(caller, now, image.fileName(), altText, Map.of(), null);
                 model.put("uploaded", Map.of("fileName", image.fileName(), "markdown", markdownFor(altText, image.fileName()),
                         "alt", altText));
                 return HttpResponse.ok(new ModelAndView<>("authoring-images", model));
