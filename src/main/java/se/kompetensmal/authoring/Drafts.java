@@ -1,29 +1,16 @@
 package se.kompetensmal.authoring;
 
 import io.micronaut.core.annotation.Nullable;
-import se.kompetensmal.catalog.CourseContent;
 import se.kompetensmal.catalog.ModuleDraft;
 
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 
-/** Drafts made from published or imported content, and drafts as sent made whole (nothing missing, nothing null). */
+/** Drafts as sent or stored made whole: nothing missing, nothing null. */
 final class Drafts {
 
     private Drafts() {
-    }
-
-    /** A valid module as a draft, numbers as the text an editor would have typed, with the images given. */
-    static ModuleDraft of(CourseContent.Module module, List<ModuleDraft.Image> images) {
-        return new ModuleDraft(module.code(), module.title(), module.summary(), String.valueOf(module.estimatedMinutes()),
-                List.copyOf(module.audiences()), List.copyOf(module.goals()), String.valueOf(module.passMark()),
-                module.pages().stream().map(p -> new ModuleDraft.Page(p.title(), p.markdown())).toList(),
-                module.questions().stream().map(q -> new ModuleDraft.Question(q.code(), q.text(), q.options().stream()
-                        .map(o -> new ModuleDraft.Option(o.text(), o.correct(), o.feedback())).toList())).toList(),
-                List.copyOf(images),
-                module.external() == null ? null : module.external().activityId(),
-                module.external() == null ? null : module.external().launchUrl());
     }
 
     /**

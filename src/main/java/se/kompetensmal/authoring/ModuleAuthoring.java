@@ -98,7 +98,6 @@ public class ModuleAuthoring {
     private final NamedSql sql;
     private final DraftRepository drafts;
     private final ImageRepository images;
-    private final PublishedContent published;
     private final CatalogueStore store;
     private final ModuleReach reach;
     private final Audiences audiences;
@@ -110,15 +109,13 @@ public class ModuleAuthoring {
     private final TransactionOperations<Connection> transactions;
     private final ApplicationEventPublisher<ModuleWithdrawn> withdrawals;
 
-    public ModuleAuthoring(NamedSql sql, DraftRepository drafts, ImageRepository images, PublishedContent published,
-                           CatalogueStore store,
+    public ModuleAuthoring(NamedSql sql, DraftRepository drafts, ImageRepository images, CatalogueStore store,
                            ModuleReach reach, Audiences audiences, Access access, RoleGrantRepository grants, OrgNodeRepository nodes,
                            AuditLog audit, ObjectMapper json, TransactionOperations<Connection> transactions,
                            ApplicationEventPublisher<ModuleWithdrawn> withdrawals) {
         this.sql = sql;
         this.drafts = drafts;
         this.images = images;
-        this.published = published;
         this.store = store;
         this.reach = reach;
         this.audiences = audiences;
@@ -249,14 +246,11 @@ public class ModuleAuthoring {
     public ModuleDraft.Image addImage(Authentication caller, String code, String fileName, byte[] bytes) {
         changeable(caller, code);
         String type = ImageFiles.check(fileName, bytes);
-        String sha256 = sha256(bytes);
         long account = accountOf(caller);
         return transactions.executeWrite(status -> {
             DraftRow row = locked(code);
             ModuleDraft draft = read(row.content());
-            ImageRow image = images.sameBytes(code, sha256)
-                    .orElseGet(() -> images.save(new ImageRow(null, code, fileName, type, sha256, bytes, account)));
-            ModuleDraft.Image added = new ModuleDraft.Image(fileName, image.id(), type, bytes.length);
+            ModuleDraft.Image added = imageOf(code, new ImageFile(fileName, type, bytes), account);
             List<ModuleDraft.Image> list = new ArrayList<>(draft.images() == null ? List.of() : draft.images());
             int same = indexOf(list, fileName);
             if (same >= 0) {
@@ -484,14 +478,10 @@ public class ModuleAuthoring {
      */
     public byte[] export(Authentication caller, String code, @Nullable Integer version) {
         readable(caller, code);
-        PublishedContent.Version found = published.of(code, version).orElseThrow(() -> version == null
+        CatalogueStore.Stored found = store.version(code, version).orElseThrow(() -> version == null
                 ? new AuthoringRefused("Modulen har ingen publicerad version att exportera ännu. Publicera den först.")
                 : Access.notFound());
-        List<ImageFile> files = found.images().stream().map(ref -> {
-            ImageRow row = images.findByIdAndModuleCode(ref.imageId(), code).orElseThrow(Access::notFound);
-            return new ImageFile(ref.fileName(), row.contentType(), row.bytes());
-        }).toList();
-        return ModuleFiles.writeZip(found.module().withImages(files), files, ownGoalsOf(found.id()));
+        return ModuleFiles.writeZip(found.module(), found.images(), ownGoalsOf(code, found.version()));
     }
 
     /**
@@ -553,13 +543,8 @@ public class ModuleAuthoring {
             if (existing.isEmpty()) {
                 insertModule(code, ownerOrgId, account);
             }
-            List<ModuleDraft.Image> drafted = read.images().stream().map(file -> {
-                String sha256 = sha256(file.bytes());
-                ImageRow row = images.sameBytes(code, sha256).orElseGet(() -> images.save(
-                        new ImageRow(null, code, file.fileName(), file.contentType(), sha256, file.bytes(), account)));
-                return new ModuleDraft.Image(file.fileName(), row.id(), row.contentType(), file.bytes().length);
-            }).toList();
-            String content = write(Drafts.of(read.module(), drafted));
+            List<ModuleDraft.Image> drafted = read.images().stream().map(file -> imageOf(code, file, account)).toList();
+            String content = write(read.module().toDraft(drafted));
             if (existing.isEmpty()) {
                 drafts.insert(code, content, null, account, true);
             } else {
@@ -578,14 +563,15 @@ public class ModuleAuthoring {
     }
 
     /** The own goals (not the national ones) a version covers, as files carry them. */
-    private List<CourseContent.Goal> ownGoalsOf(long versionId) {
+    private List<CourseContent.Goal> ownGoalsOf(String code, int version) {
         record Row(long id, String code, String area, String kind, String textSv, @Nullable String textEn) {
         }
         return sql.list("""
                 SELECT g.id, g.code, g.area, g.kind, g.text_sv, g.text_en
-                FROM module_version_goal mg JOIN competence_goal g ON g.id = mg.goal_id
-                WHERE mg.module_version_id = :version AND g.owner_org_id IS NOT NULL ORDER BY g.code""",
-                NamedSql.with("version", versionId), row -> new Row(row.number("id"), row.string("code"), row.string("area"),
+                FROM module_version v JOIN module_version_goal mg ON mg.module_version_id = v.id
+                JOIN competence_goal g ON g.id = mg.goal_id
+                WHERE v.module_code = :code AND v.version = :version AND g.owner_org_id IS NOT NULL ORDER BY g.code""",
+                NamedSql.with("code", code).and("version", version), row -> new Row(row.number("id"), row.string("code"), row.string("area"),
                         row.string("kind"), row.string("text_sv"), row.string("text_en")))
                 .stream().map(g -> new CourseContent.Goal(g.code(), sql.list("""
                         SELECT a.code FROM competence_goal_audience ga JOIN audience a ON a.id = ga.audience_id
@@ -724,14 +710,25 @@ public class ModuleAuthoring {
     /** The stored draft, made from the latest version first if the module has none. */
     private DraftRow stored(String code) {
         return drafts.findById(code).orElseGet(() -> {
-            PublishedContent.Version latest = published.of(code, null).orElseThrow(Access::notFound);
+            CatalogueStore.Stored latest = store.version(code, null).orElseThrow(Access::notFound);
+            ModuleDraft draft = latest.module().toDraft(latest.images().stream()
+                    .map(file -> imageOf(code, file, null)).toList());
             // INSERT IGNORE: another request may make it at the same moment; both then read the one stored.
             sql.update("""
                     INSERT IGNORE INTO module_draft (module_code, content, revision, updated_at, updated_by, unpublished_changes)
-                    SELECT :code, :content, 1, v.created_at, v.published_by, FALSE FROM module_version v WHERE v.id = :version""",
-                    NamedSql.with("code", code).and("content", write(latest.asDraft())).and("version", latest.id()));
+                    SELECT :code, :content, 1, v.created_at, v.published_by, FALSE FROM module_version v
+                    WHERE v.module_code = :code AND v.version = :version""",
+                    NamedSql.with("code", code).and("content", write(draft)).and("version", latest.version()));
             return drafts.findById(code).orElseThrow(Access::notFound);
         });
+    }
+
+    /** The image as the draft names it: the module's stored row with these bytes (stored once), or a new row. */
+    private ModuleDraft.Image imageOf(String code, ImageFile file, @Nullable Long account) {
+        String sha256 = sha256(file.bytes());
+        ImageRow row = images.sameBytes(code, sha256).orElseGet(() -> images.save(
+                new ImageRow(null, code, file.fileName(), file.contentType(), sha256, file.bytes(), account)));
+        return new ModuleDraft.Image(file.fileName(), row.id(), row.contentType(), file.bytes().length);
     }
 
     /** The stored draft (made from the latest version first if none), locked until the transaction ends. */

@@ -185,6 +185,59 @@ public class CatalogueStore {
         return version;
     }
 
+    /** A stored version as content again (for export, or a draft from the latest version), with its images' bytes. */
+    public record Stored(int version, CourseContent.Module module, List<ImageFile> images) {
+    }
+
+    /**
+     * A stored version of a module as the rules made it, images included; the latest when {@code version} is null.
+     * Audiences and goals come back ordered by code (the tables keep no order).
+     */
+    public java.util.Optional<Stored> version(String code, @Nullable Integer version) {
+        record Row(long id, int version, String title, String summary, int minutes, int passMark,
+                   String activity, String launch) {
+        }
+        java.util.Optional<Row> found = sql.one("""
+                SELECT id, version, title, summary, estimated_minutes, pass_mark, xapi_activity_id, launch_url
+                FROM module_version WHERE module_code = :code AND (:version IS NULL OR version = :version)
+                ORDER BY version DESC LIMIT 1""", NamedSql.with("code", code).and("version", version),
+                row -> new Row(row.number("id"), (int) row.number("version"), row.string("title"), row.string("summary"),
+                        (int) row.number("estimated_minutes"), (int) row.number("pass_mark"),
+                        row.string("xapi_activity_id"), row.string("launch_url")));
+        if (found.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        Row v = found.get();
+        NamedSql.Params id = NamedSql.with("id", v.id());
+        List<String> audiences = sql.list("""
+                SELECT a.code FROM module_version_audience va JOIN audience a ON a.id = va.audience_id
+                WHERE va.module_version_id = :id ORDER BY a.code""", id, row -> row.string("code"));
+        List<String> goals = sql.list("""
+                SELECT g.code FROM module_version_goal vg JOIN competence_goal g ON g.id = vg.goal_id
+                WHERE vg.module_version_id = :id ORDER BY g.code""", id, row -> row.string("code"));
+        List<CourseContent.Page> pages = sql.list("""
+                SELECT title, body_markdown FROM module_page WHERE module_version_id = :id ORDER BY position""", id,
+                row -> new CourseContent.Page(row.string("title"), row.string("body_markdown")));
+        record Q(long id, String code, String text) {
+        }
+        List<CourseContent.Question> questions = new ArrayList<>();
+        for (Q q : sql.list("""
+                SELECT id, question_code, text FROM assessment_question WHERE module_version_id = :id ORDER BY position""",
+                id, row -> new Q(row.number("id"), row.string("question_code"), row.string("text")))) {
+            questions.add(new CourseContent.Question(q.code(), q.text(), sql.list("""
+                    SELECT text, correct, feedback FROM question_option WHERE question_id = :question ORDER BY position""",
+                    NamedSql.with("question", q.id()),
+                    row -> new CourseContent.Option(row.string("text"), row.flag("correct"), row.string("feedback")))));
+        }
+        List<ImageFile> images = sql.list("""
+                SELECT vi.file_name, i.content_type, i.bytes FROM module_version_image vi JOIN module_image i ON i.id = vi.image_id
+                WHERE vi.module_version_id = :id ORDER BY vi.file_name""", id,
+                row -> new ImageFile(row.string("file_name"), row.string("content_type"), row.bytes("bytes")));
+        CourseContent.External external = v.launch() == null ? null : new CourseContent.External(v.activity(), v.launch());
+        return java.util.Optional.of(new Stored(v.version(), new CourseContent.Module(code, v.title(), v.summary(), v.minutes(),
+                audiences, goals, v.passMark(), pages, questions, external, images), images));
+    }
+
     /** The module's stored row with these bytes, or a new one: the same picture is kept once per module. */
     private long imageId(String code, ImageFile image, @Nullable Long createdBy) {
         String sha = sha256(image.bytes());

@@ -23,6 +23,19 @@ public record CourseContent(String catalogueVersion, List<Goal> goals, List<Modu
             return new Module(code, title, summary, estimatedMinutes, audiences, goals, passMark, pages, questions,
                     external, List.copyOf(withBytes));
         }
+
+        /**
+         * The module as a draft again, for the editor (a draft from the latest version) and for checking it anew.
+         * {@code draftImages} are the draft's images (rows of module_image); validating the draft gives this module again.
+         */
+        public ModuleDraft toDraft(List<ModuleDraft.Image> draftImages) {
+            return new ModuleDraft(code, title, summary, String.valueOf(estimatedMinutes), audiences, goals,
+                    String.valueOf(passMark),
+                    pages.stream().map(p -> new ModuleDraft.Page(p.title(), p.markdown())).toList(),
+                    questions.stream().map(q -> new ModuleDraft.Question(q.code(), q.text(), q.options().stream()
+                            .map(o -> new ModuleDraft.Option(o.text(), o.correct(), o.feedback())).toList())).toList(),
+                    draftImages, external == null ? null : external.activityId(), external == null ? null : external.launchUrl());
+        }
     }
 
     public record External(String activityId, String launchUrl) {

@@ -190,6 +190,14 @@ class OwnModuleApiTest extends ServiceTest {
         assertEquals(1, versions.size());
         assertEquals(p + "-samordnare", versions.get(0).publishedBy());
         assertEquals(0, versions.get(0).learnersStarted());
+
+        // A published module without a draft (one published before drafts were kept) gets one made from its latest version.
+        sql.update("DELETE FROM module_draft WHERE module_code = ?", code);
+        ModuleAuthoring.Draft fromVersion = api.draft(regionCoordinator, code);
+        assertEquals(valid, fromVersion.content());
+        assertEquals(1, fromVersion.revision());
+        assertFalse(fromVersion.module().unpublishedChanges());
+        assertEquals(p + "-samordnare", fromVersion.module().draftSavedBy());
     }
 
     @Test

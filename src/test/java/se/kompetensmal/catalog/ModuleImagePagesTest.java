@@ -93,6 +93,26 @@ class ModuleImagePagesTest extends ServiceTest {
     }
 
     @Test
+    void aStoredVersionReadsBackAsTheModuleWithItsImages() {
+        String code = "tillbaka-" + System.nanoTime();
+        CourseContent.Module m = module(code, "Text.");
+        int version = store.storeVersion(m, null, "FILES", null, null);
+
+        CatalogueStore.Stored stored = store.version(code, null).orElseThrow();
+
+        assertEquals(version, stored.version());
+        assertEquals(m, stored.module());
+        assertEquals(ModuleFilesTest.images(), stored.images());
+        assertEquals(m, store.version(code, version).orElseThrow().module());
+        assertTrue(store.version(code, version + 1).isEmpty());
+        ModuleRules.Result again = ModuleRules.validate(m.toDraft(List.of(
+                new ModuleDraft.Image("foto.jpg", 1, "image/jpeg", 11), new ModuleDraft.Image("korsben.png", 2, "image/png", 16))),
+                ModuleRules.EDITOR, new ModuleRules.Known(java.util.Set.of("LICENSED"), java.util.Set.of("LIC-01")));
+        assertEquals(m.withImages(List.of(new ImageFile("foto.jpg", "image/jpeg", null), new ImageFile("korsben.png", "image/png", null))),
+                again.module(), "a module made a draft again validates to itself");
+    }
+
+    @Test
     void theLearnersPageShowsTheVersionsImages() {
         String code = "sida-" + System.nanoTime();
         int version = store.storeVersion(module(code, "Text."), null, "FILES", null, null);
