@@ -113,6 +113,9 @@ public class LayoutModel implements ViewModelProcessor<Map<String, Object>> {
         }
         // The import page is for coordinators and administrators (RosterImportPages), never for leaders.
         if (coordinator || administrator) {
+            // The editor for the organisation's own modules (authoring/ModuleEditorPages); the list answers only what the
+            // caller may see, so the entry is safe for every coordinator and administrator.
+            items.add(new String[] {"/egna-moduler", t.get("navOwnModules")});
             items.add(new String[] {"/import", t.get("navImport")});
         }
         if (administrator) {

@@ -1,0 +1,245 @@
+package se.kompetensmal.authoring;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.http.client.multipart.MultipartBody;
+import io.micronaut.http.cookie.Cookie;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import se.kompetensmal.ServiceTest;
+import se.kompetensmal.TestUsers;
+import se.kompetensmal.organization.OrgNodeKind;
+import se.kompetensmal.security.Role;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The editor's pages over HTTP: the owner's coordinator writes a module on them in Swedish; the region's coordinator
+ * reads a unit's module without any way to change it; another organisation's coordinator meets every editor route, read
+ * or write, exactly as an unknown address (404); and no form is taken without its CSRF token.
+ */
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ModuleEditorPagesTest extends ServiceTest {
+
+    private String p;
+    private long region;
+    private long unit;
+    private String regionCoordinator;
+    private String unitCoordinator;
+    private String otherCoordinator;
+
+    @BeforeAll
+    void organisations() {
+        p = "MEP" + System.nanoTime();
+        region = tree.add(p, "Region Editorland", OrgNodeKind.REGION, null).id();
+        unit = tree.add(p + "-E", "Avdelning Sjögräs", OrgNodeKind.UNIT, region).id();
+        long other = tree.add(p + "-K", "Kommun Annanstans", OrgNodeKind.MUNICIPALITY, null).id();
+        regionCoordinator = users.token(users.account(p + "-region", null, Role.COORDINATOR, region));
+        unitCoordinator = users.token(users.account(p + "-enhet", null, Role.COORDINATOR, unit));
+        otherCoordinator = users.token(users.account(p + "-annan", null, Role.COORDINATOR, other));
+    }
+
+    @Test
+    void theOwnersCoordinatorWritesAModuleOnThePagesInSwedish() {
+        String code = p.toLowerCase() + "-hygien";
+        String list = get("/egna-moduler", regionCoordinator);
+        assertTrue(list.contains("<h1>Egna moduler</h1>") && list.contains("href=\"/egna-moduler/ny\"")
+                && list.contains("Importera"), list);
+        assertTrue(list.contains("aria-current=\"page\">Egna moduler</a>"), "the menu entry is marked current: " + list);
+
+        String form = get("/egna-moduler/ny", regionCoordinator);
+        assertTrue(form.contains("Region Editorland") && form.contains("gemena bokstäver a–z"), form);
+        assertFalse(form.contains("Alla organisationer"), "only system administrators write modules for everyone");
+        HttpResponse<String> created = post("/egna-moduler/ny", regionCoordinator, form,
+                "owner=" + region + "&code=" + code + "&title=" + enc("Handhygien i Editorland"));
+        assertEquals(HttpStatus.SEE_OTHER, created.getStatus());
+        assertEquals("/egna-moduler/" + code + "?skapad=1", created.getHeaders().get("Location"));
+
+        String overview = get("/egna-moduler/" + code, regionCoordinator);
+        assertTrue(overview.contains("<h1>Handhygien i Editorland</h1>") && overview.contains("Utkast")
+                && overview.contains("Modulen är inte publicerad ännu.") && overview.contains(">Publicera</button>"), overview);
+
+        // A page: added from the overview, written in its editor, previewed as the learner will see it.
+        HttpResponse<String> added = post("/egna-moduler/" + code + "/sidor", regionCoordinator, overview, "revision=" + revision(overview));
+        assertEquals("/egna-moduler/" + code + "/sidor/1", added.getHeaders().get("Location"));
+        String page = get("/egna-moduler/" + code + "/sidor/1", regionCoordinator);
+        assertTrue(page.contains("Sidans text (Markdown)") && page.contains("Så skriver du i Markdown"), page);
+        HttpResponse<String> previewed = post("/egna-moduler/" + code + "/sidor/1", regionCoordinator, page,
+                "revision=" + revision(page) + "&title=" + enc("Varför handsprit") + "&markdown="
+                        + enc("Handsprit **dödar** bakterier.\n\n<script>alert(1)</script>") + "&action=forhandsgranska");
+        String preview = previewed.body();
+        assertTrue(preview.contains("Förhandsgranskning: så ser deltagaren sidan") && preview.contains("<strong>dödar</strong>")
+                && preview.contains("class=\"course-page\""), preview);
+        assertFalse(preview.contains("<script>alert(1)</script>"), "raw HTML is shown as text");
+
+        // Bad input: the message at the field, what was typed kept.
+        HttpClientResponseException bad = assertThrows(HttpClientResponseException.class, () -> post(
+                "/egna-moduler/" + code + "/uppgifter", regionCoordinator, get("/egna-moduler/" + code + "/uppgifter", regionCoordinator),
+                "revision=" + revision(preview) + "&title=" + enc("Handhygien i Editorland") + "&summary=" + enc("Om sprit")
+                        + "&estimatedMinutes=" + enc("en kvart") + "&passMark=80"));
+        assertEquals(HttpStatus.UNPROCESSABLE_ENTITY, bad.getStatus());
+        String again = bad.getResponse().getBody(String.class).orElseThrow();
+        assertTrue(again.contains("aria-describedby=\"estimatedMinutes-error\"") && again.contains("Ange en beräknad tid i hela minuter")
+                && again.contains("value=\"en kvart\"") && again.contains(">Om sprit</textarea>"), again);
+
+        String particulars = get("/egna-moduler/" + code + "/uppgifter", regionCoordinator);
+        assertTrue(particulars.contains("<legend>Målgrupper</legend>") && particulars.contains("<legend>Kompetensmål som modulen täcker</legend>"),
+                particulars);
+        HttpResponse<String> saved = post("/egna-moduler/" + code + "/uppgifter", regionCoordinator, particulars,
+                "revision=" + revision(particulars) + "&title=" + enc("Handhygien i Editorland") + "&summary=" + enc("Om sprit")
+                        + "&estimatedMinutes=10&passMark=80");
+        assertEquals("/egna-moduler/" + code + "/uppgifter?sparad=1", saved.getHeaders().get("Location"));
+
+        // The background save: the same handler answers JSON with the new revision; an old revision is a conflict.
+        String savedPage = get("/egna-moduler/" + code + "/uppgifter", regionCoordinator);
+        int before = revision(savedPage);
+        HttpResponse<String> autosaved = post("/egna-moduler/" + code + "/uppgifter", regionCoordinator, savedPage,
+                "revision=" + before + "&title=" + enc("Handhygien i Editorland") + "&summary=" + enc("Om sprit och tvål")
+                        + "&estimatedMinutes=10&passMark=80&autosave=1");
+        assertEquals(HttpStatus.OK, autosaved.getStatus());
+        assertTrue(autosaved.body().contains("\"revision\":" + (before + 1)) && autosaved.body().contains("savedAt"), autosaved.body());
+        HttpClientResponseException conflict = assertThrows(HttpClientResponseException.class, () -> post(
+                "/egna-moduler/" + code + "/uppgifter", regionCoordinator, savedPage, "revision=" + before
+                        + "&title=" + enc("Gammal titel") + "&autosave=1"));
+        assertEquals(HttpStatus.CONFLICT, conflict.getStatus());
+
+        // A question with two options, one right.
+        String current = get("/egna-moduler/" + code, regionCoordinator);
+        HttpResponse<String> question = post("/egna-moduler/" + code + "/fragor", regionCoordinator, current, "revision=" + revision(current));
+        assertEquals("/egna-moduler/" + code + "/fragor/1", question.getHeaders().get("Location"));
+        String questionPage = get("/egna-moduler/" + code + "/fragor/1", regionCoordinator);
+        assertTrue(questionPage.contains("<legend>Svar 1</legend>") && questionPage.contains("Rätt svar"), questionPage);
+        post("/egna-moduler/" + code + "/fragor/1", regionCoordinator, questionPage, "revision=" + revision(questionPage)
+                + "&text=" + enc("Hur länge gnids spriten in?") + "&optionText=" + enc("Tills händerna är torra")
+                + "&optionFeedback=" + enc("Rätt: tills den har torkat.") + "&correct=0&optionText=" + enc("Fem sekunder")
+                + "&optionFeedback=" + enc("För kort.") + "&action=spara");
+        String overviewNow = get("/egna-moduler/" + code, regionCoordinator);
+        assertTrue(overviewNow.contains("Fråga 1: Hur länge gnids spriten in?") && overviewNow.contains("2 svarsalternativ, 1 rätt")
+                && overviewNow.contains("Sida 1: Varför handsprit"), overviewNow);
+
+        for (String path : List.of("/bilder", "/prova", "/forhandsvisning/1", "/prova?sida=fragor")) {
+            String shown = get("/egna-moduler/" + code + path, regionCoordinator);
+            assertTrue(shown.contains("lang=\"sv\"") && shown.contains("Handhygien i Editorland"), path + ": " + shown);
+        }
+        assertTrue(get("/egna-moduler/" + code + "/prova", regionCoordinator).contains("Provläge – inget sparas"));
+        String tried = post("/egna-moduler/" + code + "/prova", regionCoordinator, overviewNow, "q0=0").body();
+        assertTrue(tried.contains("Godkänd") && tried.contains("1 av 1 rätt (100 %)") && tried.contains("Rätt: tills den har torkat."), tried);
+    }
+
+    @Test
+    void theRegionsCoordinatorReadsAUnitsModuleWithoutAnyWayToChangeIt() {
+        String code = p.toLowerCase() + "-enhet";
+        String form = get("/egna-moduler/ny", unitCoordinator);
+        post("/egna-moduler/ny", unitCoordinator, form, "owner=" + unit + "&code=" + code + "&title=" + enc("Läkemedel på Sjögräs"));
+        String overview = get("/egna-moduler/" + code, unitCoordinator);
+        post("/egna-moduler/" + code + "/sidor", unitCoordinator, overview, "revision=" + revision(overview));
+        overview = get("/egna-moduler/" + code, unitCoordinator);
+        post("/egna-moduler/" + code + "/fragor", unitCoordinator, overview, "revision=" + revision(overview));
+
+        String list = get("/egna-moduler", regionCoordinator);
+        assertTrue(list.contains("Avdelning Sjögräs") && list.contains("Läkemedel på Sjögräs") && list.contains("Endast läsa"), list);
+        String read = get("/egna-moduler/" + code, regionCoordinator);
+        assertTrue(read.contains("Endast läsa"), read);
+        for (String path : List.of("", "/uppgifter", "/sidor/1", "/fragor/1", "/bilder")) {
+            String page = get("/egna-moduler/" + code + path, regionCoordinator);
+            assertFalse(page.contains(">Publicera</button>") || page.contains(">Spara</button>") || page.contains("Flytta upp")
+                    || page.contains("Lägg till") || page.contains("Ladda upp") || page.contains("Ta bort"), path + ": " + page);
+        }
+        for (String path : List.of("/uppgifter", "/sidor/1", "/fragor/1", "/sidor", "/fragor", "/publicera", "/dra-tillbaka",
+                "/sidor/1/flytta", "/sidor/1/ta-bort", "/fragor/1/ta-bort", "/bilder/infoga")) {
+            HttpClientResponseException refused = assertThrows(HttpClientResponseException.class,
+                    () -> post("/egna-moduler/" + code + path, regionCoordinator, read, "revision=1&title=x&bekrafta=ja&reason=x"));
+            assertEquals(HttpStatus.FORBIDDEN, refused.getStatus(), path);
+        }
+    }
+
+    @Test
+    void anotherOrganisationsCoordinatorFindsNothingOnAnyEditorRoute() {
+        String code = p.toLowerCase() + "-dold";
+        String form = get("/egna-moduler/ny", regionCoordinator);
+        post("/egna-moduler/ny", regionCoordinator, form, "owner=" + region + "&code=" + code + "&title=" + enc("Hemlig modul"));
+        String overview = get("/egna-moduler/" + code, regionCoordinator);
+        post("/egna-moduler/" + code + "/sidor", regionCoordinator, overview, "revision=" + revision(overview));
+        overview = get("/egna-moduler/" + code, regionCoordinator);
+        post("/egna-moduler/" + code + "/fragor", regionCoordinator, overview, "revision=" + revision(overview));
+
+        String theirs = get("/egna-moduler", otherCoordinator);
+        assertFalse(theirs.contains("Hemlig modul"), theirs);
+        for (String path : List.of("", "/uppgifter", "/sidor/1", "/fragor/1", "/bilder", "/prova", "/prova?sida=fragor",
+                "/forhandsvisning/1", "/export.zip", "/utkast/bilder/bild.png")) {
+            HttpClientResponseException e = assertThrows(HttpClientResponseException.class,
+                    () -> get("/egna-moduler/" + code + path, otherCoordinator), path);
+            assertEquals(HttpStatus.NOT_FOUND, e.getStatus(), "GET " + path);
+        }
+        for (String path : List.of("/uppgifter", "/sidor", "/sidor/1", "/sidor/1/flytta", "/sidor/1/ta-bort", "/fragor",
+                "/fragor/1", "/fragor/1/flytta", "/fragor/1/ta-bort", "/bilder/infoga", "/publicera", "/dra-tillbaka", "/prova")) {
+            HttpClientResponseException e = assertThrows(HttpClientResponseException.class,
+                    () -> post("/egna-moduler/" + code + path, otherCoordinator, theirs, "revision=1&title=x&bekrafta=ja&reason=x"));
+            assertEquals(HttpStatus.NOT_FOUND, e.getStatus(), "POST " + path);
+        }
+        MultipartBody upload = MultipartBody.builder().addPart("csrfToken", TestUsers.csrfTokenOf(theirs)).addPart("alt", "En bild")
+                .addPart("file", "bild.png", MediaType.IMAGE_PNG_TYPE, new byte[] {(byte) 0x89, 'P', 'N', 'G'}).build();
+        HttpClientResponseException e = assertThrows(HttpClientResponseException.class, () -> http.toBlocking().exchange(
+                HttpRequest.POST("/egna-moduler/" + code + "/bilder", upload).contentType(MediaType.MULTIPART_FORM_DATA)
+                        .accept(MediaType.TEXT_HTML).cookie(Cookie.of("JWT", otherCoordinator)), String.class));
+        assertEquals(HttpStatus.NOT_FOUND, e.getStatus(), "POST /bilder");
+    }
+
+    @Test
+    void noFormIsTakenWithoutItsCsrfToken() {
+        String code = p.toLowerCase() + "-csrf";
+        String form = get("/egna-moduler/ny", regionCoordinator);
+        HttpClientResponseException refused = assertThrows(HttpClientResponseException.class, () -> http.toBlocking().exchange(
+                HttpRequest.POST("/egna-moduler/ny", "owner=" + region + "&code=" + code + "&title=Utan")
+                        .contentType(MediaType.APPLICATION_FORM_URLENCODED).accept(MediaType.TEXT_HTML)
+                        .cookie(Cookie.of("JWT", regionCoordinator)), String.class));
+        assertEquals(HttpStatus.FORBIDDEN, refused.getStatus());
+        post("/egna-moduler/ny", regionCoordinator, form, "owner=" + region + "&code=" + code + "&title=" + enc("Med token"));
+        String overview = get("/egna-moduler/" + code, regionCoordinator);
+        for (String path : List.of("/uppgifter", "/sidor", "/fragor", "/publicera")) {
+            HttpClientResponseException e = assertThrows(HttpClientResponseException.class, () -> http.toBlocking().exchange(
+                    HttpRequest.POST("/egna-moduler/" + code + path, "revision=" + revision(overview) + "&title=x&csrfToken=fel")
+                            .contentType(MediaType.APPLICATION_FORM_URLENCODED).accept(MediaType.TEXT_HTML)
+                            .cookie(Cookie.of("JWT", regionCoordinator)), String.class));
+            assertEquals(HttpStatus.FORBIDDEN, e.getStatus(), path);
+        }
+        assertTrue(get("/egna-moduler/" + code, regionCoordinator).contains("Modulen har inga sidor ännu."), "nothing was changed");
+    }
+
+    private static int revision(String page) {
+        Matcher m = Pattern.compile("name=\"revision\" value=\"(-?\\d+)\"").matcher(page);
+        if (!m.find()) {
+            throw new AssertionError("no revision on the page: " + page);
+        }
+        return Integer.parseInt(m.group(1));
+    }
+
+    private static String enc(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
+    private String get(String uri, String session) {
+        return http.toBlocking().retrieve(HttpRequest.GET(uri).accept(MediaType.TEXT_HTML).cookie(Cookie.of("JWT", session)));
+    }
+
+    /** Posts the form fields with the CSRF token of the page the form is on. */
+    private HttpResponse<String> post(String uri, String session, String pageWithForm, String fields) {
+        return http.toBlocking().exchange(HttpRequest.POST(uri, fields + "&csrfToken=" + enc(TestUsers.csrfTokenOf(pageWithForm)))
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED).accept(MediaType.TEXT_HTML).cookie(Cookie.of("JWT", session)), String.class);
+    }
+}
