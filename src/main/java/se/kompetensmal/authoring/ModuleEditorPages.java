@@ -1005,7 +1005,10 @@ public class ModuleEditorPages {
         facts.put("passMark", blankAs(d.passMark(), "–"));
         facts.put("audiences", d.audiences().isEmpty() ? "–"
                 : String.join(", ", d.audiences().stream().map(a -> audienceNames.getOrDefault(a, a)).toList()));
-        facts.put("goals", d.goals().isEmpty() ? "–" : String.join(", ", d.goals()));
+        // Goals by their text (the code after it), as the catalogue shows them: a code alone says nothing to a reader.
+        Map<String, String> goalTexts = new HashMap<>();
+        catalogue.goalsAt(null, draft.module().ownerOrgId()).forEach(g -> goalTexts.put(g.code(), g.textSv()));
+        facts.put("goals", d.goals().stream().map(code -> Map.of("code", code, "text", goalTexts.getOrDefault(code, ""))).toList());
         return facts;
     }
 

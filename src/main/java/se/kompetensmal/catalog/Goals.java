@@ -36,35 +36,21 @@ import java.util.regex.Pattern;
 public class Goals {
 
     /** SQL condition: the goal aliased {@code g} applies at the node bound to {@code :node} (national, or owned at or above it). */
-    public static final String USABLE_AT = """
-            (g.owner_org_id IS NULL OR EXISTS (SELECT 1 FROM org_closure goal_reach
-                                               WHERE goal_reach.ancestor_id = g.owner_org_id AND goal_reach.descendant_id = :node))""";
+    public static final String USABLE_AT = OwnedReach.usableAt("g.owner_org_id", ":node");
 
     /**
      * SQL condition: the goal aliased {@code g} is shown in the views of the node bound to {@code :node} (coverage,
      * statistics, the goals page): those that apply there, and those owned by a node under it, which a leader of the
      * whole is responsible for too and which the views name with their owner.
      */
-    public static final String SHOWN_AT = """
-            (g.owner_org_id IS NULL OR EXISTS (SELECT 1 FROM org_closure goal_reach
-                                               WHERE (goal_reach.ancestor_id = g.owner_org_id AND goal_reach.descendant_id = :node)
-                                                  OR (goal_reach.ancestor_id = :node AND goal_reach.descendant_id = g.owner_org_id)))""";
+    public static final String SHOWN_AT = OwnedReach.usableAtOrUnder("g.owner_org_id", ":node");
 
     /**
      * SQL condition: the goal aliased {@code g} is visible to the account bound to {@code :account}: national; owned at or
      * above a node where they are placed or hold a role; owned under a node where they hold a role; or they are a
      * system-wide administrator.
      */
-    public static final String VISIBLE_TO = """
-            (g.owner_org_id IS NULL
-             OR EXISTS (SELECT 1 FROM role_grant sys WHERE sys.account_id = :account AND sys.org_node_id IS NULL)
-             OR EXISTS (SELECT 1 FROM org_closure goal_reach
-                        JOIN (SELECT gr.org_node_id AS node_id FROM role_grant gr WHERE gr.account_id = :account
-                              UNION SELECT p.org_node_id FROM user_account ua JOIN person p ON p.id = ua.person_id
-                                    WHERE ua.id = :account) mine ON mine.node_id = goal_reach.descendant_id
-                        WHERE goal_reach.ancestor_id = g.owner_org_id)
-             OR EXISTS (SELECT 1 FROM role_grant gr JOIN org_closure below ON below.ancestor_id = gr.org_node_id
-                        WHERE gr.account_id = :account AND below.descendant_id = g.owner_org_id))""";
+    public static final String VISIBLE_TO = OwnedReach.visibleTo("g.owner_org_id", ":account");
 
     /** A goal's code: capital letter first, then capitals, digits and hyphens; 40 at most (the column's size). */
     public static final Pattern CODE = Pattern.compile("[A-Z][A-Z0-9-]{0,39}");
@@ -128,10 +114,7 @@ public class Goals {
      * not write for, its units; a unit's coordinator uses, but does not change, the region's goals.
      */
     public boolean mayOwnAt(Authentication caller, long nodeId) {
-        return sql.number("""
-                SELECT COUNT(*) FROM role_grant gr WHERE gr.account_id = :account
-                  AND ((gr.role = 'ADMINISTRATOR' AND gr.org_node_id IS NULL)
-                       OR (gr.role IN ('COORDINATOR', 'ADMINISTRATOR') AND gr.org_node_id = :node))""",
+        return sql.number("SELECT " + OwnedReach.mayOwn(":node", ":account") + " AS may",
                 NamedSql.with("account", Caller.of(caller).accountId()).and("node", nodeId)) > 0;
     }
 

@@ -9,7 +9,8 @@ import se.kompetensmal.sql.NamedSql;
 import java.util.Optional;
 
 /**
- * Where a module may be seen and used: the one home of that rule. A shipped module, or one published for everyone, has
+ * Where a module may be seen and used: the one home of that rule for modules (how far anything owned reaches is
+ * {@link OwnedReach}'s). A shipped module, or one published for everyone, has
  * no owner and reaches everyone. An organisation's own module belongs to the subtree of its owner node: it is usable
  * (routines, manual assignments, taking it) for nodes and people there, and visible to them and to those who hold a role
  * above the owner (a region's coordinator sees its units' modules). Editing is for coordinators and administrators of the
@@ -30,10 +31,7 @@ public class ModuleReach {
      * {@code p.org_node_id}, where a statement over many people asks for each person's own unit.
      */
     public static String usableAt(String node) {
-        return """
-                (cm.owner_org_id IS NULL OR EXISTS (SELECT 1 FROM org_closure reach
-                                                    WHERE reach.ancestor_id = cm.owner_org_id AND reach.descendant_id = %s))"""
-                .formatted(node);
+        return OwnedReach.usableAt("cm.owner_org_id", node);
     }
 
     /**
@@ -41,26 +39,14 @@ public class ModuleReach {
      * to {@code :account}: usable where they are placed or hold a role, owned under a node where they hold a role, or
      * they are a system-wide administrator.
      */
-    public static final String VISIBLE_TO = """
-            (cm.owner_org_id IS NULL
-             OR EXISTS (SELECT 1 FROM role_grant sys WHERE sys.account_id = :account AND sys.org_node_id IS NULL)
-             OR EXISTS (SELECT 1 FROM org_closure reach
-                        JOIN (SELECT g.org_node_id AS node_id FROM role_grant g WHERE g.account_id = :account
-                              UNION SELECT p.org_node_id FROM user_account ua JOIN person p ON p.id = ua.person_id
-                                    WHERE ua.id = :account) mine ON mine.node_id = reach.descendant_id
-                        WHERE reach.ancestor_id = cm.owner_org_id)
-             OR EXISTS (SELECT 1 FROM role_grant g JOIN org_closure below ON below.ancestor_id = g.org_node_id
-                        WHERE g.account_id = :account AND below.descendant_id = cm.owner_org_id))""";
+    public static final String VISIBLE_TO = OwnedReach.visibleTo("cm.owner_org_id", ":account");
 
     /**
      * SQL condition: the module aliased {@code cm} may be used at the node bound to {@code :node} or somewhere below it
      * (a unit's own module, seen from the region above): what people under the node may have been given, for following
      * it up there.
      */
-    public static final String USABLE_UNDER = """
-            (cm.owner_org_id IS NULL OR EXISTS (SELECT 1 FROM org_closure reach
-                                                WHERE (reach.ancestor_id = cm.owner_org_id AND reach.descendant_id = :node)
-                                                   OR (reach.ancestor_id = :node AND reach.descendant_id = cm.owner_org_id)))""";
+    public static final String USABLE_UNDER = OwnedReach.usableAtOrUnder("cm.owner_org_id", ":node");
 
     /** SQL condition: the module aliased {@code cm} is not withdrawn, so it may get new assignments. */
     public static final String OPEN = "cm.withdrawn_at IS NULL";
@@ -142,10 +128,7 @@ public class ModuleReach {
     public boolean editableBy(Authentication caller, String code) {
         return sql.number("""
                 SELECT COUNT(*) FROM catalogue_module cm
-                WHERE cm.code = :code AND cm.source = 'EDITOR'
-                  AND EXISTS (SELECT 1 FROM role_grant g WHERE g.account_id = :account
-                              AND ((g.role = 'ADMINISTRATOR' AND g.org_node_id IS NULL)
-                                   OR (g.role IN ('COORDINATOR', 'ADMINISTRATOR') AND g.org_node_id = cm.owner_org_id)))""",
+                WHERE cm.code = :code AND cm.source = 'EDITOR' AND\s""" + OwnedReach.mayOwn("cm.owner_org_id", ":account"),
                 NamedSql.with("code", code).and("account", Caller.of(caller).accountId())) > 0;
     }
 }
