@@ -219,7 +219,14 @@ class LinkWalkTest extends ServiceTest {
                     SELECT c.descendant_id FROM org_closure c JOIN org_node top ON top.id = c.ancestor_id
                     WHERE top.code IN ('SE2321000999', 'SE2120009999')""")), Set.copyOf(sql.strings("""
                     SELECT p.id FROM person p JOIN org_closure c ON c.descendant_id = p.org_node_id
-                    JOIN org_node top ON top.id = c.ancestor_id WHERE top.code IN ('SE2321000999', 'SE2120009999')""")));
+                    JOIN org_node top ON top.id = c.ancestor_id WHERE top.code IN ('SE2321000999', 'SE2120009999')""")),
+                    // Own modules count as the demo's when a demo organisation owns them (the editor's browser test
+                    // writes its modules there); other test classes' own modules are theirs, shipped ones everyone's.
+                    Set.copyOf(sql.strings("""
+                    SELECT cm.code FROM catalogue_module cm JOIN org_closure c ON c.descendant_id = cm.owner_org_id
+                    JOIN org_node top ON top.id = c.ancestor_id WHERE top.code IN ('SE2321000999', 'SE2120009999')
+                    UNION SELECT code FROM catalogue_module WHERE owner_org_id IS NULL AND source = 'FILES'""")),
+                    Set.copyOf(sql.strings("SELECT code FROM catalogue_module")));
             Files.createDirectories(REPORTS);
             Map<String, Walk> all = new LinkedHashMap<>();
             for (Map.Entry<String, String> role : ROLES.entrySet()) {
@@ -261,15 +268,20 @@ class LinkWalkTest extends ServiceTest {
         }
     }
 
-    /** The ids of the demo's organisations and people, as text. */
-    record Demo(Set<String> nodes, Set<String> people) {
+    /** The ids of the demo's organisations and people, as text, and the codes of its modules among all modules. */
+    record Demo(Set<String> nodes, Set<String> people, Set<String> modules, Set<String> allModules) {
 
         private static final Pattern NODE = Pattern.compile("^/organisationer/(\\d+)");
         private static final Pattern PERSON = Pattern.compile("^/personer/(\\d+)");
+        private static final Pattern MODULE = Pattern.compile("^/(?:egna-moduler|katalog/moduler|utbildning)/([a-z0-9-]+)");
 
         boolean holds(String path) {
             Matcher node = NODE.matcher(path);
             if (node.find() && !nodes.contains(node.group(1))) {
+                return false;
+            }
+            Matcher module = MODULE.matcher(path);
+            if (module.find() && allModules.contains(module.group(1)) && !modules.contains(module.group(1))) {
                 return false;
             }
             Matcher person = PERSON.matcher(path);
@@ -403,7 +415,10 @@ class LinkWalkTest extends ServiceTest {
                     modules.add(code);
                 }
             }
-            if (!modules.isEmpty()) {
+            // The audit log records what was changed by the identifier it is stored under, as it records HSA-ids; the
+            // editor shows an own module's code beside its title, as the code its coordinator chose and exports under.
+            String path = URI.create(link.url()).getPath();
+            if (!modules.isEmpty() && !path.startsWith("/admin/logg") && !path.startsWith("/egna-moduler")) {
                 problems.add(new Problem(role, "module code", link.foundOn(), link.url(), modules + " in: "
                         + around(text, modules.iterator().next())));
             }
@@ -499,7 +514,11 @@ class LinkWalkTest extends ServiceTest {
 
         /** Pages of one module or another, whose width depends on the module's text: every one of them is measured. */
         List<String> modulePages() {
-            return pages().stream().map(Visit::url).filter(url -> !kind(url).equals(pattern(url))).toList();
+            // A module's own text can make its pages too wide, so each is measured; the editor's pages of an own module
+            // are one form whatever the module (its kind is measured among the representative pages, and the editor's
+            // browser test measures each at 390 px), and a page per module and editor form took minutes of the run.
+            return pages().stream().map(Visit::url).filter(url -> !kind(url).equals(pattern(url)))
+                    .filter(url -> !URI.create(url).getPath().startsWith("/egna-moduler/")).toList();
         }
 
         String report() {
