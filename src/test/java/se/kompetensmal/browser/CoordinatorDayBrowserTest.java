@@ -57,7 +57,8 @@ class CoordinatorDayBrowserTest extends ServiceTest {
         long region = sql.number("SELECT id FROM org_node WHERE code = ?", REGION_CODE);
         Overdue person = overduePerson(region, today);
         String toAssign = sql.strings("""
-                SELECT m.module_code FROM module_version m WHERE m.version = 1 AND m.launch_url IS NULL AND NOT EXISTS (
+                SELECT m.module_code FROM module_version m JOIN catalogue_module cm ON cm.code = m.module_code
+                WHERE m.version = 1 AND m.launch_url IS NULL AND cm.source = 'FILES' AND NOT EXISTS (
                     SELECT 1 FROM assignment a WHERE a.person_id = ? AND a.module_code = m.module_code)
                 ORDER BY m.module_code""", person.personId()).get(0);
         String toAssignTitle = title(toAssign);
