@@ -57,7 +57,4 @@ public interface RoutineRepository extends CrudRepository<Routine, Long> {
 
     @Query("SELECT version, changed_by, changed_at, snapshot FROM routine_version WHERE routine_id = :routineId ORDER BY version")
     List<RoutineVersion> findVersions(long routineId);
-
-    @Query("SELECT COUNT(DISTINCT module_code) FROM module_version WHERE module_code IN (:codes)")
-    int countKnownModules(List<String> codes);
 }
