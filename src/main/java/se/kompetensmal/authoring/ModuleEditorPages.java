@@ -1054,17 +1054,31 @@ public class ModuleEditorPages {
         }
         model.put("audienceOptions", audienceOptions);
         Set<String> chosenGoals = Set.copyOf(shown.goals());
+        // About a hundred goals apply at most nodes. Those of the module's audiences (all, before any is chosen) and the
+        // chosen ones are listed by area; the rest wait, by area too, behind one "other audiences" disclosure.
+        Set<String> forAudiences = Set.copyOf(shown.audiences());
         Map<String, List<Map<String, Object>>> byArea = new LinkedHashMap<>();
+        Map<String, List<Map<String, Object>>> othersByArea = new LinkedHashMap<>();
         // The goals that apply at the owner (national, and own goals owned there or above: what knownAt allows).
         catalogue.goalsAt(null, draft.module().ownerOrgId()).stream()
                 .filter(g -> known.goals().contains(g.code()) || chosenGoals.contains(g.code()))
                 .sorted(java.util.Comparator.comparing((CatalogueQueries.GoalView g) -> g.area().ordinal())
                         .thenComparing(CatalogueQueries.GoalView::code))
-                .forEach(g -> byArea.computeIfAbsent(g.areaSv(), a -> new ArrayList<>()).add(Map.of("value", g.code(),
-                        "label", g.textSv(), "checked", chosenGoals.contains(g.code()), "id", "goal-" + g.code())));
+                .forEach(g -> {
+                    boolean relevant = forAudiences.isEmpty() || chosenGoals.contains(g.code())
+                            || g.audiences().stream().anyMatch(forAudiences::contains);
+                    (relevant ? byArea : othersByArea).computeIfAbsent(g.areaSv(), a -> new ArrayList<>()).add(Map.of(
+                            "value", g.code(), "label", g.textSv(), "checked", chosenGoals.contains(g.code()),
+                            "id", "goal-" + g.code()));
+                });
         List<Map<String, Object>> areas = new ArrayList<>();
         byArea.forEach((area, goals) -> areas.add(Map.of("area", area, "goals", goals)));
         model.put("goalAreas", areas);
+        List<Map<String, Object>> otherAreas = new ArrayList<>();
+        othersByArea.forEach((area, goals) -> otherAreas.add(Map.of("area", area, "goals", goals)));
+        model.put("otherGoalAreas", otherAreas);
+        model.put("otherGoals", othersByArea.values().stream().mapToInt(List::size).sum());
+        model.put("hasOtherGoals", !othersByArea.isEmpty());
         return model;
     }
 
