@@ -219,7 +219,8 @@ class ModuleEditorBrowserTest extends ServiceTest {
             long unitId = sql.number("SELECT id FROM org_node WHERE code = ?", UNIT_CODE);
             b.open(base + "/organisationer/" + unitId + "/rutiner");
             b.waitForHeading("Rutiner för " + unit);
-            routine = "Introduktion med handsprit (webbtest " + code + ")";
+            // Unique to this run, without the module's code: a routine's name is shown where names belong.
+            routine = "Introduktion med handsprit (webbtest " + Long.toString(System.nanoTime(), 36) + ")";
             b.waitFor(By.id("name")).sendKeys(routine);
             b.driver().findElement(By.id("kind-intro")).click();
             new Select(b.driver().findElement(By.id("audience"))).selectByValue(AUDIENCE);
