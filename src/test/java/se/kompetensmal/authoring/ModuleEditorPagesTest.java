@@ -7,7 +7,10 @@ import io.micronaut.http.MediaType;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.http.client.multipart.MultipartBody;
 import io.micronaut.http.cookie.Cookie;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.serde.ObjectMapper;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -16,6 +19,7 @@ import se.kompetensmal.TestUsers;
 import se.kompetensmal.organization.OrgNodeKind;
 import se.kompetensmal.security.Role;
 
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -30,11 +34,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The editor's pages over HTTP: the owner's coordinator writes a module on them in Swedish; the region's coordinator
  * reads a unit's module without any way to change it; another organisation's coordinator meets every editor route, read
- * or write, exactly as an unknown address (404); and no form is taken without its CSRF token.
+ * or write, exactly as an unknown address (404); no form is taken without its CSRF token; and the import page takes a
+ * good zip as a draft and refuses a zip with an error, or a file that is no zip, writing nothing.
  */
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ModuleEditorPagesTest extends ServiceTest {
+
+    @Inject
+    EmbeddedServer server;
+
+    @Inject
+    ObjectMapper json;
 
     private String p;
     private long region;
@@ -221,6 +232,64 @@ class ModuleEditorPagesTest extends ServiceTest {
         assertTrue(get("/egna-moduler/" + code, regionCoordinator).contains("Modulen har inga sidor ännu."), "nothing was changed");
     }
 
+    @Test
+    void theImportPageTakesAGoodZipAsADraftAndAZipWithAnErrorWritesNothing() {
+        // A published module of the region, exported on the editor's own route as its owner.
+        OwnModuleApi api = new OwnModuleApi(URI.create(server.getURL().toString()), json);
+        String code = p.toLowerCase() + "-export";
+        api.create(regionCoordinator, region, code, "Handhygien för export");
+        api.saveCurrent(regionCoordinator, code, OwnModuleApi.validModule(code, "Handhygien för export", "Sprit i händerna.", List.of()));
+        assertEquals(1, api.published(regionCoordinator, code));
+        HttpResponse<byte[]> export = http.toBlocking().exchange(HttpRequest.GET("/egna-moduler/" + code + "/export.zip")
+                .accept(MediaType.ALL_TYPE).cookie(Cookie.of("JWT", regionCoordinator)), byte[].class);
+        assertEquals(HttpStatus.OK, export.getStatus());
+        byte[] zip = export.body();
+
+        String form = get("/egna-moduler/importera", regionCoordinator);
+        assertTrue(form.contains("<h1>Importera modul</h1>") && form.contains("enctype=\"multipart/form-data\"")
+                && form.contains("Region Editorland"), form);
+
+        // The same module under another code and title: a draft of a new module, listed, nothing published.
+        String copy = code + "-kopia";
+        byte[] renamed = ModuleExportImportTest.rezip(zip, name -> name.replace("modules/" + code + "/", "modules/" + copy + "/"),
+                (name, text) -> name.endsWith("module.yml")
+                        ? text.replace("id: " + code, "id: " + copy).replace("Handhygien för export", "Handhygien importerad") : text);
+        HttpResponse<String> imported = importZip(form, "modul.zip", renamed);
+        assertEquals(HttpStatus.SEE_OTHER, imported.getStatus());
+        assertEquals("/egna-moduler/" + copy + "?importerad=1", imported.getHeaders().get("Location"));
+        String overview = get("/egna-moduler/" + copy + "?importerad=1", regionCoordinator);
+        assertTrue(overview.contains("<h1>Handhygien importerad</h1>") && overview.contains("Modulen är importerad som utkast.")
+                && overview.contains("Modulen är inte publicerad ännu."), overview);
+        String list = get("/egna-moduler", regionCoordinator);
+        assertTrue(list.contains("Handhygien importerad"), list);
+        assertEquals(0, sql.number("SELECT COUNT(*) FROM module_version WHERE module_code = ?", copy), "a draft only");
+
+        // A question left without a right answer: the problem named by file and line, and nothing written.
+        String broken = code + "-trasig";
+        byte[] wrong = ModuleExportImportTest.rezip(zip, name -> name.replace("modules/" + code + "/", "modules/" + broken + "/"),
+                (name, text) -> name.endsWith("module.yml") ? text.replace("id: " + code, "id: " + broken)
+                        : name.endsWith("assessment.yml") ? text.replaceFirst("correct: true", "correct: false") : text);
+        long modules = sql.number("SELECT COUNT(*) FROM catalogue_module");
+        long drafts = sql.number("SELECT COUNT(*) FROM module_draft");
+        HttpClientResponseException refused = assertThrows(HttpClientResponseException.class, () -> importZip(form, "trasig.zip", wrong));
+        assertEquals(HttpStatus.UNPROCESSABLE_ENTITY, refused.getStatus());
+        String again = refused.getResponse().getBody(String.class).orElseThrow();
+        assertTrue(again.contains("Modulen importerades inte: filen har fel. Inget har sparats.")
+                && again.matches("(?s).*<li>modules/" + broken + "/assessment\\.yml, rad \\d+: [^<]+</li>.*"), again);
+        assertTrue(again.contains("<h1>Importera modul</h1>") && again.contains("role=\"alert\""), "the form again, with the problems");
+        assertEquals(modules, sql.number("SELECT COUNT(*) FROM catalogue_module"), "no module written");
+        assertEquals(drafts, sql.number("SELECT COUNT(*) FROM module_draft"), "no draft written");
+        assertThrows(HttpClientResponseException.class, () -> get("/egna-moduler/" + broken, regionCoordinator));
+
+        // Not a zip at all: an SVG picture.
+        HttpClientResponseException svg = assertThrows(HttpClientResponseException.class, () -> importZip(form, "bild.svg",
+                "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect width=\"1\" height=\"1\"/></svg>".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(HttpStatus.UNPROCESSABLE_ENTITY, svg.getStatus());
+        String svgPage = svg.getResponse().getBody(String.class).orElseThrow();
+        assertTrue(svgPage.contains("Modulen importerades inte") && svgPage.contains("inte en zip-fil"), svgPage);
+        assertEquals(modules, sql.number("SELECT COUNT(*) FROM catalogue_module"), "no module written");
+    }
+
     private static int revision(String page) {
         Matcher m = Pattern.compile("name=\"revision\" value=\"(-?\\d+)\"").matcher(page);
         if (!m.find()) {
@@ -231,6 +300,15 @@ class ModuleEditorPagesTest extends ServiceTest {
 
     private static String enc(String text) {
         return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
+    /** Posts the import form as a browser does: multipart, with the page's CSRF token, owned by the region. */
+    private HttpResponse<String> importZip(String form, String fileName, byte[] bytes) {
+        MultipartBody body = MultipartBody.builder().addPart("csrfToken", TestUsers.csrfTokenOf(form))
+                .addPart("owner", String.valueOf(region))
+                .addPart("file", fileName, MediaType.APPLICATION_OCTET_STREAM_TYPE, bytes).build();
+        return http.toBlocking().exchange(HttpRequest.POST("/egna-moduler/importera", body).contentType(MediaType.MULTIPART_FORM_DATA)
+                .accept(MediaType.TEXT_HTML).cookie(Cookie.of("JWT", regionCoordinator)), String.class);
     }
 
     private String get(String uri, String session) {

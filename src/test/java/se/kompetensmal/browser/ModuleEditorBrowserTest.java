@@ -10,13 +10,25 @@ import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.text.PDFTextStripper;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import se.kompetensmal.ServiceTest;
+import se.kompetensmal.routines.Routine;
+import se.kompetensmal.routines.RoutineRepository;
+import se.kompetensmal.routines.RoutineService;
 
 import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,7 +51,24 @@ class ModuleEditorBrowserTest extends ServiceTest {
     @Inject
     EmbeddedServer server;
 
+    private static final String REGION_CODE = "SE2321000999";
+    private static final String REGION = "Region Demoland";
+    /** The demo learner's unit, Medicinavdelning 11. */
+    private static final String UNIT_CODE = "SE2321000999-E01";
+    private static final String LEARNER_HSA_ID = "SE2321000999-1001";
+    private static final String LEARNER_NAME = "Anders Olofsson";
+    private static final String AUDIENCE = "LICENSED";
+
+    @Inject
+    RoutineService routines;
+
+    @Inject
+    RoutineRepository routineRepository;
+
     private final PageVisits pages = new PageVisits("editor");
+    private String goal;
+    /** The routine this test makes, retired afterwards. */
+    private String routine;
     private Browser browser;
     private boolean overviewSeen;
 
@@ -48,6 +77,21 @@ class ModuleEditorBrowserTest extends ServiceTest {
         String base = server.getURL().toString().replaceFirst("/$", "");
         String code = "handsprit-" + Long.toString(System.nanoTime(), 36);
         Files.createDirectories(Browser.SCREENSHOTS.resolve("editor"));
+        // The routines' assignments and the demo history are computed in the background after startup.
+        sql.awaitRecomputations();
+        long region = sql.number("SELECT id FROM org_node WHERE code = ?", REGION_CODE);
+        long person = sql.number("SELECT id FROM person WHERE hsa_id = ?", LEARNER_HSA_ID);
+        // A national goal for the learner's audience that he does not hold (no completion of any module covering it): the
+        // module covers it, so his one completion must make him one more holder of it in the leader's statistics.
+        goal = sql.strings("""
+                SELECT g.code FROM competence_goal g JOIN competence_goal_audience ga ON ga.goal_id = g.id
+                JOIN audience a ON a.id = ga.audience_id
+                WHERE a.code = ? AND g.owner_org_id IS NULL AND NOT EXISTS (
+                    SELECT 1 FROM completion c JOIN module_version_goal mg ON mg.module_version_id = c.module_version_id
+                    WHERE mg.goal_id = g.id AND c.person_id = ?)
+                ORDER BY g.code""", AUDIENCE, person).stream().findFirst()
+                .orElseThrow(() -> new AssertionError(LEARNER_NAME + " holds every goal of " + AUDIENCE));
+        int[] holdersBefore = goalHolders(base, region, "leader-01-before");
         try (Browser b = new Browser()) {
             browser = b;
             b.driver().manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1000));
@@ -72,8 +116,8 @@ class ModuleEditorBrowserTest extends ServiceTest {
             b.driver().findElement(By.id("summary")).sendKeys("Hur och när du använder handsprit.");
             clear("estimatedMinutes", "10");
             clear("passMark", "60");
-            b.driver().findElement(By.cssSelector("input[name=audiences]")).click();
-            b.driver().findElement(By.cssSelector("input[name=goals]")).click();
+            b.driver().findElement(By.cssSelector("input[name=audiences][value=" + AUDIENCE + "]")).click();
+            b.driver().findElement(By.cssSelector("input[name=goals][value='" + goal + "']")).click();
             // The background save says when it saved, without leaving the page.
             try {
                 b.waitUntil(d -> d.findElement(By.cssSelector("[data-save-status]")).getText().startsWith("Sparat "), "the background save");
@@ -165,6 +209,135 @@ class ModuleEditorBrowserTest extends ServiceTest {
             assertTrue(b.text().contains("Handsprit på rätt sätt") && b.text().contains("Publicerad version 1"), b.text());
             look("14-list-after");
             assertFalse(b.driver().getPageSource().contains("<script>"), "no inline script");
+
+            // In an introduction routine for the learner's audience. The region has one for it already and a level holds
+            // one introduction per audience, so the routine goes on the learner's unit, reached from the region's routines.
+            b.open(base + "/organisationer/" + region + "/rutiner");
+            b.waitForHeading("Rutiner för " + REGION);
+            look("15-region-routines");
+            String unit = sql.strings("SELECT name FROM org_node WHERE code = ?", UNIT_CODE).get(0);
+            long unitId = sql.number("SELECT id FROM org_node WHERE code = ?", UNIT_CODE);
+            b.open(base + "/organisationer/" + unitId + "/rutiner");
+            b.waitForHeading("Rutiner för " + unit);
+            // Unique to this run, without the module's code: a routine's name is shown where names belong.
+            routine = "Introduktion med handsprit (webbtest " + Long.toString(System.nanoTime(), 36) + ")";
+            b.waitFor(By.id("name")).sendKeys(routine);
+            b.driver().findElement(By.id("kind-intro")).click();
+            new Select(b.driver().findElement(By.id("audience"))).selectByValue(AUDIENCE);
+            b.driver().findElement(By.id("module-" + code)).click();
+            b.driver().findElement(By.id("dueDays")).sendKeys("30");
+            // Applies from before anyone in the demo started: everyone is due at their own start plus 30 days, long past.
+            ((org.openqa.selenium.JavascriptExecutor) b.driver()).executeScript("arguments[0].value = arguments[1]",
+                    b.driver().findElement(By.id("appliesFrom")), "1990-01-01");
+            new Select(b.driver().findElement(By.id("countsFrom"))).selectByValue("ORG_START");
+            look("16-routine-form");
+            b.navigate(() -> b.driver().findElement(By.xpath("//button[normalize-space()='Spara rutinen']")).click());
+            b.waitForHeading("Rutiner för " + unit);
+            assertTrue(b.text().contains("Rutinen är sparad."), b.text());
+            Map<String, String> saved = b.table(By.tagName("table")).stream()
+                    .filter(r -> r.getOrDefault("Rutin", "").startsWith(routine)).findFirst()
+                    .orElseThrow(() -> new AssertionError("the new routine is not listed: " + b.text()));
+            assertEquals("Handsprit på rätt sätt", saved.get("Moduler"), saved.toString());
+            look("17-routine-saved");
+        }
+        sql.awaitRecomputations();
+
+        // The learner finds it in Min utbildning, reads the pages, passes the assessment and gets the certificate.
+        String title = "Handsprit på rätt sätt";
+        try (Browser b = new Browser()) {
+            browser = b;
+            b.signIn(base, "medarbetare", "Demo-medarbetare-2026");
+            b.waitForHeading("Välkommen, " + LEARNER_NAME);
+            List<Map<String, String>> overdue = b.table(By.cssSelector("section[aria-labelledby=forsenade] table"));
+            assertTrue(overdue.stream().anyMatch(r -> title.equals(r.get("Modul"))), "overdue: " + overdue);
+            look("18-learner-start");
+            b.navigate(() -> b.driver().findElement(By.cssSelector("section[aria-labelledby=forsenade]")).findElement(By.linkText(title)).click());
+            b.waitForHeading(title);
+            look("19-learner-module");
+            b.clickLink("Börja modulen");
+            assertEquals("Sida 1 av 2", b.waitFor(By.cssSelector("label[for=framsteg]")).getText());
+            look("20-learner-page-1");
+            b.clickLink("Nästa →");
+            assertEquals("Sida 2 av 2", b.waitFor(By.cssSelector("label[for=framsteg]")).getText());
+            WebElement picture = b.driver().findElement(By.cssSelector(".course-page img"));
+            assertEquals("Händer som gnids mot varandra", picture.getAttribute("alt"));
+            assertTrue((Boolean) ((org.openqa.selenium.JavascriptExecutor) b.driver()).executeScript(
+                    "return arguments[0].complete && arguments[0].naturalWidth > 0", picture), "the published image is served");
+            look("21-learner-page-2");
+            b.clickLink("Till provet →");
+            b.waitForHeading("Prov: " + title);
+            List<WebElement> questions = b.driver().findElements(By.cssSelector("fieldset.question[data-question]"));
+            assertEquals(3, questions.size(), "the three questions");
+            for (WebElement question : questions) {
+                for (String option : sql.strings("SELECT id FROM question_option WHERE question_id = ? AND correct = TRUE",
+                        Long.parseLong(question.getAttribute("data-question")))) {
+                    WebElement status = b.driver().findElement(By.id("sparstatus"));
+                    ((org.openqa.selenium.JavascriptExecutor) b.driver()).executeScript("arguments[0].textContent = ''", status);
+                    b.driver().findElement(By.id("o" + option)).click();
+                    b.waitUntil(ExpectedConditions.textToBePresentInElement(status, "Svaret är sparat."), "the answer saved");
+                }
+            }
+            look("22-learner-assessment");
+            submit("form.assessment button[type=submit]");
+            b.waitForHeading("Resultat: " + title);
+            assertEquals("Godkänt.", b.driver().findElement(By.cssSelector(".notice strong")).getText());
+            assertTrue(b.text().contains("3 av 3 rätt (100 %)"), b.text());
+            look("23-learner-passed");
+            long completion = sql.number("""
+                    SELECT c.id FROM completion c JOIN module_version m ON m.id = c.module_version_id
+                    WHERE c.person_id = ? AND m.module_code = ?""", person, code);
+            String certificate = b.waitFor(By.linkText("Ladda ner intyg (PDF)")).getAttribute("href");
+            assertTrue(certificate.endsWith("/min-utbildning/intyg/" + completion), certificate);
+            HttpResponse<byte[]> pdf = b.download(certificate);
+            assertEquals(200, pdf.statusCode());
+            assertEquals("%PDF", new String(pdf.body(), 0, 4, StandardCharsets.ISO_8859_1));
+            Files.write(Browser.SCREENSHOTS.resolve("editor/certificate.pdf"), pdf.body());
+            try (PDDocument document = Loader.loadPDF(pdf.body())) {
+                String text = new PDFTextStripper().getText(document).replaceAll("\\s+", " ");
+                assertTrue(text.contains(title) && text.contains(LEARNER_NAME), "the certificate names the module and him: " + text);
+            }
+        }
+
+        // The leader sees him counted: one more holder of the goal the module covers, of as many people as before.
+        int[] holdersAfter = goalHolders(base, region, "leader-02-after");
+        assertEquals(holdersBefore[0] + 1, holdersAfter[0], "holders of " + goal + " before and after");
+        assertEquals(holdersBefore[1], holdersAfter[1], "the audience's people");
+    }
+
+    /** The routine made above is retired, so that the demo is as the other browser tests expect it. */
+    @AfterAll
+    void retireTheRoutine() {
+        if (routine == null) {
+            return;
+        }
+        for (Routine r : routineRepository.findAll()) {
+            if (routine.equals(r.name()) && !r.retired()) {
+                routines.retire(r, "samordnare.region");
+            }
+        }
+        sql.awaitRecomputations();
+    }
+
+    /**
+     * As the leader: the region's statistics, the learner's audience's goals, and for the goal the holders shown as
+     * "N av M" (a figure shown, as the audience has five or more people).
+     */
+    private int[] goalHolders(String base, long region, String name) {
+        try (Browser b = new Browser()) {
+            browser = b;
+            b.signIn(base, "ledare", "Demo-ledare-2026");
+            b.open(base + "/organisationer/" + region + "/statistik");
+            b.waitForHeading("Statistik för " + REGION);
+            By table = By.xpath("//caption[@id='tabell-mal-" + AUDIENCE + "']/ancestor::table");
+            WebElement summary = b.driver().findElement(table).findElement(By.xpath("ancestor::details/summary"));
+            summary.click();
+            Map<String, String> row = b.table(table).stream().filter(r -> r.getOrDefault("Mål", "").startsWith(goal + " "))
+                    .findFirst().orElseThrow(() -> new AssertionError(goal + " is not in the statistics: " + b.text()));
+            String shown = row.get("Giltigt genomförande").replaceAll("\\s+", " ");
+            Matcher m = Pattern.compile("(\\d+) av (\\d+)").matcher(shown);
+            assertTrue(m.find(), "a figure shown for " + goal + ": " + row);
+            look(name);
+            return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
         }
     }
 

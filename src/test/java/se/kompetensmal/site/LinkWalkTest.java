@@ -409,18 +409,21 @@ class LinkWalkTest extends ServiceTest {
                 }
             }
             Set<String> modules = new TreeSet<>();
+            // The audit log (its page, and its latest events on an administrator's start page) records what was acted on
+            // by its stable identifier, as it records the action by its code: a module's code there is the record, not a
+            // name missing.
+            String named = URI.create(link.url()).getPath().startsWith("/admin/logg") ? ""
+                    : visibleText(html.replaceAll("(?is)<table>\\s*<caption id=\"senaste-handelser\">.*?</table>", ""));
             for (String code : moduleCodes) {
                 // A slug inside an address shown as text ("…/moduler/x") is part of the address, not a module's name.
-                if (Pattern.compile("(?<![\\w/.-])" + Pattern.quote(code) + "(?![\\w/-])").matcher(text).find()) {
+                if (Pattern.compile("(?<![\\w/.-])" + Pattern.quote(code) + "(?![\\w/-])").matcher(named).find()) {
                     modules.add(code);
                 }
             }
-            // The audit log records what was changed by the identifier it is stored under, as it records HSA-ids; the
-            // editor shows an own module's code beside its title, as the code its coordinator chose and exports under.
-            String path = URI.create(link.url()).getPath();
-            if (!modules.isEmpty() && !path.startsWith("/admin/logg") && !path.startsWith("/egna-moduler")) {
+            // The editor shows an own module's code beside its title: the code its coordinator chose and exports under.
+            if (!modules.isEmpty() && !URI.create(link.url()).getPath().startsWith("/egna-moduler")) {
                 problems.add(new Problem(role, "module code", link.foundOn(), link.url(), modules + " in: "
-                        + around(text, modules.iterator().next())));
+                        + around(named, modules.iterator().next())));
             }
         }
 
