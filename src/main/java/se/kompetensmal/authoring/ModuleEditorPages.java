@@ -409,16 +409,9 @@ public class ModuleEditorPages {
     @Post(value = "/{code}/sidor/{n}/flytta", consumes = MediaType.APPLICATION_FORM_URLENCODED)
     public HttpResponse<?> movePage(String code, int n, @Body @Nullable String body, HttpRequest<?> request,
                                     Authentication caller) {
-        FormFields form = FormFields.parse(body);
         ModuleAuthoring.Draft draft = editable(caller, code);
         pageAt(draft, n);
-        csrf.verify(request, form.one(CsrfTokens.FIELD));
-        int to = "upp".equals(form.one("riktning")) ? n - 1 : n + 1;
-        if (to < 1 || to > draft.content().pages().size()) {
-            return HttpResponse.seeOther(URI.create(base(code) + "#sidor"));
-        }
-        ModuleDraft changed = with(draft.content(), d -> pages(d, swap(d.pages(), n - 1, to - 1)));
-        return save(caller, code, form, changed, base(code) + "#sida-" + to, error -> overviewView(caller, draft, error));
+        return move(caller, code, n, body, request, draft, ModuleDraft::pages, ModuleEditorPages::pages, "sidor", "sida-");
     }
 
     @Post(value = "/{code}/sidor/{n}/ta-bort", consumes = MediaType.APPLICATION_FORM_URLENCODED)
@@ -555,16 +548,28 @@ public class ModuleEditorPages {
     @Post(value = "/{code}/fragor/{n}/flytta", consumes = MediaType.APPLICATION_FORM_URLENCODED)
     public HttpResponse<?> moveQuestion(String code, int n, @Body @Nullable String body, HttpRequest<?> request,
                                         Authentication caller) {
-        FormFields form = FormFields.parse(body);
         ModuleAuthoring.Draft draft = editable(caller, code);
         questionAt(draft, n);
+        return move(caller, code, n, body, request, draft, ModuleDraft::questions, ModuleEditorPages::questions, "fragor",
+                "fraga-");
+    }
+
+    /**
+     * Moves the n:th page or question one step up or down ("riktning"), as the overview's buttons ask; past either end
+     * nothing moves. The list is read and replaced by the functions given, and the overview opens at the moved item.
+     */
+    private <T> HttpResponse<?> move(Authentication caller, String code, int n, @Nullable String body, HttpRequest<?> request,
+                                     ModuleAuthoring.Draft draft, java.util.function.Function<ModuleDraft, List<T>> items,
+                                     java.util.function.BiFunction<ModuleDraft, List<T>, ModuleDraft> replaced,
+                                     String listAnchor, String itemAnchor) {
+        FormFields form = FormFields.parse(body);
         csrf.verify(request, form.one(CsrfTokens.FIELD));
         int to = "upp".equals(form.one("riktning")) ? n - 1 : n + 1;
-        if (to < 1 || to > draft.content().questions().size()) {
-            return HttpResponse.seeOther(URI.create(base(code) + "#fragor"));
+        if (to < 1 || to > items.apply(draft.content()).size()) {
+            return HttpResponse.seeOther(URI.create(base(code) + "#" + listAnchor));
         }
-        ModuleDraft changed = with(draft.content(), d -> questions(d, swap(d.questions(), n - 1, to - 1)));
-        return save(caller, code, form, changed, base(code) + "#fraga-" + to, error -> overviewView(caller, draft, error));
+        ModuleDraft changed = with(draft.content(), d -> replaced.apply(d, swap(items.apply(d), n - 1, to - 1)));
+        return save(caller, code, form, changed, base(code) + "#" + itemAnchor + to, error -> overviewView(caller, draft, error));
     }
 
     @Post(value = "/{code}/fragor/{n}/ta-bort", consumes = MediaType.APPLICATION_FORM_URLENCODED)

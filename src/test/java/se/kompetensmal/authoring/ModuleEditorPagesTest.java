@@ -143,6 +143,23 @@ class ModuleEditorPagesTest extends ServiceTest {
         assertTrue(overviewNow.contains("Fråga 1: Hur länge gnids spriten in?") && overviewNow.contains("2 svarsalternativ, 1 rätt")
                 && overviewNow.contains("Sida 1: Varför handsprit"), overviewNow);
 
+        // Reordering: a second page moved up comes first; moving the first page further up moves nothing.
+        HttpResponse<String> second = post("/egna-moduler/" + code + "/sidor", regionCoordinator, overviewNow,
+                "revision=" + revision(overviewNow));
+        String secondPage = get(second.getHeaders().get("Location"), regionCoordinator);
+        post("/egna-moduler/" + code + "/sidor/2", regionCoordinator, secondPage, "revision=" + revision(secondPage)
+                + "&title=" + enc("Så gör du") + "&markdown=" + enc("Gnid tills händerna är torra."));
+        String withTwo = get("/egna-moduler/" + code, regionCoordinator);
+        HttpResponse<String> moved = post("/egna-moduler/" + code + "/sidor/2/flytta", regionCoordinator, withTwo,
+                "revision=" + revision(withTwo) + "&riktning=upp");
+        assertEquals("/egna-moduler/" + code + "#sida-1", moved.getHeaders().get("Location"));
+        String reordered = get("/egna-moduler/" + code, regionCoordinator);
+        assertTrue(reordered.indexOf("Sida 1: Så gör du") >= 0 && reordered.contains("Sida 2: Varför handsprit"), reordered);
+        HttpResponse<String> pastTheTop = post("/egna-moduler/" + code + "/sidor/1/flytta", regionCoordinator, reordered,
+                "revision=" + revision(reordered) + "&riktning=upp");
+        assertEquals("/egna-moduler/" + code + "#sidor", pastTheTop.getHeaders().get("Location"));
+        overviewNow = get("/egna-moduler/" + code, regionCoordinator);
+
         for (String path : List.of("/bilder", "/prova", "/forhandsvisning/1", "/prova?sida=fragor")) {
             String shown = get("/egna-moduler/" + code + path, regionCoordinator);
             assertTrue(shown.contains("lang=\"sv\"") && shown.contains("Handhygien i Editorland"), path + ": " + shown);
