@@ -247,7 +247,11 @@ public final class Browser implements AutoCloseable {
 
     /** Runs axe-core on the current page against WCAG 2.1 A and AA. */
     public List<Violation> accessibilityViolations() {
-        Results results = new AxeBuilder().withTags(WCAG_TAGS).analyze(driver);
+        // Only violations come back in full (passes and the rest with one example each): the full results of a long page
+        // are megabytes of JSON through the driver, and only the violations are read.
+        com.deque.html.axecore.args.AxeRunOptions options = new com.deque.html.axecore.args.AxeRunOptions();
+        options.setResultTypes(List.of("violations"));
+        Results results = new AxeBuilder().withOptions(options).withTags(WCAG_TAGS).analyze(driver);
         if (results.isErrored()) {
             throw new IllegalStateException("axe-core failed on " + driver.getCurrentUrl() + ": " + results.getErrorMessage());
         }
