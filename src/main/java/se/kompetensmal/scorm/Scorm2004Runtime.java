@@ -223,6 +223,9 @@ final class Scorm2004Runtime extends BaseRuntime {
             case "cmi.learner_preference.language" -> s.data.getOrDefault(path.name(), "");
             case "cmi.learner_preference.audio_captioning" -> s.data.getOrDefault(path.name(), "0");
             case "adl.nav.request" -> s.data.getOrDefault(path.name(), "_none_");
+            // An objective's statuses are "unknown" until set, like the SCO's own.
+            case "cmi.objectives.n.success_status", "cmi.objectives.n.completion_status" ->
+                    s.data.getOrDefault(path.name(), "unknown");
             case "adl.nav.request_valid.continue" -> Boolean.toString(launch.navigation().continueValid());
             case "adl.nav.request_valid.previous" -> Boolean.toString(launch.navigation().previousValid());
             default -> null;

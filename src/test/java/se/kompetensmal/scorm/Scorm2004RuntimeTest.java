@@ -343,7 +343,9 @@ class Scorm2004RuntimeTest {
         assertEquals("2", sco.read("cmi.objectives._count"));
         assertEquals("primary", sco.read("cmi.objectives.0.id"));
         assertEquals("secondary", sco.read("cmi.objectives.1.id"));
-        assertEquals("unknown", sco.get("cmi.objectives.0.success_status").isEmpty() ? "unknown" : "set");
+        assertEquals("unknown", sco.read("cmi.objectives.0.success_status"));
+        assertEquals("unknown", sco.read("cmi.objectives.1.completion_status"));
+        sco.unreadable("cmi.objectives.0.score.scaled", 403);
         sco.refused("cmi.objectives.0.id", "renamed", 351);
         sco.write("cmi.objectives.0.id", "primary");
         sco.refused("cmi.objectives.2.id", "primary", 351);
