@@ -379,8 +379,24 @@ class Scorm2004RuntimeTest {
     }
 
     @Test
+    void beforeTheFourthEditionTheScosStatusesStandUntilAMeasureIsReported() {
+        ScoCalls sco = ScoCalls.launch(ScoCalls.scorm2004(ScormVersion.SCORM_2004_3, new BigDecimal("0.7"),
+                new BigDecimal("0.8"), List.of()), null);
+        sco.initialize();
+        assertEquals("unknown", sco.read("cmi.completion_status"));
+        sco.write("cmi.completion_status", "completed");
+        sco.write("cmi.success_status", "passed");
+        assertEquals("completed", sco.read("cmi.completion_status"));
+        assertEquals("passed", sco.read("cmi.success_status"));
+        sco.write("cmi.progress_measure", "0.1");
+        sco.write("cmi.score.scaled", "0.1");
+        assertEquals("incomplete", sco.read("cmi.completion_status"));
+        assertEquals("failed", sco.read("cmi.success_status"));
+    }
+
+    @Test
     void successFollowsScaledScoreWhenAPassingScoreIsSet() {
-        ScoCalls sco = ScoCalls.launch(ScoCalls.scorm2004(ScormVersion.SCORM_2004_3, new BigDecimal("0.7"), null,
+        ScoCalls sco = ScoCalls.launch(ScoCalls.scorm2004(ScormVersion.SCORM_2004_4, new BigDecimal("0.7"), null,
                 List.of()), null);
         sco.initialize();
         assertEquals("0.7", sco.read("cmi.scaled_passing_score"));
