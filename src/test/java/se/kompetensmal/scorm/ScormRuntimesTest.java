@@ -220,4 +220,70 @@ class ScormRuntimesTest {
             runtime.commit(null);
         }
     }
+
+    @Test
+    void theErrorTablesAreAvailableWithoutARuntime() {
+        assertEquals("Not initialized", ScormRuntimes.errorStrings(ScormVersion.SCORM_12).get(301));
+        assertEquals("General Get Failure", ScormRuntimes.errorStrings(ScormVersion.SCORM_2004_3).get(301));
+        assertEquals(ScormRuntimes.begin(SCORM_2004, null).errorStrings(),
+                ScormRuntimes.errorStrings(ScormVersion.SCORM_2004_4));
+    }
+
+    /** A quiz SCO as authoring tools write them: two sessions, bookmark, interactions, score and status. */
+    @Test
+    void aTypicalQuizScoFromStartToPassed() {
+        ScoLaunch launch = ScoCalls.scorm2004(ScormVersion.SCORM_2004_3, new java.math.BigDecimal("0.8"), null,
+                List.of("quiz_objective"));
+        ScoCalls first = ScoCalls.launch(launch, null);
+        first.initialize();
+        assertEquals("ab-initio", first.read("cmi.entry"));
+        first.get("cmi.location");
+        first.get("cmi.suspend_data");
+        first.write("cmi.completion_status", "incomplete");
+        first.write("cmi.location", "slide_3");
+        first.write("cmi.suspend_data", "2a1b3c");
+        first.write("cmi.exit", "suspend");
+        first.write("cmi.session_time", "PT4M12.3S");
+        first.commit();
+        ScoOutcome midway = first.outcome();
+        assertEquals(ScoOutcome.Completion.INCOMPLETE, midway.completion());
+        assertTrue(midway.suspended());
+        assertFalse(midway.terminated());
+        first.terminate();
+
+        ScoCalls second = ScoCalls.launch(launch, first.state());
+        second.initialize();
+        assertEquals("resume", second.read("cmi.entry"));
+        assertEquals("slide_3", second.read("cmi.location"));
+        second.write("cmi.interactions.0.id", "Question1_1");
+        second.write("cmi.interactions.0.type", "choice");
+        second.write("cmi.interactions.0.objectives.0.id", "quiz_objective");
+        second.write("cmi.interactions.0.correct_responses.0.pattern", "Paris");
+        second.write("cmi.interactions.0.learner_response", "Paris");
+        second.write("cmi.interactions.0.result", "correct");
+        second.write("cmi.interactions.0.latency", "PT8S");
+        second.write("cmi.interactions.0.timestamp", "2026-12-02T09:15:00");
+        second.write("cmi.score.raw", "90");
+        second.write("cmi.score.min", "0");
+        second.write("cmi.score.max", "100");
+        second.write("cmi.score.scaled", "0.9");
+        second.write("cmi.objectives.0.score.scaled", "0.9");
+        second.write("cmi.objectives.0.success_status", "passed");
+        second.write("cmi.completion_status", "completed");
+        second.write("cmi.exit", "normal");
+        second.write("cmi.session_time", "PT2M");
+        second.write("adl.nav.request", "continue");
+        second.terminate();
+        second.terminate();
+        second.commit();
+        ScoOutcome done = second.outcome();
+        assertEquals(ScoOutcome.Completion.COMPLETED, done.completion());
+        assertEquals(ScoOutcome.Success.PASSED, done.success());
+        assertEquals(0, new java.math.BigDecimal("0.9").compareTo(done.scaledScore()));
+        assertEquals(372_300, done.totalTime().toMillis());
+        assertEquals("slide_3", done.location());
+        assertFalse(done.suspended());
+        assertEquals("continue", done.navRequest());
+        assertTrue(done.terminated());
+    }
 }
