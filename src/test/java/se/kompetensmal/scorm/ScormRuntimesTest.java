@@ -286,4 +286,39 @@ class ScormRuntimesTest {
         assertEquals("continue", done.navRequest());
         assertTrue(done.terminated());
     }
+
+    /** Random element names and values built from the data model's own parts: every call answers, none throws. */
+    @Test
+    void randomCallsNeverThrowAndTheStateStaysReadable() {
+        String[] parts = {"cmi", "adl", "nav", "request", "core", "interactions", "objectives", "0", "1", "2", "id",
+                "type", "learner_response", "student_response", "correct_responses", "pattern", "score", "scaled", "raw",
+                "_count", "_children", "_version", "status", "result", "comments_from_learner", "comment", "data",
+                "store", "exit", "session_time", "suspend_data", "location", "lesson_status", "completion_status"};
+        String[] values = {"", "0", "1", "-1", "0.5", "true", "choice", "true-false", "numeric", "other", "fill-in",
+                "a[,]b", "a[.]b", "1[:]2", "{lang=sv}x", "PT1S", "00:00:01", "suspend", "completed", "passed", "q1",
+                "{target=quiz}choice", "x y", "\u0000", "999999999999999999999"};
+        java.util.Random random = new java.util.Random(18);
+        for (ScoLaunch launch : List.of(SCORM_12, SCORM_2004, ScoCalls.scorm2004(ScormVersion.SCORM_2004_2))) {
+            ScoRuntime runtime = ScormRuntimes.begin(launch, null);
+            runtime.initialize("");
+            for (int i = 0; i < 20_000; i++) {
+                StringBuilder element = new StringBuilder(parts[random.nextInt(2)]);
+                for (int n = random.nextInt(5); n >= 0; n--) {
+                    element.append('.').append(parts[random.nextInt(parts.length)]);
+                }
+                String value = values[random.nextInt(values.length)];
+                if (random.nextBoolean()) {
+                    runtime.setValue(element.toString(), value);
+                } else {
+                    runtime.getValue(element.toString());
+                }
+                runtime.errorString(runtime.lastError());
+            }
+            runtime.outcome();
+            String state = runtime.stateJson();
+            assertEquals(state, ScormRuntimes.resume(launch, state).stateJson());
+            assertEquals("true", runtime.terminate(""));
+            ScormRuntimes.begin(launch, runtime.stateJson()).outcome();
+        }
+    }
 }
