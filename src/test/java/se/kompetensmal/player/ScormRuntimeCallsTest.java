@@ -347,4 +347,33 @@ class ScormRuntimeCallsTest extends ServiceTest {
         assertEquals(0.75, modulePassed.getAsJsonObject("result").getAsJsonObject("score").get("scaled").getAsDouble(), 1e-6);
         assertEquals("PT30S", statements.get(4).getAsJsonObject("result").get("duration").getAsString());
     }
+
+    @Test
+    void aTokenForAnEndedAttemptOnlyLooksAndRecordsNothing() {
+        PackageFixture.Published published = packages.publish("2004-4", List.of(PackageFixture.Sco.plain("sco1", "Del 1")));
+        long learner = packages.learner(published, "Granska");
+        PackagePlayer frame = play(published, learner);
+        frame.initialize();
+        frame.set("cmi.location", "slutet");
+        frame.set("cmi.exit", "suspend");
+        frame.set("cmi.completion_status", "completed");
+        frame.terminate();
+        ScormAttempts.Attempt ended = attempts.latest(learner, published.code()).orElseThrow();
+        assertEquals("COMPLETED", ended.status());
+        String state = sql.strings("SELECT state FROM scorm_sco_state WHERE attempt_id = ?", ended.id()).get(0);
+        long statements = sql.number("SELECT COUNT(*) FROM xapi_outbox WHERE person_id = ?", learner);
+
+        PackagePlayer review = new PackagePlayer(packageOrigin(), attempts.issueToken(ended.id(), learner, false),
+                published.items().get(0));
+        assertEquals("true", review.initialize().get("value").getAsString());
+        assertEquals("slutet", review.get("cmi.location"));
+        review.set("cmi.location", "ändrat");
+        review.set("cmi.completion_status", "incomplete");
+        review.commit();
+        review.terminate();
+
+        assertEquals(state, sql.strings("SELECT state FROM scorm_sco_state WHERE attempt_id = ?", ended.id()).get(0));
+        assertEquals(statements, sql.number("SELECT COUNT(*) FROM xapi_outbox WHERE person_id = ?", learner));
+        assertEquals(1, sql.number("SELECT COUNT(*) FROM completion WHERE person_id = ?", learner));
+    }
 }
