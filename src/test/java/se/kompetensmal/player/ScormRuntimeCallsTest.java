@@ -361,4 +361,58 @@ class ScormRuntimeCallsTest extends ServiceTest {
         assertEquals(statements, sql.number("SELECT COUNT(*) FROM xapi_outbox WHERE person_id = ?", learner));
         assertEquals(1, sql.number("SELECT COUNT(*) FROM completion WHERE person_id = ?", learner));
     }
+
+    @Test
+    void aScorm12ScoIsPassedByItsMasteryScoreAndToleratesWhatRealPackagesDo() {
+        PackageFixture.Published published = packages.publish("1.2",
+                List.of(new PackageFixture.Sco("sco-1", "Del 1", "80", null)));
+        long learner = packages.learner(published, "Tolv");
+        PackagePlayer frame = play(published, learner);
+
+        assertEquals("true", frame.initialize().get("value").getAsString());
+        assertEquals("", frame.get("cmi.core.lesson_location"), "read before it is set");
+        assertEquals("80", frame.get("cmi.student_data.mastery_score"));
+        frame.set("cmi.suspend_data", "s".repeat(64000));
+        frame.set("cmi.core.score.raw", "85");
+        frame.set("cmi.core.lesson_status", "completed");
+        frame.set("cmi.core.session_time", "00:03:00");
+        JsonObject finished = frame.terminate();
+        assertEquals("COMPLETED", finished.get("attempt").getAsString(), finished.toString());
+        assertEquals("passed", finished.getAsJsonArray("items").get(0).getAsJsonObject().get("success").getAsString(),
+                "85 reaches the mastery score 80");
+
+        JsonObject twice = frame.terminate();
+        assertEquals("false", twice.get("value").getAsString(), "finish called twice: " + twice);
+        assertNotEquals(0, twice.get("error").getAsInt());
+        JsonObject commitAfter = frame.commit();
+        assertEquals("false", commitAfter.get("value").getAsString(), "commit after finish: " + commitAfter);
+        assertEquals(List.of("85"), sql.strings("SELECT score FROM completion WHERE person_id = ?", learner));
+        assertEquals(List.of("180"), sql.strings("SELECT seconds_spent FROM completion WHERE person_id = ?", learner));
+    }
+
+    @Test
+    void aScorm2004ScoBelowItsScaledPassingScoreFailsAndTheNextAttemptCanPass() {
+        PackageFixture.Published published = packages.publish("2004-4",
+                List.of(new PackageFixture.Sco("sco-1", "Prov", null, "0.7")));
+        long learner = packages.learner(published, "Gräns");
+        PackagePlayer frame = play(published, learner);
+        frame.initialize();
+        assertEquals("0.7", frame.get("cmi.scaled_passing_score"));
+        frame.set("cmi.completion_status", "completed");
+        frame.set("cmi.score.scaled", "0.6");
+        assertEquals("FAILED", frame.terminate().get("attempt").getAsString());
+        assertEquals(0, sql.number("SELECT COUNT(*) FROM completion WHERE person_id = ?", learner));
+
+        ScormAttempts.Attempt next = attempts.startNew(learner, published.code());
+        PackagePlayer again = new PackagePlayer(packageOrigin(), attempts.issueToken(next.id(), learner, false),
+                published.items().get(0));
+        again.initialize();
+        assertEquals("ab-initio", again.get("cmi.entry"), "a new attempt starts afresh");
+        again.set("cmi.completion_status", "completed");
+        again.set("cmi.score.scaled", "0.9");
+        assertEquals("COMPLETED", again.terminate().get("attempt").getAsString());
+        assertEquals(List.of("90"), sql.strings("SELECT score FROM completion WHERE person_id = ?", learner));
+        assertEquals(List.of("FAILED", "COMPLETED"), sql.strings("SELECT status FROM scorm_attempt WHERE person_id = ? ORDER BY id",
+                learner));
+    }
 }
