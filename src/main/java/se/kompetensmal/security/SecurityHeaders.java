@@ -7,6 +7,7 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
+import se.kompetensmal.player.PackageOrigin;
 
 import java.util.List;
 import java.util.Locale;
@@ -18,11 +19,20 @@ import java.util.Locale;
  *
  * <p>Ordered first, so that it wraps every other filter: the sign-in page's redirect and the security layer's 401 and 403
  * answers pass through it too.
+ *
+ * <p>Answers from the package origin (uploaded packages, see {@link PackageOrigin}) get that origin's own policy instead:
+ * packages run script of their own and are framed by the player page; files there may be cached privately.
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 public class SecurityHeaders implements Ordered {
 
     static final String HSTS = "max-age=31536000";
+
+    private final PackageOrigin packages;
+
+    public SecurityHeaders(PackageOrigin packages) {
+        this.packages = packages;
+    }
 
     @Override
     public int getOrder() {
@@ -31,13 +41,19 @@ public class SecurityHeaders implements Ordered {
 
     @ResponseFilter
     public void addHeaders(HttpRequest<?> request, MutableHttpResponse<?> response) {
-        response.header("Content-Security-Policy",
-                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        boolean packageOrigin = packages.isPackageOrigin(request);
+        response.header("Content-Security-Policy", packageOrigin ? packages.contentSecurityPolicy(request)
+                : "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                        + "frame-src " + packages.baseUrl(request) + "; "
                         + "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'");
         response.header("X-Content-Type-Options", "nosniff");
-        response.header("X-Frame-Options", "DENY");
+        if (!packageOrigin) {
+            response.header("X-Frame-Options", "DENY");
+        }
         response.header("Referrer-Policy", "same-origin");
-        if (!request.getPath().startsWith("/static/")) {
+        // Package files say themselves how long they may be kept (privately); everything else there is no-store too.
+        boolean ownCaching = packageOrigin && response.getHeaders().contains(HttpHeaders.CACHE_CONTROL);
+        if (!ownCaching && !request.getPath().startsWith("/static/")) {
             response.getHeaders().set(HttpHeaders.CACHE_CONTROL, "no-store");
         }
         if (overHttps(request)) {

@@ -154,6 +154,128 @@ public class LearningRecords {
                 });
     }
 
+    // SCORM packages, after ADL's xAPI SCORM profile: the package is a course activity, {public-url}/xapi/paket/{manifest
+    // identifier}, each SCO a lesson below it; every statement carries the attempt's registration, the course as grouping
+    // and the profile as category.
+
+    static final String SCORM_PROFILE = "http://adlnet.gov/xapi/profile/scorm";
+    static final String COURSE = "http://adlnet.gov/expapi/activities/course";
+    static final String LESSON = "http://adlnet.gov/expapi/activities/lesson";
+
+    /** An attempt at a package module as its statements need it. */
+    private record Played(Subject subject, String registration, Activity course) {
+    }
+
+    /** A new attempt at a package module: the package launched. */
+    public void scormLaunched(long attemptId) {
+        Played p = played(attemptId);
+        write(List.of(scorm(p, "launched", p.course(), null, false)));
+    }
+
+    /** A SCO's session began (Initialize answered true). */
+    public void scormInitialized(long attemptId, long itemId) {
+        Played p = played(attemptId);
+        write(List.of(scorm(p, "initialized", sco(p, itemId), null, true)));
+    }
+
+    /** A SCO's session ended (Terminate answered true): suspended first when it left to be resumed, with the time so far. */
+    public void scormTerminated(long attemptId, long itemId, boolean suspended, Duration totalTime) {
+        Played p = played(attemptId);
+        Activity sco = sco(p, itemId);
+        Result result = new Result();
+        result.setDuration(totalTime.withNanos(0).toString());
+        List<Outgoing> statements = new ArrayList<>();
+        if (suspended) {
+            statements.add(scorm(p, "suspended", sco, null, true));
+        }
+        statements.add(scorm(p, "terminated", sco, result, true));
+        write(statements);
+    }
+
+    /** A SCO reported completed, passed or failed (verb), with its scaled score when it has one. */
+    public void scormScoResult(long attemptId, long itemId, String verb, @Nullable java.math.BigDecimal scaledScore) {
+        Played p = played(attemptId);
+        Result result = new Result();
+        if ("completed".equals(verb)) {
+            result.setCompletion(true);
+        } else {
+            result.setSuccess("passed".equals(verb));
+        }
+        if (scaledScore != null) {
+            Score score = new Score();
+            score.setScaled(scaledScore.floatValue());
+            result.setScore(score);
+        }
+        write(List.of(scorm(p, verb, sco(p, itemId), result, true)));
+    }
+
+    /** The module's outcome rolled up from its SCOs: passed and completed, or failed; the score as 0-100. */
+    public void scormModuleResult(long attemptId, boolean passed, @Nullable Integer score, int seconds) {
+        Played p = played(attemptId);
+        List<Outgoing> statements = new ArrayList<>();
+        for (String verb : passed ? List.of("passed", "completed") : List.of("failed")) {
+            Result result = new Result();
+            result.setSuccess(passed);
+            if ("completed".equals(verb)) {
+                result.setCompletion(true);
+            }
+            if (score != null) {
+                Score s = new Score();
+                s.setRaw(score);
+                s.setMin(0);
+                s.setMax(100);
+                s.setScaled(score / 100f);
+                result.setScore(s);
+            }
+            result.setDuration(Duration.ofSeconds(seconds).toString());
+            statements.add(scorm(p, verb, p.course(), result, false));
+        }
+        write(statements);
+    }
+
+    private Played played(long attemptId) {
+        return jdbc.prepareStatement("""
+                SELECT a.person_id, p.hsa_id, CONCAT(p.given_name, ' ', p.family_name), m.module_code, m.title, m.version,
+                       a.registration, v.manifest_identifier
+                FROM scorm_attempt a JOIN person p ON p.id = a.person_id JOIN module_version m ON m.id = a.module_version_id
+                JOIN package_version v ON v.module_version_id = a.module_version_id WHERE a.id = ?""", statement -> {
+            statement.setLong(1, attemptId);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                Subject s = new Subject(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        rs.getInt(6), null);
+                Activity course = activity(home + "/xapi/paket/" + segment(rs.getString(8)), s.title());
+                course.getDefinition().setType(COURSE);
+                return new Played(s, rs.getString(7), course);
+            }
+        });
+    }
+
+    private Activity sco(Played p, long itemId) {
+        return jdbc.prepareStatement("SELECT item_identifier, title FROM package_item WHERE id = ?", statement -> {
+            statement.setLong(1, itemId);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                Activity sco = activity(p.course().getId() + "/" + segment(rs.getString(1)), rs.getString(2));
+                sco.getDefinition().setType(LESSON);
+                return sco;
+            }
+        });
+    }
+
+    /** A manifest identifier as one segment of an activity id (they may hold spaces, slashes and other characters). */
+    private static String segment(String identifier) {
+        return java.net.URLEncoder.encode(identifier, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private Outgoing scorm(Played p, String verb, Activity object, @Nullable Result result, boolean inCourse) {
+        return statement(p.subject(), verb, object, result, null, null, new Scorm(p.registration(), inCourse ? p.course() : null));
+    }
+
+    /** The SCORM profile's part of a statement's context. */
+    private record Scorm(String registration, @Nullable Activity grouping) {
+    }
+
     /** A statement ready for the outbox. */
     private record Outgoing(String id, String verb, long personId, String json) {
     }
@@ -180,6 +302,11 @@ public class LearningRecords {
 
     private Outgoing statement(Subject s, String verb, Activity object, @Nullable Result result, @Nullable Activity parent,
                                @Nullable java.time.LocalDate due) {
+        return statement(s, verb, object, result, parent, due, null);
+    }
+
+    private Outgoing statement(Subject s, String verb, Activity object, @Nullable Result result, @Nullable Activity parent,
+                               @Nullable java.time.LocalDate due, @Nullable Scorm scorm) {
         UUID id = UUID.randomUUID();
         Statement statement = new Statement(new Agent(s.name(), new Account(s.hsaId(), home)),
                 new Verb(verb.contains("/") ? verb : ADL + verb), object);
@@ -191,9 +318,18 @@ public class LearningRecords {
             context.setRegistration(UUID.nameUUIDFromBytes(("kompetensmal:assignment:" + s.assignmentId())
                     .getBytes(StandardCharsets.UTF_8)).toString());
         }
-        if (parent != null) {
+        if (parent != null || scorm != null) {
             ContextActivities activities = new ContextActivities();
-            activities.setParent(new ArrayList<>(List.of(parent)));
+            if (parent != null) {
+                activities.setParent(new ArrayList<>(List.of(parent)));
+            }
+            if (scorm != null) {
+                context.setRegistration(scorm.registration());
+                if (scorm.grouping() != null) {
+                    activities.setGrouping(new ArrayList<>(List.of(scorm.grouping())));
+                }
+                activities.setCategory(new ArrayList<>(List.of(new Activity(SCORM_PROFILE))));
+            }
             context.setContextActivities(activities);
         }
         HashMap<String, com.google.gson.JsonElement> extensions = new HashMap<>();
