@@ -37,7 +37,7 @@
     return contents.getAttribute('data-labels-not-attempted');
   }
 
-  function statuses(items) {
+  function statuses(items, attempt) {
     items.forEach(function (item) {
       known[item.id] = item;
       if (!contents) {
@@ -60,8 +60,10 @@
         return {completion: li.getAttribute('data-completion'), success: li.getAttribute('data-success')};
       });
     }
-    var failed = all.some(function (i) { return i.success === 'failed'; });
-    var done = all.length > 0 && all.every(function (i) { return i.completion === 'completed'; });
+    // The server's word on the attempt where it gave one; else as the statuses roll up by default.
+    var failed = attempt ? attempt === 'FAILED' : all.some(function (i) { return i.success === 'failed'; });
+    var done = attempt ? attempt !== 'OPEN'
+      : all.length > 0 && all.every(function (i) { return i.completion === 'completed'; });
     if (done) {
       say(status, failed ? status.getAttribute('data-failed') : status.getAttribute('data-done'), 'notice');
     }
@@ -100,7 +102,7 @@
     }
     var message = event.data || {};
     if (message.type === 'scorm-status' && Array.isArray(message.items)) {
-      statuses(message.items);
+      statuses(message.items, message.attempt);
     } else if (message.type === 'scorm-connection') {
       if (message.ok === false) {
         lostShown = true;

@@ -112,7 +112,7 @@
   function answered(answer) {
     last = {error: Number(answer.error) || 0, diagnostic: answer.diagnostic || ''};
     if (answer.items) {
-      tell({type: 'scorm-status', items: answer.items});
+      tell({type: 'scorm-status', items: answer.items, attempt: answer.attempt || null});
     }
     return answer.value === undefined || answer.value === null ? '' : String(answer.value);
   }
@@ -143,13 +143,15 @@
     try {
       var answers = JSON.parse(responseText);
       var lastItems = null;
+      var attempt = null;
       (Array.isArray(answers) ? answers : []).forEach(function (a) {
         if (a && a.items) {
           lastItems = a.items;
+          attempt = a.attempt || attempt;
         }
       });
       if (lastItems) {
-        tell({type: 'scorm-status', items: lastItems});
+        tell({type: 'scorm-status', items: lastItems, attempt: attempt});
       }
     } catch (ignored) {
       // The calls were stored; the statuses come with the next answer.
@@ -214,7 +216,8 @@
         sent = false;
       }
       if (!sent && navigator.sendBeacon) {
-        navigator.sendBeacon(config.batchEndpoint, new Blob([body], {type: 'application/json'}));
+        // A string goes as text/plain, which the endpoint accepts (a JSON Blob is refused by browsers for beacons).
+        navigator.sendBeacon(config.batchEndpoint, body);
       }
     });
   }

@@ -1,7 +1,5 @@
 package se.kompetensmal.player;
 
-import io.micronaut.context.annotation.Value;
-import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -19,12 +17,7 @@ import se.kompetensmal.sql.NamedSql;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -42,15 +35,16 @@ public class RuntimeFramePages {
     private static final MediaType JAVASCRIPT = MediaType.of("text/javascript; charset=utf-8");
 
     private final NamedSql sql;
-    private final String publicUrl;
-    private final String contentUrl;
+    private final RuntimeTokens tokens;
+    private final ScormAttempts attempts;
+    private final PackageOrigin origin;
     private final String runtimeScript;
 
-    public RuntimeFramePages(NamedSql sql, @Value("${kompetensmal.public-url:`http://localhost:8080`}") String publicUrl,
-                             @Value("${kompetensmal.packages.content-url:}") @Nullable String contentUrl) {
+    public RuntimeFramePages(NamedSql sql, RuntimeTokens tokens, ScormAttempts attempts, PackageOrigin origin) {
         this.sql = sql;
-        this.publicUrl = publicUrl;
-        this.contentUrl = contentUrl == null ? "" : contentUrl.strip();
+        this.tokens = tokens;
+        this.attempts = attempts;
+        this.origin = origin;
         this.runtimeScript = resource("static/scorm-runtime.js");
     }
 
@@ -62,62 +56,29 @@ public class RuntimeFramePages {
 
     @Get(value = "/{token}/kor/{itemId}", produces = MediaType.TEXT_HTML)
     public HttpResponse<?> frame(String token, long itemId, HttpRequest<?> request) {
+        // An unknown or expired token, or an item not of the attempt's package, tells nothing more than an unknown path.
+        RuntimeTokens.Grant grant = tokens.check(token).orElseThrow(RuntimeFramePages::notFound);
+        String launch = attempts.launchHref(grant.attemptId(), itemId).orElseThrow(RuntimeFramePages::notFound);
         Frame frame = sql.one("""
-                        SELECT i.id, i.title, i.launch_href, i.kind, p.scorm_version
-                        FROM scorm_runtime_token t
-                        JOIN scorm_attempt a ON a.id = t.attempt_id AND a.person_id = t.person_id
-                        JOIN package_version p ON p.module_version_id = a.module_version_id
-                        JOIN package_item i ON i.module_version_id = a.module_version_id
-                        WHERE t.token_hash = :hash AND t.expires_at > CURRENT_TIMESTAMP(3) AND i.id = :item
-                          AND i.launch_href IS NOT NULL""",
-                NamedSql.with("hash", sha256(token)).and("item", itemId),
-                row -> new Frame(row.number("id"), row.string("title"), row.string("launch_href"), row.string("kind"),
-                        row.string("scorm_version")))
-                // An unknown or expired token tells nothing more than an unknown path.
-                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Sidan finns inte."));
-        String base = "/scorm-innehall/" + token;
+                        SELECT i.title, p.scorm_version FROM package_item i
+                        JOIN package_version p ON p.module_version_id = i.module_version_id WHERE i.id = :item""",
+                NamedSql.with("item", itemId), row -> new Frame(row.string("title"), row.string("scorm_version")))
+                .orElseThrow(RuntimeFramePages::notFound);
+        String base = PackageOrigin.PATH_PREFIX + token;
         return HttpResponse.ok(new ModelAndView<>("scorm-frame", Map.of(
                 "title", frame.title(),
                 "anrop", base + "/anrop",
-                "item", frame.id(),
+                "item", itemId,
                 "edition", frame.scormVersion().startsWith("2004") ? "2004" : "1.2",
-                "playerOrigin", playerOrigin(request),
-                "launch", base + "/filer/" + launchPath(frame.launchHref()))));
+                "playerOrigin", origin.mainOrigin(request),
+                "launch", base + "/filer/" + launchPath(launch))));
     }
 
-    record Frame(long id, String title, String launchHref, String kind, String scormVersion) {
+    record Frame(String title, String scormVersion) {
     }
 
-    /**
-     * The main origin, the only one the frame posts its messages to: that of the public address when the package origin
-     * is configured, otherwise the page's own scheme and port with the other of localhost and 127.0.0.1 (the rule of
-     * {@link PackageOrigin}, the other way round).
-     */
-    String playerOrigin(HttpRequest<?> request) {
-        if (!contentUrl.isEmpty()) {
-            return origin(URI.create(publicUrl.strip()));
-        }
-        String host = request.getHeaders().get("Host");
-        if (host == null) {
-            return origin(URI.create(publicUrl.strip()));
-        }
-        String scheme = request.isSecure() ? "https" : "http";
-        String forwarded = request.getHeaders().get("X-Forwarded-Proto");
-        if (forwarded != null && !forwarded.isBlank()) {
-            scheme = forwarded.split(",")[0].strip().toLowerCase(Locale.ROOT);
-        }
-        String name = host.replaceFirst(":\\d+$", "");
-        String port = host.substring(name.length());
-        String other = switch (name.toLowerCase(Locale.ROOT)) {
-            case "127.0.0.1" -> "localhost";
-            case "localhost" -> "127.0.0.1";
-            default -> name;
-        };
-        return scheme + "://" + other + port;
-    }
-
-    private static String origin(URI uri) {
-        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+    private static HttpStatusException notFound() {
+        return new HttpStatusException(HttpStatus.NOT_FOUND, "Sidan finns inte.");
     }
 
     /** The launch path as a URL path: characters a manifest may hold unescaped (spaces, mostly) escaped; its query kept. */
@@ -134,14 +95,6 @@ public class RuntimeFramePages {
             }
         }
         return escaped + (query < 0 ? "" : href.substring(query));
-    }
-
-    static String sha256(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static String resource(String name) {
