@@ -16,8 +16,6 @@ import se.kompetensmal.SwedishTime;
 import se.kompetensmal.TestUsers;
 import se.kompetensmal.Waiting;
 import se.kompetensmal.organization.OrgNodeKind;
-import se.kompetensmal.packages.PackageIntake;
-import se.kompetensmal.packages.PackageMetadata;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -49,8 +47,8 @@ class ScormPlayerBrowserTest extends ServiceTest {
     @Inject
     EmbeddedServer server;
 
-    @Inject
-    PackageIntake intake;
+    @io.micronaut.context.annotation.Value("${kompetensmal.packages.dir:data/packages}")
+    String packagesDir;
 
     private final PageVisits pages = new PageVisits("scorm-player");
     private String p;
@@ -88,8 +86,7 @@ class ScormPlayerBrowserTest extends ServiceTest {
     }
 
     private String publish(byte[] zip, String code, String title) throws IOException {
-        return intake.publish(new ByteArrayInputStream(zip), new PackageMetadata(title, code, List.of(AUDIENCE),
-                List.of(goal), 15, "Ett paket som testet har byggt."), null, unit, uploader).moduleCode();
+        return TemporaryPublish.publish(sql, packagesDir, zip, code, title, unit, AUDIENCE);
     }
 
     @Test
