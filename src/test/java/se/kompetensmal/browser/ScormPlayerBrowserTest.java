@@ -56,6 +56,8 @@ class ScormPlayerBrowserTest extends ServiceTest {
     private long uploader;
     private String goal;
     private String base;
+    /** One browser for the class (a new one per test costs seconds); each test signs in as its own learner. */
+    private Browser browser;
 
     @BeforeAll
     void organisation() {
@@ -67,6 +69,17 @@ class ScormPlayerBrowserTest extends ServiceTest {
         goal = sql.strings("SELECT code FROM competence_goal ORDER BY code LIMIT 1").get(0);
         // The main origin by the host name of the public address; the package origin is the other loopback name.
         base = server.getURL().toString().replaceFirst("/$", "").replace("127.0.0.1", "localhost");
+        browser = new Browser();
+    }
+
+    /** The shared browser, signed out, then signed in as the learner. */
+    private Browser signedIn(Learner learner) {
+        WebDriver driver = browser.driver();
+        driver.switchTo().defaultContent();
+        browser.open(base + "/login");
+        driver.manage().deleteAllCookies();
+        browser.signIn(base, learner.username(), TestUsers.PASSWORD);
+        return browser;
     }
 
     /** A learner of the unit, with an account and the module assigned (so that Min utbildning lists it). */
@@ -96,9 +109,9 @@ class ScormPlayerBrowserTest extends ServiceTest {
         publish(ScoPackages.scorm12(p + "-manifest-12", title,
                 new ScoPackages.Sco("brand", "Brandskydd i praktiken", 3, "85", 5000), 80), code, title);
         Learner learner = learner("a", code);
-        try (Browser browser = new Browser()) {
+        {
+            Browser browser = signedIn(learner);
             WebDriver driver = browser.driver();
-            browser.signIn(base, learner.username(), TestUsers.PASSWORD);
             browser.open(base + "/utbildning/" + code);
             browser.waitForHeading(title);
             browser.clickLink("Starta");
@@ -116,7 +129,7 @@ class ScormPlayerBrowserTest extends ServiceTest {
             click(driver, "nasta", "Sparat på sida 2");
             click(driver, "nasta", "Sparat på sida 3");
             driver.switchTo().defaultContent();
-            visitedAtBothWidths(browser, "scorm12-player");
+            pages.visited(browser, "scorm12-player-1280");
 
             // Reloaded: the SCO is finished by its unload handler and starts again where it was, suspend data and all.
             browser.navigate(() -> driver.navigate().refresh());
@@ -152,16 +165,43 @@ class ScormPlayerBrowserTest extends ServiceTest {
         publish(ScoPackages.scorm2004(p + "-manifest-2004", title,
                 List.of(new ScoPackages.Sco("lakemedel", "Läkemedel steg för steg", 2, "0.9", 60000)), "0.7"), code, title);
         Learner learner = learner("b", code);
-        try (Browser browser = new Browser()) {
+        {
+            Browser browser = signedIn(learner);
             WebDriver driver = browser.driver();
-            browser.signIn(base, learner.username(), TestUsers.PASSWORD);
             browser.open(base + "/utbildning/" + code + "/spela");
             enterSco(browser, "Redo");
             // Read before set: SCORM 2004 answers the unset bookmark with error 403.
             Map<String, Object> firstRead = call(driver, 1);
             assertEquals(List.of("cmi.location", "", "403"),
                     List.of(firstRead.get("element"), firstRead.get("result"), firstRead.get("error")));
+
+            // The connection is lost while the learner goes on: the SCO is not stopped, the learner is told, and what
+            // was queued is sent when the connection is back.
+            ((JavascriptExecutor) driver).executeScript("""
+                    const frame = window.parent;
+                    const send = frame.XMLHttpRequest.prototype.send;
+                    const fetch = frame.fetch;
+                    frame.offline = true;
+                    frame.XMLHttpRequest.prototype.send = function (body) {
+                      if (frame.offline) { throw new frame.DOMException('offline', 'NetworkError'); }
+                      return send.call(this, body);
+                    };
+                    frame.fetch = function (...args) {
+                      return frame.offline ? Promise.reject(new TypeError('offline')) : fetch.apply(frame, args);
+                    };""");
             click(driver, "nasta", "Sparat på sida 2");
+            driver.switchTo().defaultContent();
+            browser.waitUntil(ExpectedConditions.textToBe(By.id("spelare-fel"),
+                    "Kontakten med Kompetensmål bröts. Det du har gjort sparas så snart kontakten är tillbaka – stäng inte sidan."),
+                    "the learner told that the connection is lost");
+            assertEquals(List.of(), locations(learner, code), "nothing stored while the connection is lost");
+            browser.waitUntil(ExpectedConditions.frameToBeAvailableAndSwitchToIt(By.id("spelare")), "the runtime frame");
+            ((JavascriptExecutor) driver).executeScript("window.offline = false;");
+            driver.switchTo().defaultContent();
+            browser.waitUntil(ExpectedConditions.textToBe(By.id("spelare-status"), "Kontakten är tillbaka och allt är sparat."),
+                    "the learner told that everything is saved");
+            assertEquals("", driver.findElement(By.id("spelare-fel")).getText());
+            assertEquals(List.of("sida-2"), locations(learner, code), "the queued calls applied when the connection came back");
 
             browser.navigate(() -> { driver.switchTo().defaultContent(); driver.navigate().refresh(); });
             enterSco(browser, "Redo");
@@ -183,8 +223,18 @@ class ScormPlayerBrowserTest extends ServiceTest {
             driver.switchTo().defaultContent();
             browser.navigate(() -> driver.navigate().refresh());
             assertTrue(browser.text().contains("Du har genomfört modulen."), browser.text());
-            assertFalse(driver.findElements(By.xpath("//button[normalize-space()='Gör ett nytt försök']")).isEmpty());
             doneInMyTraining(browser, title);
+
+            // A new attempt starts afresh; the completed one and its completion stay.
+            browser.open(base + "/utbildning/" + code + "/spela");
+            browser.navigate(() -> driver.findElement(By.xpath("//button[normalize-space()='Gör ett nytt försök']")).click());
+            enterSco(browser, "Redo");
+            assertEquals("Sida 1 av 2", text(driver, "sida"));
+            assertEquals("Ingång: ab-initio", text(driver, "ingang"));
+            driver.switchTo().defaultContent();
+            assertEquals(List.of("COMPLETED", "OPEN"), sql.strings(
+                    "SELECT status FROM scorm_attempt WHERE person_id = ? AND module_code = ? ORDER BY id", learner.person(), code));
+            assertEquals(1, completions(learner, code));
         }
     }
 
@@ -197,9 +247,9 @@ class ScormPlayerBrowserTest extends ServiceTest {
                 new ScoPackages.Sco("del3", "Del 3: Städning", 1, "0.75", 0));
         publish(ScoPackages.scorm2004(p + "-manifest-flera", title, scos, null), code, title);
         Learner learner = learner("c", code);
-        try (Browser browser = new Browser()) {
+        {
+            Browser browser = signedIn(learner);
             WebDriver driver = browser.driver();
-            browser.signIn(base, learner.username(), TestUsers.PASSWORD);
             browser.open(base + "/utbildning/" + code);
             browser.clickLink("Starta");
             browser.waitForHeading(title);
@@ -249,9 +299,9 @@ class ScormPlayerBrowserTest extends ServiceTest {
         publish(ScoPackages.scorm12(p + "-manifest-sakerhet", title,
                 new ScoPackages.Sco("prov", "Provar gränserna", 1, "50", 0), 80), code, title);
         Learner learner = learner("d", code);
-        try (Browser browser = new Browser()) {
+        {
+            Browser browser = signedIn(learner);
             WebDriver driver = browser.driver();
-            browser.signIn(base, learner.username(), TestUsers.PASSWORD);
             assertTrue(driver.manage().getCookieNamed("JWT") != null, "the learner is signed in on the main origin");
             browser.open(base + "/utbildning/" + code + "/spela");
             enterSco(browser, "Redo");
@@ -286,6 +336,9 @@ class ScormPlayerBrowserTest extends ServiceTest {
 
     @AfterAll
     void reportAccessibility() throws IOException {
+        if (browser != null) {
+            browser.close();
+        }
         pages.writeReport();
     }
 
@@ -361,6 +414,15 @@ class ScormPlayerBrowserTest extends ServiceTest {
                 learner.person(), code), "the attempt that earned it");
     }
 
+    /** The bookmark the server holds for the learner's SCOs of the module. */
+    private List<String> locations(Learner learner, String code) {
+        return sql.strings("""
+                SELECT JSON_UNQUOTE(JSON_EXTRACT(s.state, '$.data."cmi.location"')) FROM scorm_sco_state s
+                JOIN scorm_attempt a ON a.id = s.attempt_id
+                WHERE a.person_id = ? AND a.module_code = ? AND JSON_EXTRACT(s.state, '$.data."cmi.location"') IS NOT NULL""",
+                learner.person(), code);
+    }
+
     private long completions(Learner learner, String code) {
         return sql.number("""
                 SELECT COUNT(*) FROM completion c JOIN module_version m ON m.id = c.module_version_id
@@ -372,6 +434,7 @@ class ScormPlayerBrowserTest extends ServiceTest {
     }
 
     private void doneInMyTraining(Browser browser, String title) {
+        // The home page, signed in: Klara lists the module.
         WebDriver driver = browser.driver();
         driver.switchTo().defaultContent();
         browser.open(base + "/");
