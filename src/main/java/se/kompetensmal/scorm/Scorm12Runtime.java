@@ -25,10 +25,11 @@ import static se.kompetensmal.scorm.ScormTypes.vocabulary;
  */
 final class Scorm12Runtime extends BaseRuntime {
 
-    static final Model MODEL = model();
-
     private static final Check NOTHING = value -> null;
     private static final Set<String> DONE = Set.of("completed", "passed", "failed");
+
+    /** Built after the checks above, which it uses. */
+    static final Model MODEL = model();
 
     Scorm12Runtime(ScoLaunch launch, RuntimeState state) {
         super(launch, state, MODEL);

@@ -27,11 +27,12 @@ import static se.kompetensmal.scorm.ScormTypes.vocabulary;
  */
 final class Scorm2004Runtime extends BaseRuntime {
 
-    static final Model MODEL = model();
-
     private static final Check NOTHING = value -> null;
     private static final Check COMPLETION = vocabulary("completed", "incomplete", "not attempted", "unknown");
     private static final Check SUCCESS = vocabulary("passed", "failed", "unknown");
+
+    /** Built after the checks above, which it uses. */
+    static final Model MODEL = model();
 
     Scorm2004Runtime(ScoLaunch launch, RuntimeState state) {
         super(launch, state, MODEL);

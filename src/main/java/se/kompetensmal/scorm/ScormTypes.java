@@ -322,6 +322,10 @@ final class ScormTypes {
         if (value.isEmpty() || value.length() > max || !noSpaceOrControl(value)) {
             return false;
         }
+        if (value.contains("[,]") || value.contains("[.]") || value.contains("[:]")) {
+            // The delimiters of response sets and ranges: an identifier holding one would be read as two.
+            return false;
+        }
         if (value.regionMatches(true, 0, "urn:", 0, 4)) {
             return value.matches("(?i)urn:[a-z0-9][a-z0-9-]{0,31}:\\S+");
         }
