@@ -118,7 +118,8 @@ public class ScormCalls {
             if (!"Initialize".equals(method)) {
                 runtime.initialize("");
             }
-            return answer(runtime, invoke(runtime, call), null, null);
+            Optional<String> looked = invokeSafely(runtime, call);
+            return looked.isEmpty() ? failed(call) : answer(runtime, looked.get(), null, null);
         }
         boolean current = state != null && call.session().equals(state.sessionId());
         if (current && call.seq() <= state.lastSeq()) {
@@ -130,7 +131,11 @@ public class ScormCalls {
         boolean takeOver = !current && (state == null || state.sessionId() == null || "Initialize".equals(method));
         ScoRuntime runtime = current ? runtimes.resume(launch, state.state())
                 : runtimes.begin(launch, state == null ? null : state.state());
-        String value = invoke(runtime, call);
+        Optional<String> applied = invokeSafely(runtime, call);
+        if (applied.isEmpty()) {
+            return failed(call);
+        }
+        String value = applied.get();
         if (!current && !takeOver) {
             // A late call of a session that a reloaded frame has replaced: the new session's data stays as it is.
             return answer(runtime, value, null, null);
@@ -247,9 +252,31 @@ public class ScormCalls {
         };
     }
 
+    /**
+     * The call applied, or, should the runtime fail on it (it answers every call itself; a failure is a fault of ours),
+     * answered as the standard's general exception (101) with nothing stored, so that the package goes on and the fault
+     * is in the log rather than in the learner's face.
+     */
+    private static Optional<String> invokeSafely(ScoRuntime runtime, Call call) {
+        try {
+            return Optional.of(invoke(runtime, call));
+        } catch (RuntimeException e) {
+            LOG.error("The SCORM runtime failed on {} {}", call.method(), call.element(), e);
+            return Optional.empty();
+        }
+    }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ScormCalls.class);
+    private static final int GENERAL_EXCEPTION = 101;
+
     private static Answer answer(ScoRuntime runtime, String value, @Nullable List<ItemState> items, @Nullable String attempt) {
         String diagnostic = runtime.lastDiagnostic();
         return new Answer(value == null ? "" : value, runtime.lastError(), diagnostic == null ? "" : diagnostic, items, attempt);
+    }
+
+    private static Answer failed(Call call) {
+        return new Answer("GetValue".equals(call.method()) ? "" : "false", GENERAL_EXCEPTION,
+                "Körmiljön kunde inte utföra anropet.", null, null);
     }
 
     private static void checkShape(Call call) {
