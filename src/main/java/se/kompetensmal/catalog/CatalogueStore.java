@@ -114,13 +114,24 @@ public class CatalogueStore {
     @Transactional
     public int storeVersion(CourseContent.Module m, @Nullable List<ImageFile> images, String source,
                             @Nullable Long ownerOrgId, @Nullable Long publishedBy) {
+        return storeVersion(m, images, source, ownerOrgId, publishedBy, null);
+    }
+
+    /**
+     * {@link #storeVersion(CourseContent.Module, List, String, Long, Long)} for a module whose content is an uploaded
+     * package (source PACKAGE): the package's sha256 is part of the content hash, so another package is another version
+     * even when title, audiences and goals stay the same, and the same package with the same particulars is none.
+     */
+    @Transactional
+    public int storeVersion(CourseContent.Module m, @Nullable List<ImageFile> images, String source,
+                            @Nullable Long ownerOrgId, @Nullable Long publishedBy, @Nullable String packageSha256) {
         List<ImageFile> files = images == null ? m.images() : images;
         for (ImageFile image : files) {
             if (image.bytes() == null) {
                 throw new IllegalArgumentException("Bilden " + image.fileName() + " saknar innehåll");
             }
         }
-        String hash = contentHash(m, files);
+        String hash = contentHash(m, files, packageSha256);
         java.util.Optional<Latest> latest = latest(m.code());
         if (latest.isPresent() && latest.get().hash().equals(hash)) {
             return latest.get().version();
@@ -267,6 +278,11 @@ public class CatalogueStore {
 
     /** A digest of everything a learner sees of the module, its images included; any change makes a new version. */
     static String contentHash(CourseContent.Module module, List<ImageFile> images) {
+        return contentHash(module, images, null);
+    }
+
+    /** {@link #contentHash(CourseContent.Module, List)} with the package's sha256 in it, for package modules. */
+    static String contentHash(CourseContent.Module module, List<ImageFile> images, @Nullable String packageSha256) {
         StringBuilder canonical = new StringBuilder();
         field(canonical, module.title(), module.summary(), String.valueOf(module.estimatedMinutes()),
                 String.valueOf(module.passMark()), String.join(",", module.audiences()), String.join(",", module.goals()));
@@ -281,6 +297,10 @@ public class CatalogueStore {
         // Only modules with images add them, so that the versions stored before images existed keep their hash.
         images.stream().sorted(java.util.Comparator.comparing(ImageFile::fileName))
                 .forEach(i -> field(canonical, "image", i.fileName(), sha256(i.bytes())));
+        // Only package modules add it, so that every other module keeps its hash.
+        if (packageSha256 != null) {
+            field(canonical, "package", packageSha256);
+        }
         return sha256(canonical.toString().getBytes(StandardCharsets.UTF_8));
     }
 
