@@ -1,5 +1,6 @@
 package se.kompetensmal.browser;
 
+import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
@@ -16,6 +17,8 @@ import se.kompetensmal.SwedishTime;
 import se.kompetensmal.TestUsers;
 import se.kompetensmal.Waiting;
 import se.kompetensmal.organization.OrgNodeKind;
+import se.kompetensmal.packages.PackageMetadata;
+import se.kompetensmal.packages.TestPackages;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -47,14 +50,12 @@ class ScormPlayerBrowserTest extends ServiceTest {
     @Inject
     EmbeddedServer server;
 
-    @io.micronaut.context.annotation.Value("${kompetensmal.packages.dir:data/packages}")
-    String packagesDir;
+    @Inject
+    ApplicationContext context;
 
     private final PageVisits pages = new PageVisits("scorm-player");
     private String p;
     private long unit;
-    private long uploader;
-    private String goal;
     private String base;
     /** One browser for the class (a new one per test costs seconds); each test signs in as its own learner. */
     private Browser browser;
@@ -64,9 +65,6 @@ class ScormPlayerBrowserTest extends ServiceTest {
         p = "SPB" + System.nanoTime();
         long region = tree.add(p, "Region Paketland", OrgNodeKind.REGION, null).id();
         unit = tree.add(p + "-E", "Avdelning Spelaren", OrgNodeKind.UNIT, region).id();
-        uploader = sql.number("SELECT id FROM user_account WHERE username = ?",
-                users.account(p + "-samordnare", null, se.kompetensmal.security.Role.COORDINATOR, region));
-        goal = sql.strings("SELECT code FROM competence_goal ORDER BY code LIMIT 1").get(0);
         // The main origin by the host name of the public address; the package origin is the other loopback name.
         base = server.getURL().toString().replaceFirst("/$", "").replace("127.0.0.1", "localhost");
         browser = new Browser();
@@ -98,8 +96,10 @@ class ScormPlayerBrowserTest extends ServiceTest {
     record Learner(long person, String username) {
     }
 
-    private String publish(byte[] zip, String code, String title) throws IOException {
-        return TemporaryPublish.publish(sql, packagesDir, zip, code, title, unit, AUDIENCE);
+    /** Published as the upload page does, owned by the learners' unit. */
+    private String publish(byte[] zip, String code, String title) {
+        return TestPackages.publish(context, zip, unit, new PackageMetadata(title, code, List.of(AUDIENCE),
+                List.of(TestPackages.GOAL), 15, "Ett paket som testet har byggt.")).moduleCode();
     }
 
     @Test
