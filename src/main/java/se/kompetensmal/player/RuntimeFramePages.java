@@ -32,7 +32,7 @@ import java.util.Map;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class RuntimeFramePages {
 
-    private static final MediaType JAVASCRIPT = MediaType.of("text/javascript; charset=utf-8");
+    private static final String JAVASCRIPT = "text/javascript;charset=utf-8";
 
     private final NamedSql sql;
     private final RuntimeTokens tokens;
@@ -49,9 +49,9 @@ public class RuntimeFramePages {
     }
 
     /** The adapter, the same for every package and learner, hence without a token and cacheable. */
-    @Get("/runtime.js")
+    @Get(value = "/runtime.js", produces = JAVASCRIPT)
     public HttpResponse<String> runtime() {
-        return HttpResponse.ok(runtimeScript).contentType(JAVASCRIPT);
+        return HttpResponse.ok(runtimeScript);
     }
 
     @Get(value = "/{token}/kor/{itemId}", produces = MediaType.TEXT_HTML)
