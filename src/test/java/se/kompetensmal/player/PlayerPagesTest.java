@@ -148,8 +148,13 @@ class PlayerPagesTest extends ServiceTest {
                     "an item of another package");
         }
 
-        // Back on the module's page the learner continues.
+        // Back on the module's page the learner continues; Min utbildning marks the module started.
         assertTrue(get(main() + "/utbildning/" + code, learnerCookie).body().contains(">Fortsätt</a>"));
+        sql.update("""
+                INSERT INTO assignment (person_id, module_code, cycle, source, due_date, assigned_by)
+                VALUES (?, ?, 1, 'MANUAL', ?, 'test')""", learner, code, LocalDate.now().plusDays(30));
+        String home = get(main() + "/", learnerCookie).body();
+        assertTrue(home.contains("<a href=\"/utbildning/" + code + "\">Spelsidornas paket</a> <span class=\"tag\">Påbörjad</span>"), home);
     }
 
     @Test
