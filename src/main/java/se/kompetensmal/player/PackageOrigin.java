@@ -49,8 +49,8 @@ public class PackageOrigin {
     public boolean isPackageOrigin(HttpRequest<?> request) {
         String host = hostName(request);
         if (configured != null) {
-            return host.equalsIgnoreCase(configured.getHost())
-                    && (configured.getPort() < 0 || port(request).equals(":" + configured.getPort()));
+            return host.equalsIgnoreCase(configured.getHost()) && withoutDefault(port(request), configured.getScheme())
+                    .equals(withoutDefault(configured.getPort() < 0 ? "" : ":" + configured.getPort(), configured.getScheme()));
         }
         return host.equals(packageHost);
     }
@@ -76,11 +76,16 @@ public class PackageOrigin {
                 + "frame-ancestors 'self' " + mainOrigin(packageRequest);
     }
 
+    /** ":443" of https and ":80" of http are no port at all. */
+    private static String withoutDefault(String port, String scheme) {
+        return port.equals("https".equalsIgnoreCase(scheme) ? ":443" : ":80") ? "" : port;
+    }
+
     private static String origin(URI uri) {
         return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
     }
 
-    /** The host the browser asked for (behind a proxy, the one it forwards), lower case, without port. */
+    /** The host the browser asked for, lower case, without port. */
     private static String hostName(HttpRequest<?> request) {
         String host = hostHeader(request);
         if (host.startsWith("[")) {
@@ -99,9 +104,13 @@ public class PackageOrigin {
         return colon > bracket ? host.substring(colon) : "";
     }
 
+    /**
+     * The Host header, which a browser sets itself and no script can change. X-Forwarded-Host is not read: a package's
+     * script could send it on a request to its own origin and be taken for the main origin. A proxy in front must pass
+     * the Host on (when it does not, the package origin answers nothing: it fails closed).
+     */
     private static String hostHeader(HttpRequest<?> request) {
-        String forwarded = request.getHeaders().get("X-Forwarded-Host");
-        String host = forwarded != null && !forwarded.isBlank() ? forwarded.split(",")[0] : request.getHeaders().get("Host");
+        String host = request.getHeaders().get("Host");
         if (host == null || host.isBlank()) {
             host = request.getServerAddress().getHostString() + ":" + request.getServerAddress().getPort();
         }

