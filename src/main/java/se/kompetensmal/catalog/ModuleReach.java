@@ -105,7 +105,7 @@ public class ModuleReach {
     /**
      * Whether the person may open the module to take it: usable at their unit and not withdrawn, or they already have
      * something of it (an assignment in force, a start, a completion), since history is kept whatever happens to the
-     * module or to where the person works.
+     * module or to where the person works. A package's start is its attempt (scorm_attempt).
      */
     public boolean takeableBy(long personId, String code) {
         return sql.number("""
@@ -115,6 +115,7 @@ public class ModuleReach {
                        OR EXISTS (SELECT 1 FROM assignment a WHERE a.person_id = p.id AND a.module_code = cm.code
                                   AND a.withdrawn_at IS NULL)
                        OR EXISTS (SELECT 1 FROM module_progress mp WHERE mp.person_id = p.id AND mp.module_code = cm.code)
+                       OR EXISTS (SELECT 1 FROM scorm_attempt sa WHERE sa.person_id = p.id AND sa.module_code = cm.code)
                        OR EXISTS (SELECT 1 FROM completion c JOIN module_version mv ON mv.id = c.module_version_id
                                   WHERE c.person_id = p.id AND mv.module_code = cm.code))""".formatted(usableAt("p.org_node_id"), OPEN),
                 NamedSql.with("code", code).and("person", personId)) > 0;

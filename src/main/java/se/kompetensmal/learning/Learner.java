@@ -6,12 +6,12 @@ import io.micronaut.security.authentication.Authentication;
 import se.kompetensmal.security.Caller;
 
 /** The person behind a signed-in account: only people in the roster take modules and have a history. */
-final class Learner {
+public final class Learner {
 
     private Learner() {
     }
 
-    static long personOf(Authentication authentication) {
+    public static long personOf(Authentication authentication) {
         Long person = Caller.of(authentication).personId();
         if (person == null) {
             throw new HttpStatusException(HttpStatus.FORBIDDEN,

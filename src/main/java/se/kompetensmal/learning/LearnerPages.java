@@ -21,6 +21,7 @@ import io.micronaut.views.View;
 import se.kompetensmal.SwedishTime;
 import se.kompetensmal.catalog.CatalogueSearch;
 import se.kompetensmal.catalog.ModuleReach;
+import se.kompetensmal.player.ScormAttempts;
 import se.kompetensmal.security.CsrfTokens;
 import se.kompetensmal.security.Languages;
 import se.kompetensmal.web.FormBody;
@@ -55,10 +56,12 @@ public class LearnerPages {
     private final Texts texts;
     private final CsrfTokens csrf;
     private final ModuleReach reach;
+    private final ScormAttempts packageAttempts;
 
     public LearnerPages(ModuleVersions modules, ModuleProgress progress, Assessments assessments, LearningHistory history,
-                        Languages languages, Texts texts, CsrfTokens csrf, ModuleReach reach) {
+                        Languages languages, Texts texts, CsrfTokens csrf, ModuleReach reach, ScormAttempts packageAttempts) {
         this.reach = reach;
+        this.packageAttempts = packageAttempts;
         this.modules = modules;
         this.progress = progress;
         this.assessments = assessments;
@@ -82,6 +85,13 @@ public class LearnerPages {
         model.put("module", module);
         // An external module is opened at its provider's site, named so that the learner knows where they are going.
         model.put("provider", CatalogueSearch.providerOf(module.launchUrl()));
+        if (isPackage(code)) {
+            // A package is played in the player, which resumes it where the package left off.
+            model.put("package", true);
+            model.put("packageStarted", packageAttempts.latest(person, code).isPresent());
+            model.put("history", history.of(person, code, LocalDate.now(SwedishTime.ZONE)));
+            return model;
+        }
         position.ifPresent(p -> {
             model.put("resumeStep", Math.min(p.step(), module.assessmentStep()));
             model.put("resumeAtAssessment", p.step() >= module.assessmentStep());
@@ -179,6 +189,10 @@ public class LearnerPages {
     /** The version the learner is taking, starting the module if they had not. External modules are taken elsewhere. */
     private ModuleVersions.Version taking(long person, String code, String language) {
         requireTakeable(person, code);
+        if (isPackage(code)) {
+            // A package has no pages or assessment here; it is played at /utbildning/{code}/spela.
+            throw noSuchModule();
+        }
         ModuleVersions.Version latest = modules.latest(code, language).orElseThrow(LearnerPages::noSuchModule);
         if (latest.launchUrl() != null) {
             throw new HttpStatusException(HttpStatus.CONFLICT, "Modulen genomförs på en annan webbplats: " + latest.launchUrl());
@@ -196,6 +210,10 @@ public class LearnerPages {
         if (!reach.takeableBy(person, code)) {
             throw noSuchModule();
         }
+    }
+
+    private boolean isPackage(String code) {
+        return reach.owner(code).map(owner -> "PACKAGE".equals(owner.source())).orElse(false);
     }
 
     private static HttpStatusException noSuchModule() {

@@ -55,7 +55,9 @@ public class MyTraining {
                 SELECT a.module_code, mv.title, mv.estimated_minutes, a.cycle, a.due_date, a.opens_on,
                        r.name AS routine_name, ra.name_sv AS routine_audience, a.assigned_by, c.completed_on, c.score,
                        a.valid_until, e.reason AS exemption, c.id AS completion_id,
-                       mp.person_id IS NOT NULL AS started
+                       (mp.person_id IS NOT NULL OR EXISTS (SELECT 1 FROM scorm_attempt sa
+                                                           WHERE sa.person_id = a.person_id AND sa.module_code = a.module_code))
+                           AS started
                 FROM assignment a
                 JOIN module_version mv ON mv.module_code = a.module_code
                  AND mv.version = (SELECT MAX(l.version) FROM module_version l WHERE l.module_code = a.module_code)
