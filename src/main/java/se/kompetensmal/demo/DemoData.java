@@ -69,6 +69,7 @@ public class DemoData {
     private final PasswordHasher hasher;
     private final RoutineService routines;
     private final DemoHistory history;
+    private final DemoPackage demoPackage;
 
     /**
      * The date the demo files are written as of. Every start date in them is moved by the days from this date to the day
@@ -112,7 +113,8 @@ public class DemoData {
 
     public DemoData(OrgNodeRepository nodes, RosterImportService imports, AccountRepository accounts,
                     RoleGrantRepository grants, PersonQueries people, PasswordHasher hasher, RoutineService routines,
-                    DemoHistory history) {
+                    DemoHistory history, DemoPackage demoPackage) {
+        this.demoPackage = demoPackage;
         this.routines = routines;
         this.history = history;
         this.nodes = nodes;
@@ -138,6 +140,9 @@ public class DemoData {
                 .filter(hsa -> hsa != null && !hsa.equals(LEARNER_HSA_ID)).toList(), today);
         demoRoutines.forEach(routine -> routines.create(nodes.findByCode(routine.orgCode()).orElseThrow().id(), routine.form(),
                 "demodata"));
+        demoPackage.publish(nodes.findByCode(DEMO_REGION_CODE).orElseThrow().id(),
+                people.byHsaId(LEARNER_HSA_ID).orElseThrow().id(), accounts.findByUsername("admin").orElseThrow().id(),
+                today);
         LOG.info("Demodata inläst: Region Demoland och Demo kommun");
     }
 
