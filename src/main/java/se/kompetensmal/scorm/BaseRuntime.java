@@ -39,7 +39,7 @@ abstract class BaseRuntime implements ScoRuntime {
     record Element(Access access, Check check) {
     }
 
-    /** An array of the data model: its _children (or null) and how many entries it takes. */
+    /** An array of the data model and how many entries it takes (about twice the book's smallest permitted maximum). */
     record Array(int capacity) {
     }
 
@@ -187,6 +187,9 @@ abstract class BaseRuntime implements ScoRuntime {
             return failEmpty(Problem.UNDEFINED, "Not an element: " + shown(element));
         }
         String last = path.last();
+        if (last.equals(path.pattern())) {
+            return failEmpty(Problem.UNDEFINED, "Not an element: " + shown(element));
+        }
         if (last.equals("_children") || last.equals("_count")) {
             String base = path.pattern().substring(0, path.pattern().length() - last.length() - 1);
             boolean children = last.equals("_children");
@@ -253,6 +256,9 @@ abstract class BaseRuntime implements ScoRuntime {
             return fail(Problem.UNDEFINED, "Not an element: " + shown(element));
         }
         String last = path.last();
+        if (last.equals(path.pattern())) {
+            return fail(Problem.UNDEFINED, "Not an element: " + shown(element));
+        }
         if (last.equals("_children") || last.equals("_count") || last.equals("_version")) {
             String base = path.pattern().substring(0, path.pattern().length() - last.length() - 1);
             if (model.prefixes().contains(base)) {

@@ -223,6 +223,9 @@ final class Scorm2004Runtime extends BaseRuntime {
             case "cmi.learner_preference.language" -> s.data.getOrDefault(path.name(), "");
             case "cmi.learner_preference.audio_captioning" -> s.data.getOrDefault(path.name(), "0");
             case "adl.nav.request" -> s.data.getOrDefault(path.name(), "_none_");
+            // An objective's statuses are "unknown" until set, like the SCO's own.
+            case "cmi.objectives.n.success_status", "cmi.objectives.n.completion_status" ->
+                    s.data.getOrDefault(path.name(), "unknown");
             case "adl.nav.request_valid.continue" -> Boolean.toString(launch.navigation().continueValid());
             case "adl.nav.request_valid.previous" -> Boolean.toString(launch.navigation().previousValid());
             default -> null;
@@ -391,28 +394,36 @@ final class Scorm2004Runtime extends BaseRuntime {
         s.suspended = "suspend".equals(s.data.get("cmi.exit")) || "suspendAll".equals(s.data.get("adl.nav.request"));
     }
 
-    /** cmi.completion_status as the LMS reports it: decided by progress_measure when a completion threshold is set. */
+    /**
+     * cmi.completion_status as the LMS reports it (RTE 4.2.4.1): with a completion threshold and a progress measure, the
+     * comparison decides. With a threshold but no measure the 4th edition answers "unknown"; the 2nd and 3rd let the
+     * SCO's own value stand ("if a completion_threshold is defined and a progress_measure is reported ... override").
+     */
     String completionStatus() {
         BigDecimal threshold = launch.completionThreshold();
         if (threshold != null) {
             String measure = value("cmi.progress_measure");
-            if (measure == null) {
+            if (measure != null) {
+                return new BigDecimal(measure).compareTo(threshold) >= 0 ? "completed" : "incomplete";
+            }
+            if (launch.version() == ScormVersion.SCORM_2004_4) {
                 return "unknown";
             }
-            return new BigDecimal(measure).compareTo(threshold) >= 0 ? "completed" : "incomplete";
         }
         return s.data.getOrDefault("cmi.completion_status", "unknown");
     }
 
-    /** cmi.success_status as the LMS reports it: decided by score.scaled when a scaled passing score is set. */
+    /** cmi.success_status as the LMS reports it (RTE 4.2.22): the same rule with score.scaled and scaled_passing_score. */
     String successStatus() {
         BigDecimal passing = launch.scaledPassingScore();
         if (passing != null) {
             String scaled = value("cmi.score.scaled");
-            if (scaled == null) {
+            if (scaled != null) {
+                return new BigDecimal(scaled).compareTo(passing) >= 0 ? "passed" : "failed";
+            }
+            if (launch.version() == ScormVersion.SCORM_2004_4) {
                 return "unknown";
             }
-            return new BigDecimal(scaled).compareTo(passing) >= 0 ? "passed" : "failed";
         }
         return s.data.getOrDefault("cmi.success_status", "unknown");
     }

@@ -68,6 +68,11 @@ public final class ScormRuntimes {
         return runtime(launch, read(launch, state));
     }
 
+    /** The edition's error table, code to GetErrorString text, for an adapter that answers without a round trip. */
+    public static java.util.Map<Integer, String> errorStrings(ScormVersion version) {
+        return version.is2004() ? Scorm2004Runtime.MODEL.errorStrings() : Scorm12Runtime.MODEL.errorStrings();
+    }
+
     private static RuntimeState read(ScoLaunch launch, String json) {
         RuntimeState state = RuntimeState.fromJson(json);
         String family = launch.version().is2004() ? "2004" : "1.2";

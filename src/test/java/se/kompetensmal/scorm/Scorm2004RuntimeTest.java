@@ -343,7 +343,9 @@ class Scorm2004RuntimeTest {
         assertEquals("2", sco.read("cmi.objectives._count"));
         assertEquals("primary", sco.read("cmi.objectives.0.id"));
         assertEquals("secondary", sco.read("cmi.objectives.1.id"));
-        assertEquals("unknown", sco.get("cmi.objectives.0.success_status").isEmpty() ? "unknown" : "set");
+        assertEquals("unknown", sco.read("cmi.objectives.0.success_status"));
+        assertEquals("unknown", sco.read("cmi.objectives.1.completion_status"));
+        sco.unreadable("cmi.objectives.0.score.scaled", 403);
         sco.refused("cmi.objectives.0.id", "renamed", 351);
         sco.write("cmi.objectives.0.id", "primary");
         sco.refused("cmi.objectives.2.id", "primary", 351);
@@ -377,8 +379,24 @@ class Scorm2004RuntimeTest {
     }
 
     @Test
+    void beforeTheFourthEditionTheScosStatusesStandUntilAMeasureIsReported() {
+        ScoCalls sco = ScoCalls.launch(ScoCalls.scorm2004(ScormVersion.SCORM_2004_3, new BigDecimal("0.7"),
+                new BigDecimal("0.8"), List.of()), null);
+        sco.initialize();
+        assertEquals("unknown", sco.read("cmi.completion_status"));
+        sco.write("cmi.completion_status", "completed");
+        sco.write("cmi.success_status", "passed");
+        assertEquals("completed", sco.read("cmi.completion_status"));
+        assertEquals("passed", sco.read("cmi.success_status"));
+        sco.write("cmi.progress_measure", "0.1");
+        sco.write("cmi.score.scaled", "0.1");
+        assertEquals("incomplete", sco.read("cmi.completion_status"));
+        assertEquals("failed", sco.read("cmi.success_status"));
+    }
+
+    @Test
     void successFollowsScaledScoreWhenAPassingScoreIsSet() {
-        ScoCalls sco = ScoCalls.launch(ScoCalls.scorm2004(ScormVersion.SCORM_2004_3, new BigDecimal("0.7"), null,
+        ScoCalls sco = ScoCalls.launch(ScoCalls.scorm2004(ScormVersion.SCORM_2004_4, new BigDecimal("0.7"), null,
                 List.of()), null);
         sco.initialize();
         assertEquals("0.7", sco.read("cmi.scaled_passing_score"));
