@@ -454,4 +454,34 @@ class ScormRuntimeCallsTest extends ServiceTest {
         assertEquals("completed", answer.getAsJsonArray("items").get(0).getAsJsonObject().get("completion").getAsString());
         assertEquals("OPEN", answer.get("attempt").getAsString(), "SCO c is still to do");
     }
+
+    @Test
+    void manyLearnersStartingAtOnceAreAllAnswered() throws Exception {
+        PackageFixture.Published published = packages.publish("2004-4", List.of(PackageFixture.Sco.plain("sco1", "Del 1"),
+                PackageFixture.Sco.plain("sco2", "Del 2")));
+        List<PackagePlayer> frames = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            frames.add(play(published, packages.learner(published, "Samtidig" + i)).sco(published.items().get(i % 2)));
+        }
+        CountDownLatch start = new CountDownLatch(1);
+        List<CompletableFuture<String>> runs = new ArrayList<>();
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(frames.size());
+        for (PackagePlayer frame : frames) {
+            runs.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                frame.initialize();
+                frame.set("cmi.location", "1");
+                return frame.commit().get("value").getAsString();
+            }, threads));
+        }
+        start.countDown();
+        for (CompletableFuture<String> run : runs) {
+            assertEquals("true", run.get());
+        }
+        threads.shutdown();
+    }
 }
