@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.multipart.Attribute;
 import io.netty.handler.codec.http.multipart.DefaultHttpDataFactory;
 import io.netty.handler.codec.http.multipart.FileUpload;
 import io.netty.handler.codec.http.multipart.HttpPostMultipartRequestDecoder;
+import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.netty.handler.codec.http.multipart.InterfaceHttpData;
 
 import java.io.ByteArrayInputStream;
@@ -44,9 +45,11 @@ final class MultipartForm implements AutoCloseable {
 
     /**
      * Reads the whole body. More than {@code maxBytes} is refused with {@code tooLarge} as it arrives (the rest is not
-     * read).
+     * read). {@code onField} is told each field as soon as it has arrived, so that the CSRF token, which comes before the
+     * file, is checked before the file is read; what it throws ends the reading.
      */
-    static MultipartForm read(String contentType, InputStream body, Path tempDir, long maxBytes, String tooLarge) {
+    static MultipartForm read(String contentType, InputStream body, Path tempDir, long maxBytes, String tooLarge,
+                              java.util.function.BiConsumer<String, String> onField) {
         DefaultHttpDataFactory factory = new DefaultHttpDataFactory(16 * 1024);
         try {
             Files.createDirectories(tempDir);
@@ -81,18 +84,34 @@ final class MultipartForm implements AutoCloseable {
                 } finally {
                     chunk.release();
                 }
+                form.arrived(onField);
             }
             decoder.offer(LastHttpContent.EMPTY_LAST_CONTENT);
+            form.arrived(onField);
             return form;
         } catch (IOException e) {
             form.close();
             throw new UncheckedIOException(e);
+        } catch (io.netty.handler.codec.DecoderException | IllegalArgumentException | IllegalStateException e) {
+            form.close();
+            throw new PackageRefused("Formuläret kunde inte läsas (" + e.getMessage() + "). Ladda om sidan och försök igen.");
         } catch (RuntimeException e) {
             form.close();
-            if (e instanceof PackageRefused) {
-                throw e;
+            throw e;
+        }
+    }
+
+    /** Tells {@code onField} the fields decoded since the last call. */
+    private void arrived(java.util.function.BiConsumer<String, String> onField) throws IOException {
+        try {
+            while (decoder.hasNext()) {
+                InterfaceHttpData data = decoder.next();
+                if (data instanceof Attribute attribute) {
+                    onField.accept(attribute.getName(), attribute.getValue());
+                }
             }
-            throw new PackageRefused("Formuläret kunde inte läsas (" + e.getMessage() + "). Ladda om sidan och försök igen.");
+        } catch (HttpPostRequestDecoder.EndOfDataDecoderException e) {
+            // every part has been seen
         }
     }
 

@@ -158,7 +158,12 @@ public class PackagePages {
         String type = request.getHeaders().get("Content-Type");
         return MultipartForm.read(type == null ? "" : type, body, store.root().resolve(".tmp"),
                 limits.maxUploadBytes() + FORM_MARGIN, "Filen är större än " + PackageLimits.readable(limits.maxUploadBytes())
-                        + ", den största zip-fil som tas emot. Inget sparades.");
+                        + ", den största zip-fil som tas emot. Inget sparades.", (name, value) -> {
+                    // The token comes first in the form: a request without the right one is refused before its file.
+                    if (CsrfTokens.FIELD.equals(name)) {
+                        csrf.verify(request, value);
+                    }
+                });
     }
 
     private HttpResponse<?> newAgain(Authentication caller, List<OrgNode> owners, Form form, String error) {
