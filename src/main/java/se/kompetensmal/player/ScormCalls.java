@@ -173,7 +173,7 @@ public class ScormCalls {
                 records.scormTerminated(attempt.id(), call.item(), outcome.suspended(), outcome.totalTime());
             }
             if (ScormAttempts.OPEN.equals(status)) {
-                status = rollUp(attempt);
+                status = rollUp(attempt, "Terminate".equals(method) && !outcome.suspended());
             }
             items = attempts.statuses(attempt.id()).stream()
                     .map(i -> new ItemState(i.itemId(), i.completion(), i.success())).toList();
@@ -189,8 +189,13 @@ public class ScormCalls {
         return answer;
     }
 
-    /** The module's outcome from all its SCOs; the first time it is complete the attempt ends, a pass with its completion. */
-    private String rollUp(AttemptRow attempt) {
+    /**
+     * The module's outcome from all its SCOs; the first time it is complete and passed the attempt ends with its completion.
+     * A failed outcome ends the attempt only when the learner's session ends (a terminate without suspend): authoring
+     * tools offer "try the quiz again" inside the same session, and a commit of a failed first try must not close the
+     * attempt under the learner's second.
+     */
+    private String rollUp(AttemptRow attempt, boolean sessionEnded) {
         Rollup rollup = Rollup.of(sql.list("""
                 SELECT COALESCE(s.completion_status, 'not attempted') AS completion, COALESCE(s.success_status, 'unknown') AS success,
                        s.score_scaled, COALESCE(s.total_seconds, 0) AS seconds
@@ -199,7 +204,7 @@ public class ScormCalls {
                 NamedSql.with("attempt", attempt.id()).and("version", attempt.moduleVersionId()),
                 row -> new Rollup.Sco(row.string("completion"), row.string("success"), decimal(row.string("score_scaled")),
                         row.nullableInt("seconds"))));
-        if (!rollup.ended()) {
+        if (!rollup.ended() || (rollup.failed() && !sessionEnded)) {
             return ScormAttempts.OPEN;
         }
         Integer seconds = rollup.seconds() > 0 ? rollup.seconds() : null;

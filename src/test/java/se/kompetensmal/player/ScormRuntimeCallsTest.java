@@ -429,6 +429,42 @@ class ScormRuntimeCallsTest extends ServiceTest {
     }
 
     @Test
+    void aFailedTryCommittedInTheMiddleOfASessionLeavesTheAttemptOpenForTheQuizTakenAgain() {
+        // Authoring tools offer "try the quiz again" inside the SCO: the failed first try is committed, the second passes.
+        PackageFixture.Published published = packages.publish("2004-4",
+                List.of(new PackageFixture.Sco("sco-1", "Prov", null, "0.8")));
+        long learner = packages.learner(published, "Omtag");
+        PackagePlayer frame = play(published, learner);
+        frame.initialize();
+        frame.set("cmi.completion_status", "completed");
+        frame.set("cmi.score.scaled", "0.67");
+        JsonObject failedTry = frame.commit();
+        assertEquals("OPEN", failedTry.get("attempt").getAsString(), "a failed try committed mid-session: " + failedTry);
+        assertEquals("failed", frame.get("cmi.success_status"));
+        assertEquals(0, sql.number("SELECT COUNT(*) FROM completion WHERE person_id = ?", learner));
+
+        frame.set("cmi.score.scaled", "1");
+        assertEquals("COMPLETED", frame.commit().get("attempt").getAsString(), "the second try passes the same attempt");
+        assertEquals(List.of("100"), sql.strings("SELECT score FROM completion WHERE person_id = ?", learner));
+        assertEquals(List.of("COMPLETED"), sql.strings("SELECT status FROM scorm_attempt WHERE person_id = ?", learner));
+
+        // Leaving a failed try with "suspend" keeps the attempt open to come back to; ending the session ends it failed.
+        long leaving = packages.learner(published, "Paus");
+        PackagePlayer suspended = play(published, leaving);
+        suspended.initialize();
+        suspended.set("cmi.completion_status", "completed");
+        suspended.set("cmi.score.scaled", "0.5");
+        suspended.set("cmi.exit", "suspend");
+        assertEquals("OPEN", suspended.terminate().get("attempt").getAsString());
+        PackagePlayer back = play(published, leaving);
+        back.initialize();
+        assertEquals("resume", back.get("cmi.entry"));
+        back.set("cmi.exit", "normal");
+        assertEquals("FAILED", back.terminate().get("attempt").getAsString());
+        assertEquals(0, sql.number("SELECT COUNT(*) FROM completion WHERE person_id = ?", leaving));
+    }
+
+    @Test
     void aClusterIsAsFarAsTheScosBelowIt() {
         long unit = tree.add("K" + System.nanoTime(), "Enhet kluster", OrgNodeKind.UNIT, null).id();
         String code = "kluster-" + System.nanoTime();
