@@ -39,7 +39,7 @@ abstract class BaseRuntime implements ScoRuntime {
     record Element(Access access, Check check) {
     }
 
-    /** An array of the data model: its _children (or null) and how many entries it takes. */
+    /** An array of the data model and how many entries it takes (about twice the book's smallest permitted maximum). */
     record Array(int capacity) {
     }
 

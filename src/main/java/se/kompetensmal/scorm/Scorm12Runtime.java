@@ -21,7 +21,9 @@ import static se.kompetensmal.scorm.ScormTypes.vocabulary;
 /**
  * The SCORM 1.2 run-time environment: the LMS* API calls, the cmi data model of the 1.2 RTE (section 3.4) and its error
  * codes. Deliberately more generous than the book where real packages need it: cmi.suspend_data takes 64000 characters
- * (not 4096), student_response and correct_responses patterns 4096 (not 255); see the class comments of the rules.
+ * (not 4096), student_response and correct_responses patterns 4096 (not 255) and are checked only for true-false and
+ * numeric interactions (see {@link #feedback}); an interaction or objective may be added by any of its elements.
+ * Errors after LMSFinish are 101 (the book has no code of its own for them; 301 is "not initialised").
  */
 final class Scorm12Runtime extends BaseRuntime {
 

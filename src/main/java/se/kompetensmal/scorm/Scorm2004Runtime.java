@@ -9,6 +9,7 @@ import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static se.kompetensmal.scorm.BaseRuntime.Access.READ_ONLY;
@@ -43,7 +44,7 @@ final class Scorm2004Runtime extends BaseRuntime {
         RuntimeState state = new RuntimeState();
         state.family = "2004";
         int n = 0;
-        for (String id : launch.objectiveIds()) {
+        for (String id : launch.objectiveIds() == null ? List.<String>of() : launch.objectiveIds()) {
             if (id == null || !ScormTypes.isIdentifier(id, 4000) || state.data.containsValue(id) || n >= 250) {
                 continue;
             }
@@ -226,8 +227,8 @@ final class Scorm2004Runtime extends BaseRuntime {
             // An objective's statuses are "unknown" until set, like the SCO's own.
             case "cmi.objectives.n.success_status", "cmi.objectives.n.completion_status" ->
                     s.data.getOrDefault(path.name(), "unknown");
-            case "adl.nav.request_valid.continue" -> Boolean.toString(launch.navigation().continueValid());
-            case "adl.nav.request_valid.previous" -> Boolean.toString(launch.navigation().previousValid());
+            case "adl.nav.request_valid.continue" -> Boolean.toString(navigation().continueValid());
+            case "adl.nav.request_valid.previous" -> Boolean.toString(navigation().previousValid());
             default -> null;
         };
     }
@@ -263,7 +264,11 @@ final class Scorm2004Runtime extends BaseRuntime {
             return null;
         }
         // A jump is a choice the sequencing rules do not check; the player offers the same targets for both.
-        return Boolean.toString(launch.navigation().choiceTargets().contains(target));
+        return Boolean.toString(navigation().choiceTargets().contains(target));
+    }
+
+    private ScoLaunch.Navigation navigation() {
+        return launch.navigation() == null ? ScoLaunch.Navigation.NONE : launch.navigation();
     }
 
     /** The ID of "{target=ID}", or null. */
