@@ -476,7 +476,9 @@ public class ModuleAuthoring {
      * images and the organisation's own goals it covers (national goals are every instance's already).
      */
     public byte[] export(Authentication caller, String code, @Nullable Integer version) {
-        readable(caller, code);
+        if (readable(caller, code).fromPackage()) {
+            throw Access.notFound();
+        }
         CatalogueStore.Stored found = store.version(code, version).orElseThrow(() -> version == null
                 ? new AuthoringRefused("Modulen har ingen publicerad version att exportera ännu. Publicera den först.")
                 : Access.notFound());
@@ -524,7 +526,7 @@ public class ModuleAuthoring {
                 if (owner.fromFiles()) {
                     problems.add(new ModuleRules.Problem(moduleFile, "id «" + code + "» är en modul som levereras med "
                             + "tjänsten och kan inte ersättas; ge modulen ett eget id"));
-                } else if (!reach.visibleTo(caller, code) || !reach.editableBy(caller, code)) {
+                } else if (!reach.visibleTo(caller, code) || !reach.editableBy(caller, code) || owner.fromPackage()) {
                     problems.add(new ModuleRules.Problem(moduleFile, "id «" + code + "» används redan av en annan modul; "
                             + "ge modulen ett eget id"));
                 } else if (!Objects.equals(owner.ownerOrgId(), ownerOrgId)) {
@@ -692,6 +694,11 @@ public class ModuleAuthoring {
 
     /** The stored draft, made from the latest version first if the module has none. */
     private DraftRow stored(String code) {
+        // A package module has no draft: its versions come from uploads (packages.PackageIntake); only withdrawing it
+        // is shared with the editor.
+        if (reach.owner(code).filter(ModuleReach.Owner::fromPackage).isPresent()) {
+            throw Access.notFound();
+        }
         return drafts.findById(code).orElseGet(() -> {
             CatalogueStore.Stored latest = store.version(code, null).orElseThrow(Access::notFound);
             ModuleDraft draft = latest.module().toDraft(latest.images().stream()

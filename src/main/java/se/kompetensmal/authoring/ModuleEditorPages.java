@@ -30,6 +30,8 @@ import se.kompetensmal.catalog.ModuleDraft;
 import se.kompetensmal.catalog.ModuleRules;
 import se.kompetensmal.catalog.PageHtml;
 import se.kompetensmal.organization.OrgNode;
+import se.kompetensmal.packages.PackageModules;
+import se.kompetensmal.packages.PackagePages;
 import se.kompetensmal.security.Access;
 import se.kompetensmal.security.CsrfTokens;
 import se.kompetensmal.security.Needs;
@@ -92,9 +94,11 @@ public class ModuleEditorPages {
     private final Audiences audiences;
     private final CatalogueQueries catalogue;
     private final Access access;
+    private final PackageModules packages;
 
     public ModuleEditorPages(ModuleAuthoring authoring, CsrfTokens csrf, Audiences audiences, CatalogueQueries catalogue,
-                             Access access) {
+                             Access access, PackageModules packages) {
+        this.packages = packages;
         this.authoring = authoring;
         this.csrf = csrf;
         this.audiences = audiences;
@@ -117,6 +121,32 @@ public class ModuleEditorPages {
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> modules = (List<Map<String, Object>>) group.get("modules");
             modules.add(summary(s));
+        }
+        // Uploaded SCORM packages are own modules too, in the same owner groups, each linked to its package page.
+        for (PackageModules.Summary s : packages.visibleTo(caller)) {
+            Map<String, Object> group = groups.computeIfAbsent(s.ownerName(), name -> {
+                Map<String, Object> g = new HashMap<>();
+                g.put("owner", name);
+                g.put("modules", new ArrayList<Map<String, Object>>());
+                return g;
+            });
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> modules = (List<Map<String, Object>>) group.get("modules");
+            Map<String, Object> row = new HashMap<>();
+            row.put("code", s.code());
+            row.put("title", s.title());
+            row.put("status", s.withdrawn() ? "Tillbakadragen" : "Publicerad version " + s.latestVersion());
+            row.put("withdrawn", s.withdrawn());
+            row.put("editable", s.editable());
+            row.put("package", s.edition() == null ? "SCORM-paket" : s.edition());
+            row.put("href", PackagePages.base(s.code()));
+            modules.add(row);
+        }
+        for (Map<String, Object> group : groups.values()) {
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> modules = (List<Map<String, Object>>) group.get("modules");
+            modules.sort(java.util.Comparator.comparing((Map<String, Object> m) -> String.valueOf(m.get("title")),
+                    String.CASE_INSENSITIVE_ORDER).thenComparing(m -> String.valueOf(m.get("code"))));
         }
         Map<String, Object> model = new HashMap<>();
         model.put("title", "Egna moduler");

@@ -62,6 +62,11 @@ public class ModuleReach {
         public boolean fromFiles() {
             return "FILES".equals(source);
         }
+
+        /** An uploaded SCORM package's module: its content comes from the package, never from the editor. */
+        public boolean fromPackage() {
+            return "PACKAGE".equals(source);
+        }
     }
 
     public Optional<Owner> owner(String code) {
@@ -122,14 +127,14 @@ public class ModuleReach {
     }
 
     /**
-     * Whether the caller may change the module: an own module (EDITOR) and a coordinator or administrator role granted
+     * Whether the caller may change the module: an own module (EDITOR or an uploaded PACKAGE) and a coordinator or administrator role granted
      * on its owner node itself, or a system-wide administrator (the only ones who may edit a module for everyone).
      * Shipped modules are changed in courses/ only.
      */
     public boolean editableBy(Authentication caller, String code) {
         return sql.number("""
                 SELECT COUNT(*) FROM catalogue_module cm
-                WHERE cm.code = :code AND cm.source = 'EDITOR' AND\s""" + OwnedReach.mayOwn("cm.owner_org_id", ":account"),
+                WHERE cm.code = :code AND cm.source IN ('EDITOR', 'PACKAGE') AND\s""" + OwnedReach.mayOwn("cm.owner_org_id", ":account"),
                 NamedSql.with("code", code).and("account", Caller.of(caller).accountId())) > 0;
     }
 }

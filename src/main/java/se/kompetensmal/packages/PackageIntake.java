@@ -460,6 +460,20 @@ public class PackageIntake {
         }
         CourseContent.Module module = new CourseContent.Module(target.code(), title, summary, minutes, audiences, goals, 0,
                 List.of(), List.of(), null, List.of());
+        if (target.newModule()) {
+            // Written here rather than left to storeVersion's INSERT IGNORE: an upload that took the same code a moment
+            // ago (two uploads of one package at once) must not make this package a version of that module.
+            try {
+                sql.update("""
+                        INSERT INTO catalogue_module (code, source, owner_org_id, created_by, package_identifier)
+                        VALUES (:code, 'PACKAGE', :owner, :by, :identifier)""",
+                        NamedSql.with("code", target.code()).and("owner", owner).and("by", by)
+                                .and("identifier", manifest.identifier()));
+            } catch (RuntimeException e) {
+                throw new PackageRefused("Koden «" + target.code() + "» togs av en annan modul medan paketet laddades upp. "
+                        + "Ladda upp det igen.");
+            }
+        }
         int before = target.newModule() ? 0 : latestVersion(target.code());
         int version = catalogue.storeVersion(module, List.of(), SOURCE, owner, by, sha256);
         if (version == before) {

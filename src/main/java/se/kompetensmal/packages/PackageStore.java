@@ -164,6 +164,30 @@ public class PackageStore {
         }
     }
 
+    /**
+     * Clears what uploads left in the temporary folder when an instance stopped half-way: anything older than a day (an
+     * upload in progress on another instance is younger).
+     */
+    @io.micronaut.scheduling.annotation.Scheduled(fixedDelay = "1h", initialDelay = "5m")
+    void clearAbandoned() {
+        Path tmp = root.resolve(TEMP);
+        if (!Files.isDirectory(tmp)) {
+            return;
+        }
+        java.time.Instant dayAgo = java.time.Instant.now().minus(java.time.Duration.ofDays(1));
+        try (Stream<Path> entries = Files.list(tmp)) {
+            entries.filter(p -> {
+                try {
+                    return Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(dayAgo);
+                } catch (IOException e) {
+                    return false;
+                }
+            }).forEach(PackageStore::delete);
+        } catch (IOException e) {
+            // tried again in an hour
+        }
+    }
+
     /** Removes a package's folder (only for one installed by an upload that was then not recorded). */
     void remove(String storageKey) {
         delete(folder(storageKey));
