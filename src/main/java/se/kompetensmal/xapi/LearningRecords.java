@@ -202,8 +202,12 @@ public class LearningRecords {
             result.setSuccess("passed".equals(verb));
         }
         if (scaledScore != null) {
+            // The client writes all four figures; what the SCO gave is its scaled score, so it is the raw one too, on -1..1.
             Score score = new Score();
             score.setScaled(scaledScore.floatValue());
+            score.setRaw(scaledScore.floatValue());
+            score.setMin(-1);
+            score.setMax(1);
             result.setScore(score);
         }
         write(List.of(scorm(p, verb, sco(p, itemId), result, true)));
