@@ -213,7 +213,7 @@ public class LearnerPages {
     }
 
     private boolean isPackage(String code) {
-        return reach.owner(code).map(owner -> "PACKAGE".equals(owner.source())).orElse(false);
+        return reach.owner(code).map(ModuleReach.Owner::fromPackage).orElse(false);
     }
 
     private static HttpStatusException noSuchModule() {
