@@ -457,7 +457,8 @@ final class Scorm2004Runtime extends BaseRuntime {
     private BigDecimal scaledScore() {
         String scaled = value("cmi.score.scaled");
         if (scaled != null) {
-            return new BigDecimal(scaled);
+            // As DECIMAL(10,7) keeps it: a SCO may send more decimals than real(10,7) asks for.
+            return new BigDecimal(scaled).setScale(7, RoundingMode.HALF_UP).stripTrailingZeros();
         }
         String raw = value("cmi.score.raw");
         String max = value("cmi.score.max");
@@ -470,6 +471,6 @@ final class Scorm2004Runtime extends BaseRuntime {
             return null;
         }
         BigDecimal result = new BigDecimal(raw).subtract(min).divide(span, 7, RoundingMode.HALF_UP);
-        return result.max(BigDecimal.ONE.negate()).min(BigDecimal.ONE);
+        return result.max(BigDecimal.ONE.negate()).min(BigDecimal.ONE).stripTrailingZeros();
     }
 }

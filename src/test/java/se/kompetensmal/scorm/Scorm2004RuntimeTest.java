@@ -410,6 +410,9 @@ class Scorm2004RuntimeTest {
         ScoOutcome outcome = sco.outcome();
         assertEquals(ScoOutcome.Success.PASSED, outcome.success());
         assertEquals(0, new BigDecimal("0.7").compareTo(outcome.scaledScore()));
+        sco.write("cmi.score.scaled", "0.123456789012");
+        assertEquals("0.123456789012", sco.read("cmi.score.scaled"), "the SCO reads what it set");
+        assertEquals(new BigDecimal("0.1234568"), sco.outcome().scaledScore(), "the outcome as DECIMAL(10,7) keeps it");
     }
 
     @Test
