@@ -41,12 +41,15 @@ public class CatalogueStore {
     @Transactional
     public LoadResult store(CourseContent content) {
         List<String> problems = new ArrayList<>();
-        Set<String> editorModules = Set.copyOf(sql.list("SELECT code FROM catalogue_module WHERE source = 'EDITOR'",
-                Map.of(), row -> row.string("code")));
+        Map<String, String> ownModules = new HashMap<>();
+        sql.list("SELECT code, source FROM catalogue_module WHERE source IN ('EDITOR', 'PACKAGE')", Map.of(),
+                row -> ownModules.put(row.string("code"), row.string("source")));
         for (CourseContent.Module module : content.modules()) {
-            if (editorModules.contains(module.code())) {
+            String source = ownModules.get(module.code());
+            if (source != null) {
                 problems.add("courses/modules: modulen med id «" + module.code() + "» kan inte laddas, eftersom koden"
-                        + " redan används av en modul som skrivits i webbläsaren; ge filernas modul ett annat id");
+                        + " redan används av en modul som " + ("PACKAGE".equals(source) ? "laddats upp som SCORM-paket"
+                        : "skrivits i webbläsaren") + "; ge filernas modul ett annat id");
             }
         }
         Set<String> ownGoals = Set.copyOf(sql.list("SELECT code FROM competence_goal WHERE owner_org_id IS NOT NULL",
