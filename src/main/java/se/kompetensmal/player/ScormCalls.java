@@ -91,7 +91,9 @@ public class ScormCalls {
     public Answer apply(RuntimeTokens.Grant grant, Call call) {
         checkShape(call);
         // The attempt row is the lock every call of the attempt waits for: one call at a time, one completion. Read first and
-        // locking, so what follows sees what the call before this one committed.
+        // locking, so what follows sees what the call before this one committed. The SCO's row is read without a lock of
+        // its own: the attempt's already covers it, and a locking read of a row not yet there would lock the gap that
+        // other learners' first calls insert into.
         String status = sql.one("SELECT status FROM scorm_attempt WHERE id = :attempt AND person_id = :person FOR UPDATE",
                 NamedSql.with("attempt", grant.attemptId()).and("person", grant.personId()), row -> row.string("status"))
                 .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "Försöket finns inte."));
@@ -105,7 +107,7 @@ public class ScormCalls {
         ScoLaunch launch = launch(attempt, call.item(), grant.review());
         Optional<StateRow> stored = sql.one("""
                 SELECT state, session_id, last_seq, last_answer, completion_status, success_status FROM scorm_sco_state
-                WHERE attempt_id = :attempt AND item_id = :item FOR UPDATE""",
+                WHERE attempt_id = :attempt AND item_id = :item""",
                 NamedSql.with("attempt", attempt.id()).and("item", call.item()),
                 row -> new StateRow(row.string("state"), row.string("session_id"), row.number("last_seq"),
                         row.string("last_answer"), row.string("completion_status"), row.string("success_status")));

@@ -54,7 +54,7 @@ public class ScormContentController {
     @Post(uri = "/anrop", consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN}, produces = MediaType.APPLICATION_JSON)
     public ScormCalls.Answer call(@PathVariable String token, @Body String body) {
         RuntimeTokens.Grant grant = grant(token);
-        return calls.apply(grant, read(body, Argument.of(ScormCalls.Call.class)));
+        return apply(grant, read(body, Argument.of(ScormCalls.Call.class)));
     }
 
     /** Calls in order, as a page being dismissed sends what it had not sent (sendBeacon, fetch keepalive). */
@@ -67,7 +67,7 @@ public class ScormContentController {
         }
         List<ScormCalls.Answer> answers = new ArrayList<>();
         for (ScormCalls.Call call : list) {
-            answers.add(calls.apply(grant, call));
+            answers.add(apply(grant, call));
         }
         return answers;
     }
@@ -83,6 +83,31 @@ public class ScormContentController {
         Path file = files.file(grant.attemptId(), inside).orElseThrow(ScormContentController::notFound);
         return HttpResponse.ok(new SystemFile(file.toFile(), MediaType.of(files.contentType(file.getFileName().toString()))))
                 .header("Cache-Control", "private, max-age=3600");
+    }
+
+    /**
+     * The call in its transaction, once more when the database chose it as a deadlock's victim (its transaction rolled
+     * back whole, so nothing of it was applied): the learner's call should not fail for another learner's.
+     */
+    private ScormCalls.Answer apply(RuntimeTokens.Grant grant, ScormCalls.Call call) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return calls.apply(grant, call);
+            } catch (RuntimeException e) {
+                if (attempt >= 3 || !rolledBackByTheDatabase(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean rolledBackByTheDatabase(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("40")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private RuntimeTokens.Grant grant(String token) {

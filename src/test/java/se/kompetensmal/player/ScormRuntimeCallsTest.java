@@ -3,16 +3,21 @@ package se.kompetensmal.player;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import se.kompetensmal.PersonFixture;
 import se.kompetensmal.ServiceTest;
+import se.kompetensmal.organization.OrgNodeKind;
+import se.kompetensmal.packages.TestPackages;
 
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
@@ -39,6 +44,9 @@ class ScormRuntimeCallsTest extends ServiceTest {
 
     @Inject
     PackageFixture packages;
+
+    @Inject
+    ApplicationContext context;
 
     private String packageOrigin() {
         return "http://127.0.0.1:" + server.getPort();
@@ -414,5 +422,66 @@ class ScormRuntimeCallsTest extends ServiceTest {
         assertEquals(List.of("90"), sql.strings("SELECT score FROM completion WHERE person_id = ?", learner));
         assertEquals(List.of("FAILED", "COMPLETED"), sql.strings("SELECT status FROM scorm_attempt WHERE person_id = ? ORDER BY id",
                 learner));
+    }
+
+    @Test
+    void aClusterIsAsFarAsTheScosBelowIt() {
+        long unit = tree.add("K" + System.nanoTime(), "Enhet kluster", OrgNodeKind.UNIT, null).id();
+        String code = "kluster-" + System.nanoTime();
+        byte[] zip = TestPackages.scorm2004("com.example." + code, Map.of(),
+                TestPackages.Sco.cluster("del-1", "Del 1",
+                        TestPackages.Sco.of("a", "A", "a.html"),
+                        TestPackages.Sco.of("b", "B", "b.html")),
+                TestPackages.Sco.of("c", "C", "c.html"));
+        TestPackages.publish(context, zip, code, unit);
+        long learner = people.create(PersonFixture.hsaPrefix() + "K", "Kluster", "Spelare", null, unit,
+                java.time.LocalDate.now().minusYears(1), java.time.LocalDate.now().minusYears(1));
+        ScormAttempts.Attempt attempt = attempts.openOrStart(learner, code);
+        List<ScormAttempts.ItemStatus> items = attempts.items(attempt.id());
+        assertEquals(List.of("del-1:CLUSTER:0:false", "a:SCO:1:true", "b:SCO:1:true", "c:SCO:0:true"), items.stream()
+                .map(i -> i.identifier() + ":" + i.kind() + ":" + i.depth() + ":" + i.launchable()).toList());
+        PackagePlayer a = new PackagePlayer(packageOrigin(), attempts.issueToken(attempt.id(), learner, false),
+                items.get(1).itemId());
+        a.initialize();
+        a.set("cmi.completion_status", "completed");
+        JsonObject answer = a.commit();
+        assertEquals("incomplete", answer.getAsJsonArray("items").get(0).getAsJsonObject().get("completion").getAsString(),
+                "one of its two SCOs completed");
+        PackagePlayer b = a.sco(items.get(2).itemId());
+        b.initialize();
+        b.set("cmi.completion_status", "completed");
+        answer = b.commit();
+        assertEquals("completed", answer.getAsJsonArray("items").get(0).getAsJsonObject().get("completion").getAsString());
+        assertEquals("OPEN", answer.get("attempt").getAsString(), "SCO c is still to do");
+    }
+
+    @Test
+    void manyLearnersStartingAtOnceAreAllAnswered() throws Exception {
+        PackageFixture.Published published = packages.publish("2004-4", List.of(PackageFixture.Sco.plain("sco1", "Del 1"),
+                PackageFixture.Sco.plain("sco2", "Del 2")));
+        List<PackagePlayer> frames = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            frames.add(play(published, packages.learner(published, "Samtidig" + i)).sco(published.items().get(i % 2)));
+        }
+        CountDownLatch start = new CountDownLatch(1);
+        List<CompletableFuture<String>> runs = new ArrayList<>();
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(frames.size());
+        for (PackagePlayer frame : frames) {
+            runs.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                frame.initialize();
+                frame.set("cmi.location", "1");
+                return frame.commit().get("value").getAsString();
+            }, threads));
+        }
+        start.countDown();
+        for (CompletableFuture<String> run : runs) {
+            assertEquals("true", run.get());
+        }
+        threads.shutdown();
     }
 }
