@@ -206,6 +206,8 @@ class PlayerPagesTest extends ServiceTest {
         assertTrue(review.contains("Du blev inte godkänd den här gången. Du kan göra ett nytt försök."), review);
         assertTrue(review.contains("Du ser ett försök som är avslutat. Det du gör nu sparas inte."), review);
         assertFalse(review.contains("<p class=\"notice\">Du har genomfört modulen."), review);
+        assertTrue(get(main() + "/utbildning/" + code, learnerCookie).body().contains(">Starta</a>"),
+                "an ended attempt is not continued");
         assertEquals(1, sql.number("SELECT COUNT(*) FROM scorm_runtime_token t JOIN scorm_attempt a ON a.id = t.attempt_id "
                 + "WHERE a.person_id = ? AND t.review = TRUE", learner), "the ended attempt is opened for review only");
 
@@ -215,6 +217,7 @@ class PlayerPagesTest extends ServiceTest {
         assertEquals(List.of("FAILED", "OPEN"), sql.strings(
                 "SELECT status FROM scorm_attempt WHERE person_id = ? AND module_code = ? ORDER BY id", learner, code),
                 "the failed attempt is kept beside the new one");
+        assertTrue(get(main() + "/utbildning/" + code, learnerCookie).body().contains(">Fortsätt</a>"), "the new attempt goes on");
         String fresh = get(main() + "/utbildning/" + code + "/spela", learnerCookie).body();
         assertFalse(fresh.contains("Gör ett nytt försök"), fresh);
         assertEquals(0, sql.number("SELECT COUNT(*) FROM completion WHERE person_id = ?", learner), "no completion from a failure");
