@@ -13,6 +13,7 @@ import se.kompetensmal.PersonFixture;
 import se.kompetensmal.ServiceTest;
 import se.kompetensmal.organization.OrgNodeKind;
 import se.kompetensmal.packages.TestPackages;
+import se.kompetensmal.routines.ManualAssignments;
 
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -47,6 +48,9 @@ class ScormRuntimeCallsTest extends ServiceTest {
 
     @Inject
     ApplicationContext context;
+
+    @Inject
+    ManualAssignments manual;
 
     private String packageOrigin() {
         return "http://127.0.0.1:" + server.getPort();
@@ -483,5 +487,24 @@ class ScormRuntimeCallsTest extends ServiceTest {
             assertEquals("true", run.get());
         }
         threads.shutdown();
+    }
+
+    @Test
+    void thePackagesCompletionFulfilsTheLearnersAssignmentLikeANativeModules() {
+        PackageFixture.Published published = packages.publish("1.2", List.of(PackageFixture.Sco.plain("sco-1", "Del 1")));
+        long learner = packages.learner(published, "Uppdrag");
+        manual.assign(published.unitId(), null, published.code(), java.time.LocalDate.now().plusDays(30), "samordnare");
+        sql.awaitRecomputations();
+        assertEquals(1, sql.number("SELECT COUNT(*) FROM assignment WHERE person_id = ? AND module_code = ? "
+                + "AND completion_id IS NULL", learner, published.code()));
+
+        PackagePlayer frame = play(published, learner);
+        frame.initialize();
+        frame.set("cmi.core.lesson_status", "passed");
+        frame.terminate();
+
+        assertEquals(sql.strings("SELECT id FROM completion WHERE person_id = ?", learner),
+                sql.strings("SELECT completion_id FROM assignment WHERE person_id = ? AND module_code = ?", learner,
+                        published.code()), "the assignment is fulfilled by the completion, in the same transaction");
     }
 }
