@@ -63,6 +63,7 @@
   var navRequest = null;
   /** Set when the browser refused a synchronous request: the page may be closing before its pagehide reached us. */
   var syncRefused = false;
+  var reportedLost = false;
 
   function newSessionId() {
     if (window.crypto && typeof window.crypto.randomUUID === 'function') {
@@ -111,6 +112,7 @@
 
   function answered(answer) {
     last = {error: Number(answer.error) || 0, diagnostic: answer.diagnostic || ''};
+    back();
     if (answer.items) {
       tell({type: 'scorm-status', items: answer.items, attempt: answer.attempt || null});
     }
@@ -133,12 +135,13 @@
     if (xhr.status !== 200) {
       return false;
     }
-    acknowledged(xhr.responseText);
+    acknowledged(xhr.responseText, pending.slice());
     return true;
   }
 
-  function acknowledged(responseText) {
-    pending = [];
+  /** The batch is stored: its calls leave the queue (others queued meanwhile stay, in order). */
+  function acknowledged(responseText, batch) {
+    pending = pending.filter(function (queuedCall) { return batch.indexOf(queuedCall) < 0; });
     retries = 0;
     try {
       var answers = JSON.parse(responseText);
@@ -156,7 +159,22 @@
     } catch (ignored) {
       // The calls were stored; the statuses come with the next answer.
     }
-    tell({type: 'scorm-connection', ok: true, pending: 0});
+    if (pending.length === 0) {
+      back();
+    }
+  }
+
+  /** The learner is told when a call could not be delivered, and again when everything is delivered. */
+  function lost() {
+    reportedLost = true;
+    tell({type: 'scorm-connection', ok: false, pending: pending.length});
+  }
+
+  function back() {
+    if (reportedLost) {
+      reportedLost = false;
+      tell({type: 'scorm-connection', ok: true, pending: 0});
+    }
   }
 
   function scheduleRetry() {
@@ -179,16 +197,14 @@
           return response.text();
         })
         .then(function (text) {
-          // Calls queued while this batch was on its way stay queued and go next.
-          pending = pending.slice(batch.length);
-          if (pending.length === 0) {
-            acknowledged(text);
-          } else {
+          acknowledged(text, batch);
+          // Calls queued while this batch was on its way go next.
+          if (pending.length > 0) {
             scheduleRetry();
           }
         })
         .catch(function () {
-          tell({type: 'scorm-connection', ok: false, pending: pending.length});
+          lost();
           scheduleRetry();
         });
     }, delay);
@@ -261,7 +277,7 @@
   function queued(message) {
     if (!isWrite(message.method)) {
       last = {error: GENERAL_EXCEPTION, diagnostic: 'Ingen kontakt med Kompetensmål just nu.'};
-      tell({type: 'scorm-connection', ok: false, pending: pending.length});
+      lost();
       return '';
     }
     pending.push(message);
@@ -271,7 +287,7 @@
       scheduleBeacon();
     }
     if (!dismissing) {
-      tell({type: 'scorm-connection', ok: false, pending: pending.length});
+      lost();
       scheduleRetry();
     }
     return 'true';

@@ -88,7 +88,7 @@ public class LearnerPages {
         if (isPackage(code)) {
             // A package is played in the player, which resumes it where the package left off.
             model.put("package", true);
-            model.put("packageStarted", packageAttempts.latest(person, code).isPresent());
+            model.put("packageStarted", packageAttempts.latest(person, code).filter(ScormAttempts.Attempt::open).isPresent());
             model.put("history", history.of(person, code, LocalDate.now(SwedishTime.ZONE)));
             return model;
         }
@@ -213,7 +213,7 @@ public class LearnerPages {
     }
 
     private boolean isPackage(String code) {
-        return reach.owner(code).map(owner -> "PACKAGE".equals(owner.source())).orElse(false);
+        return reach.owner(code).map(ModuleReach.Owner::fromPackage).orElse(false);
     }
 
     private static HttpStatusException noSuchModule() {

@@ -172,7 +172,7 @@ public class PlayerPages {
     }
 
     private void requirePackage(long person, String code) {
-        boolean isPackage = reach.owner(code).map(o -> "PACKAGE".equals(o.source())).orElse(false);
+        boolean isPackage = reach.owner(code).map(ModuleReach.Owner::fromPackage).orElse(false);
         if (!isPackage || !reach.takeableBy(person, code)) {
             throw new HttpStatusException(HttpStatus.NOT_FOUND, "Modulen finns inte.");
         }

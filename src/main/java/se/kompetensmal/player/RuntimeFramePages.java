@@ -81,9 +81,14 @@ public class RuntimeFramePages {
         return new HttpStatusException(HttpStatus.NOT_FOUND, "Sidan finns inte.");
     }
 
-    /** The launch path as a URL path: characters a manifest may hold unescaped (spaces, mostly) escaped; its query kept. */
+    /**
+     * The launch path as a URL path: characters a manifest may hold unescaped (spaces, letters such as å) escaped, escapes
+     * already there kept; its query and fragment kept as written.
+     */
     static String launchPath(String href) {
-        int query = href.indexOf('?');
+        int q = href.indexOf('?');
+        int f = href.indexOf('#');
+        int query = q < 0 ? f : f < 0 ? q : Math.min(q, f);
         String path = query < 0 ? href : href.substring(0, query);
         StringBuilder escaped = new StringBuilder();
         for (byte b : path.getBytes(StandardCharsets.UTF_8)) {

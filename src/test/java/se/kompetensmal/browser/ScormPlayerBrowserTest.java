@@ -35,10 +35,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * In a real browser, three packages built in the test and played in the player by their own JavaScript (see
  * {@link ScoPackages}): a single-SCO SCORM 1.2 package with a mastery score, a single-SCO SCORM 2004 package with a
  * scaled passing score, and a SCORM 2004 package of three SCOs that rolls up by the default rules, moved through by
- * choice and flow. Each learner starts from the module's page, pages through, leaves a bookmark and suspend data,
- * reloads, finds both restored, and completes; the completion is recorded once although the page is reloaded twice right
+ * choice and flow (the SCO's own navigation requests, the player's Föregående/Nästa and its table of contents) and
+ * resumed at the part still to do. Each learner starts from the module's page, pages through, leaves a bookmark and
+ * suspend data, reloads (and signs out and in), finds both restored, and completes; the completion is recorded once although the page is reloaded twice right
  * after the commit (each reload finishes the SCO in its unload handler while the next page starts it again), and Min
- * utbildning lists the module as done. The player page is axe-clean (frames included) at 1280 and 390 px. A last test
+ * utbildning lists the module as done. On the way the SCOs do what real packages do: read elements before setting them,
+ * keep 5,000 (1.2) and 60,000 (2004) characters of suspend data, finish in their unload handler (sent with keepalive
+ * while the page goes), finish twice and commit after finishing (false with errors 113 and 143); a connection lost
+ * mid-way is shown to the learner and what was queued is sent when it is back. The player page is axe-clean (frames
+ * included) at 1280 and 390 px. A last test
  * runs the package's script against the main origin: it cannot call the API as the learner nor read the session cookie.
  */
 @MicronautTest(transactional = false)
@@ -280,8 +285,15 @@ class ScormPlayerBrowserTest extends ServiceTest {
             assertEquals("Del 2: Kläder", driver.findElement(By.tagName("h1")).getText());
             driver.switchTo().defaultContent();
             assertEquals(0, completions(learner, code), "not done before every SCO is");
-            browser.clickLink("Del 2: Kläder");
+            browser.clickLink("Del 1: Händer");
             enterSco(browser, "Redo");
+            assertEquals("Del 1: Händer", driver.findElement(By.tagName("h1")).getText());
+            driver.switchTo().defaultContent();
+            assertEquals("Del 1: Händer\nKlar", contents(driver).get(0), "a done part opened again stays done");
+            // Coming back without choosing, the player opens the part still to do.
+            browser.open(base + "/utbildning/" + code + "/spela");
+            enterSco(browser, "Redo");
+            assertEquals("Del 2: Kläder", driver.findElement(By.tagName("h1")).getText());
             completeAndReloadTwice(browser, "klar");
             // The mean of the SCOs' scaled scores, as 0-100: (1 + 0.5 + 0.75) / 3 = 0.75.
             awaitOneCompletion(learner, code, 75, "COMPLETED");

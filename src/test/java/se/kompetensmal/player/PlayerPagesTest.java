@@ -185,4 +185,41 @@ class PlayerPagesTest extends ServiceTest {
         assertEquals(before, sql.number("SELECT COUNT(*) FROM scorm_attempt WHERE person_id = ? AND module_code = ?", learner, code),
                 "no new attempt while one is open");
     }
+
+    @Test
+    void aFailedAttemptIsShownForReviewAndANewAttemptStartsAfresh() {
+        learner("3");
+        String page = get(main() + "/utbildning/" + code + "/spela", learnerCookie).body();
+        Matcher frame = FRAME.matcher(page);
+        assertTrue(frame.find(), page);
+        String token = frame.group(1).replaceFirst(".*/scorm-innehall/([^/]+)/kor/.*", "$1");
+        long item = Long.parseLong(frame.group(1).replaceFirst(".*/kor/", ""));
+        PackagePlayer sco = new PackagePlayer(packageOrigin(), token, item);
+        sco.initialize();
+        sco.set("cmi.core.score.raw", "20");
+        sco.set("cmi.core.lesson_status", "failed");
+        sco.commit();
+        assertEquals(List.of("FAILED"), sql.strings("SELECT status FROM scorm_attempt WHERE person_id = ? AND module_code = ?",
+                learner, code));
+
+        String review = get(main() + "/utbildning/" + code + "/spela", learnerCookie).body();
+        assertTrue(review.contains("Du blev inte godkänd den här gången. Du kan göra ett nytt försök."), review);
+        assertTrue(review.contains("Du ser ett försök som är avslutat. Det du gör nu sparas inte."), review);
+        assertFalse(review.contains("<p class=\"notice\">Du har genomfört modulen."), review);
+        assertTrue(get(main() + "/utbildning/" + code, learnerCookie).body().contains(">Starta</a>"),
+                "an ended attempt is not continued");
+        assertEquals(1, sql.number("SELECT COUNT(*) FROM scorm_runtime_token t JOIN scorm_attempt a ON a.id = t.attempt_id "
+                + "WHERE a.person_id = ? AND t.review = TRUE", learner), "the ended attempt is opened for review only");
+
+        HttpResponse<String> again = post("/utbildning/" + code + "/spela/nytt-forsok",
+                "csrfToken=" + URLEncoder.encode(TestUsers.csrfTokenOf(review), StandardCharsets.UTF_8));
+        assertEquals(303, again.statusCode());
+        assertEquals(List.of("FAILED", "OPEN"), sql.strings(
+                "SELECT status FROM scorm_attempt WHERE person_id = ? AND module_code = ? ORDER BY id", learner, code),
+                "the failed attempt is kept beside the new one");
+        assertTrue(get(main() + "/utbildning/" + code, learnerCookie).body().contains(">Fortsätt</a>"), "the new attempt goes on");
+        String fresh = get(main() + "/utbildning/" + code + "/spela", learnerCookie).body();
+        assertFalse(fresh.contains("Gör ett nytt försök"), fresh);
+        assertEquals(0, sql.number("SELECT COUNT(*) FROM completion WHERE person_id = ?", learner), "no completion from a failure");
+    }
 }
