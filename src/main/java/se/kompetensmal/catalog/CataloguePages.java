@@ -53,9 +53,11 @@ public class CataloguePages {
     private final ModuleVersions versions;
     private final Audiences audiences;
     private final CatalogueLoader loader;
+    private final ModuleReach reach;
 
     public CataloguePages(CatalogueQueries catalogue, CatalogueSearch search, ModuleTitles titles, ModuleVersions versions,
-                          Audiences audiences, CatalogueLoader loader) {
+                          Audiences audiences, CatalogueLoader loader, ModuleReach reach) {
+        this.reach = reach;
         this.catalogue = catalogue;
         this.search = search;
         this.titles = titles;
@@ -213,6 +215,8 @@ public class CataloguePages {
         model.put("severalVersions", module.detail().versions().size() > 1);
         model.put("audienceNames", namesOf(module.detail().module().audiences(), names(audiences.visibleTo(authentication))));
         model.put("provider", CatalogueSearch.providerOf(version.launchUrl()));
+        // An uploaded package has no pages or assessment here: it is played, and it decides itself what passes.
+        model.put("packageModule", reach.owner(version.code()).map(ModuleReach.Owner::fromPackage).orElse(false));
         boolean withdrawn = module.detail().module().withdrawn();
         model.put("withdrawn", withdrawn);
         // A withdrawn module is not offered to start; one already started is continued from "Min utbildning".

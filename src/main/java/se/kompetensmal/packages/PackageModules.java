@@ -118,7 +118,7 @@ public class PackageModules {
                 row -> started.put(row.number("module_version_id"), row.number("started")));
         return sql.list("""
                 SELECT v.id, v.version, CAST(UNIX_TIMESTAMP(pv.uploaded_at) * 1000 AS SIGNED) AS uploaded_ms,
-                       COALESCE(CONCAT(p.given_name, ' ', p.family_name), ua.username, '') AS uploaded_by,
+                       COALESCE(CONCAT(p.given_name, ' ', p.family_name), ua.display_name, '') AS uploaded_by,
                        pv.scorm_version, pv.file_count, pv.total_bytes,
                        (SELECT COUNT(*) FROM completion c WHERE c.module_version_id = v.id) AS completions
                 FROM module_version v JOIN package_version pv ON pv.module_version_id = v.id

@@ -99,6 +99,17 @@ class PlayerPagesTest extends ServiceTest {
     }
 
     @Test
+    void theCataloguePageOfAPackageSaysItIsPlayedHereAndListsNoPagesOrAssessment() {
+        learner("katalog");
+        String page = get(main() + "/katalog/moduler/" + code, learnerCookie).body();
+        assertTrue(page.contains("Ett e-learningpaket (SCORM) som spelas här i Kompetensmål"), page);
+        assertFalse(page.contains("0 sidor"), "a package has no pages or assessment of ours: " + page);
+        assertFalse(page.contains("Godkänt från"), page);
+        assertFalse(page.contains("id=\"sidor\""), page);
+        assertTrue(page.contains("href=\"/utbildning/" + code + "\">Starta modulen</a>"), page);
+    }
+
+    @Test
     void theLearnerStartsFromTheModulesPageAndThePlayerFramesTheRuntimeOnThePackageOrigin() {
         learner("1");
         String start = get(main() + "/utbildning/" + code, learnerCookie).body();
@@ -198,7 +209,7 @@ class PlayerPagesTest extends ServiceTest {
         sco.initialize();
         sco.set("cmi.core.score.raw", "20");
         sco.set("cmi.core.lesson_status", "failed");
-        sco.commit();
+        sco.terminate();
         assertEquals(List.of("FAILED"), sql.strings("SELECT status FROM scorm_attempt WHERE person_id = ? AND module_code = ?",
                 learner, code));
 
