@@ -82,7 +82,7 @@ public class ModuleEditorPages {
     static final int MAX_OPTIONS = ModuleRules.MAX_OPTIONS;
     static final long MAX_IMAGE = ImageFiles.MAX_BYTES;
     static final long MAX_ZIP = 30L * 1024 * 1024;
-    static final String EVERYONE = "alla";
+    static final String EVERYONE = OwnerChoice.EVERYONE;
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm");
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
     private static final Pattern PAGE_PLACE = Pattern.compile("^Sida (\\d+)");
@@ -914,7 +914,7 @@ public class ModuleEditorPages {
                                          String title, Map<String, String> errors, @Nullable String error) {
         Map<String, Object> model = new HashMap<>();
         model.put("title", "Ny modul");
-        model.put("owners", ownerOptions(caller, owners, owner));
+        model.put("owners", OwnerChoice.options(owners, authoring.owners(caller).everyone(), owner));
         model.put("code", code);
         model.put("moduleTitle", title);
         model.put("codeRule", CODE_RULE);
@@ -927,25 +927,10 @@ public class ModuleEditorPages {
                                             @Nullable String error, List<String> problems) {
         Map<String, Object> model = new HashMap<>();
         model.put("title", "Importera modul");
-        model.put("owners", ownerOptions(caller, owners, owner));
+        model.put("owners", OwnerChoice.options(owners, authoring.owners(caller).everyone(), owner));
         model.put("error", error);
         model.put("problems", problems);
         return model;
-    }
-
-    private List<Map<String, Object>> ownerOptions(Authentication caller, List<OrgNode> owners, @Nullable String chosen) {
-        List<Map<String, Object>> options = new ArrayList<>();
-        boolean first = chosen == null;
-        for (OrgNode node : owners) {
-            options.add(Map.of("value", String.valueOf(node.id()), "label", node.name() + " (" + node.kindSv() + ")",
-                    "selected", first || String.valueOf(node.id()).equals(chosen)));
-            first = false;
-        }
-        if (authoring.owners(caller).everyone()) {
-            options.add(Map.of("value", EVERYONE, "label", "Alla organisationer (som de nationella modulerna)",
-                    "selected", EVERYONE.equals(chosen)));
-        }
-        return options;
     }
 
     private static Map<String, Object> summary(ModuleAuthoring.Summary s) {

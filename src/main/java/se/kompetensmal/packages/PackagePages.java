@@ -20,6 +20,7 @@ import io.micronaut.views.ModelAndView;
 import se.kompetensmal.SwedishTime;
 import se.kompetensmal.authoring.AuthoringRefused;
 import se.kompetensmal.authoring.ModuleAuthoring;
+import se.kompetensmal.authoring.OwnerChoice;
 import se.kompetensmal.catalog.Audience;
 import se.kompetensmal.catalog.Audiences;
 import se.kompetensmal.catalog.CatalogueQueries;
@@ -56,7 +57,7 @@ import java.util.Set;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class PackagePages {
 
-    static final String EVERYONE = "alla";
+    static final String EVERYONE = OwnerChoice.EVERYONE;
     static final int MAX_REASON = 1000;
     /** What the form's other fields may add to the file's size. */
     static final long FORM_MARGIN = 1024 * 1024;
@@ -287,7 +288,7 @@ public class PackagePages {
     private Map<String, Object> newModel(Authentication caller, List<OrgNode> owners, Form form, @Nullable String error) {
         Map<String, Object> model = new HashMap<>();
         model.put("title", "Ladda upp SCORM-paket");
-        model.put("owners", ownerOptions(caller, owners, form.owner()));
+        model.put("owners", OwnerChoice.options(owners, authoring.owners(caller).everyone(), form.owner()));
         long ownerId = EVERYONE.equals(form.owner()) ? 0
                 : owners.stream().filter(n -> String.valueOf(n.id()).equals(form.owner())).map(OrgNode::id).findFirst()
                 .orElse(owners.get(0).id());
@@ -321,21 +322,6 @@ public class PackagePages {
         model.put("maxUnpacked", PackageLimits.readable(limits.maxUnpackedBytes()));
         model.put("error", error);
         return model;
-    }
-
-    private List<Map<String, Object>> ownerOptions(Authentication caller, List<OrgNode> owners, @Nullable String chosen) {
-        List<Map<String, Object>> options = new ArrayList<>();
-        boolean first = chosen == null || chosen.isBlank();
-        for (OrgNode node : owners) {
-            options.add(Map.of("value", String.valueOf(node.id()), "label", node.name() + " (" + node.kindSv() + ")",
-                    "selected", first || String.valueOf(node.id()).equals(chosen)));
-            first = false;
-        }
-        if (authoring.owners(caller).everyone()) {
-            options.add(Map.of("value", EVERYONE, "label", "Alla organisationer (som de nationella modulerna)",
-                    "selected", EVERYONE.equals(chosen)));
-        }
-        return options;
     }
 
     private List<OrgNode> ownersOrRefuse(Authentication caller) {
