@@ -108,30 +108,27 @@ public class ModuleEditorPages {
 
     // ---------------------------------------------------------------- list, new, import
 
+    /** The list of modules of the owner's group on the overview, the group made when it is the owner's first. */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> modulesOf(Map<String, Map<String, Object>> groups, String ownerName) {
+        Map<String, Object> group = groups.computeIfAbsent(ownerName, name -> {
+            Map<String, Object> g = new HashMap<>();
+            g.put("owner", name);
+            g.put("modules", new ArrayList<Map<String, Object>>());
+            return g;
+        });
+        return (List<Map<String, Object>>) group.get("modules");
+    }
+
     @Get
     public ModelAndView<Map<String, Object>> list(Authentication caller) {
         Map<String, Map<String, Object>> groups = new LinkedHashMap<>();
         for (ModuleAuthoring.Summary s : authoring.visibleTo(caller)) {
-            Map<String, Object> group = groups.computeIfAbsent(s.ownerName(), name -> {
-                Map<String, Object> g = new HashMap<>();
-                g.put("owner", name);
-                g.put("modules", new ArrayList<Map<String, Object>>());
-                return g;
-            });
-            @SuppressWarnings("unchecked")
-            List<Map<String, Object>> modules = (List<Map<String, Object>>) group.get("modules");
-            modules.add(summary(s));
+            modulesOf(groups, s.ownerName()).add(summary(s));
         }
         // Uploaded SCORM packages are own modules too, in the same owner groups, each linked to its package page.
         for (PackageModules.Summary s : packages.visibleTo(caller)) {
-            Map<String, Object> group = groups.computeIfAbsent(s.ownerName(), name -> {
-                Map<String, Object> g = new HashMap<>();
-                g.put("owner", name);
-                g.put("modules", new ArrayList<Map<String, Object>>());
-                return g;
-            });
-            @SuppressWarnings("unchecked")
-            List<Map<String, Object>> modules = (List<Map<String, Object>>) group.get("modules");
+            List<Map<String, Object>> modules = modulesOf(groups, s.ownerName());
             Map<String, Object> row = new HashMap<>();
             row.put("code", s.code());
             row.put("title", s.title());
