@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import se.kompetensmal.PersonFixture;
+import se.kompetensmal.HttpCalls;
 import se.kompetensmal.ServiceTest;
 import se.kompetensmal.organization.OrgNodeKind;
 import se.kompetensmal.packages.TestPackages;
@@ -304,6 +305,12 @@ class ScormRuntimeCallsTest extends ServiceTest {
         assertEquals(404, elsewhere.post("/anrop", elsewhere.next("Initialize", "", ""), "application/json").statusCode(),
                 "an item of another package");
         assertEquals(413, frame.post("/anrop", "[" + "1,".repeat(1_100_000) + "1]", "application/json").statusCode());
+        // A body of unknown length (chunked) is refused before it is read: the adapter always says how long its body is.
+        byte[] call = frame.next("Initialize", "", "").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(411, HttpCalls.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + server.getPort() + "/scorm-innehall/x/anrop")).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(call))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
         assertEquals(0, sql.number("SELECT COUNT(*) FROM scorm_sco_state s JOIN scorm_attempt a ON a.id = s.attempt_id "
                 + "WHERE a.person_id = ?", learner));
     }
