@@ -141,7 +141,7 @@ public class DemoData {
         demoRoutines.forEach(routine -> routines.create(nodes.findByCode(routine.orgCode()).orElseThrow().id(), routine.form(),
                 "demodata"));
         demoPackage.publish(nodes.findByCode(DEMO_REGION_CODE).orElseThrow().id(),
-                people.byHsaId(LEARNER_HSA_ID).orElseThrow().id(), accounts.findByUsername("admin").orElseThrow().id(),
+                people.byHsaId(LEARNER_HSA_ID).orElseThrow().id(), accounts.findByUsername("samordnare.region").orElseThrow().id(),
                 today);
         LOG.info("Demodata inläst: Region Demoland och Demo kommun");
     }

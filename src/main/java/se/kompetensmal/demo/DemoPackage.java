@@ -37,18 +37,18 @@ class DemoPackage {
         this.assignments = assignments;
     }
 
-    /** Publishes the package for the region and assigns it to the learner, due in a month. */
-    void publish(long regionId, long learnerPersonId, long administratorAccountId, LocalDate today) {
+    /** Publishes the package for the region as its coordinator would, and assigns it to the learner, due in a month. */
+    void publish(long regionId, long learnerPersonId, long coordinatorAccountId, LocalDate today) {
         PackageMetadata particulars = new PackageMetadata("Rapportera en avvikelse – interaktiv övning", CODE,
                 List.of("LICENSED"), List.of("LIC-06"), 10,
                 "En kort övning i paketform: varför och hur en avvikelse rapporteras, med tre frågor att pröva sig på.");
-        intake.publish(new ByteArrayInputStream(zip()), particulars, null, regionId, administratorAccountId);
+        intake.publish(new ByteArrayInputStream(zip()), particulars, null, regionId, coordinatorAccountId);
         // The demo's recomputations run in the background meanwhile, and announcing the assignment can meet one of them in a
         // deadlock (seen in DemoDataTest); MariaDB rolled the assignment back whole, so it is simply made again.
         for (int attempt = 1; ; attempt++) {
             try {
                 assignments.assignFromPage(new ManualAssignments.Reach(regionId, null, null, learnerPersonId), CODE,
-                        today.plusDays(30), today, "demodata");
+                        today.plusDays(30), today, "samordnare.region");
                 return;
             } catch (DataAccessException e) {
                 if (attempt == 5 || !deadlock(e)) {

@@ -53,7 +53,9 @@ public class MyTraining {
         List<Item> done = new ArrayList<>();
         List<Item> items = sql.list("""
                 SELECT a.module_code, mv.title, mv.estimated_minutes, a.cycle, a.due_date, a.opens_on,
-                       r.name AS routine_name, ra.name_sv AS routine_audience, a.assigned_by, c.completed_on, c.score,
+                       r.name AS routine_name, ra.name_sv AS routine_audience, 
+                       -- Who assigned it, by name: the column keeps the user name of the account.
+                       COALESCE((SELECT ua.display_name FROM user_account ua WHERE ua.username = a.assigned_by), a.assigned_by) AS assigned_by, c.completed_on, c.score,
                        a.valid_until, e.reason AS exemption, c.id AS completion_id,
                        (mp.person_id IS NOT NULL OR EXISTS (SELECT 1 FROM scorm_attempt sa
                                                            WHERE sa.person_id = a.person_id AND sa.module_code = a.module_code))

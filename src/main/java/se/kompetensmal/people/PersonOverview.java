@@ -75,7 +75,9 @@ public class PersonOverview {
         Map<String, String> moduleTitles = titles.all();
         Function<String, String> title = code -> moduleTitles.getOrDefault(code, code);
         List<Assignment> assignments = sql.list("""
-                SELECT a.module_code, a.cycle, a.due_date, a.opens_on, r.name AS routine_name, a.assigned_by,
+                SELECT a.module_code, a.cycle, a.due_date, a.opens_on, r.name AS routine_name, 
+                       -- Who assigned it, by name: the column keeps the user name of the account.
+                       COALESCE((SELECT ua.display_name FROM user_account ua WHERE ua.username = a.assigned_by), a.assigned_by) AS assigned_by,
                        c.completed_on, a.valid_until, a.withdrawn_at IS NOT NULL AS withdrawn, a.completion_id IS NOT NULL AS done,
                        EXISTS (SELECT 1 FROM exemption e WHERE e.person_id = a.person_id AND e.module_code = a.module_code) AS exempted
                 FROM assignment a LEFT JOIN routine r ON r.id = a.routine_id LEFT JOIN completion c ON c.id = a.completion_id
