@@ -30,6 +30,8 @@ import java.util.List;
  * session: the token in the path is the only key ({@link RuntimeTokens}), and an unknown or expired one reads as a
  * page that does not exist. {@link PackageOriginFilter} keeps these paths off the main origin.
  */
+// Not part of the API: the package origin's own calls, made by the adapter in the package's frame with a runtime token.
+@io.swagger.v3.oas.annotations.Hidden
 @Controller("/scorm-innehall/{token}")
 @Secured(SecurityRule.IS_ANONYMOUS)
 @ExecuteOn(TaskExecutors.BLOCKING)
