@@ -57,7 +57,7 @@ class RouteWalkTest extends ServiceTest {
     /** Routes known to answer 500 to bad input, each waiting for its fix; the walk fails when one no longer does. */
     static final Set<String> PENDING_BAD_INPUT = Set.of();
 
-    private static final Pattern VARIABLE = Pattern.compile("\\{(\\w+)[^}]*}");
+    private static final Pattern VARIABLE = Pattern.compile("\\{[+]?(\\w+)[^}]*}");
     private static final Pattern QUERY = Pattern.compile("\\{[?&][^}]*}");
     private static final long UNKNOWN = 987_654_321L;
 
