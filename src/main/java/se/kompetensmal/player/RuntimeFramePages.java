@@ -12,6 +12,8 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.views.ModelAndView;
+import se.kompetensmal.scorm.ScormRuntimes;
+import se.kompetensmal.scorm.ScormVersion;
 import se.kompetensmal.sql.NamedSql;
 
 import java.io.IOException;
@@ -70,6 +72,8 @@ public class RuntimeFramePages {
                 "anrop", base + "/anrop",
                 "item", itemId,
                 "edition", frame.scormVersion().startsWith("2004") ? "2004" : "1.2",
+                // GetErrorString is answered in the frame without a round trip, from the Java runtime's own table.
+                "errors", new com.google.gson.Gson().toJson(ScormRuntimes.errorStrings(ScormVersion.fromStored(frame.scormVersion()))),
                 "playerOrigin", origin.mainOrigin(request),
                 "launch", base + "/filer/" + launchPath(launch))));
     }

@@ -136,6 +136,8 @@ class PlayerPagesTest extends ServiceTest {
         String token = frameUrl.replaceFirst(".*/scorm-innehall/([^/]+)/kor/.*", "$1");
         assertTrue(html.contains("data-anrop=\"/scorm-innehall/" + token + "/anrop\""), html);
         assertTrue(html.contains("data-edition=\"1.2\""), html);
+        // GetErrorString answers from the Java runtime's table for the edition, handed to the adapter by the page.
+        assertTrue(html.contains("&quot;301&quot;:&quot;Not initialized&quot;"), html);
         assertTrue(html.contains("data-player-origin=\"" + main() + "\""), html);
         assertTrue(html.contains("<script src=\"/scorm-innehall/runtime.js\"></script>"), html);
         assertFalse(html.replace("<script src=\"/scorm-innehall/runtime.js\"></script>", "").contains("<script"), html);
