@@ -1,40 +1,81 @@
 package se.kompetensmal.learning;
 
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import se.kompetensmal.routines.AssignmentRecompute;
+import se.kompetensmal.sql.NamedSql;
 
-import java.sql.Date;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.Optional;
 
 /**
- * Records that a person completed a module version. The row is never changed afterwards; in the same transaction the
- * person's assignments are brought up to date, so the completion fulfils the open cycle and the next cycle appears.
+ * Records that a person completed a module version: the one place a completion row is written one at a time (the
+ * history import writes many at once, set-based, through {@code HistoryImport}). The row is never changed afterwards,
+ * except that a registered or imported one can be voided; in the same transaction the person's assignments are brought
+ * up to date, so the completion fulfils the open cycle and the next cycle appears.
  */
 @Singleton
 public class Completions {
 
-    private final JdbcOperations jdbc;
+    private final NamedSql sql;
     private final AssignmentRecompute assignments;
 
-    public Completions(JdbcOperations jdbc, AssignmentRecompute assignments) {
-        this.jdbc = jdbc;
+    public Completions(NamedSql sql, AssignmentRecompute assignments) {
+        this.sql = sql;
         this.assignments = assignments;
     }
 
-    /** Where a completion came from: taken here, or reported from elsewhere. */
-    public enum Source { INTERNAL, EXTERNAL }
+    /**
+     * Where a completion came from: taken here (assessment or package), reported by the LRS, attended at a session
+     * occasion, registered by a coordinator, or imported from the previous system. Stored in {@code completion.source}.
+     */
+    public enum Source { INTERNAL, EXTERNAL, SESSION, REGISTERED, IMPORTED }
+
+    /**
+     * What else is known of where a completion came from, by source: the occasion attended (SESSION); where it was done
+     * and the account that registered it (REGISTERED); the statement it was read from (EXTERNAL).
+     */
+    public record Provenance(Source source, @Nullable String doneWhere, @Nullable Long registeredBy,
+                             @Nullable Long occasionId, @Nullable String statementId) {
+
+        public static Provenance of(Source source) {
+            return new Provenance(source, null, null, null, null);
+        }
+
+        public static Provenance session(long occasionId) {
+            return new Provenance(Source.SESSION, null, null, occasionId, null);
+        }
+
+        public static Provenance registered(String doneWhere, long registeredBy) {
+            return new Provenance(Source.REGISTERED, doneWhere, registeredBy, null, null);
+        }
+
+        public static Provenance reported(String statementId) {
+            return new Provenance(Source.EXTERNAL, null, null, null, statementId);
+        }
+    }
 
     @Transactional
     public long record(long personId, long moduleVersionId, LocalDate completedOn, @Nullable Integer score,
                        @Nullable Integer secondsSpent, Source source) {
-        return insert(personId, moduleVersionId, completedOn, score, secondsSpent, source, null).orElseThrow();
+        return record(personId, moduleVersionId, completedOn, score, secondsSpent, Provenance.of(source));
+    }
+
+    @Transactional
+    public long record(long personId, long moduleVersionId, LocalDate completedOn, @Nullable Integer score,
+                       @Nullable Integer secondsSpent, Provenance provenance) {
+        long id = sql.insert("""
+                INSERT INTO completion (person_id, module_version_id, completed_on, score, seconds_spent, source,
+                                        external_statement_id, done_where, registered_by, occasion_id)
+                VALUES (:person, :version, :on, :score, :seconds, :source, :statement, :doneWhere, :registeredBy, :occasion)""",
+                NamedSql.with("person", personId).and("version", moduleVersionId).and("on", completedOn)
+                        .and("score", score).and("seconds", secondsSpent).and("source", provenance.source().name())
+                        .and("statement", provenance.statementId()).and("doneWhere", provenance.doneWhere())
+                        .and("registeredBy", provenance.registeredBy()).and("occasion", provenance.occasionId()));
+        long unit = sql.number("SELECT org_node_id FROM person WHERE id = :person", NamedSql.with("person", personId));
+        assignments.recompute(unit, personId, personId);
+        return id;
     }
 
     /**
@@ -43,49 +84,10 @@ public class Completions {
     @Transactional
     public Optional<Long> recordReported(long personId, long moduleVersionId, LocalDate completedOn, @Nullable Integer score,
                                          String statementId) {
-        return insert(personId, moduleVersionId, completedOn, score, null, Source.EXTERNAL, statementId);
-    }
-
-    private Optional<Long> insert(long personId, long moduleVersionId, LocalDate completedOn, @Nullable Integer score,
-                                  @Nullable Integer secondsSpent, Source source, @Nullable String statementId) {
-        if (statementId != null && jdbc.prepareStatement("SELECT COUNT(*) FROM completion WHERE external_statement_id = ?", check -> {
-            check.setString(1, statementId);
-            try (ResultSet rs = check.executeQuery()) {
-                rs.next();
-                return rs.getInt(1) > 0;
-            }
-        })) {
+        if (sql.number("SELECT COUNT(*) FROM completion WHERE external_statement_id = :statement",
+                NamedSql.with("statement", statementId)) > 0) {
             return Optional.empty();
         }
-        long id = jdbc.execute(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("""
-                    INSERT INTO completion (person_id, module_version_id, completed_on, score, seconds_spent, source,
-                                                   external_statement_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                    Statement.RETURN_GENERATED_KEYS)) {
-                statement.setLong(1, personId);
-                statement.setLong(2, moduleVersionId);
-                statement.setDate(3, Date.valueOf(completedOn));
-                statement.setObject(4, score);
-                statement.setObject(5, secondsSpent);
-                statement.setString(6, source.name());
-                statement.setString(7, statementId);
-                statement.executeUpdate();
-                try (ResultSet keys = statement.getGeneratedKeys()) {
-                    keys.next();
-                    return keys.getLong(1);
-                }
-            }
-        });
-
-        long unit = jdbc.prepareStatement("SELECT org_node_id FROM person WHERE id = ?", statement -> {
-            statement.setLong(1, personId);
-            try (ResultSet rs = statement.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
-        assignments.recompute(unit, personId, personId);
-        return Optional.of(id);
+        return Optional.of(record(personId, moduleVersionId, completedOn, score, null, Provenance.reported(statementId)));
     }
 }

@@ -5,7 +5,9 @@ public enum Role {
     LEARNER("Medarbetare"),
     COORDINATOR("Utbildningssamordnare"),
     LEADER("Ledare"),
-    ADMINISTRATOR("Administratör");
+    ADMINISTRATOR("Administratör"),
+    /** Holds occasions of session modules: sees the sign-up lists of their own occasions and marks attendance. */
+    TRAINER("Utbildare");
 
     private final String labelSv;
 

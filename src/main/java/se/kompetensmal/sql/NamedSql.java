@@ -79,6 +79,22 @@ public class NamedSql {
         });
     }
 
+    /** Runs an INSERT and answers the key it generated. */
+    public long insert(String sql, Map<String, ?> parameters) {
+        Parsed parsed = Parsed.of(sql);
+        return jdbc.execute(connection -> {
+            try (java.sql.PreparedStatement statement = connection.prepareStatement(parsed.sql(),
+                    java.sql.Statement.RETURN_GENERATED_KEYS)) {
+                parsed.bind(statement, parameters);
+                statement.executeUpdate();
+                try (ResultSet keys = statement.getGeneratedKeys()) {
+                    keys.next();
+                    return keys.getLong(1);
+                }
+            }
+        });
+    }
+
     /** A result row, read by column label; SQL NULL comes back as null. */
     public static final class Row {
         private final ResultSet rs;
