@@ -446,12 +446,12 @@ public class ModuleAuthoring {
         java.util.Map<Long, Learners> learners = new java.util.HashMap<>();
         sql.list("""
                 SELECT s.module_version_id, COUNT(DISTINCT s.person_id) AS started,
-                       (SELECT COUNT(*) FROM completion c WHERE c.module_version_id = s.module_version_id) AS completions
+                       (SELECT COUNT(*) FROM counted_completion c WHERE c.module_version_id = s.module_version_id) AS completions
                 FROM (SELECT p.module_version_id, p.person_id FROM module_progress p
                       JOIN module_version v ON v.id = p.module_version_id WHERE v.module_code = :code
                       UNION SELECT a.module_version_id, a.person_id FROM assessment_attempt a
                       JOIN module_version v ON v.id = a.module_version_id WHERE v.module_code = :code
-                      UNION SELECT c.module_version_id, c.person_id FROM completion c
+                      UNION SELECT c.module_version_id, c.person_id FROM counted_completion c
                       JOIN module_version v ON v.id = c.module_version_id WHERE v.module_code = :code) s
                 GROUP BY s.module_version_id""", params,
                 row -> new Learners(row.number("module_version_id"), row.number("started"), row.number("completions")))

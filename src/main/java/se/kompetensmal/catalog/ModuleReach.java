@@ -116,7 +116,7 @@ public class ModuleReach {
                                   AND a.withdrawn_at IS NULL)
                        OR EXISTS (SELECT 1 FROM module_progress mp WHERE mp.person_id = p.id AND mp.module_code = cm.code)
                        OR EXISTS (SELECT 1 FROM scorm_attempt sa WHERE sa.person_id = p.id AND sa.module_code = cm.code)
-                       OR EXISTS (SELECT 1 FROM completion c JOIN module_version mv ON mv.id = c.module_version_id
+                       OR EXISTS (SELECT 1 FROM counted_completion c JOIN module_version mv ON mv.id = c.module_version_id
                                   WHERE c.person_id = p.id AND mv.module_code = cm.code))""".formatted(usableAt("p.org_node_id"), OPEN),
                 NamedSql.with("code", code).and("person", personId)) > 0;
     }

@@ -41,7 +41,7 @@ public class Certificates {
     public Optional<Certificate> of(long personId, long completionId, String language) {
         return jdbc.prepareStatement("""
                 SELECT p.given_name, p.family_name, p.hsa_id, c.module_version_id, c.completed_on, c.score, a.valid_until
-                FROM completion c JOIN person p ON p.id = c.person_id
+                FROM counted_completion c JOIN person p ON p.id = c.person_id
                 LEFT JOIN assignment a ON a.completion_id = c.id
                 WHERE c.id = ? AND c.person_id = ?""", statement -> {
             statement.setLong(1, completionId);

@@ -65,7 +65,7 @@ public class MyTraining {
                  AND mv.version = (SELECT MAX(l.version) FROM module_version l WHERE l.module_code = a.module_code)
                 LEFT JOIN routine r ON r.id = a.routine_id
                 LEFT JOIN audience ra ON ra.id = r.audience_id
-                LEFT JOIN completion c ON c.id = a.completion_id
+                LEFT JOIN counted_completion c ON c.id = a.completion_id
                 LEFT JOIN exemption e ON e.person_id = a.person_id AND e.module_code = a.module_code
                 LEFT JOIN module_progress mp ON mp.person_id = a.person_id AND mp.module_code = a.module_code
                 WHERE a.person_id = :person AND a.withdrawn_at IS NULL

@@ -112,7 +112,7 @@ public class PackageModules {
                 SELECT s.module_version_id, COUNT(DISTINCT s.person_id) AS started
                 FROM (SELECT a.module_version_id, a.person_id FROM scorm_attempt a
                       JOIN module_version v ON v.id = a.module_version_id WHERE v.module_code = :code
-                      UNION SELECT c.module_version_id, c.person_id FROM completion c
+                      UNION SELECT c.module_version_id, c.person_id FROM counted_completion c
                       JOIN module_version v ON v.id = c.module_version_id WHERE v.module_code = :code) s
                 GROUP BY s.module_version_id""", params,
                 row -> started.put(row.number("module_version_id"), row.number("started")));
@@ -120,7 +120,7 @@ public class PackageModules {
                 SELECT v.id, v.version, CAST(UNIX_TIMESTAMP(pv.uploaded_at) * 1000 AS SIGNED) AS uploaded_ms,
                        COALESCE(CONCAT(p.given_name, ' ', p.family_name), ua.display_name, '') AS uploaded_by,
                        pv.scorm_version, pv.file_count, pv.total_bytes,
-                       (SELECT COUNT(*) FROM completion c WHERE c.module_version_id = v.id) AS completions
+                       (SELECT COUNT(*) FROM counted_completion c WHERE c.module_version_id = v.id) AS completions
                 FROM module_version v JOIN package_version pv ON pv.module_version_id = v.id
                 LEFT JOIN user_account ua ON ua.id = pv.uploaded_by LEFT JOIN person p ON p.id = ua.person_id
                 WHERE v.module_code = :code ORDER BY v.version DESC""", params,

@@ -80,7 +80,7 @@ public class PersonOverview {
                        COALESCE((SELECT ua.display_name FROM user_account ua WHERE ua.username = a.assigned_by), a.assigned_by) AS assigned_by,
                        c.completed_on, a.valid_until, a.withdrawn_at IS NOT NULL AS withdrawn, a.completion_id IS NOT NULL AS done,
                        EXISTS (SELECT 1 FROM exemption e WHERE e.person_id = a.person_id AND e.module_code = a.module_code) AS exempted
-                FROM assignment a LEFT JOIN routine r ON r.id = a.routine_id LEFT JOIN completion c ON c.id = a.completion_id
+                FROM assignment a LEFT JOIN routine r ON r.id = a.routine_id LEFT JOIN counted_completion c ON c.id = a.completion_id
                 WHERE a.person_id = :person
                 ORDER BY a.withdrawn_at IS NOT NULL, a.completion_id IS NOT NULL, a.due_date, a.module_code, a.cycle""",
                 NamedSql.with("person", person.id()), row -> new Assignment(row.string("module_code"),

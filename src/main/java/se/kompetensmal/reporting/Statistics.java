@@ -65,7 +65,7 @@ public class Statistics {
                     FROM memberships m
                     JOIN assignment a ON a.person_id = m.person_id AND a.withdrawn_at IS NULL
                     LEFT JOIN routine r ON r.id = a.routine_id
-                    LEFT JOIN completion c ON c.id = a.completion_id
+                    LEFT JOIN counted_completion c ON c.id = a.completion_id
                     LEFT JOIN exemption e ON e.person_id = a.person_id AND e.module_code = a.module_code
                     WHERE m.audience_id = 0 OR r.audience_id = m.audience_id OR a.routine_id IS NULL),
                 per_person AS (
@@ -108,19 +108,19 @@ public class Statistics {
                            MAX(CASE WHEN e.person_id IS NULL THEN c.completed_on END) AS done_on
                     FROM people pe JOIN assignment a ON a.person_id = pe.id AND a.withdrawn_at IS NULL
                     JOIN routine r ON r.id = a.routine_id AND r.kind = 'INTRODUCTION'
-                    LEFT JOIN completion c ON c.id = a.completion_id
+                    LEFT JOIN counted_completion c ON c.id = a.completion_id
                     LEFT JOIN exemption e ON e.person_id = a.person_id AND e.module_code = a.module_code
                     GROUP BY a.person_id),
                 monthly AS (
                     SELECT LAST_DAY(c.completed_on) AS month_end, COUNT(*) AS completions
-                    FROM people pe JOIN completion c ON c.person_id = pe.id
+                    FROM people pe JOIN counted_completion c ON c.person_id = pe.id
                     WHERE c.completed_on > LAST_DAY(:today - INTERVAL 24 MONTH) GROUP BY LAST_DAY(c.completed_on)),
                 late_spans AS (
                     -- The assignments of these people that were late at some time in the window, each with when it
                     -- became late and when it was done (never, so far): found from the people, not from all assignments.
                     SELECT a.person_id, a.due_date, c.completed_on
                     FROM people pe JOIN assignment a ON a.person_id = pe.id AND a.withdrawn_at IS NULL
-                    LEFT JOIN completion c ON c.id = a.completion_id
+                    LEFT JOIN counted_completion c ON c.id = a.completion_id
                     LEFT JOIN exemption e ON e.person_id = a.person_id AND e.module_code = a.module_code
                     WHERE e.person_id IS NULL AND a.due_date < :today
                       AND (c.id IS NULL OR c.completed_on > GREATEST(a.due_date, LAST_DAY(:today - INTERVAL 24 MONTH)))),
@@ -157,7 +157,7 @@ public class Statistics {
                 JOIN competence_goal_audience ga ON ga.audience_id = pa.audience_id
                 JOIN competence_goal g ON g.id = ga.goal_id
                 JOIN module_version_goal mg ON mg.goal_id = ga.goal_id
-                JOIN completion c ON c.person_id = pe.id AND c.module_version_id = mg.module_version_id
+                JOIN counted_completion c ON c.person_id = pe.id AND c.module_version_id = mg.module_version_id
                 WHERE NOT EXISTS (SELECT 1 FROM assignment x WHERE x.completion_id = c.id AND x.valid_until < :today)
                   AND (g.owner_org_id IS NULL OR EXISTS (SELECT 1 FROM org_closure own WHERE own.ancestor_id = g.owner_org_id
                                                                                        AND own.descendant_id = pe.org_node_id))

@@ -105,7 +105,7 @@ public class AssignmentRecompute {
 
     /** Not taken by any cycle yet: a completion fulfils one cycle only. */
     private static final String UNUSED_COMPLETION = """
-            SELECT c.id FROM completion c JOIN module_version mv ON mv.id = c.module_version_id
+            SELECT c.id FROM counted_completion c JOIN module_version mv ON mv.id = c.module_version_id
             WHERE c.person_id = pending.person_id AND mv.module_code = pending.module_code
               AND c.completed_on >= COALESCE(pending.opens_on, '1000-01-01')
               AND NOT EXISTS (SELECT 1 FROM assignment taken WHERE taken.completion_id = c.id)
@@ -166,7 +166,7 @@ public class AssignmentRecompute {
                 SELECT COALESCE(SUM(NOT existing), 0) AS new_starters, COALESCE(SUM(existing), 0) AS existing_staff,
                        COALESCE(SUM(due_date < :today AND done < :moduleCount), 0) AS overdue
                 FROM (SELECT %s AS existing, %s AS due_date,
-                             (SELECT COUNT(DISTINCT mv.module_code) FROM completion c
+                             (SELECT COUNT(DISTINCT mv.module_code) FROM counted_completion c
                               JOIN module_version mv ON mv.id = c.module_version_id
                               WHERE c.person_id = p.id AND mv.module_code IN (%s)) AS done
                       FROM (SELECT CAST(:countsFrom AS CHAR(20)) AS counts_from, CAST(:appliesFrom AS DATE) AS applies_from,
@@ -241,7 +241,7 @@ public class AssignmentRecompute {
         execute(slice, """
                 UPDATE assignment a
                 JOIN %s ON p.id = a.person_id
-                JOIN completion c ON c.id = a.completion_id
+                JOIN counted_completion c ON c.id = a.completion_id
                 LEFT JOIN (%s) d ON d.person_id = a.person_id AND d.module_code = a.module_code
                 SET a.valid_until = IF(d.person_id IS NULL, NULL,
                         DATE_ADD(IF(a.cycle > 1 AND c.completed_on <= a.due_date, a.due_date, c.completed_on),

@@ -14,7 +14,7 @@ public interface AssignmentRepository extends GenericRepository<Routine, Long> {
     @Query("""
             SELECT a.module_code, a.cycle, a.due_date, a.opens_on, a.source, r.name AS routine_name, a.assigned_by,
                    c.completed_on, a.valid_until
-            FROM assignment a LEFT JOIN routine r ON r.id = a.routine_id LEFT JOIN completion c ON c.id = a.completion_id
+            FROM assignment a LEFT JOIN routine r ON r.id = a.routine_id LEFT JOIN counted_completion c ON c.id = a.completion_id
             WHERE a.person_id = :personId AND a.withdrawn_at IS NULL
             ORDER BY a.due_date, a.module_code""")
     List<AssignmentView> findCurrent(long personId);

@@ -41,13 +41,153 @@ public class LearningRecords {
     static final String WAIVED = "https://w3id.org/xapi/adl/verbs/waived";
     static final String VERSION_EXTENSION = "/xapi/extensions/module-version";
     static final String DUE_EXTENSION = "/xapi/extensions/due-date";
+    /** Where a completion done elsewhere came from: SESSION, REGISTERED or IMPORTED, as completion.source holds it. */
+    static final String SOURCE_EXTENSION = "/xapi/extensions/source";
+    /** Where it was done, in the coordinator's or the previous system's words. */
+    static final String DONE_WHERE_EXTENSION = "/xapi/extensions/done-where";
+    static final String VOIDED = "http://adlnet.gov/expapi/verbs/voided";
+    /** How many imported completions one batch of statements holds: the history import can bring a million. */
+    static final int IMPORT_BATCH = 1000;
 
     private final JdbcOperations jdbc;
     private final String home;
+    private final boolean sendImportedHistory;
 
-    public LearningRecords(JdbcOperations jdbc, @Value("${kompetensmal.public-url}") String publicUrl) {
+    public LearningRecords(JdbcOperations jdbc, @Value("${kompetensmal.public-url}") String publicUrl,
+                           @Value("${kompetensmal.xapi.send-imported-history:false}") boolean sendImportedHistory) {
         this.jdbc = jdbc;
         this.home = publicUrl.replaceFirst("/+$", "");
+        this.sendImportedHistory = sendImportedHistory;
+    }
+
+    /**
+     * The id of the "completed" statement of a completion done elsewhere: derived from the completion, so that voiding it
+     * later names the same statement without a column to remember it in.
+     */
+    static String completedStatementId(long completionId) {
+        return UUID.nameUUIDFromBytes(("kompetensmal:completion:" + completionId).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /**
+     * Completions done elsewhere (registered by a coordinator or imported from the previous system) as "completed"
+     * statements, with the source and where it was done in context extensions and the score when there is one. One query
+     * and one batch for all of them.
+     */
+    public void completedElsewhere(List<Long> completionIds) {
+        if (completionIds.isEmpty()) {
+            return;
+        }
+        String marks = String.join(", ", java.util.Collections.nCopies(completionIds.size(), "?"));
+        List<Outgoing> statements = new ArrayList<>();
+        jdbc.prepareStatement("""
+                SELECT c.id, c.person_id, p.hsa_id, CONCAT(p.given_name, ' ', p.family_name), m.module_code, m.title, m.version,
+                       c.source, c.done_where, c.score, c.completed_on,
+                       (SELECT a.id FROM assignment a WHERE a.completion_id = c.id)
+                FROM completion c JOIN person p ON p.id = c.person_id JOIN module_version m ON m.id = c.module_version_id
+                WHERE c.id IN (%s) ORDER BY c.id""".formatted(marks), statement -> {
+            for (int i = 0; i < completionIds.size(); i++) {
+                statement.setLong(i + 1, completionIds.get(i));
+            }
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    Subject s = new Subject(rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                            rs.getInt(7), rs.getObject(12, Long.class));
+                    Result result = new Result();
+                    result.setCompletion(true);
+                    Integer score = rs.getObject(10, Integer.class);
+                    if (score != null) {
+                        Score scored = new Score();
+                        scored.setRaw(score);
+                        scored.setMin(0);
+                        scored.setMax(100);
+                        scored.setScaled(score / 100f);
+                        result.setScore(scored);
+                    }
+                    HashMap<String, com.google.gson.JsonElement> extensions = new HashMap<>();
+                    extensions.put(home + SOURCE_EXTENSION, new JsonPrimitive(rs.getString(8)));
+                    if (rs.getString(9) != null) {
+                        extensions.put(home + DONE_WHERE_EXTENSION, new JsonPrimitive(rs.getString(9)));
+                    }
+                    // When it was done, not when it was recorded here: the statement's timestamp is the completion's day.
+                    String when = rs.getObject(11, java.time.LocalDate.class).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
+                            .toString();
+                    statements.add(statement(completedStatementId(rs.getLong(1)), when, s, "completed", module(s), result,
+                            null, null, null, extensions));
+                }
+            }
+            return null;
+        });
+        write(statements);
+    }
+
+    /**
+     * The completions an import of history brought, as "completed" statements, when the setting
+     * {@code kompetensmal.xapi.send-imported-history} asks for it (by default not: the previous system may have sent them
+     * already). Read and written in batches, so that a million rows never sit in memory at once. Answers how many.
+     */
+    public long importedHistory(long importId) {
+        if (!sendImportedHistory) {
+            return 0;
+        }
+        long after = 0;
+        long written = 0;
+        while (true) {
+            long from = after;
+            List<Long> ids = jdbc.prepareStatement("""
+                    SELECT id FROM counted_completion WHERE import_id = ? AND source = 'IMPORTED' AND id > ?
+                    ORDER BY id LIMIT ?""", statement -> {
+                statement.setLong(1, importId);
+                statement.setLong(2, from);
+                statement.setInt(3, IMPORT_BATCH);
+                List<Long> batch = new ArrayList<>();
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        batch.add(rs.getLong(1));
+                    }
+                }
+                return batch;
+            });
+            if (ids.isEmpty()) {
+                return written;
+            }
+            completedElsewhere(ids);
+            written += ids.size();
+            after = ids.get(ids.size() - 1);
+        }
+    }
+
+    /**
+     * A voided completion: an xAPI voiding statement ("voided", the object a reference to the completion's "completed"
+     * statement), only if that statement was written (an imported completion may never have been sent).
+     */
+    public void voided(long completionId) {
+        String target = completedStatementId(completionId);
+        long sent = jdbc.prepareStatement("SELECT COUNT(*) FROM xapi_outbox WHERE statement_id = ?", statement -> {
+            statement.setString(1, target);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+        if (sent == 0) {
+            return;
+        }
+        Subject s = jdbc.prepareStatement("""
+                SELECT c.person_id, p.hsa_id, CONCAT(p.given_name, ' ', p.family_name)
+                FROM completion c JOIN person p ON p.id = c.person_id WHERE c.id = ?""", statement -> {
+            statement.setLong(1, completionId);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return new Subject(rs.getLong(1), rs.getString(2), rs.getString(3), "", "", 0, null);
+            }
+        });
+        // A voiding statement carries nothing but the reference (xAPI 1.0.3, 2.3.2): no result, no context.
+        Statement statement = new Statement(new Agent(s.name(), new Account(s.hsaId(), home)), new Verb(VOIDED),
+                new gov.adlnet.xapi.model.StatementReference(target));
+        String id = UUID.randomUUID().toString();
+        statement.setId(id);
+        statement.setTimestamp(Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+        write(List.of(new Outgoing(id, "voided", s.personId(), StatementJson.write(statement))));
     }
 
     /** The module version and learner an event is about, as a statement needs them. */
@@ -311,11 +451,17 @@ public class LearningRecords {
 
     private Outgoing statement(Subject s, String verb, Activity object, @Nullable Result result, @Nullable Activity parent,
                                @Nullable java.time.LocalDate due, @Nullable Scorm scorm) {
-        UUID id = UUID.randomUUID();
+        return statement(UUID.randomUUID().toString(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), s, verb, object,
+                result, parent, due, scorm, java.util.Map.of());
+    }
+
+    private Outgoing statement(String id, String timestamp, Subject s, String verb, Activity object, @Nullable Result result,
+                               @Nullable Activity parent, @Nullable java.time.LocalDate due, @Nullable Scorm scorm,
+                               java.util.Map<String, com.google.gson.JsonElement> moreExtensions) {
         Statement statement = new Statement(new Agent(s.name(), new Account(s.hsaId(), home)),
                 new Verb(verb.contains("/") ? verb : ADL + verb), object);
-        statement.setId(id.toString());
-        statement.setTimestamp(Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+        statement.setId(id);
+        statement.setTimestamp(timestamp);
         statement.setResult(result);
         Context context = new Context();
         if (s.assignmentId() != null) {
@@ -341,10 +487,11 @@ public class LearningRecords {
         if (due != null) {
             extensions.put(home + DUE_EXTENSION, new JsonPrimitive(due.toString()));
         }
+        extensions.putAll(moreExtensions);
         context.setExtensions(extensions);
         context.setPlatform("Kompetensmål");
         statement.setContext(context);
-        return new Outgoing(id.toString(), verb.substring(verb.lastIndexOf('/') + 1), s.personId(), StatementJson.write(statement));
+        return new Outgoing(id, verb.substring(verb.lastIndexOf('/') + 1), s.personId(), StatementJson.write(statement));
     }
 
     private String moduleId(Subject s) {
