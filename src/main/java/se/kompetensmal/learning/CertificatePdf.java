@@ -19,6 +19,11 @@ public class CertificatePdf {
             // The module by its title (above) and version; its code is for machines and is not printed.
             pdf.line(t.get("version") + ": " + certificate.version(), 11, 4);
             pdf.line(t.get("completedOn") + ": " + certificate.completedOn(), 11, 4);
+            if (certificate.kind() != null) {
+                // Done elsewhere: the certificate says how it came to count (a session, registered with evidence, the
+                // previous system), so that nobody reads it as an assessment passed here.
+                pdf.paragraph(t.get("certificateKind") + ": " + certificate.kind(), 11, 4);
+            }
             if (certificate.score() != null) {
                 pdf.line(t.get("score") + ": " + certificate.score() + " %", 11, 4);
             }

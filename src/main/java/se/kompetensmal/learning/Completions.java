@@ -1,10 +1,12 @@
 package se.kompetensmal.learning;
 
+import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import se.kompetensmal.routines.AssignmentRecompute;
 import se.kompetensmal.sql.NamedSql;
+import se.kompetensmal.xapi.LearningRecords;
 
 import java.time.LocalDate;
 import java.util.Optional;
@@ -18,12 +20,20 @@ import java.util.Optional;
 @Singleton
 public class Completions {
 
+    /** The longest reason a voiding takes (completion.void_reason). */
+    public static final int VOID_REASON_LENGTH = 500;
+
     private final NamedSql sql;
     private final AssignmentRecompute assignments;
+    private final ApplicationEventPublisher<CompletionVoided> voidings;
+    private final LearningRecords records;
 
-    public Completions(NamedSql sql, AssignmentRecompute assignments) {
+    public Completions(NamedSql sql, AssignmentRecompute assignments, ApplicationEventPublisher<CompletionVoided> voidings,
+                       LearningRecords records) {
         this.sql = sql;
         this.assignments = assignments;
+        this.voidings = voidings;
+        this.records = records;
     }
 
     /**
@@ -89,5 +99,46 @@ public class Completions {
             return Optional.empty();
         }
         return Optional.of(record(personId, moduleVersionId, completedOn, score, null, Provenance.reported(statementId)));
+    }
+
+    /** Why a completion could not be voided, in Swedish. */
+    public static class NotVoidable extends RuntimeException {
+        public NotVoidable(String swedishMessage) {
+            super(swedishMessage);
+        }
+    }
+
+    /**
+     * Voids a registered or imported completion with a reason: never deleted, it stays in the history struck through and
+     * counts for nothing (the view counted_completion leaves it out). The update is conditional, so that of two voidings
+     * at once only one takes effect; then {@link CompletionVoided} lets the assignments follow in the same transaction.
+     * Other sources are facts of this system (an assessment passed, an attendance marked) and cannot be voided here.
+     */
+    @Transactional
+    public CompletionVoided voidCompletion(long completionId, String reason, long accountId) {
+        String why = reason == null ? "" : reason.strip();
+        if (why.isEmpty()) {
+            throw new NotVoidable("Skriv varför genomförandet ogiltigförklaras.");
+        }
+        if (why.length() > VOID_REASON_LENGTH) {
+            throw new NotVoidable("Skälet får vara högst " + VOID_REASON_LENGTH + " tecken.");
+        }
+        int changed = sql.update("""
+                UPDATE completion SET voided_at = CURRENT_TIMESTAMP, voided_by = :account, void_reason = :reason
+                WHERE id = :id AND voided_at IS NULL AND source IN ('REGISTERED', 'IMPORTED')""",
+                NamedSql.with("id", completionId).and("account", accountId).and("reason", why));
+        if (changed == 0) {
+            throw new NotVoidable(sql.number("SELECT COUNT(*) FROM completion WHERE id = :id AND voided_at IS NOT NULL",
+                    NamedSql.with("id", completionId)) > 0
+                    ? "Genomförandet är redan ogiltigförklarat."
+                    : "Bara registrerade och importerade genomföranden kan ogiltigförklaras.");
+        }
+        CompletionVoided voided = sql.one("""
+                SELECT c.person_id, m.module_code FROM completion c JOIN module_version m ON m.id = c.module_version_id
+                WHERE c.id = :id""", NamedSql.with("id", completionId),
+                row -> new CompletionVoided(completionId, row.number("person_id"), row.string("module_code"))).orElseThrow();
+        records.voided(completionId);
+        voidings.publishEvent(voided);
+        return voided;
     }
 }

@@ -89,14 +89,14 @@ public class LearnerPages {
             // A package is played in the player, which resumes it where the package left off.
             model.put("package", true);
             model.put("packageStarted", packageAttempts.latest(person, code).filter(ScormAttempts.Attempt::open).isPresent());
-            model.put("history", history.of(person, code, LocalDate.now(SwedishTime.ZONE)));
+            model.put("history", history.of(person, code, LocalDate.now(SwedishTime.ZONE), language));
             return model;
         }
         position.ifPresent(p -> {
             model.put("resumeStep", Math.min(p.step(), module.assessmentStep()));
             model.put("resumeAtAssessment", p.step() >= module.assessmentStep());
         });
-        model.put("history", history.of(person, code, LocalDate.now(SwedishTime.ZONE)));
+        model.put("history", history.of(person, code, LocalDate.now(SwedishTime.ZONE), language));
         return model;
     }
 

@@ -47,8 +47,9 @@ public class LearningRecordsPages {
     @Get("/historik")
     public Map<String, Object> history(Authentication caller) {
         long person = Learner.personOf(caller);
-        return Map.of("title", texts.in(languages.of(caller)).get("myHistory"),
-                "history", history.of(person, null, LocalDate.now(SwedishTime.ZONE)));
+        String language = languages.of(caller);
+        return Map.of("title", texts.in(language).get("myHistory"),
+                "history", history.of(person, null, LocalDate.now(SwedishTime.ZONE), language));
     }
 
     @Produces("application/pdf")

@@ -5,6 +5,7 @@ import io.micronaut.data.connection.annotation.Connectable;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
 import se.kompetensmal.sql.NamedSql;
+import se.kompetensmal.web.Texts;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -22,9 +23,11 @@ public class MyTraining {
     static final int DUE_SOON_DAYS = 14;
 
     private final NamedSql sql;
+    private final Texts texts;
 
-    public MyTraining(NamedSql sql) {
+    public MyTraining(NamedSql sql, Texts texts) {
         this.sql = sql;
+        this.texts = texts;
     }
 
     /**
@@ -36,7 +39,7 @@ public class MyTraining {
     public record Item(String moduleCode, String title, int minutes, int cycle, LocalDate dueDate, @Nullable String routine,
                        @Nullable String routineAudience, String assignedBy, boolean started, @Nullable Long completionId,
                        @Nullable LocalDate completedOn, @Nullable Integer score, @Nullable LocalDate validUntil, boolean expired, @Nullable String exemption,
-                       @Nullable LocalDate opensOn) {
+                       @Nullable LocalDate opensOn, @Nullable String kind) {
     }
 
     @Serdeable
@@ -47,6 +50,12 @@ public class MyTraining {
     }
 
     public Overview of(long personId, LocalDate today) {
+        return of(personId, today, Texts.SWEDISH);
+    }
+
+    /** The same with the kind of each completion (registered, session, imported) in the learner's language. */
+    public Overview of(long personId, LocalDate today, String language) {
+        java.util.Map<String, String> t = texts.in(language);
         List<Item> overdue = new ArrayList<>();
         List<Item> dueSoon = new ArrayList<>();
         List<Item> toDo = new ArrayList<>();
@@ -59,7 +68,8 @@ public class MyTraining {
                        a.valid_until, e.reason AS exemption, c.id AS completion_id,
                        (mp.person_id IS NOT NULL OR EXISTS (SELECT 1 FROM scorm_attempt sa
                                                            WHERE sa.person_id = a.person_id AND sa.module_code = a.module_code))
-                           AS started
+                           AS started,
+                       %s
                 FROM assignment a
                 JOIN module_version mv ON mv.module_code = a.module_code
                  AND mv.version = (SELECT MAX(l.version) FROM module_version l WHERE l.module_code = a.module_code)
@@ -69,13 +79,14 @@ public class MyTraining {
                 LEFT JOIN exemption e ON e.person_id = a.person_id AND e.module_code = a.module_code
                 LEFT JOIN module_progress mp ON mp.person_id = a.person_id AND mp.module_code = a.module_code
                 WHERE a.person_id = :person AND a.withdrawn_at IS NULL
-                ORDER BY a.due_date, mv.title, a.cycle""", NamedSql.with("person", personId), row -> {
+                ORDER BY a.due_date, mv.title, a.cycle""".formatted(CompletionKinds.COLUMNS), NamedSql.with("person", personId), row -> {
             LocalDate validUntil = row.date("valid_until");
             return new Item(row.string("module_code"), row.string("title"), (int) row.number("estimated_minutes"),
                     (int) row.number("cycle"), row.date("due_date"), row.string("routine_name"), row.string("routine_audience"),
                     row.string("assigned_by"), row.flag("started"), row.nullableNumber("completion_id"),
                     row.date("completed_on"), row.nullableInt("score"), validUntil,
-                    validUntil != null && validUntil.isBefore(today), row.string("exemption"), row.date("opens_on"));
+                    validUntil != null && validUntil.isBefore(today), row.string("exemption"), row.date("opens_on"),
+                    CompletionKinds.describe(CompletionKinds.read(row), t));
         });
         for (Item item : items) {
             boolean renewalNotOpenYet = item.opensOn() != null && item.opensOn().isAfter(today);

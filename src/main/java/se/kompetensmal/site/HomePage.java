@@ -119,7 +119,7 @@ public class HomePage {
         model.put("name", caller.name());
         model.put("roles", authentication.getRoles().stream().map(r -> Role.valueOf(r).labelSv()).sorted().toList());
         if (caller.personId() != null) {
-            model.put("training", training.of(caller.personId(), today));
+            model.put("training", training.of(caller.personId(), today, languages.of(authentication)));
             PersonView me = people.byId(caller.personId()).orElse(null);
             model.put("me", me);
         }

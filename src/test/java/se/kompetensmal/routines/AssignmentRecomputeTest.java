@@ -160,9 +160,9 @@ class AssignmentRecomputeTest extends ServiceTest {
         long broken = person("1", unitA, "LICENSED", "2026-03-01", null);
         long fine = person("2", unitA, "LICENSED", "2026-03-01", null);
         long moduleVersion = sql.number("SELECT MIN(id) FROM module_version WHERE module_code = 'vardskador-grunder'");
-        sql.update("INSERT INTO completion (person_id, module_version_id, completed_on, source) VALUES (?, ?, '9999-12-01', 'MANUAL')",
+        sql.update("INSERT INTO completion (person_id, module_version_id, completed_on, source) VALUES (?, ?, '9999-12-01', 'INTERNAL')",
                 broken, moduleVersion);
-        sql.update("INSERT INTO completion (person_id, module_version_id, completed_on, source) VALUES (?, ?, '2026-06-01', 'MANUAL')",
+        sql.update("INSERT INTO completion (person_id, module_version_id, completed_on, source) VALUES (?, ?, '2026-06-01', 'INTERNAL')",
                 fine, moduleVersion);
 
         recompute();
