@@ -31,9 +31,10 @@ import java.util.List;
  * A multipart form read from the raw request body, as it streams in: every field with all its values (Micronaut binds
  * only the first of several parts with one name, and a form with checkboxes sends one part per box), and the file
  * written to disk in the package store's temporary folder as it arrives, never held in memory. Closing it deletes the
- * file.
+ * file. Public for the other form with a file, a registered completion's evidence; its refusals are {@link PackageRefused}
+ * with the Swedish message.
  */
-final class MultipartForm implements AutoCloseable {
+public final class MultipartForm implements AutoCloseable {
 
     private final DefaultHttpDataFactory factory;
     private final HttpPostMultipartRequestDecoder decoder;
@@ -48,7 +49,7 @@ final class MultipartForm implements AutoCloseable {
      * read). {@code onField} is told each field as soon as it has arrived, so that the CSRF token, which comes before the
      * file, is checked before the file is read; what it throws ends the reading.
      */
-    static MultipartForm read(String contentType, InputStream body, Path tempDir, long maxBytes, String tooLarge,
+    public static MultipartForm read(String contentType, InputStream body, Path tempDir, long maxBytes, String tooLarge,
                               java.util.function.BiConsumer<String, String> onField) {
         DefaultHttpDataFactory factory = new DefaultHttpDataFactory(16 * 1024);
         try {
@@ -116,7 +117,7 @@ final class MultipartForm implements AutoCloseable {
     }
 
     /** Every value of the field, in the order sent. */
-    List<String> values(String name) {
+    public List<String> values(String name) {
         List<String> values = new ArrayList<>();
         for (InterfaceHttpData data : parts(name)) {
             if (data instanceof Attribute attribute) {
@@ -131,13 +132,13 @@ final class MultipartForm implements AutoCloseable {
     }
 
     /** The field's first value, or null. */
-    @Nullable String value(String name) {
+    public @Nullable String value(String name) {
         List<String> values = values(name);
         return values.isEmpty() ? null : values.get(0);
     }
 
     /** The file sent in the field, if one with a name and content was sent. */
-    @Nullable FileUpload file(String name) {
+    public @Nullable FileUpload file(String name) {
         for (InterfaceHttpData data : parts(name)) {
             if (data instanceof FileUpload upload && upload.getFilename() != null && !upload.getFilename().isBlank()
                     && upload.length() > 0) {
@@ -153,7 +154,7 @@ final class MultipartForm implements AutoCloseable {
     }
 
     /** The file's content, read from disk (or memory when it is small). */
-    static InputStream content(FileUpload upload) throws IOException {
+    public static InputStream content(FileUpload upload) throws IOException {
         return upload.isInMemory() ? new ByteArrayInputStream(upload.get()) : Files.newInputStream(upload.getFile().toPath());
     }
 

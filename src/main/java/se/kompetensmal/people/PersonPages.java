@@ -104,9 +104,10 @@ public class PersonPages {
     public record ModuleOption(String code, String title, boolean selected) {
     }
 
-    @Get("{?tilldelad,undantagen,paminnelse}")
+    @Get("{?tilldelad,undantagen,paminnelse,registrerad,ogiltigforklarad}")
     public ModelAndView<Map<String, Object>> show(long id, @Nullable String tilldelad, @Nullable String undantagen,
-                                                  @Nullable String paminnelse, Authentication caller) {
+                                                  @Nullable String paminnelse, @Nullable String registrerad,
+                                                  @Nullable String ogiltigforklarad, Authentication caller) {
         PersonView person = visible(id, caller);
         Map<String, Object> model = model(person, caller);
         // The module named in the address is shown by title only if it may be used where the person is.
@@ -117,6 +118,10 @@ public class PersonPages {
             model.put("notice", name(person) + " är undantagen från " + usable.getOrDefault(undantagen, undantagen) + ".");
         } else if ("skickad".equals(paminnelse)) {
             model.put("notice", "En påminnelse har skickats till " + person.email() + ".");
+        } else if (registrerad != null) {
+            model.put("notice", "Genomförandet är registrerat och räknas nu i rutiner, påminnelser och statistik.");
+        } else if (ogiltigforklarad != null) {
+            model.put("notice", "Genomförandet är ogiltigförklarat och räknas inte längre. Det syns överstruket i historiken.");
         } else if ("koad".equals(paminnelse)) {
             model.put("notice", "E-postservern svarade inte. Påminnelsen till " + person.email()
                     + " ligger kvar och skickas automatiskt så snart servern svarar.");
@@ -208,6 +213,8 @@ public class PersonPages {
         model.put("soonDays", AssignmentStatus.SOON_DAYS);
         boolean mayAct = seen.active() && access.holdsOn(caller, person.organisationId(), Role.COORDINATOR, Role.ADMINISTRATOR);
         model.put("mayAct", mayAct);
+        // A registered completion's evidence is for those who act for the person, not for leaders who may see names.
+        model.put("maySeeEvidence", access.holdsOn(caller, person.organisationId(), Role.COORDINATOR, Role.ADMINISTRATOR));
         if (mayAct) {
             // What may be assigned where the person works now; an exemption may also name a withdrawn module.
             model.put("assignModules", options(titles.assignableAt(person.organisationId()), null));
