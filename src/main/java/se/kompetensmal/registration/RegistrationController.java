@@ -9,6 +9,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
+import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
@@ -98,7 +99,8 @@ public class RegistrationController {
             + "checked by its content; once only")
     @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.PERSON)
     @Put(value = "/{completion}/evidence{?fileName}", consumes = MediaType.ALL)
-    public HttpResponse<CompletionView> evidence(long id, long completion, @Nullable String fileName, @Body InputStream body,
+    public HttpResponse<CompletionView> evidence(long id, long completion, @QueryValue @Nullable String fileName,
+                                                 @Body InputStream body,
                                                  HttpRequest<?> request, Authentication caller) throws IOException {
         PersonView person = actable(id, caller);
         EvidenceFile file = EvidenceFile.of(fileName == null ? "underlag" : fileName,

@@ -150,6 +150,39 @@ class ContinuingEducationTest extends ServiceTest {
         assertEquals(1, sql.number("SELECT COUNT(*) FROM assignment WHERE person_id = ? AND withdrawn_at IS NOT NULL", nurse));
     }
 
+    @Test
+    void aVoidedCompletionReopensItsCycleWithdrawsTheRenewalItOpenedAndAnotherCompletionTakesItsPlace() {
+        continuing(region, 12, 30, "2024-01-01");
+        long nurse = person("1", "2020-02-01");
+        recompute();
+        long account = sql.number("SELECT account_id FROM role_grant WHERE org_node_id = ? AND role = 'COORDINATOR'", region);
+        long module = sql.number("SELECT MAX(id) FROM module_version WHERE module_code = ?", MODULE);
+        // Registered as done on 2024-06-01 elsewhere; taken here on 2024-09-01, before cycle 2's window opened.
+        long registered = completions.record(nurse, module, LocalDate.parse("2024-06-01"), null, null,
+                Completions.Provenance.registered("Annan region", account));
+        complete(nurse, "2024-09-01");
+        assertEquals(List.of(done(1, "2025-01-01", "2024-06-01", "2025-06-01"), open(2, "2025-06-01", "2025-05-02")),
+                cycles(nurse));
+
+        completions.voidCompletion(registered, "Intyget gällde en annan kurs", account);
+
+        // Cycle 1 is fulfilled by the one taken here instead, valid a year from it; cycle 2 follows from that.
+        assertEquals(List.of(done(1, "2025-01-01", "2024-09-01", "2025-09-01"), open(2, "2025-09-01", "2025-08-02")),
+                cycles(nurse));
+        assertEquals(2, sql.number("SELECT COUNT(*) FROM completion WHERE person_id = ?", nurse), "voided, never deleted");
+
+        // Without another completion, voiding leaves cycle 1 open and no renewal.
+        long other = person("2", "2020-02-01");
+        recompute();
+        long alone = completions.record(other, module, LocalDate.parse("2024-06-01"), null, null,
+                Completions.Provenance.registered("Annan region", account));
+        assertEquals(2, cycles(other).size());
+        completions.voidCompletion(alone, "Fel person", account);
+        assertEquals(List.of(open(1, "2025-01-01", null)), cycles(other));
+        assertEquals(1, sql.number("SELECT COUNT(*) FROM assignment WHERE person_id = ? AND cycle = 2 AND withdrawn_at IS NOT NULL",
+                other), "the renewal opened because of it is withdrawn");
+    }
+
     /** One cycle as the person's assignment list shows it. */
     record Cycle(int cycle, LocalDate due, LocalDate opens, LocalDate completed, LocalDate validUntil) {
     }
