@@ -67,6 +67,9 @@ class RegisteredCompletionTest extends ServiceTest {
     @Inject
     ModuleTitles titles;
 
+    @Inject
+    se.kompetensmal.learning.Completions completions;
+
     final LocalDate today = LocalDate.now(SwedishTime.ZONE);
 
     String p;
@@ -292,6 +295,52 @@ class RegisteredCompletionTest extends ServiceTest {
         assertEquals(HttpStatus.NOT_FOUND, status(() -> get("/personer/" + bertil + "/genomforanden/" + completion + "/underlag",
                 coordinator)), "the completion is Anna's, not Bertil's");
         assertEquals(List.of(""), sql.strings("SELECT COALESCE(void_reason, '') FROM completion WHERE id = ?", completion));
+    }
+
+    @Test
+    void historyAndCertificatesSayWhatKindEachCompletionIsInTheLearnersLanguage() throws java.io.IOException {
+        long account = sql.number("SELECT id FROM user_account WHERE username = ?", coordinatorName);
+        long version = sql.number("SELECT MAX(id) FROM module_version WHERE module_code = ?", HYGIENE);
+        // Attended at an occasion in Sal 3 on 12 January 2026 (the occasion written straight to its table).
+        sql.update("""
+                INSERT INTO session_occasion (module_code, org_node_id, starts_at, duration_minutes, place, capacity,
+                                              signup_deadline, created_by)
+                VALUES (?, ?, '2026-01-12 09:00:00', 120, 'Sal 3', 10, '2026-01-10', ?)""", HYGIENE, municipality, account);
+        long occasion = sql.number("SELECT MAX(id) FROM session_occasion WHERE org_node_id = ?", municipality);
+        long session = completions.record(anna, version, LocalDate.parse("2026-01-12"), null, null,
+                se.kompetensmal.learning.Completions.Provenance.session(occasion));
+        sql.update("""
+                INSERT INTO completion (person_id, module_version_id, completed_on, source, done_where, history_id)
+                VALUES (?, ?, '2019-03-04', 'IMPORTED', 'Gamla systemet', 'H-1')""", anna, version);
+        long imported = sql.number("SELECT id FROM completion WHERE person_id = ? AND source = 'IMPORTED'", anna);
+        api(HttpRequest.POST("/api/people/" + anna + "/completions", Map.of("module", INTRO,
+                "completedOn", "2026-11-30", "doneWhere", "Region Exempel")));
+        long registered = sql.number("SELECT id FROM completion WHERE person_id = ? AND source = 'REGISTERED'", anna);
+        String learner = users.token(users.account(p + "-anna", anna, null, null));
+        String registeredOn = today.format(DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.forLanguageTag("sv")));
+
+        assertTrue(certificate(session, learner).contains("Slag av genomförande: Lärarledd utbildning 12 januari 2026, Sal 3"));
+        assertTrue(certificate(imported, learner).contains("Från tidigare system (Gamla systemet)"));
+        assertTrue(certificate(registered, learner).contains("Registrerad av Test " + coordinatorName + " " + registeredOn
+                + "; genomförd vid Region Exempel"), certificate(registered, learner));
+        String personPage = get("/personer/" + anna, coordinator);
+        assertTrue(personPage.contains("Lärarledd utbildning 12 januari 2026, Sal 3")
+                && personPage.contains("Från tidigare system (Gamla systemet)"), personPage);
+
+        sql.update("UPDATE user_account SET language = 'en' WHERE username = ?", p + "-anna");
+        String history = get("/min-utbildning/historik", learner);
+        assertTrue(history.contains("Classroom session 12 January 2026, Sal 3") && history.contains("From the previous system (Gamla systemet)")
+                && history.contains("Registered by Test " + coordinatorName + " "
+                + today.format(DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.ENGLISH)) + "; done at Region Exempel"), history);
+        assertTrue(certificate(session, learner).contains("Classroom session 12 January 2026, Sal 3"));
+    }
+
+    private String certificate(long completion, String token) throws java.io.IOException {
+        byte[] pdf = http.toBlocking().exchange(HttpRequest.GET("/min-utbildning/intyg/" + completion)
+                .cookie(Cookie.of("JWT", token)), byte[].class).body();
+        try (org.apache.pdfbox.pdmodel.PDDocument document = org.apache.pdfbox.Loader.loadPDF(pdf)) {
+            return new org.apache.pdfbox.text.PDFTextStripper().getText(document).replaceAll("\\s+", " ");
+        }
     }
 
     /** The figures the test follows, for the municipality: statistics (all audiences), the follow-up list, the trend. */
