@@ -117,13 +117,39 @@ public class LearningRecords {
             }
             return null;
         });
-        write(statements);
+        write(withoutThoseWritten(statements));
+    }
+
+    /**
+     * The statements not in the outbox yet: a completion's statement id is derived from it, so that asking again for
+     * the same completions (an import's statements sent a second time) writes nothing twice.
+     */
+    private List<Outgoing> withoutThoseWritten(List<Outgoing> statements) {
+        if (statements.isEmpty()) {
+            return statements;
+        }
+        String marks = String.join(", ", java.util.Collections.nCopies(statements.size(), "?"));
+        java.util.Set<String> written = jdbc.prepareStatement(
+                "SELECT statement_id FROM xapi_outbox WHERE statement_id IN (" + marks + ")", statement -> {
+                    for (int i = 0; i < statements.size(); i++) {
+                        statement.setString(i + 1, statements.get(i).id());
+                    }
+                    java.util.Set<String> ids = new java.util.HashSet<>();
+                    try (ResultSet rs = statement.executeQuery()) {
+                        while (rs.next()) {
+                            ids.add(rs.getString(1));
+                        }
+                    }
+                    return ids;
+                });
+        return statements.stream().filter(o -> !written.contains(o.id())).toList();
     }
 
     /**
      * The completions an import of history brought, as "completed" statements, when the setting
      * {@code kompetensmal.xapi.send-imported-history} asks for it (by default not: the previous system may have sent them
-     * already). Read and written in batches, so that a million rows never sit in memory at once. Answers how many.
+     * already). Read and written in batches, so that a million rows never sit in memory at once; completions whose
+     * statement was written before are left out. Answers how many completions were read.
      */
     public long importedHistory(long importId) {
         if (!sendImportedHistory) {
