@@ -129,10 +129,11 @@ public class Signups {
 
     /** The person's live sign-up (booked or waiting) for the module, if any. */
     public Optional<Mine> mine(long personId, String moduleCode) {
-        return sql.one("SELECT s.id AS signup_id, s.status, IF(s.status = 'WAITING', %s, NULL) AS position, %s%s".formatted(
-                        WAITING_POSITION, OCCASION_COLUMNS, """
-                         JOIN session_signup s ON s.occasion_id = o.id
-                        WHERE s.person_id = :person AND o.module_code = :code AND """ + LIVE),
+        return sql.one("""
+                        SELECT s.id AS signup_id, s.status, IF(s.status = 'WAITING', %s, NULL) AS position, %s
+                        JOIN session_signup s ON s.occasion_id = o.id
+                        WHERE s.person_id = :person AND o.module_code = :code AND %s""".formatted(
+                        WAITING_POSITION, OCCASION_COLUMNS, LIVE),
                 NamedSql.with("person", personId).and("code", moduleCode),
                 row -> new Mine(row.number("signup_id"), occasion(row), Status.valueOf(row.string("status")),
                         row.nullableInt("position")));
