@@ -41,6 +41,8 @@ public class LearningRecords {
     static final String WAIVED = "https://w3id.org/xapi/adl/verbs/waived";
     static final String VERSION_EXTENSION = "/xapi/extensions/module-version";
     static final String DUE_EXTENSION = "/xapi/extensions/due-date";
+    /** The occasion of a session module a learner attended: its id and its day. */
+    static final String OCCASION_EXTENSION = "/xapi/extensions/occasion";
 
     private final JdbcOperations jdbc;
     private final String home;
@@ -103,6 +105,22 @@ public class LearningRecords {
         Result result = new Result();
         result.setResponse(reason);
         put(s, WAIVED, module(s), result, null);
+    }
+
+    /**
+     * Attendance at an occasion of a session module: "attended" the module, with the occasion (id and day) in a context
+     * extension. Written in the attendance's transaction, so the statement exists exactly when the completion does.
+     */
+    public void attended(long personId, long moduleVersionId, long occasionId, java.time.LocalDate day) {
+        Subject s = subject(personId, moduleVersionId);
+        com.google.gson.JsonObject occasion = new com.google.gson.JsonObject();
+        occasion.addProperty("id", occasionId);
+        occasion.addProperty("date", day.toString());
+        HashMap<String, com.google.gson.JsonElement> extra = new HashMap<>();
+        extra.put(home + OCCASION_EXTENSION, occasion);
+        Result result = new Result();
+        result.setCompletion(true);
+        write(List.of(statement(s, "attended", module(s), result, null, null, null, extra)));
     }
 
     private static Result result(boolean passed, int correct, int questions, int seconds, boolean completion) {
@@ -311,6 +329,13 @@ public class LearningRecords {
 
     private Outgoing statement(Subject s, String verb, Activity object, @Nullable Result result, @Nullable Activity parent,
                                @Nullable java.time.LocalDate due, @Nullable Scorm scorm) {
+        return statement(s, verb, object, result, parent, due, scorm, java.util.Map.of());
+    }
+
+    /** A statement with extensions of its own in the context besides the module version (and due date). */
+    private Outgoing statement(Subject s, String verb, Activity object, @Nullable Result result, @Nullable Activity parent,
+                               @Nullable java.time.LocalDate due, @Nullable Scorm scorm,
+                               java.util.Map<String, com.google.gson.JsonElement> extra) {
         UUID id = UUID.randomUUID();
         Statement statement = new Statement(new Agent(s.name(), new Account(s.hsaId(), home)),
                 new Verb(verb.contains("/") ? verb : ADL + verb), object);
@@ -341,6 +366,7 @@ public class LearningRecords {
         if (due != null) {
             extensions.put(home + DUE_EXTENSION, new JsonPrimitive(due.toString()));
         }
+        extensions.putAll(extra);
         context.setExtensions(extensions);
         context.setPlatform("Kompetensmål");
         statement.setContext(context);
