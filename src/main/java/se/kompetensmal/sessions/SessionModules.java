@@ -15,12 +15,16 @@ import se.kompetensmal.security.Access;
 import se.kompetensmal.security.AuditLog;
 import se.kompetensmal.security.Caller;
 import se.kompetensmal.security.Role;
+import se.kompetensmal.sql.NamedSql;
 
 import java.sql.Connection;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Session modules (lärarledd utbildning): a catalogue module with source SESSION, taken at an occasion, so it has no
@@ -48,10 +52,12 @@ public class SessionModules {
     private final ModuleReach reach;
     private final Access access;
     private final AuditLog audit;
+    private final NamedSql sql;
     private final TransactionOperations<Connection> transactions;
 
     public SessionModules(ModuleAuthoring authoring, CatalogueStore store, ModuleReach reach, Access access,
-                          AuditLog audit, TransactionOperations<Connection> transactions) {
+                          AuditLog audit, TransactionOperations<Connection> transactions, NamedSql sql) {
+        this.sql = sql;
         this.authoring = authoring;
         this.store = store;
         this.reach = reach;
@@ -110,6 +116,39 @@ public class SessionModules {
         });
         audit.record(caller.getName(), CREATED, code, request);
         return code;
+    }
+
+    /** What the form offers: audiences and goals usable at any of the caller's owner nodes, each once. */
+    public record Choices(List<Occasions.Choice> audiences, List<Occasions.Choice> goals) {
+    }
+
+    /**
+     * The audiences and goals a new session module may name at any of the owners (by name and code); which of them the
+     * chosen owner may name is checked when the module is created.
+     */
+    public Choices choices(ModuleAuthoring.Owners owners) {
+        Set<String> audienceCodes = new LinkedHashSet<>();
+        Set<String> goalCodes = new LinkedHashSet<>();
+        List<Long> at = new ArrayList<>(owners.nodes().stream().map(OrgNode::id).toList());
+        if (owners.everyone()) {
+            at.add(0L);
+        }
+        for (long node : at) {
+            ModuleRules.Known known = authoring.knownAt(node);
+            audienceCodes.addAll(known.audiences());
+            goalCodes.addAll(known.goals());
+        }
+        Map<String, String> audienceNames = new LinkedHashMap<>();
+        sql.list("SELECT code, name_sv FROM audience ORDER BY name_sv, code", Map.of(),
+                row -> audienceNames.putIfAbsent(row.string("code"), row.string("name_sv")));
+        Map<String, String> goalTexts = new LinkedHashMap<>();
+        sql.list("SELECT code, text_sv FROM competence_goal ORDER BY code, id", Map.of(),
+                row -> goalTexts.putIfAbsent(row.string("code"), row.string("text_sv")));
+        return new Choices(
+                audienceNames.entrySet().stream().filter(e -> audienceCodes.contains(e.getKey()))
+                        .map(e -> new Occasions.Choice(e.getKey(), e.getValue())).toList(),
+                goalTexts.entrySet().stream().filter(e -> goalCodes.contains(e.getKey()))
+                        .map(e -> new Occasions.Choice(e.getKey(), e.getValue())).toList());
     }
 
     /** A code made from the title that no module has yet (codes are never reused). */
