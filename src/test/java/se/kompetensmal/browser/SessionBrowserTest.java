@@ -15,6 +15,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.support.ui.Select;
 import se.kompetensmal.ServiceTest;
 import se.kompetensmal.SwedishTime;
 import se.kompetensmal.TestUsers;
@@ -108,15 +110,34 @@ class SessionBrowserTest extends ServiceTest {
             assertEquals(1, stillDue(person, module), "the routine asks the module of person " + person);
         }
 
-        // The coordinator plans an occasion with two places, in a week.
-        // TODO-PAGES: through /organisationer/{region}/tillfallen/ny once the occasions pages are merged.
         LocalDate day = today.plusDays(7);
-        long occasion = ((Number) http.toBlocking().retrieve(HttpRequest.POST("/api/occasions", Map.of("node", region,
-                "moduleCode", module, "day", day.toString(), "start", "09:00", "durationMinutes", 120,
-                "place", "Kliniskt träningscentrum, sal 2", "capacity", 2, "signupDeadline", day.minusDays(2).toString()))
-                .bearerAuth(token), Map.class).get("id")).longValue();
-
+        long occasion;
         try (Browser browser = new Browser()) {
+            // The coordinator plans an occasion with two places, in a week, from her menu.
+            browser.signIn(server.getURL().toString(), COORDINATOR, COORDINATOR_PASSWORD);
+            browser.clickLink("Lärarledda tillfällen");
+            browser.waitFor(By.linkText("Nytt tillfälle"));
+            atBothWidths(browser, "session-01-coordinator-month");
+            browser.clickLink("Nytt tillfälle");
+            new Select(browser.waitFor(By.id("module"))).selectByValue(module);
+            setValue(browser, "day", day.toString());
+            setValue(browser, "start", "09:00");
+            setValue(browser, "minutes", "120");
+            browser.driver().findElement(By.id("place")).sendKeys("Kliniskt träningscentrum, sal 2");
+            setValue(browser, "capacity", "2");
+            setValue(browser, "deadline", day.minusDays(2).toString());
+            atBothWidths(browser, "session-02-coordinator-new");
+            press(browser, "Skapa tillfället");
+            browser.waitForHeading(title);
+            String url = browser.driver().getCurrentUrl();
+            assertTrue(url.matches(".*/tillfallen/\\d+\\?skapat=1$"), url);
+            occasion = Long.parseLong(url.replaceFirst(".*/tillfallen/(\\d+)\\?.*", "$1"));
+            assertEquals(List.of(module + " " + day + " 09:00 120 2 " + day.minusDays(2)), sql.strings("""
+                    SELECT CONCAT_WS(' ', module_code, DATE(starts_at), TIME_FORMAT(starts_at, '%H:%i'), duration_minutes,
+                                     capacity, signup_deadline) FROM session_occasion WHERE id = ?""", occasion));
+            atBothWidths(browser, "session-03-coordinator-occasion");
+            signOut(browser);
+
             // Anders finds the module in Min utbildning and takes one of the two places.
             browser.signIn(server.getURL().toString(), ANDERS, ANDERS_PASSWORD);
             browser.clickLink(title);
@@ -129,10 +150,10 @@ class SessionBrowserTest extends ServiceTest {
             assertEquals("09:00–11:00", listed.get(0).get("Tid"));
             assertEquals("Kliniskt träningscentrum, sal 2", listed.get(0).get("Plats"));
             assertEquals("2", listed.get(0).get("Lediga platser"));
-            atBothWidths(browser, "session-01-occasions");
+            atBothWidths(browser, "session-04-occasions");
             press(browser, "Anmäl dig");
             assertTrue(browser.text().contains("Du är anmäld."), browser.text());
-            atBothWidths(browser, "session-02-booked");
+            atBothWidths(browser, "session-05-booked");
             String ics = new String(browser.download(server.getURL() + "/utbildning/" + module + "/tillfallen/" + occasion
                     + "/kalender.ics").body(), StandardCharsets.UTF_8);
             VEvent event = (VEvent) new CalendarBuilder().build(new StringReader(ics)).getComponent(Component.VEVENT);
@@ -140,7 +161,7 @@ class SessionBrowserTest extends ServiceTest {
             browser.open(server.getURL().toString());
             assertTrue(browser.text().contains("Anmäld: " + day + " 09:00–11:00, Kliniskt träningscentrum, sal 2"),
                     "Min utbildning shows the booking: " + browser.text());
-            atBothWidths(browser, "session-03-min-utbildning-booked");
+            atBothWidths(browser, "session-06-min-utbildning-booked");
             signOut(browser);
 
             // Håkan takes the other place; Oskar finds the occasion full and joins the waiting list.
@@ -155,7 +176,7 @@ class SessionBrowserTest extends ServiceTest {
             assertEquals("0", browser.table(By.cssSelector("table.stacked")).get(0).get("Lediga platser"));
             press(browser, "Ställ dig i kö");
             assertTrue(browser.text().contains("Din plats i kön: 1."), browser.text());
-            atBothWidths(browser, "session-04-waiting");
+            atBothWidths(browser, "session-07-waiting");
             browser.open(server.getURL().toString());
             assertTrue(browser.text().contains("I kö, plats 1"), browser.text());
             signOut(browser);
@@ -181,10 +202,19 @@ class SessionBrowserTest extends ServiceTest {
             LocalDate held = started.toLocalDate();
             sql.update("UPDATE session_occasion SET starts_at = ?, signup_deadline = ? WHERE id = ?", started, held, occasion);
 
-            // The coordinator marks Anders present and Oskar absent.
-            // TODO-PAGES: through /tillfallen/{id} (attendance form, everyone ticked, Oskar unticked) once merged.
-            http.toBlocking().exchange(HttpRequest.POST("/api/occasions/" + occasion + "/attendance",
-                    Map.of("present", List.of(anders))).bearerAuth(token));
+            // The coordinator marks attendance: everyone is ticked as present; she unticks Oskar, who did not come.
+            browser.signIn(server.getURL().toString(), COORDINATOR, COORDINATOR_PASSWORD);
+            browser.open(server.getURL() + "/tillfallen/" + occasion);
+            browser.waitForHeading(title);
+            assertTrue(browser.driver().findElement(By.id("present-" + anders)).isSelected(), "present by default");
+            assertTrue(browser.driver().findElement(By.id("present-" + oskar)).isSelected(), "present by default");
+            assertTrue(browser.driver().findElements(By.id("present-" + hakan)).isEmpty(), "Håkan cancelled");
+            atBothWidths(browser, "session-10-coordinator-attendance");
+            browser.driver().findElement(By.cssSelector("label[for='present-" + oskar + "']")).click();
+            press(browser, "Spara närvaron");
+            browser.waitForHeading(title);
+            atBothWidths(browser, "session-11-coordinator-attendance-saved");
+            signOut(browser);
 
             assertEquals(Map.of(anders, "ATTENDED", hakan, "CANCELLED", oskar, "ABSENT"), statuses(occasion));
             assertEquals(0, stillDue(anders, module), "the attended learner's module is done");
@@ -195,12 +225,12 @@ class SessionBrowserTest extends ServiceTest {
 
             browser.signIn(server.getURL().toString(), ANDERS, ANDERS_PASSWORD);
             assertTrue(section(browser, "Klara").contains(title), "Anders sees the module done");
-            atBothWidths(browser, "session-05-min-utbildning-done");
+            atBothWidths(browser, "session-12-min-utbildning-done");
             signOut(browser);
             browser.signIn(server.getURL().toString(), oskarAccount, TestUsers.PASSWORD);
             assertTrue(!browser.text().contains("Anmäld: " + day) && section(browser, "Försenade").contains(title),
                     "Oskar's module is still to do, without a booking: " + browser.text());
-            atBothWidths(browser, "session-06-min-utbildning-absent");
+            atBothWidths(browser, "session-13-min-utbildning-absent");
         }
     }
 
@@ -215,6 +245,12 @@ class SessionBrowserTest extends ServiceTest {
         browser.navigate(() -> browser.waitUntil(d -> d.findElements(By.cssSelector("main button")).stream()
                 .filter(b -> b.getText().strip().startsWith(text) && b.isDisplayed()).findFirst().orElse(null),
                 "a button '" + text + "'").click());
+    }
+
+    /** Sets a date, time or number field as a user's picker would (typing into it depends on the browser's locale). */
+    private static void setValue(Browser browser, String id, String value) {
+        ((JavascriptExecutor) browser.driver()).executeScript("arguments[0].value = arguments[1]",
+                browser.driver().findElement(By.id(id)), value);
     }
 
     private static void signOut(Browser browser) {
