@@ -201,6 +201,10 @@ class SignupTest extends ServiceTest {
         assertEquals(1, mails().size(), "Anna, who cancelled, gets no mail");
         boHome = page("/", boSession);
         assertTrue(boHome.contains("Anmäld: " + starts.toLocalDate() + " 13:00–14:30, Sal 3, Storgatan 1"), boHome);
+        assertEquals(List.of("SESSION_SIGNED_UP tillfälle " + occasion + " BOOKED",
+                        "SESSION_SIGNUP_CANCELLED tillfälle " + occasion),
+                sql.strings("SELECT CONCAT(action, ' ', target) FROM audit_event WHERE actor = ? AND action LIKE 'SESSION%' ORDER BY id", p + "-anna"),
+                "Anna's sign-up and cancellation are in the audit log");
     }
 
     @Test
