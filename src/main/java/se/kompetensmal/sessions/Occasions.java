@@ -261,12 +261,25 @@ public class Occasions {
     // Create and cancel
 
     /**
-     * A new occasion at the node, for a coordinator or administrator there (or above). Every field is checked with a
-     * Swedish message ({@link OccasionRefused}); nothing is written unless all are right.
+     * A new occasion at the node, for a coordinator or administrator there (or above); see {@link #plan} for the checks.
      */
     public Occasion create(Authentication caller, long nodeId, NewOccasion n, @Nullable HttpRequest<?> request) {
-        OrgNode node = nodes.require(nodeId);
+        nodes.require(nodeId);
         access.requireOn(caller, nodeId, Role.COORDINATOR, Role.ADMINISTRATOR);
+        Occasion created = plan(nodeId, n, Caller.of(caller).accountId());
+        audit.record(caller.getName(), CREATED, "tillfälle " + created.id() + " " + created.moduleCode() + " "
+                + created.day(), request);
+        return created;
+    }
+
+    /**
+     * Writes a new occasion at the node once every field is right (else {@link OccasionRefused} with a Swedish message,
+     * nothing written): a session module usable there, a day from today, a start time, 1..1440 minutes, a place and/or an
+     * https video link, a trainer who holds TRAINER or COORDINATOR there or above (or none), 1..1000 places and a last
+     * sign-up day from today up to the occasion's day. Who may ask is the caller's business ({@link #create}; the demo).
+     */
+    public Occasion plan(long nodeId, NewOccasion n, long createdBy) {
+        OrgNode node = nodes.require(nodeId);
         String code = n.moduleCode() == null ? "" : n.moduleCode().strip();
         if (code.isEmpty() || modulesAt(nodeId).stream().noneMatch(c -> c.value().equals(code))) {
             throw new OccasionRefused("Välj en lärarledd modul som kan användas i " + node.name() + ".");
@@ -321,8 +334,7 @@ public class Occasions {
                 NamedSql.with("module", code).and("node", nodeId).and("startsAt", n.day().atTime(n.start()))
                         .and("minutes", n.durationMinutes()).and("place", place).and("video", video)
                         .and("trainer", n.trainerAccountId()).and("capacity", n.capacity())
-                        .and("deadline", n.signupDeadline()).and("by", Caller.of(caller).accountId()));
-        audit.record(caller.getName(), CREATED, "tillfälle " + id + " " + code + " " + n.day(), request);
+                        .and("deadline", n.signupDeadline()).and("by", createdBy));
         return find(id).orElseThrow();
     }
 
