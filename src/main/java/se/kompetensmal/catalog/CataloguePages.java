@@ -217,6 +217,8 @@ public class CataloguePages {
         model.put("provider", CatalogueSearch.providerOf(version.launchUrl()));
         // An uploaded package has no pages or assessment here: it is played, and it decides itself what passes.
         model.put("packageModule", reach.owner(version.code()).map(ModuleReach.Owner::fromPackage).orElse(false));
+        // A session module is taken at an occasion: no pages or assessment here, the learner signs up for an occasion.
+        model.put("sessionModule", reach.owner(version.code()).map(o -> "SESSION".equals(o.source())).orElse(false));
         boolean withdrawn = module.detail().module().withdrawn();
         model.put("withdrawn", withdrawn);
         // A withdrawn module is not offered to start; one already started is continued from "Min utbildning".

@@ -59,7 +59,8 @@ public class DemoData {
             new DemoAccount("samordnare.kommun", "Demo-samordnare-2026", null, "SE2120009999-1055", Role.COORDINATOR,
                     DEMO_MUNICIPALITY_CODE),
             new DemoAccount("ledare", "Demo-ledare-2026", null, "SE2321000999-1108", Role.LEADER, DEMO_REGION_CODE),
-            new DemoAccount("medarbetare", "Demo-medarbetare-2026", null, DemoData.LEARNER_HSA_ID, Role.LEARNER, null));
+            new DemoAccount("medarbetare", "Demo-medarbetare-2026", null, DemoData.LEARNER_HSA_ID, Role.LEARNER, null),
+            new DemoAccount("utbildare", "Demo-utbildare-2026", "Karin Holm", null, Role.TRAINER, DEMO_REGION_CODE));
 
     private final OrgNodeRepository nodes;
     private final RosterImportService imports;
@@ -70,6 +71,7 @@ public class DemoData {
     private final RoutineService routines;
     private final DemoHistory history;
     private final DemoPackage demoPackage;
+    private final DemoSessions sessions;
 
     /**
      * The date the demo files are written as of. Every start date in them is moved by the days from this date to the day
@@ -113,8 +115,9 @@ public class DemoData {
 
     public DemoData(OrgNodeRepository nodes, RosterImportService imports, AccountRepository accounts,
                     RoleGrantRepository grants, PersonQueries people, PasswordHasher hasher, RoutineService routines,
-                    DemoHistory history, DemoPackage demoPackage) {
+                    DemoHistory history, DemoPackage demoPackage, DemoSessions sessions) {
         this.demoPackage = demoPackage;
+        this.sessions = sessions;
         this.routines = routines;
         this.history = history;
         this.nodes = nodes;
@@ -143,6 +146,10 @@ public class DemoData {
         demoPackage.publish(nodes.findByCode(DEMO_REGION_CODE).orElseThrow().id(),
                 people.byHsaId(LEARNER_HSA_ID).orElseThrow().id(), accounts.findByUsername("samordnare.region").orElseThrow().id(),
                 today);
+        sessions.create(nodes.findByCode(DEMO_REGION_CODE).orElseThrow().id(),
+                nodes.findByCode(DEMO_REGION_CODE + "-F01").orElseThrow().id(),
+                accounts.findByUsername("samordnare.region").orElseThrow().id(),
+                accounts.findByUsername("utbildare").orElseThrow().id(), today);
         LOG.info("Demodata inläst: Region Demoland och Demo kommun");
     }
 

@@ -71,11 +71,18 @@ public class LearnerPages {
         this.csrf = csrf;
     }
 
-    @View("learning-module")
     @Get
-    public Map<String, Object> start(String code, Authentication caller) {
+    public HttpResponse<?> start(String code, Authentication caller) {
         long person = Learner.personOf(caller);
         requireTakeable(person, code);
+        if (isSession(code)) {
+            // A session module is taken at an occasion: its page here is the list of occasions to sign up for.
+            return HttpResponse.seeOther(URI.create("/utbildning/" + code + "/tillfallen"));
+        }
+        return HttpResponse.ok(new ModelAndView<>("learning-module", startModel(person, code, caller)));
+    }
+
+    private Map<String, Object> startModel(long person, String code, Authentication caller) {
         String language = languages.of(caller);
         var position = progress.of(person, code);
         ModuleVersions.Version module = position.flatMap(p -> modules.byId(p.moduleVersionId(), language))
@@ -210,6 +217,10 @@ public class LearnerPages {
         if (!reach.takeableBy(person, code)) {
             throw noSuchModule();
         }
+    }
+
+    private boolean isSession(String code) {
+        return reach.owner(code).map(o -> "SESSION".equals(o.source())).orElse(false);
     }
 
     private boolean isPackage(String code) {

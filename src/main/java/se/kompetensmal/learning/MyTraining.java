@@ -4,6 +4,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.connection.annotation.Connectable;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
+import se.kompetensmal.sessions.Signups;
 import se.kompetensmal.sql.NamedSql;
 import se.kompetensmal.web.Texts;
 
@@ -39,7 +40,20 @@ public class MyTraining {
     public record Item(String moduleCode, String title, int minutes, int cycle, LocalDate dueDate, @Nullable String routine,
                        @Nullable String routineAudience, String assignedBy, boolean started, @Nullable Long completionId,
                        @Nullable LocalDate completedOn, @Nullable Integer score, @Nullable LocalDate validUntil, boolean expired, @Nullable String exemption,
-                       @Nullable LocalDate opensOn, @Nullable String kind) {
+                       @Nullable LocalDate opensOn, @Nullable String kind, boolean session, @Nullable Booking booking) {
+
+        /** Where the module is taken: a session module at an occasion, chosen on its occasions page. */
+        public String href() {
+            return "/utbildning/" + moduleCode + (session ? "/tillfallen" : "");
+        }
+    }
+
+    /**
+     * A session module's live sign-up: the occasion booked (day, time, place) or the place in its waiting list, shown
+     * instead of "start".
+     */
+    @Serdeable
+    public record Booking(LocalDate day, String time, @Nullable String place, boolean waiting, @Nullable Integer position) {
     }
 
     @Serdeable
@@ -66,6 +80,11 @@ public class MyTraining {
                        -- Who assigned it, by name: the column keeps the user name of the account.
                        COALESCE((SELECT ua.display_name FROM user_account ua WHERE ua.username = a.assigned_by), a.assigned_by) AS assigned_by, c.completed_on, c.score,
                        a.valid_until, e.reason AS exemption, c.id AS completion_id,
+                       cm.source = 'SESSION' AS session, s.status AS signup_status,
+                       DATE(so.starts_at) AS occasion_day,
+                       CONCAT(TIME_FORMAT(so.starts_at, '%%H:%%i'), '–',
+                              TIME_FORMAT(DATE_ADD(so.starts_at, INTERVAL so.duration_minutes MINUTE), '%%H:%%i')) AS occasion_time,
+                       so.place AS occasion_place, IF(s.status = 'WAITING', %s, NULL) AS waiting_position,
                        (mp.person_id IS NOT NULL OR EXISTS (SELECT 1 FROM scorm_attempt sa
                                                            WHERE sa.person_id = a.person_id AND sa.module_code = a.module_code))
                            AS started,
@@ -78,15 +97,21 @@ public class MyTraining {
                 LEFT JOIN counted_completion c ON c.id = a.completion_id
                 LEFT JOIN exemption e ON e.person_id = a.person_id AND e.module_code = a.module_code
                 LEFT JOIN module_progress mp ON mp.person_id = a.person_id AND mp.module_code = a.module_code
+                JOIN catalogue_module cm ON cm.code = a.module_code
+                LEFT JOIN (session_signup s JOIN session_occasion so ON so.id = s.occasion_id)
+                       ON s.person_id = a.person_id AND so.module_code = a.module_code AND %s
                 WHERE a.person_id = :person AND a.withdrawn_at IS NULL
-                ORDER BY a.due_date, mv.title, a.cycle""".formatted(CompletionKinds.COLUMNS), NamedSql.with("person", personId), row -> {
+                ORDER BY a.due_date, mv.title, a.cycle""".formatted(Signups.WAITING_POSITION, CompletionKinds.COLUMNS, Signups.LIVE), NamedSql.with("person", personId), row -> {
             LocalDate validUntil = row.date("valid_until");
             return new Item(row.string("module_code"), row.string("title"), (int) row.number("estimated_minutes"),
                     (int) row.number("cycle"), row.date("due_date"), row.string("routine_name"), row.string("routine_audience"),
                     row.string("assigned_by"), row.flag("started"), row.nullableNumber("completion_id"),
                     row.date("completed_on"), row.nullableInt("score"), validUntil,
                     validUntil != null && validUntil.isBefore(today), row.string("exemption"), row.date("opens_on"),
-                    CompletionKinds.describe(CompletionKinds.read(row), t));
+                    CompletionKinds.describe(CompletionKinds.read(row), t),
+                    row.flag("session"), row.string("signup_status") == null ? null : new Booking(row.date("occasion_day"),
+                    row.string("occasion_time"), row.string("occasion_place"), "WAITING".equals(row.string("signup_status")),
+                    row.nullableInt("waiting_position")));
         });
         for (Item item : items) {
             boolean renewalNotOpenYet = item.opensOn() != null && item.opensOn().isAfter(today);

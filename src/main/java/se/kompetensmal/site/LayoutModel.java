@@ -76,6 +76,7 @@ public class LayoutModel implements ViewModelProcessor<Map<String, Object>> {
         boolean coordinator = roles.contains(Role.COORDINATOR.name());
         boolean leader = roles.contains(Role.LEADER.name());
         boolean administrator = roles.contains(Role.ADMINISTRATOR.name());
+        boolean trainer = roles.contains(Role.TRAINER.name());
         boolean staff = coordinator || leader || administrator;
         boolean learner = caller.personId() != null;
 
@@ -104,6 +105,14 @@ public class LayoutModel implements ViewModelProcessor<Map<String, Object>> {
         }
         if (coordinator && followUpRoot != null) {
             items.add(new String[] {"/organisationer/" + followUpRoot.id() + "/rutiner", t.get("navRoutines")});
+        }
+        if (coordinator && followUpRoot != null) {
+            // Occasions of session modules (sessions/OccasionPages), at the top of the coordinator's remit.
+            items.add(new String[] {"/organisationer/" + followUpRoot.id() + "/tillfallen", t.get("navOccasions")});
+        }
+        if (trainer) {
+            // A trainer's own occasions only: their lists and attendance (sessions/OccasionPages).
+            items.add(new String[] {"/tillfallen", t.get("navMyOccasions")});
         }
         if (statisticsRoot != null) {
             items.add(new String[] {"/organisationer/" + statisticsRoot.id() + "/statistik", t.get("navStatistics")});

@@ -48,6 +48,8 @@ public class LearningRecords {
     static final String VOIDED = "http://adlnet.gov/expapi/verbs/voided";
     /** How many imported completions one batch of statements holds: the history import can bring a million. */
     static final int IMPORT_BATCH = 1000;
+    /** The occasion of a session module a learner attended: its id and its day. */
+    static final String OCCASION_EXTENSION = "/xapi/extensions/occasion";
 
     private final JdbcOperations jdbc;
     private final String home;
@@ -269,6 +271,23 @@ public class LearningRecords {
         Result result = new Result();
         result.setResponse(reason);
         put(s, WAIVED, module(s), result, null);
+    }
+
+    /**
+     * Attendance at an occasion of a session module: "attended" the module, with the occasion (id and day) in a context
+     * extension. Written in the attendance's transaction, so the statement exists exactly when the completion does.
+     */
+    public void attended(long personId, long moduleVersionId, long occasionId, java.time.LocalDate day) {
+        Subject s = subject(personId, moduleVersionId);
+        com.google.gson.JsonObject occasion = new com.google.gson.JsonObject();
+        occasion.addProperty("id", occasionId);
+        occasion.addProperty("date", day.toString());
+        HashMap<String, com.google.gson.JsonElement> extra = new HashMap<>();
+        extra.put(home + OCCASION_EXTENSION, occasion);
+        Result result = new Result();
+        result.setCompletion(true);
+        write(List.of(statement(UUID.randomUUID().toString(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), s,
+                "attended", module(s), result, null, null, null, extra)));
     }
 
     private static Result result(boolean passed, int correct, int questions, int seconds, boolean completion) {

@@ -37,6 +37,24 @@ class DemoDataTest extends ServiceTest {
     }
 
     @Test
+    void theIntroductionDayIsASessionModuleDueForTheLearnerWithAnOccasionHeldByTheDemoTrainer() {
+        sql.awaitRecomputations();
+        assertEquals("SESSION", sql.strings("SELECT source FROM catalogue_module WHERE code = 'introduktionsdag-patientsakerhet'")
+                .get(0));
+        assertEquals(1, sql.number("""
+                SELECT COUNT(*) FROM assignment a JOIN person p ON p.id = a.person_id
+                WHERE p.hsa_id = 'SE2321000999-1001' AND a.module_code = 'introduktionsdag-patientsakerhet'
+                  AND a.completion_id IS NULL AND a.withdrawn_at IS NULL"""), "due for the demo learner");
+        assertEquals(1, sql.number("""
+                SELECT COUNT(*) FROM session_occasion o JOIN user_account u ON u.id = o.trainer_account_id
+                WHERE o.module_code = 'introduktionsdag-patientsakerhet' AND u.username = 'utbildare'
+                  AND o.starts_at > NOW() AND o.cancelled_at IS NULL"""));
+        assertTrue(users.signIn("utbildare", "Demo-utbildare-2026") != null, "the demo trainer signs in");
+        assertEquals("TRAINER", sql.strings("SELECT g.role FROM role_grant g JOIN user_account u ON u.id = g.account_id "
+                + "WHERE u.username = 'utbildare'").get(0));
+    }
+
+    @Test
     void startingAgainLoadsNothingTwice() {
         long people = sql.number("SELECT COUNT(*) " + IN_DEMO);
         long imports = sql.number("SELECT COUNT(*) FROM roster_import");

@@ -1,0 +1,69 @@
+package se.kompetensmal.sessions;
+
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.data.connection.annotation.Connectable;
+import io.micronaut.scheduling.annotation.Scheduled;
+import jakarta.inject.Singleton;
+import se.kompetensmal.SwedishTime;
+import se.kompetensmal.sql.NamedSql;
+
+import java.sql.Timestamp;
+import java.time.LocalDateTime;
+import java.util.List;
+
+/**
+ * The reminder mail before an occasion, to everyone with a place, once: {@code session_signup.reminded_at} is claimed
+ * by a conditional update before the mail is sent (two instances never send the same one) and given back if the mail
+ * server refused it, so a later round tries again. Runs on the reminders' schedule; the number of days before is the
+ * setting {@code kompetensmal.sessions.reminder-days} (default 2).
+ */
+@Singleton
+@Connectable
+@Requires(property = "javamail.enabled", value = "true")
+public class OccasionReminders {
+
+    private final NamedSql sql;
+    private final OccasionMails mails;
+    private final int daysBefore;
+
+    public OccasionReminders(NamedSql sql, OccasionMails mails,
+                             @Value("${kompetensmal.sessions.reminder-days:2}") int daysBefore) {
+        this.sql = sql;
+        this.mails = mails;
+        this.daysBefore = daysBefore;
+    }
+
+    @Scheduled(fixedDelay = "${kompetensmal.reminders.interval:15m}", initialDelay = "${kompetensmal.reminders.initial-delay:1m}")
+    void onSchedule() {
+        run(LocalDateTime.now(SwedishTime.ZONE));
+    }
+
+    /**
+     * Sends the reminder to every booked place of an occasion not cancelled that starts after {@code now} and on or
+     * before the day {@code daysBefore} days ahead; answers how many were sent.
+     */
+    public int run(LocalDateTime now) {
+        List<Long> due = sql.list("""
+                SELECT s.id FROM session_signup s
+                JOIN session_occasion o ON o.id = s.occasion_id AND o.cancelled_at IS NULL
+                JOIN person p ON p.id = s.person_id AND p.status = 'ACTIVE' AND p.email IS NOT NULL
+                WHERE s.status = 'BOOKED' AND s.reminded_at IS NULL
+                  AND o.starts_at > :now AND DATE(o.starts_at) <= DATE_ADD(:today, INTERVAL :days DAY)
+                ORDER BY o.starts_at, s.id""",
+                NamedSql.with("now", Timestamp.valueOf(now)).and("today", now.toLocalDate()).and("days", daysBefore),
+                row -> row.number("id"));
+        int sent = 0;
+        for (long signup : due) {
+            if (sql.update("UPDATE session_signup SET reminded_at = CURRENT_TIMESTAMP WHERE id = :id AND reminded_at IS NULL",
+                    NamedSql.with("id", signup)) == 1) {
+                if (mails.remind(signup)) {
+                    sent++;
+                } else {
+                    sql.update("UPDATE session_signup SET reminded_at = NULL WHERE id = :id", NamedSql.with("id", signup));
+                }
+            }
+        }
+        return sent;
+    }
+}
