@@ -1,0 +1,32 @@
+-- Issue 19: the history import from the previous system. Its rows are read from the file a batch at a time into this
+-- staging table, keyed by the import, so that a file of a million rows never has to be held in memory: people and
+-- modules are then looked up and checked set-based, by joins, and the completions written with one INSERT ... SELECT
+-- per slice of rows. The rows of an import are deleted when it ends, whichever way it ends.
+CREATE TABLE history_import_row (
+    import_id         BIGINT       NOT NULL,
+    -- The row in the file, counted as a spreadsheet does (the header is row 1): what the report names.
+    row_no            INT          NOT NULL,
+    hsa_id            VARCHAR(64)  NOT NULL,
+    module_code       VARCHAR(80)  NOT NULL,
+    completed_on      DATE         NOT NULL,
+    score             INT          NULL,
+    done_where        VARCHAR(200) NULL,
+    history_id        VARCHAR(100) NOT NULL,
+    -- Filled by the checks: the person within the import's organisation, and whether the module may be used at the
+    -- person's unit (NULL and FALSE: refused, reported per row).
+    person_id         BIGINT       NULL,
+    module_ok         BOOLEAN      NOT NULL DEFAULT FALSE,
+    -- The first row of the file with the same person and external id, when this row repeats one: the same content is
+    -- written once, other content is an error in the file.
+    first_row_no      INT          NULL,
+    conflicting       BOOLEAN      NOT NULL DEFAULT FALSE,
+    PRIMARY KEY (import_id, row_no),
+    KEY ix_history_import_row_key (import_id, hsa_id, history_id, row_no),
+    CONSTRAINT fk_history_import_row_import FOREIGN KEY (import_id) REFERENCES roster_import (id)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_swedish_ci;
+
+-- The recomputation of assignments a history import asked for when it had written its completions, shown with the
+-- import's status.
+ALTER TABLE roster_import
+    ADD COLUMN recompute_job_id BIGINT NULL,
+    ADD CONSTRAINT fk_roster_import_recompute_job FOREIGN KEY (recompute_job_id) REFERENCES recompute_job (id);
