@@ -41,6 +41,11 @@ final class RosterApi {
                 observer);
     }
 
+    RosterImportView history(String csv, long scope) {
+        return post("/api/imports/history?fileName=historik.csv&organisation=" + scope, csv.getBytes(StandardCharsets.UTF_8),
+                view -> { });
+    }
+
     private RosterImportView post(String uri, byte[] body, Consumer<RosterImportView> observer) {
         HttpResponse<RosterImportView> accepted = http.exchange(
                 HttpRequest.POST(uri, body).contentType(MediaType.of("text/csv")).bearerAuth(token), RosterImportView.class);
