@@ -1,7 +1,8 @@
 -- Issue 19: the history import from the previous system. Its rows are read from the file a batch at a time into this
 -- staging table, keyed by the import, so that a file of a million rows never has to be held in memory: people and
--- modules are then looked up and checked set-based, by joins, and the completions written with one INSERT ... SELECT
--- per slice of rows. The rows of an import are deleted when it ends, whichever way it ends.
+-- modules are then looked up and checked set-based, by joins (reads only: the staged rows are written once), and the
+-- completions written with one INSERT ... SELECT per slice of rows. The rows of an import are deleted when it ends,
+-- whichever way it ends.
 -- hsa_id and module_code are compared with person and catalogue_module, so they have those tables' collation; the other
 -- text columns, like the table completion (created without one), the database's own: history_id is compared with
 -- completion.history_id, and a mix of collations is refused by the server.
@@ -15,14 +16,6 @@ CREATE TABLE history_import_row (
     score             INT          NULL,
     done_where        VARCHAR(200) NULL,
     history_id        VARCHAR(100) NOT NULL,
-    -- Filled by the checks: the person within the import's organisation, and whether the module may be used at the
-    -- person's unit (NULL and FALSE: refused, reported per row).
-    person_id         BIGINT       NULL,
-    module_ok         BOOLEAN      NOT NULL DEFAULT FALSE,
-    -- The first row of the file with the same person and external id, when this row repeats one: the same content is
-    -- written once, other content is an error in the file.
-    first_row_no      INT          NULL,
-    conflicting       BOOLEAN      NOT NULL DEFAULT FALSE,
     PRIMARY KEY (import_id, row_no),
     KEY ix_history_import_row_key (import_id, hsa_id, history_id, row_no),
     CONSTRAINT fk_history_import_row_import FOREIGN KEY (import_id) REFERENCES roster_import (id)

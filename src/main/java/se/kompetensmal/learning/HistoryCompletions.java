@@ -43,16 +43,21 @@ public class HistoryCompletions {
     }
 
     /**
-     * Inserts the staged rows of the import as IMPORTED completions. Every staged row must have passed the checks
-     * (person found, module usable); a row repeating an earlier one of the file ({@code first_row_no} set) is the same
-     * record and written once. {@code progress} is told how many staged rows have been handled after each slice.
+     * Inserts the staged rows of the import as IMPORTED completions. Every staged row must have passed the import's
+     * checks (person found within its organisation, module usable there), so the person is joined by HSA-id alone; a
+     * row repeating an earlier one of the file (the same person and external id, the same content: the checks refuse
+     * other content) is the same record and written once. {@code progress} is told how many staged rows have been
+     * handled after each slice.
      */
     @Transactional
     public Written insertStaged(long importId, IntConsumer progress) {
         NamedSql.Params importParams = NamedSql.with("import", importId);
         long lastRow = sql.number("SELECT COALESCE(MAX(row_no), 0) FROM history_import_row WHERE import_id = :import",
                 importParams);
-        long records = sql.number("SELECT COUNT(*) FROM history_import_row WHERE import_id = :import AND first_row_no IS NULL",
+        long records = sql.number("SELECT COUNT(*) FROM history_import_row WHERE import_id = :import", importParams)
+                - sql.number("""
+                        SELECT COALESCE(SUM(n - 1), 0) FROM (SELECT COUNT(*) AS n FROM history_import_row WHERE import_id = :import
+                                                             GROUP BY hsa_id, history_id HAVING COUNT(*) > 1) repeated""",
                 importParams);
         int created;
         // Without this, the check of completion.import_id would hold a shared lock on the import's row until the
@@ -78,10 +83,12 @@ public class HistoryCompletions {
             created += sql.update("""
                     INSERT INTO completion (person_id, module_version_id, completed_on, score, source, done_where,
                                             import_id, history_id)
-                    SELECT s.person_id, %s, s.completed_on, s.score, :source, s.done_where, s.import_id, s.history_id
-                    FROM history_import_row s
-                    WHERE s.import_id = :import AND s.row_no > :from AND s.row_no <= :to AND s.first_row_no IS NULL
-                      AND NOT EXISTS (SELECT 1 FROM completion c WHERE c.person_id = s.person_id AND c.history_id = s.history_id)
+                    SELECT p.id, %s, s.completed_on, s.score, :source, s.done_where, s.import_id, s.history_id
+                    FROM history_import_row s JOIN person p ON p.hsa_id = s.hsa_id
+                    WHERE s.import_id = :import AND s.row_no > :from AND s.row_no <= :to
+                      AND NOT EXISTS (SELECT 1 FROM history_import_row e WHERE e.import_id = s.import_id AND e.hsa_id = s.hsa_id
+                                      AND e.history_id = s.history_id AND e.row_no < s.row_no)
+                      AND NOT EXISTS (SELECT 1 FROM completion c WHERE c.person_id = p.id AND c.history_id = s.history_id)
                     """.formatted(VERSION_ON_THE_DAY), slice);
             handled += sql.number("""
                     SELECT COUNT(*) FROM history_import_row WHERE import_id = :import AND row_no > :from AND row_no <= :to""",

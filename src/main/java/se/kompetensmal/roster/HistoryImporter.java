@@ -1,6 +1,8 @@
 package se.kompetensmal.roster;
 
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import se.kompetensmal.SwedishTime;
 import se.kompetensmal.catalog.ModuleReach;
 import se.kompetensmal.learning.HistoryCompletions;
@@ -26,6 +28,8 @@ import java.util.regex.Pattern;
 @Singleton
 class HistoryImporter {
 
+    private static final Logger LOG = LoggerFactory.getLogger(HistoryImporter.class);
+
     static final List<String> REQUIRED = List.of("hsa_id", "modulkod", "genomford", "resultat", "kalla", "externt_id");
 
     private static final int BATCH = 1_000;
@@ -46,20 +50,28 @@ class HistoryImporter {
 
     ImportOutcome importFile(RosterImport rosterImport, Path file, ImportProgress progress) throws IOException {
         long importId = rosterImport.id();
+        long started = System.nanoTime();
         try {
             int total = RosterFile.countRows(file, REQUIRED);
             progress.start(RosterImportStatus.VALIDATING, total);
             RowErrors fieldErrors = stage(importId, file, progress);
-            check(importId, rosterImport.scopeOrgId());
-            ImportOutcome refused = refusals(importId, fieldErrors);
+            long staged = System.nanoTime();
+            LOG.info("History import {}: {} rows read and staged in {} ms", importId, total, (staged - started) / 1_000_000);
+            ImportOutcome refused = refusals(importId, rosterImport.scopeOrgId(), fieldErrors);
+            long checked = System.nanoTime();
+            LOG.info("History import {}: checked in {} ms", importId, (checked - staged) / 1_000_000);
             if (refused != null) {
                 return refused;
             }
             progress.start(RosterImportStatus.WRITING, total);
             HistoryCompletions.Written written = completions.insertStaged(importId, progress::reached);
+            LOG.info("History import {}: {} completions written in {} ms", importId, written.created(),
+                    (System.nanoTime() - checked) / 1_000_000);
             return ImportOutcome.written(written.created(), written.existing(), 0);
         } finally {
+            long discarding = System.nanoTime();
             discard(importId);
+            LOG.info("History import {}: staged rows deleted in {} ms", importId, (System.nanoTime() - discarding) / 1_000_000);
         }
     }
 
@@ -85,10 +97,27 @@ class HistoryImporter {
         return errors;
     }
 
+    /**
+     * One statement per batch, its rows as one multi-row VALUES: one round trip and one commit for a thousand rows,
+     * where a JDBC batch sent row by row took a round trip, and outside a transaction a commit, for each.
+     */
     private void insert(List<NamedSql.Params> batch) {
-        sql.batch("""
+        if (batch.isEmpty()) {
+            return;
+        }
+        StringBuilder statement = new StringBuilder("""
                 INSERT INTO history_import_row (import_id, row_no, hsa_id, module_code, completed_on, score, done_where, history_id)
-                VALUES (:import, :row, :hsa, :module, :on, :score, :where, :history)""", batch);
+                VALUES\s""");
+        NamedSql.Params values = new NamedSql.Params();
+        for (int i = 0; i < batch.size(); i++) {
+            statement.append(i == 0 ? "" : ", ")
+                    .append("(:import, :row%1$d, :hsa%1$d, :module%1$d, :on%1$d, :score%1$d, :where%1$d, :history%1$d)".formatted(i));
+            for (var value : batch.get(i).entrySet()) {
+                values.and(value.getKey() + i, value.getValue());
+            }
+        }
+        values.and("import", batch.get(0).get("import"));
+        sql.update(statement.toString(), values);
         batch.clear();
     }
 
@@ -141,88 +170,78 @@ class HistoryImporter {
     }
 
     /**
-     * The set-based checks over the staged rows. A person is found by HSA-id only within the organisation the import
-     * covers: someone elsewhere is answered as unknown, so that a file cannot be used to find out who works where. A
-     * module must be in the catalogue, usable at the person's unit ({@link ModuleReach}) and have a published version;
-     * for a row whose person is not found, usable at the organisation or somewhere under it, so that the row is not
-     * also refused for a module its person might well have. Another organisation's own module is answered as unknown.
-     * A row repeating an earlier row's person and external id is marked: the same record if its content is the same,
-     * an error in the file if not.
+     * SQL: the staged row {@code s} joined to its person, {@code p}, found by HSA-id only within the organisation the
+     * import covers: someone elsewhere is answered as unknown, so that a file cannot be used to find out who works where.
      */
-    private void check(long importId, long scopeOrgId) {
-        NamedSql.Params params = NamedSql.with("import", importId).and("node", scopeOrgId);
-        sql.update("""
-                UPDATE history_import_row s
-                JOIN person p ON p.hsa_id = s.hsa_id
-                JOIN org_closure c ON c.descendant_id = p.org_node_id AND c.ancestor_id = :node
-                SET s.person_id = p.id
-                WHERE s.import_id = :import""", params);
-        String published = "EXISTS (SELECT 1 FROM module_version mv WHERE mv.module_code = cm.code)";
-        sql.update("""
-                UPDATE history_import_row s
-                JOIN person p ON p.id = s.person_id
-                JOIN catalogue_module cm ON cm.code = s.module_code
-                SET s.module_ok = TRUE
-                WHERE s.import_id = :import AND %s AND %s""".formatted(ModuleReach.usableAt("p.org_node_id"), published), params);
-        sql.update("""
-                UPDATE history_import_row s
-                JOIN catalogue_module cm ON cm.code = s.module_code
-                SET s.module_ok = TRUE
-                WHERE s.import_id = :import AND s.person_id IS NULL AND %s AND %s""".formatted(ModuleReach.USABLE_UNDER, published),
-                params);
-        sql.update("""
-                UPDATE history_import_row s
-                JOIN (SELECT hsa_id, history_id, MIN(row_no) AS first_row_no FROM history_import_row
-                      WHERE import_id = :import GROUP BY hsa_id, history_id HAVING COUNT(*) > 1) d
-                  ON d.hsa_id = s.hsa_id AND d.history_id = s.history_id
-                JOIN history_import_row f ON f.import_id = s.import_id AND f.row_no = d.first_row_no
-                SET s.first_row_no = d.first_row_no,
-                    s.conflicting = NOT (f.module_code <=> s.module_code AND f.completed_on <=> s.completed_on
-                                         AND f.score <=> s.score AND f.done_where <=> s.done_where)
-                WHERE s.import_id = :import AND s.row_no > d.first_row_no""", params);
-    }
-
-    /** A refused row found by the set-based checks. */
-    private record Refused(int rowNo, String hsaId, String moduleCode, String historyId, Integer firstRowNo,
-                           boolean unknownPerson, boolean unknownModule, boolean conflicting) {
-    }
+    private static final String PERSON = """
+            history_import_row s
+            LEFT JOIN (person p JOIN org_closure within ON within.descendant_id = p.org_node_id AND within.ancestor_id = :node)
+              ON p.hsa_id = s.hsa_id""";
 
     /**
-     * The report when any row is bad: the bad fields found while reading and the refusals of the set-based checks,
-     * every one counted, the first {@link RowErrors#KEPT} by row kept. Null when there is none.
+     * SQL condition: the row's module is in the catalogue, has a published version, and may be used at the person's
+     * unit ({@link ModuleReach}); for a row whose person is not found, at the organisation or somewhere under it, so
+     * that the row is not also refused for a module its person might well have. Another organisation's own module is
+     * answered as unknown.
      */
-    private ImportOutcome refusals(long importId, RowErrors fieldErrors) {
-        NamedSql.Params params = NamedSql.with("import", importId).and("limit", RowErrors.KEPT);
-        long refusedCount = sql.number("""
-                SELECT COALESCE(SUM(person_id IS NULL) + SUM(NOT module_ok) + SUM(conflicting), 0)
-                FROM history_import_row WHERE import_id = :import""", params);
-        if (refusedCount == 0 && fieldErrors.isEmpty()) {
+    private static final String MODULE_USABLE = """
+            EXISTS (SELECT 1 FROM catalogue_module cm
+                    WHERE cm.code = s.module_code AND EXISTS (SELECT 1 FROM module_version mv WHERE mv.module_code = cm.code)
+                      AND ((p.id IS NOT NULL AND %s) OR (p.id IS NULL AND %s)))"""
+            .formatted(ModuleReach.usableAt("p.org_node_id"), ModuleReach.USABLE_UNDER);
+
+    /**
+     * SQL: the rows repeating an earlier row's person and external id with other content ({@code s}, beside the first
+     * row {@code f}): an error in the file. The same content repeated is the same record, written once.
+     */
+    private static final String CONFLICTING = """
+            (SELECT hsa_id, history_id, MIN(row_no) AS first_row_no FROM history_import_row
+             WHERE import_id = :import GROUP BY hsa_id, history_id HAVING COUNT(*) > 1) d
+            JOIN history_import_row f ON f.import_id = :import AND f.row_no = d.first_row_no
+            JOIN history_import_row s ON s.import_id = :import AND s.hsa_id = d.hsa_id AND s.history_id = d.history_id
+                                     AND s.row_no > d.first_row_no
+            WHERE NOT (f.module_code <=> s.module_code AND f.completed_on <=> s.completed_on AND f.score <=> s.score
+                       AND f.done_where <=> s.done_where)""";
+
+    /**
+     * The report when any row is bad: the bad fields found while reading, and what the set-based checks over the
+     * staged rows refuse (people, modules, repeated external ids), every one counted, the first {@link RowErrors#KEPT}
+     * by row kept. Null when there is none. The checks only read: a million rows are not written a second time.
+     */
+    private ImportOutcome refusals(long importId, long scopeOrgId, RowErrors fieldErrors) {
+        NamedSql.Params params = NamedSql.with("import", importId).and("node", scopeOrgId).and("limit", RowErrors.KEPT);
+        long refused = sql.number("SELECT COALESCE(SUM(p.id IS NULL) + SUM(NOT " + MODULE_USABLE + "), 0) FROM " + PERSON
+                + " WHERE s.import_id = :import", params);
+        long conflicting = sql.number("SELECT COUNT(*) FROM " + CONFLICTING, params);
+        if (refused + conflicting == 0 && fieldErrors.isEmpty()) {
             return null;
         }
         List<RowError> found = new ArrayList<>(fieldErrors.kept());
-        sql.list("""
-                SELECT row_no, hsa_id, module_code, history_id, first_row_no, person_id IS NULL AS unknown_person,
-                       NOT module_ok AS unknown_module, conflicting
-                FROM history_import_row
-                WHERE import_id = :import AND (person_id IS NULL OR NOT module_ok OR conflicting)
-                ORDER BY row_no LIMIT :limit""", params, row -> new Refused((int) row.number("row_no"),
-                row.string("hsa_id"), row.string("module_code"), row.string("history_id"), row.nullableInt("first_row_no"),
-                row.flag("unknown_person"), row.flag("unknown_module"), row.flag("conflicting"))).forEach(refused -> {
-            if (refused.unknownPerson()) {
-                found.add(new RowError(refused.rowNo(), "hsa_id", "HSA-id:t " + RosterFields.shown(refused.hsaId())
-                        + " finns inte bland personerna i den valda organisationen"));
-            }
-            if (refused.unknownModule()) {
-                found.add(new RowError(refused.rowNo(), "modulkod", "modulkoden '" + RosterFields.shown(refused.moduleCode())
-                        + "' finns inte i katalogen för personens enhet; rader gissas aldrig till en annan modul"));
-            }
-            if (refused.conflicting()) {
-                found.add(new RowError(refused.rowNo(), "externt_id", "externt id " + RosterFields.shown(refused.historyId())
-                        + " finns redan på rad " + refused.firstRowNo() + " för samma person men med annat innehåll"));
-            }
-        });
+        if (refused > 0) {
+            sql.list("""
+                    SELECT s.row_no, s.hsa_id, s.module_code, p.id IS NULL AS unknown_person, NOT %2$s AS unknown_module
+                    FROM %1$s WHERE s.import_id = :import AND (p.id IS NULL OR NOT %2$s) ORDER BY s.row_no LIMIT :limit"""
+                    .formatted(PERSON, MODULE_USABLE), params, row -> {
+                int rowNo = (int) row.number("row_no");
+                if (row.flag("unknown_person")) {
+                    found.add(new RowError(rowNo, "hsa_id", "HSA-id:t " + RosterFields.shown(row.string("hsa_id"))
+                            + " finns inte bland personerna i den valda organisationen"));
+                }
+                if (row.flag("unknown_module")) {
+                    found.add(new RowError(rowNo, "modulkod", "modulkoden '" + RosterFields.shown(row.string("module_code"))
+                            + "' finns inte i katalogen för personens enhet; rader gissas aldrig till en annan modul"));
+                }
+                return rowNo;
+            });
+        }
+        if (conflicting > 0) {
+            sql.list("SELECT s.row_no, s.history_id, d.first_row_no FROM " + CONFLICTING + " ORDER BY s.row_no LIMIT :limit",
+                    params, row -> found.add(new RowError((int) row.number("row_no"), "externt_id", "externt id "
+                            + RosterFields.shown(row.string("history_id")) + " finns redan på rad " + row.number("first_row_no")
+                            + " för samma person men med annat innehåll")));
+        }
         List<RowError> first = found.stream().sorted(Comparator.comparingInt(RowError::row)).limit(RowErrors.KEPT).toList();
-        return new ImportOutcome(first, fieldErrors.count() + (int) refusedCount, 0, 0, 0, null);
+        return new ImportOutcome(first, fieldErrors.count() + (int) (refused + conflicting), 0, 0, 0, null);
     }
 
     /** Deletes an import's staged rows, a slice at a time so that no one statement holds a million row locks. */

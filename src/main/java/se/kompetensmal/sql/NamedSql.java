@@ -95,29 +95,6 @@ public class NamedSql {
         });
     }
 
-    /**
-     * Runs one statement for each set of parameters, sent to the server as one batch: for writing many rows at once
-     * (the history import stages a file a thousand rows at a time). Answers the rows changed in all.
-     */
-    public long batch(String sql, List<? extends Map<String, ?>> parameterSets) {
-        if (parameterSets.isEmpty()) {
-            return 0;
-        }
-        Parsed parsed = Parsed.of(sql);
-        return jdbc.prepareStatement(parsed.sql(), statement -> {
-            for (Map<String, ?> parameters : parameterSets) {
-                parsed.bind(statement, parameters);
-                statement.addBatch();
-            }
-            long changed = 0;
-            for (int count : statement.executeBatch()) {
-                // The driver may answer "succeeded, count unknown" for a batch sent in one go.
-                changed += count == java.sql.Statement.SUCCESS_NO_INFO ? 1 : Math.max(count, 0);
-            }
-            return changed;
-        });
-    }
-
     /** A result row, read by column label; SQL NULL comes back as null. */
     public static final class Row {
         private final ResultSet rs;

@@ -71,11 +71,15 @@ final class RosterApi {
      * on the way.
      */
     RosterImportView await(String location, Consumer<RosterImportView> observer) {
+        return await(location, observer, Duration.ofMinutes(3));
+    }
+
+    RosterImportView await(String location, Consumer<RosterImportView> observer, Duration limit) {
         return Waiting.until(() -> {
             RosterImportView view = http.retrieve(HttpRequest.GET(location).bearerAuth(token), RosterImportView.class);
             observer.accept(view);
             return view;
         }, view -> view.rosterImport().finished() || view.rosterImport().status().awaitingConfirmation(),
-                Duration.ofMinutes(3), "the import at " + location + " ending");
+                limit, "the import at " + location + " ending");
     }
 }
