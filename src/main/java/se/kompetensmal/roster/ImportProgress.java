@@ -21,6 +21,11 @@ final class ImportProgress {
         imports.updateProgress(importId, phase, total, 0);
     }
 
+    /** Progress at a point that is not a multiple of the interval, such as the end of a slice written set-based. */
+    void reached(int processed) {
+        imports.updateProgress(importId, phase, total, processed);
+    }
+
     void rowsDone(int processed) {
         if (processed % EVERY == 0 || processed == total) {
             imports.updateProgress(importId, phase, total, processed);

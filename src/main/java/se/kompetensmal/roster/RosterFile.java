@@ -13,7 +13,8 @@ final class RosterFile {
     }
 
     private static final Map<String, String> SWEDISH_COLUMN_NAMES = Map.of(
-            "fornamn", "förnamn", "malgrupper", "målgrupper", "overordnad", "överordnad");
+            "fornamn", "förnamn", "malgrupper", "målgrupper", "overordnad", "överordnad",
+            "genomford", "genomförd", "kalla", "källa");
 
     /** A column as users write it in their header row, for reports. */
     static String displayName(String column) {

@@ -27,7 +27,9 @@ public record RosterImport(
         int leftCount,
         @Nullable String message,
         @DateCreated @Nullable Instant createdAt,
-        @Nullable Instant finishedAt) {
+        @Nullable Instant finishedAt,
+        /** The recomputation of assignments a history import asked for once its completions were written. */
+        @Nullable Long recomputeJobId) {
 
     public String createdAtSv() {
         return SwedishTime.format(createdAt);

@@ -2,6 +2,8 @@ package se.kompetensmal.roster;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -59,6 +61,21 @@ public class RosterImportController {
                                                        Authentication caller) {
         access.requireImport(caller, organisation);
         return accepted(service.start(RosterImportKind.PEOPLE, full, organisation, fileName, csv));
+    }
+
+    @Operation(summary = "Import completions from the previous system from CSV (columns hsa_id, modulkod, genomförd, resultat, "
+            + "källa, externt_id; see README); organisation is required: people are looked up there. Importing the same "
+            + "file again changes nothing; the assignments are recomputed afterwards in the background")
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
+    @Post(value = "/history", consumes = {"text/csv", MediaType.APPLICATION_OCTET_STREAM})
+    public HttpResponse<RosterImportView> importHistory(@Body InputStream csv, @QueryValue @Nullable String fileName,
+                                                        @QueryValue @Nullable Long organisation, Authentication caller) {
+        if (organisation == null) {
+            throw new HttpStatusException(HttpStatus.BAD_REQUEST,
+                    "En import av historik kräver organisation (organisation=id): personerna söks där.");
+        }
+        access.requireImport(caller, organisation);
+        return accepted(service.start(RosterImportKind.HISTORY, false, organisation, fileName, csv, caller.getName()));
     }
 
     @Operation(summary = "Confirm a held full import (status AWAITING_CONFIRMATION): it runs and marks those it does not list as left")

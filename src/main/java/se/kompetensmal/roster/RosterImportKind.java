@@ -3,7 +3,9 @@ package se.kompetensmal.roster;
 /** What a roster file holds. */
 public enum RosterImportKind {
     ORGANISATIONS("Organisationer"),
-    PEOPLE("Personer");
+    PEOPLE("Personer"),
+    /** Completions from the previous system (see {@link HistoryImporter}). */
+    HISTORY("Genomförd utbildning från tidigare system");
 
     private final String labelSv;
 

@@ -78,7 +78,8 @@ public class RosterImportPages {
         if (file == null || file.getFilename() == null || file.getFilename().isBlank()) {
             return HttpResponse.badRequest(new ModelAndView<>("import", formModel(caller, "Välj en CSV-fil som inte är tom.")));
         }
-        RosterImportKind importKind = "ORGANISATIONS".equals(kind) ? RosterImportKind.ORGANISATIONS : RosterImportKind.PEOPLE;
+        RosterImportKind importKind = "ORGANISATIONS".equals(kind) ? RosterImportKind.ORGANISATIONS
+                : "HISTORY".equals(kind) ? RosterImportKind.HISTORY : RosterImportKind.PEOPLE;
         boolean fullImport = "true".equals(full);
         Long scope;
         try {
@@ -90,9 +91,14 @@ public class RosterImportPages {
             return HttpResponse.badRequest(new ModelAndView<>("import", formModel(caller,
                     "En fullständig import gäller personer och kräver att du väljer vilken organisation filen omfattar.")));
         }
+        if (importKind == RosterImportKind.HISTORY && scope == null) {
+            return HttpResponse.badRequest(new ModelAndView<>("import", formModel(caller,
+                    "En import av historik kräver att du väljer vilken organisation filen gäller: personerna söks där.")));
+        }
         importAccess.requireImport(caller, scope);
         try (InputStream content = file.asInputStream()) {
-            RosterImportService.StartedImport started = service.start(importKind, fullImport, scope, file.getFilename(), content);
+            RosterImportService.StartedImport started = service.start(importKind, fullImport, scope, file.getFilename(), content,
+                    caller.getName());
             return HttpResponse.seeOther(URI.create("/import/" + started.id()));
         }
     }
@@ -101,7 +107,10 @@ public class RosterImportPages {
     @Get("/{id}")
     public Map<String, Object> status(long id, Authentication caller) {
         RosterImportView view = importAccess.view(caller, id);
-        return view.rosterImport().finished() || view.rosterImport().status().awaitingConfirmation()
+        // A finished history import's page goes on refreshing while the recomputation it started runs.
+        boolean settled = (view.rosterImport().finished() && (view.recompute() == null || view.recompute().finished()))
+                || view.rosterImport().status().awaitingConfirmation();
+        return settled
                 ? Map.of("title", "Import av " + view.rosterImport().fileName(), "view", view)
                 : Map.of("title", "Import av " + view.rosterImport().fileName(), "view", view, "refreshSeconds", 2);
     }

@@ -1,6 +1,7 @@
 package se.kompetensmal.roster;
 
 import jakarta.inject.Singleton;
+import se.kompetensmal.routines.RecomputeJobRepository;
 import se.kompetensmal.security.Access;
 
 import java.util.List;
@@ -13,15 +14,18 @@ public class RosterImportQueries {
     public static final int SHOWN_ERRORS = 1_000;
 
     private final RosterImportRepository imports;
+    private final RecomputeJobRepository jobs;
 
-    public RosterImportQueries(RosterImportRepository imports) {
+    public RosterImportQueries(RosterImportRepository imports, RecomputeJobRepository jobs) {
         this.imports = imports;
+        this.jobs = jobs;
     }
 
     public RosterImportView view(long id) {
         RosterImport found = imports.findById(id)
                 .orElseThrow(() -> Access.notFound());
-        return new RosterImportView(found, imports.countErrors(id), imports.findErrors(id, SHOWN_ERRORS));
+        return new RosterImportView(found, imports.countErrors(id), imports.findErrors(id, SHOWN_ERRORS),
+                found.recomputeJobId() == null ? null : jobs.findById(found.recomputeJobId()).orElse(null));
     }
 
     public List<RowError> allErrors(long id) {

@@ -25,6 +25,10 @@ public interface RosterImportRepository extends CrudRepository<RosterImport, Lon
                    updated_count = :updated, left_count = :left, finished_at = CURRENT_TIMESTAMP WHERE id = :id""")
     void finish(long id, RosterImportStatus status, String message, int created, int updated, int left);
 
+    @Transactional(propagation = TransactionDefinition.Propagation.REQUIRES_NEW)
+    @Query("UPDATE roster_import SET recompute_job_id = :jobId WHERE id = :id")
+    void recomputeRequested(long id, long jobId);
+
     @Query("""
             UPDATE roster_import SET status = 'FAILED', finished_at = CURRENT_TIMESTAMP,
                    message = 'Importen avbröts när tjänsten startade om. Inget sparades; ladda upp filen igen.'

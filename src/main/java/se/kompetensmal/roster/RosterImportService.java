@@ -13,6 +13,7 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import se.kompetensmal.organization.OrgNodeRepository;
+import se.kompetensmal.routines.RecomputeJobs;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,6 +42,8 @@ public class RosterImportService {
     private final OrgNodeRepository nodes;
     private final OrganisationRosterImporter organisations;
     private final PeopleRosterImporter people;
+    private final HistoryImporter history;
+    private final RecomputeJobs recomputeJobs;
     private final RosterImportErrorRepository errors;
     private final ApplicationEventPublisher<RosterImported> events;
     private final Path uploadDir;
@@ -49,7 +52,8 @@ public class RosterImportService {
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "roster-import"));
 
     public RosterImportService(RosterImportRepository imports, OrgNodeRepository nodes,
-                               OrganisationRosterImporter organisations, PeopleRosterImporter people, RosterImportErrorRepository errors,
+                               OrganisationRosterImporter organisations, PeopleRosterImporter people, HistoryImporter history,
+                               RecomputeJobs recomputeJobs, RosterImportErrorRepository errors,
                                ApplicationEventPublisher<RosterImported> events,
                                @Value("${kompetensmal.upload-dir:}") String uploadDir,
                                @Value("${kompetensmal.import.max-bytes:200MB}") @ReadableBytes long maxBytes) throws IOException {
@@ -57,6 +61,8 @@ public class RosterImportService {
         this.nodes = nodes;
         this.organisations = organisations;
         this.people = people;
+        this.history = history;
+        this.recomputeJobs = recomputeJobs;
         this.errors = errors;
         this.events = events;
         this.maxBytes = maxBytes;
@@ -76,10 +82,24 @@ public class RosterImportService {
         if (failed > 0) {
             LOG.warn("{} roster import(s) were interrupted by a restart and are marked as failed", failed);
         }
+        history.discardUnfinished();
     }
 
     public StartedImport start(RosterImportKind kind, boolean fullImport, Long scopeOrgId, String fileName,
                                InputStream content) {
+        return start(kind, fullImport, scopeOrgId, fileName, content, "import");
+    }
+
+    /**
+     * Accepts a file for import; {@code requestedBy} (the uploader's name) is who the recomputation of assignments a
+     * history import starts afterwards is recorded as asked for by.
+     */
+    public StartedImport start(RosterImportKind kind, boolean fullImport, Long scopeOrgId, String fileName,
+                               InputStream content, String requestedBy) {
+        if (kind == RosterImportKind.HISTORY && scopeOrgId == null) {
+            throw new HttpStatusException(HttpStatus.BAD_REQUEST,
+                    "En import av historik kräver att du väljer vilken organisation filen gäller: personerna söks där.");
+        }
         if (fullImport && (kind != RosterImportKind.PEOPLE || scopeOrgId == null)) {
             throw new HttpStatusException(HttpStatus.BAD_REQUEST,
                     "En fullständig import gäller personer och kräver att du väljer vilken organisation filen omfattar.");
@@ -94,7 +114,7 @@ public class RosterImportService {
         Path file = save(content);
         RosterImport created = imports.save(new RosterImport(null, kind, fullImport, scopeOrgId,
                 fileName == null || fileName.isBlank() ? "namnlös.csv" : fileName, RosterImportStatus.QUEUED,
-                0, 0, 0, 0, 0, null, null, null));
+                0, 0, 0, 0, 0, null, null, null, null));
         Path kept = fileOf(created.id());
         try {
             Files.move(file, kept);
@@ -102,7 +122,7 @@ public class RosterImportService {
             delete(file);
             throw new UncheckedIOException(e);
         }
-        Future<?> done = worker.submit(() -> run(created, kept, false));
+        Future<?> done = worker.submit(() -> run(created, kept, false, requestedBy));
         return new StartedImport(created.id(), done);
     }
 
@@ -118,7 +138,7 @@ public class RosterImportService {
                     "Den uppladdade filen finns inte längre (tjänsten har startats om). Inget sparades; ladda upp filen igen.", 0, 0, 0);
             return new StartedImport(id, CompletableFuture.completedFuture(null));
         }
-        return new StartedImport(id, worker.submit(() -> run(held, file, true)));
+        return new StartedImport(id, worker.submit(() -> run(held, file, true, "import")));
     }
 
     /** Drops a held full import: nothing is written. */
@@ -202,7 +222,7 @@ public class RosterImportService {
         return false;
     }
 
-    private void run(RosterImport rosterImport, Path file, boolean confirmed) {
+    private void run(RosterImport rosterImport, Path file, boolean confirmed, String requestedBy) {
         long id = rosterImport.id();
         ImportProgress progress = new ImportProgress(imports, id);
         boolean keepFile = false;
@@ -210,18 +230,24 @@ public class RosterImportService {
             ImportOutcome outcome = switch (rosterImport.kind()) {
                 case ORGANISATIONS -> organisations.importFile(rosterImport, file, progress);
                 case PEOPLE -> people.importFile(rosterImport, file, progress, confirmed);
+                case HISTORY -> history.importFile(rosterImport, file, progress);
             };
             if (outcome.held()) {
                 keepFile = true;
                 imports.finish(id, RosterImportStatus.AWAITING_CONFIRMATION, outcome.question(), 0, 0, 0);
                 return;
             }
-            finish(id, outcome);
+            if (outcome.accepted() && rosterImport.kind() == RosterImportKind.HISTORY && outcome.created() > 0) {
+                // The completions are committed: the job, run in the background, sees them. Asked for before the import
+                // is marked as done, so that its status page shows the job from the moment it shows the import done.
+                requestRecomputation(id, rosterImport.scopeOrgId(), requestedBy);
+            }
+            finish(id, rosterImport.kind(), outcome);
             if (outcome.accepted() && rosterImport.kind() == RosterImportKind.PEOPLE) {
                 events.publishEvent(new RosterImported(rosterImport.scopeOrgId()));
             }
         } catch (CsvReader.MalformedCsvException e) {
-            finish(id, ImportOutcome.rejected(List.of(new RowError(e.row(), null, e.getMessage()))));
+            finish(id, rosterImport.kind(), ImportOutcome.rejected(List.of(new RowError(e.row(), null, e.getMessage()))));
         } catch (Throwable e) {
             // Errors too, out of memory included: an import must never stay "in progress" with nothing said.
             LOG.error("Roster import {} failed", id, e);
@@ -238,6 +264,19 @@ public class RosterImportService {
         }
     }
 
+    /**
+     * The completions are written whatever happens here: a recomputation that could not be asked for is logged, and
+     * the next one (any roster import or routine change, or the coordinator's "räkna om") brings the assignments up to
+     * date, rather than the import being reported as failed with its completions saved.
+     */
+    private void requestRecomputation(long importId, long scopeOrgId, String requestedBy) {
+        try {
+            imports.recomputeRequested(importId, recomputeJobs.request(scopeOrgId, requestedBy).id());
+        } catch (RuntimeException e) {
+            LOG.error("History import {}: the recomputation of assignments could not be requested", importId, e);
+        }
+    }
+
     private static void delete(Path file) {
         try {
             Files.deleteIfExists(file);
@@ -246,7 +285,14 @@ public class RosterImportService {
         }
     }
 
-    private void finish(long id, ImportOutcome outcome) {
+    private void finish(long id, RosterImportKind kind, ImportOutcome outcome) {
+        if (outcome.accepted() && kind == RosterImportKind.HISTORY) {
+            imports.finish(id, RosterImportStatus.SUCCEEDED, "Importen är klar: " + outcome.created() + " nya, "
+                    + outcome.updated() + " fanns redan." + (outcome.created() > 0
+                            ? " Personernas uppdrag räknas om i bakgrunden." : ""),
+                    outcome.created(), outcome.updated(), 0);
+            return;
+        }
         if (outcome.accepted()) {
             imports.finish(id, RosterImportStatus.SUCCEEDED, "Importen är klar: " + outcome.created() + " nya, "
                     + outcome.updated() + " uppdaterade, " + outcome.left() + " markerade som slutat.",

@@ -25,4 +25,14 @@ public record RecomputeJob(
     public boolean finished() {
         return "DONE".equals(status) || "FAILED".equals(status);
     }
+
+    /** The status as a page shows it (the history import's status page). */
+    public String statusSv() {
+        return switch (status) {
+            case "QUEUED" -> "väntar på sin tur";
+            case "RUNNING" -> "pågår, " + donePeople + " av " + totalPeople + " personer klara";
+            case "DONE" -> "klar, " + totalPeople + " personer";
+            default -> "misslyckades; be en samordnare räkna om uppdragen för organisationen";
+        };
+    }
 }

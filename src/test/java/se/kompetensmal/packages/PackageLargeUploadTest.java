@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import se.kompetensmal.HeapWatch;
 import se.kompetensmal.ServiceTest;
 import se.kompetensmal.TestUsers;
 import se.kompetensmal.organization.OrgNodeKind;
@@ -21,9 +22,6 @@ import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.SequenceInputStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -201,51 +199,6 @@ class PackageLargeUploadTest extends ServiceTest {
         @Override
         public void close() throws IOException {
             out.close();
-        }
-    }
-
-    /** Samples the heap every 20 ms: the largest used heap, and the largest live heap right after a collection. */
-    private static final class HeapWatch {
-        private final AtomicLong peakUsed = new AtomicLong();
-        private final AtomicLong peakLive = new AtomicLong();
-        private volatile boolean running = true;
-        private Thread thread;
-
-        void start() {
-            List<MemoryPoolMXBean> pools = ManagementFactory.getMemoryPoolMXBeans().stream()
-                    .filter(pool -> pool.getType() == MemoryType.HEAP && pool.isCollectionUsageThresholdSupported()).toList();
-            thread = new Thread(() -> {
-                while (running) {
-                    peakUsed.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
-                    long live = 0;
-                    for (MemoryPoolMXBean pool : pools) {
-                        if (pool.getCollectionUsage() != null) {
-                            live += pool.getCollectionUsage().getUsed();
-                        }
-                    }
-                    peakLive.accumulateAndGet(live, Math::max);
-                    try {
-                        Thread.sleep(20);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "heap-watch");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        void stop() throws InterruptedException {
-            running = false;
-            thread.join();
-        }
-
-        long peakUsedBytes() {
-            return peakUsed.get();
-        }
-
-        long peakLiveBytes() {
-            return peakLive.get();
         }
     }
 }

@@ -41,6 +41,11 @@ final class RosterApi {
                 observer);
     }
 
+    RosterImportView history(String csv, long scope) {
+        return post("/api/imports/history?fileName=historik.csv&organisation=" + scope, csv.getBytes(StandardCharsets.UTF_8),
+                view -> { });
+    }
+
     private RosterImportView post(String uri, byte[] body, Consumer<RosterImportView> observer) {
         HttpResponse<RosterImportView> accepted = http.exchange(
                 HttpRequest.POST(uri, body).contentType(MediaType.of("text/csv")).bearerAuth(token), RosterImportView.class);
@@ -66,11 +71,15 @@ final class RosterApi {
      * on the way.
      */
     RosterImportView await(String location, Consumer<RosterImportView> observer) {
+        return await(location, observer, Duration.ofMinutes(3));
+    }
+
+    RosterImportView await(String location, Consumer<RosterImportView> observer, Duration limit) {
         return Waiting.until(() -> {
             RosterImportView view = http.retrieve(HttpRequest.GET(location).bearerAuth(token), RosterImportView.class);
             observer.accept(view);
             return view;
         }, view -> view.rosterImport().finished() || view.rosterImport().status().awaitingConfirmation(),
-                Duration.ofMinutes(3), "the import at " + location + " ending");
+                limit, "the import at " + location + " ending");
     }
 }
