@@ -1,58 +1,14 @@
 package se.kompetensmal.catalog;
 
-import io.micronaut.http.HttpRequest;
-import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
-import io.micronaut.http.annotation.Produces;
-import io.micronaut.http.exceptions.HttpStatusException;
-import io.micronaut.http.server.exceptions.ExceptionHandler;
-import io.micronaut.http.server.exceptions.response.ErrorContext;
-import io.micronaut.http.server.exceptions.response.ErrorResponseProcessor;
-import jakarta.inject.Singleton;
 import se.kompetensmal.web.FieldProblem;
+import se.kompetensmal.web.InvalidFields;
 
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 
-/**
- * An own competence goal that cannot be saved as typed: 422 with every field at fault, each with a Swedish message. The
- * pages show each message at its field; the API's problem lists them as "field: message".
- */
-public class GoalInvalid extends HttpStatusException {
-
-    private final List<FieldProblem> problems;
+/** An own competence goal that cannot be saved as typed: every field at fault (see InvalidFields). */
+public class GoalInvalid extends InvalidFields {
 
     public GoalInvalid(List<FieldProblem> problems) {
-        super(HttpStatus.UNPROCESSABLE_ENTITY, String.join(" ", problems.stream().map(FieldProblem::message).toList()));
-        this.problems = List.copyOf(problems);
-    }
-
-    public List<FieldProblem> problems() {
-        return problems;
-    }
-
-    /** The message of each field, by field name, for a form. */
-    public Map<String, String> byField() {
-        return problems.stream().collect(Collectors.toMap(FieldProblem::field, FieldProblem::message, (a, b) -> a + " " + b));
-    }
-
-    /** Answers the API with a problem that names every field. */
-    @Singleton
-    @Produces
-    public static class Handler implements ExceptionHandler<GoalInvalid, HttpResponse<?>> {
-
-        private final ErrorResponseProcessor<?> processor;
-
-        public Handler(ErrorResponseProcessor<?> processor) {
-            this.processor = processor;
-        }
-
-        @Override
-        public HttpResponse<?> handle(HttpRequest request, GoalInvalid exception) {
-            ErrorContext.Builder context = ErrorContext.builder(request).cause(exception);
-            exception.problems().forEach(context::error);
-            return processor.processResponse(context.build(), HttpResponse.status(HttpStatus.UNPROCESSABLE_ENTITY));
-        }
+        super(problems);
     }
 }
