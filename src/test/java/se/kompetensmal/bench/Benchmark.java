@@ -118,6 +118,9 @@ public final class Benchmark {
         results.add(rosterImport(context, (int) Math.round(100_000 * factor)));
         results.add(recompute(context, built));
         results.add(outboxDelivery(context, lrs, 20_000));
+        // Last: the recomputation it starts afterwards runs in the background, and would otherwise be measured with the rest.
+        results.add(historyImport(context, built, Integer.parseInt(System.getenv().getOrDefault("BENCH_HISTORY_ROWS", "1000000")),
+                bench));
 
         String json = json(factor, built, results);
         Files.writeString(bench.resolve("results.json"), json);
@@ -321,6 +324,47 @@ public final class Benchmark {
         double targetMs = 15_000 * rows / 100_000.0;
         return new Result("roster import of " + rows + " rows", ms, ms, rows / (ms / 1000), null, null,
                 "≤ 15 s per 100,000 rows", ms <= targetMs);
+    }
+
+    /**
+     * Completions from the previous system for the people of the largest region, {@code rows} of them over the shipped
+     * modules, each with its own external id: the file written to disk first (as an upload would be), then the whole
+     * import timed, from the upload to the import being done (reading, staging, checking, writing, deleting the staged
+     * rows). The recomputation it asks for afterwards is not part of it.
+     */
+    private static Result historyImport(ApplicationContext context, NationalDataset.Built built, int rows, Path bench) throws Exception {
+        TestSql sql = context.getBean(TestSql.class);
+        List<String> people = sql.strings("""
+                SELECT p.hsa_id FROM person p JOIN org_closure c ON c.descendant_id = p.org_node_id AND c.ancestor_id = ?
+                ORDER BY p.id LIMIT 20000""", built.largestRegionId());
+        List<String> modules = sql.strings("SELECT code FROM catalogue_module WHERE owner_org_id IS NULL ORDER BY code");
+        Path file = bench.resolve("historik.csv");
+        try (var out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            out.write("hsa_id;modulkod;genomförd;resultat;källa;externt_id\n");
+            LocalDate first = LocalDate.parse("2010-01-01");
+            for (int i = 0; i < rows; i++) {
+                out.write(people.get(i % people.size()) + ";" + modules.get((i / people.size()) % modules.size()) + ";"
+                        + first.plusDays(i % 4000) + ";" + (i % 101) + ";Tidigare systemet;BENCH-" + i + "\n");
+            }
+        }
+        RosterImportService imports = context.getBean(RosterImportService.class);
+        long start = System.nanoTime();
+        long id;
+        try (var content = Files.newInputStream(file)) {
+            RosterImportService.StartedImport started = imports.start(RosterImportKind.HISTORY, false, built.largestRegionId(),
+                    "bench-historik.csv", content, "benchmark");
+            started.done().get();
+            id = started.id();
+        }
+        double ms = (System.nanoTime() - start) / 1e6;
+        Files.delete(file);
+        List<String> outcome = sql.strings("SELECT CONCAT(status, ' ', created_count) FROM roster_import WHERE id = ?", id);
+        if (!outcome.equals(List.of("SUCCEEDED " + rows))) {
+            throw new IllegalStateException("the history import ended " + outcome + ", not with " + rows + " completions written");
+        }
+        double targetMs = 60_000 * rows / 1_000_000.0;
+        return new Result("history import of " + rows + " rows", ms, ms, rows / (ms / 1000), null, null,
+                "≤ 60 s per 1,000,000 rows", ms <= targetMs);
     }
 
     /** A routine change at the largest region, and the recomputation it starts, until done. */
