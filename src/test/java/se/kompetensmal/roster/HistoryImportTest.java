@@ -5,13 +5,17 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.http.cookie.Cookie;
+import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import se.kompetensmal.HttpCalls;
 import se.kompetensmal.PersonFixture;
 import se.kompetensmal.ServiceTest;
 import se.kompetensmal.SwedishTime;
+import se.kompetensmal.TestUsers;
 import se.kompetensmal.organization.OrgNodeKind;
 import se.kompetensmal.routines.CountsFrom;
 import se.kompetensmal.routines.DocumentationLevel;
@@ -42,6 +46,9 @@ class HistoryImportTest extends ServiceTest {
     private static final String HEADER = "hsa_id;modulkod;genomförd;resultat;källa;externt_id\n";
     private static final String INTRO = "vardskador-grunder";
     private static final String HYGIENE = "basala-hygienrutiner";
+
+    @Inject
+    EmbeddedServer server;
 
     long municipality;
     long unitA;
@@ -196,6 +203,46 @@ class HistoryImportTest extends ServiceTest {
         assertEquals(HttpStatus.FORBIDDEN, post("/api/imports/history?organisation=" + municipality, csv, leader));
         assertEquals(HttpStatus.BAD_REQUEST, post("/api/imports/history", csv, coordinator));
         assertEquals(0, sql.number("SELECT COUNT(*) FROM completion WHERE person_id = ?", anna));
+    }
+
+    @Test
+    void thePageOffersTheHistoryImportAndAsksForTheOrganisation() throws Exception {
+        String form = http.toBlocking().retrieve(HttpRequest.GET("/import").accept(MediaType.TEXT_HTML)
+                .cookie(Cookie.of("JWT", coordinator)));
+        assertTrue(form.contains("Genomförd utbildning från tidigare system") && form.contains("<code>externt_id</code>"), form);
+        String csrf = TestUsers.csrfTokenOf(form);
+        String csv = HEADER + hsa + "2;" + HYGIENE + ";2020-02-03;;Gamla LMS;B-1\n";
+
+        java.net.http.HttpResponse<String> withoutOrganisation = HttpCalls.send(upload(csrf, "", csv),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        java.net.http.HttpResponse<String> uploaded = HttpCalls.send(upload(csrf, String.valueOf(municipality), csv),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(400, withoutOrganisation.statusCode());
+        assertTrue(withoutOrganisation.body().contains("En import av historik kräver att du väljer vilken organisation"),
+                withoutOrganisation.body());
+        assertEquals(303, uploaded.statusCode(), uploaded.body());
+        String location = uploaded.headers().firstValue("Location").orElseThrow();
+        RosterImportView done = api.await("/api/imports/" + location.substring("/import/".length()), view -> { });
+        assertEquals(RosterImportStatus.SUCCEEDED, done.rosterImport().status(), done.toString());
+        assertEquals(1, sql.number("SELECT COUNT(*) FROM completion WHERE person_id = ? AND source = 'IMPORTED'", bo));
+    }
+
+    /** The import page's form, as the browser sends it, with a history file. */
+    private java.net.http.HttpRequest upload(String csrfToken, String organisation, String csv) {
+        String boundary = "----kompetensmal" + System.nanoTime();
+        String body = field(boundary, "csrfToken", csrfToken) + field(boundary, "kind", "HISTORY")
+                + field(boundary, "organisation", organisation)
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"historik.csv\"\r\n"
+                + "Content-Type: text/csv\r\n\r\n" + csv + "\r\n--" + boundary + "--\r\n";
+        return java.net.http.HttpRequest.newBuilder(server.getURI().resolve("/import"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary).header("Accept", "text/html")
+                .header("Cookie", "JWT=" + coordinator)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
+    }
+
+    private static String field(String boundary, String name, String value) {
+        return "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
     }
 
     private HttpStatus post(String uri, String csv, String token) {
