@@ -3,6 +3,7 @@ package se.kompetensmal.learning;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import se.kompetensmal.sql.NamedSql;
+import se.kompetensmal.xapi.LearningRecords;
 
 import java.util.function.IntConsumer;
 
@@ -20,22 +21,12 @@ public class HistoryCompletions {
     /** Rows per INSERT ... SELECT: large enough to be quick, small enough for the progress to move. */
     static final int SLICE = 50_000;
 
-    /**
-     * Which version of the module a historical completion is of: the newest version published on or before the day it
-     * was completed, and for a day before the first version was published here (every completion from the previous
-     * system, usually) the first version. The completion counts for the module either way; the version only says which
-     * content it was, as near as we know.
-     */
-    private static final String VERSION_ON_THE_DAY = """
-            COALESCE((SELECT mv.id FROM module_version mv
-                      WHERE mv.module_code = s.module_code AND mv.created_at < s.completed_on + INTERVAL 1 DAY
-                      ORDER BY mv.version DESC LIMIT 1),
-                     (SELECT mv.id FROM module_version mv WHERE mv.module_code = s.module_code ORDER BY mv.version LIMIT 1))""";
-
     private final NamedSql sql;
+    private final LearningRecords learningRecords;
 
-    public HistoryCompletions(NamedSql sql) {
+    public HistoryCompletions(NamedSql sql, LearningRecords records) {
         this.sql = sql;
+        this.learningRecords = records;
     }
 
     /** What an import wrote: new completions, and those the person already had (the same external id). */
@@ -71,6 +62,9 @@ public class HistoryCompletions {
         } finally {
             sql.update("SET SESSION foreign_key_checks = 1", java.util.Map.of());
         }
+        // "completed" statements for what this import brought, only where the setting asks for them; in this
+        // transaction, so that they exist exactly when the completions do.
+        learningRecords.importedHistory(importId);
         return new Written(created, (int) (records - created));
     }
 
@@ -89,7 +83,7 @@ public class HistoryCompletions {
                       AND NOT EXISTS (SELECT 1 FROM history_import_row e WHERE e.import_id = s.import_id AND e.hsa_id = s.hsa_id
                                       AND e.history_id = s.history_id AND e.row_no < s.row_no)
                       AND NOT EXISTS (SELECT 1 FROM completion c WHERE c.person_id = p.id AND c.history_id = s.history_id)
-                    """.formatted(VERSION_ON_THE_DAY), slice);
+                    """.formatted(VersionInForce.of("s.module_code", "s.completed_on")), slice);
             handled += sql.number("""
                     SELECT COUNT(*) FROM history_import_row WHERE import_id = :import AND row_no > :from AND row_no <= :to""",
                     slice);
