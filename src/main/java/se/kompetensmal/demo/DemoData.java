@@ -147,7 +147,7 @@ public class DemoData {
                 people.byHsaId(LEARNER_HSA_ID).orElseThrow().id(), accounts.findByUsername("samordnare.region").orElseThrow().id(),
                 today);
         sessions.create(nodes.findByCode(DEMO_REGION_CODE).orElseThrow().id(),
-                nodes.findByCode(DEMO_REGION_CODE + "-F01").orElseThrow().id(),
+                people.byHsaId(LEARNER_HSA_ID).orElseThrow().id(),
                 accounts.findByUsername("samordnare.region").orElseThrow().id(),
                 accounts.findByUsername("utbildare").orElseThrow().id(), today);
         LOG.info("Demodata inläst: Region Demoland och Demo kommun");

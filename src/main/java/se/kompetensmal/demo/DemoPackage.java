@@ -1,17 +1,14 @@
 package se.kompetensmal.demo;
 
-import io.micronaut.data.exceptions.DataAccessException;
 import jakarta.inject.Singleton;
 import se.kompetensmal.packages.PackageIntake;
 import se.kompetensmal.packages.PackageMetadata;
-import se.kompetensmal.routines.ManualAssignments;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.sql.SQLTransactionRollbackException;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.zip.ZipEntry;
@@ -30,11 +27,11 @@ class DemoPackage {
     private static final List<String> FILES = List.of("imsmanifest.xml", "index.html", "ovning.js", "ovning.css");
 
     private final PackageIntake intake;
-    private final ManualAssignments assignments;
+    private final DemoAssignment assignment;
 
-    DemoPackage(PackageIntake intake, ManualAssignments assignments) {
+    DemoPackage(PackageIntake intake, DemoAssignment assignment) {
         this.intake = intake;
-        this.assignments = assignments;
+        this.assignment = assignment;
     }
 
     /** Publishes the package for the region as its coordinator would, and assigns it to the learner, due in a month. */
@@ -43,34 +40,7 @@ class DemoPackage {
                 List.of("LICENSED"), List.of("LIC-06"), 10,
                 "En kort övning i paketform: varför och hur en avvikelse rapporteras, med tre frågor att pröva sig på.");
         intake.publish(new ByteArrayInputStream(zip()), particulars, null, regionId, coordinatorAccountId);
-        // The demo's recomputations run in the background meanwhile, and announcing the assignment can meet one of them in a
-        // deadlock (seen in DemoDataTest); MariaDB rolled the assignment back whole, so it is simply made again.
-        for (int attempt = 1; ; attempt++) {
-            try {
-                assignments.assignFromPage(new ManualAssignments.Reach(regionId, null, null, learnerPersonId), CODE,
-                        today.plusDays(30), today, "samordnare.region");
-                return;
-            } catch (DataAccessException e) {
-                if (attempt == 5 || !deadlock(e)) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(200L * attempt);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
-    }
-
-    private static boolean deadlock(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransactionRollbackException) {
-                return true;
-            }
-        }
-        return false;
+        assignment.toLearner(regionId, learnerPersonId, CODE, today.plusDays(30), today);
     }
 
     private static byte[] zip() {
