@@ -266,10 +266,11 @@ class OccasionsTest extends ServiceTest {
         assertEquals(60, ((Number) first.get("fillPercent")).intValue()); // 6 of 10
         assertEquals(100, ((Number) ((Map<?, ?>) listed.get(1)).get("fillPercent")).intValue()); // 5 of 5
         assertEquals(true, ((Map<?, ?>) listed.get(2)).get("cancelled"));
-        // Totals over A and B only (C cancelled): 15 places, 11 taken (73 %), 4 attended, 3 no-shows.
+        // Totals over A and B only (C cancelled): 15 places, 11 taken (73 %), 2 waiting, 4 attended, 3 no-shows.
         assertEquals(15, ((Number) figures.get("capacity")).intValue());
         assertEquals(11, ((Number) figures.get("booked")).intValue());
         assertEquals(73, ((Number) figures.get("fillPercent")).intValue());
+        assertEquals(2, ((Number) figures.get("waiting")).intValue());
         assertEquals(4, ((Number) figures.get("attended")).intValue());
         assertEquals(3, ((Number) figures.get("absent")).intValue());
         assertEquals("CANCELLED", sql.strings("SELECT status FROM session_signup WHERE occasion_id = ?", c).get(0));
