@@ -70,6 +70,8 @@ class OccasionPagesTest extends ServiceTest {
         assertTrue(catalogue.contains("Lärarlett, vid ett tillfälle"), catalogue);
         assertFalse(catalogue.contains("<h2 id=\"sidor\">") || catalogue.contains("Godkänt från"), catalogue);
         assertEquals("SESSION", sql.strings("SELECT source FROM catalogue_module WHERE code = ?", code).get(0));
+        String listed0 = get("/egna-moduler", session);
+        assertTrue(listed0.contains("href=\"/katalog/moduler/" + code + "\"") && listed0.contains("Lärarledd"), listed0);
         assertEquals("0", sql.strings("SELECT pass_mark FROM module_version WHERE module_code = ?", code).get(0));
 
         String month = get("/organisationer/" + region + "/tillfallen", session);
