@@ -54,6 +54,7 @@ public class OccasionPages {
     static final Locale SWEDISH = Locale.forLanguageTag("sv-SE");
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("EEEE d MMMM yyyy", SWEDISH);
     private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("MMMM yyyy", SWEDISH);
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm");
 
     private final Occasions occasions;
     private final Attendance attendance;
@@ -151,7 +152,7 @@ public class OccasionPages {
     }
 
     static String when(Occasions.Occasion o) {
-        return DAY.format(o.day()) + " kl. " + o.start() + "–" + o.end();
+        return DAY.format(o.day()) + " kl. " + CLOCK.format(o.start()) + "–" + CLOCK.format(o.end());
     }
 
     // ---------------------------------------------------------------------------------------------------------------
