@@ -15,14 +15,11 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
-import se.kompetensmal.SwedishTime;
 import se.kompetensmal.security.Needs;
 import se.kompetensmal.security.Role;
 
 import java.net.URI;
 import java.time.LocalDate;
-import java.time.YearMonth;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Set;
 
@@ -84,7 +81,7 @@ public class OccasionController {
         if (node == null) {
             return occasions.ofTrainer(caller);
         }
-        return occasions.month(caller, node, month(month));
+        return occasions.month(caller, node, Occasions.month(month));
     }
 
     @Operation(summary = "Create an occasion of a session module usable at the node (coordinators of the node or above)")
@@ -131,20 +128,5 @@ public class OccasionController {
                 body.summary(), body.estimatedMinutes(), body.audiences() == null ? List.of() : body.audiences(),
                 body.goals() == null ? List.of() : body.goals()), request);
         return HttpResponse.created(new Created(code));
-    }
-
-    static YearMonth month(@Nullable String text) {
-        if (text == null || text.isBlank()) {
-            return YearMonth.now(SwedishTime.ZONE);
-        }
-        try {
-            YearMonth month = YearMonth.parse(text.strip());
-            if (month.getYear() < 2000 || month.getYear() > 2100) {
-                throw new OccasionRefused("Månaden ska vara mellan 2000-01 och 2100-12.");
-            }
-            return month;
-        } catch (DateTimeParseException e) {
-            throw new OccasionRefused("Ange månaden som ÅÅÅÅ-MM, till exempel 2027-01.");
-        }
     }
 }

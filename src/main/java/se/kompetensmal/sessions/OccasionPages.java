@@ -104,7 +104,7 @@ public class OccasionPages {
         YearMonth month;
         String monthError = null;
         try {
-            month = OccasionController.month(manad);
+            month = Occasions.month(manad);
         } catch (OccasionRefused e) {
             month = YearMonth.now(SwedishTime.ZONE);
             monthError = e.getMessage();

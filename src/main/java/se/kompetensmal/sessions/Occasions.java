@@ -383,6 +383,22 @@ public class Occasions {
         return find(id).orElseThrow();
     }
 
+    /** A month as asked for ("2027-01"); none is this month (Swedish time). */
+    public static YearMonth month(@Nullable String text) {
+        if (text == null || text.isBlank()) {
+            return YearMonth.now(SwedishTime.ZONE);
+        }
+        try {
+            YearMonth month = YearMonth.parse(text.strip());
+            if (month.getYear() < 2000 || month.getYear() > 2100) {
+                throw new OccasionRefused("Månaden ska vara mellan 2000-01 och 2100-12.");
+            }
+            return month;
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new OccasionRefused("Ange månaden som ÅÅÅÅ-MM, till exempel 2027-01.");
+        }
+    }
+
     /** A start time as typed ("9:30", "09:30"); blank is none (the service asks for it). */
     public static @Nullable LocalTime time(@Nullable String text) {
         if (text == null || text.isBlank()) {

@@ -238,6 +238,10 @@ class OccasionsTest extends ServiceTest {
         body.remove("trainerAccountId");
         body.put("moduleCode", "vardskador-grunder");
         assertProblem(body, "lärarledd modul");
+        HttpClientResponseException month = assertThrows(HttpClientResponseException.class, () -> http.toBlocking()
+                .exchange(HttpRequest.GET("/api/occasions?node=" + region + "&month=2027-13").bearerAuth(coordinator), String.class));
+        assertEquals(HttpStatus.UNPROCESSABLE_ENTITY, month.getStatus());
+        assertTrue(month.getResponse().getBody(String.class).orElseThrow().contains("ÅÅÅÅ-MM"));
     }
 
     @Test
