@@ -31,6 +31,7 @@ import se.kompetensmal.catalog.ModuleRules;
 import se.kompetensmal.catalog.PageHtml;
 import se.kompetensmal.organization.OrgNode;
 import se.kompetensmal.packages.PackageModules;
+import se.kompetensmal.sessions.SessionModules;
 import se.kompetensmal.packages.PackagePages;
 import se.kompetensmal.security.Access;
 import se.kompetensmal.security.CsrfTokens;
@@ -95,10 +96,12 @@ public class ModuleEditorPages {
     private final CatalogueQueries catalogue;
     private final Access access;
     private final PackageModules packages;
+    private final SessionModules sessionModules;
 
     public ModuleEditorPages(ModuleAuthoring authoring, CsrfTokens csrf, Audiences audiences, CatalogueQueries catalogue,
-                             Access access, PackageModules packages) {
+                             Access access, PackageModules packages, SessionModules sessionModules) {
         this.packages = packages;
+        this.sessionModules = sessionModules;
         this.authoring = authoring;
         this.csrf = csrf;
         this.audiences = audiences;
@@ -138,6 +141,18 @@ public class ModuleEditorPages {
             row.put("package", s.edition() == null ? "SCORM-paket" : s.edition());
             row.put("href", PackagePages.base(s.code()));
             modules.add(row);
+        }
+        // Session modules (lärarledda) too, linked to their catalogue page: they have no content to edit here.
+        for (SessionModules.Summary s : sessionModules.visibleTo(caller)) {
+            Map<String, Object> row = new HashMap<>();
+            row.put("code", s.code());
+            row.put("title", s.title());
+            row.put("status", s.withdrawn() ? "Tillbakadragen" : "Publicerad version " + s.latestVersion());
+            row.put("withdrawn", s.withdrawn());
+            row.put("editable", true);
+            row.put("package", "Lärarledd");
+            row.put("href", "/katalog/moduler/" + s.code());
+            modulesOf(groups, s.ownerName()).add(row);
         }
         for (Map<String, Object> group : groups.values()) {
             @SuppressWarnings("unchecked")

@@ -109,6 +109,19 @@ public class Assessments {
         if (!taking) {
             throw new HttpStatusException(HttpStatus.CONFLICT, "Börja modulen från början.");
         }
+        // A session module (lärarledd) is completed by attendance at an occasion only: it has no assessment to pass here.
+        boolean session = jdbc.prepareStatement("""
+                SELECT 1 FROM module_version mv JOIN catalogue_module cm ON cm.code = mv.module_code
+                WHERE mv.id = ? AND cm.source = 'SESSION'""", statement -> {
+            statement.setLong(1, moduleVersionId);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next();
+            }
+        });
+        if (session) {
+            throw new HttpStatusException(HttpStatus.CONFLICT, "Modulen är lärarledd: den genomförs vid ett tillfälle, "
+                    + "inte med ett prov här.");
+        }
         long id = jdbc.prepareStatement("""
                 SELECT id FROM assessment_attempt WHERE person_id = ? AND module_version_id = ? AND submitted_at IS NULL
                 ORDER BY id LIMIT 1""", statement -> {

@@ -62,7 +62,7 @@ public class Attendance {
         }
         if (!o.started()) {
             throw new OccasionRefused("Närvaron kan registreras först när tillfället har börjat ("
-                    + o.day() + " kl. " + o.start() + ").");
+                    + o.day() + " kl. " + o.start().format(java.time.format.DateTimeFormatter.ofPattern("HH:mm")) + ").");
         }
         long account = Caller.of(caller).accountId();
         Marked marked = transactions.executeWrite(status -> {

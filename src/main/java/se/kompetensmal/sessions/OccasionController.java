@@ -15,12 +15,11 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
-import se.kompetensmal.SwedishTime;
+import se.kompetensmal.security.Needs;
+import se.kompetensmal.security.Role;
 
 import java.net.URI;
 import java.time.LocalDate;
-import java.time.YearMonth;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Set;
 
@@ -82,10 +81,11 @@ public class OccasionController {
         if (node == null) {
             return occasions.ofTrainer(caller);
         }
-        return occasions.month(caller, node, month(month));
+        return occasions.month(caller, node, Occasions.month(month));
     }
 
     @Operation(summary = "Create an occasion of a session module usable at the node (coordinators of the node or above)")
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
     @Post("/api/occasions")
     public HttpResponse<Occasions.Occasion> create(@Body NewOccasionBody body, HttpRequest<?> request,
                                                    Authentication caller) {
@@ -106,18 +106,21 @@ public class OccasionController {
 
     @Operation(summary = "Mark attendance from the start onwards: the people present attend, everyone else booked is absent; "
             + "a completion is recorded once per attended place")
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR, Role.TRAINER}, on = Needs.On.ANYWHERE)
     @Post("/api/occasions/{id}/attendance")
     public Attendance.Marked attendance(long id, @Body Presence body, HttpRequest<?> request, Authentication caller) {
         return attendance.mark(caller, id, Set.copyOf(body.present() == null ? List.of() : body.present()), request);
     }
 
     @Operation(summary = "Cancel the occasion with a reason; everyone booked or waiting is told by mail")
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
     @Post("/api/occasions/{id}/cancel")
     public Occasions.Occasion cancel(long id, @Body Cancellation body, HttpRequest<?> request, Authentication caller) {
         return occasions.cancel(caller, id, body.reason(), request);
     }
 
     @Operation(summary = "Create a session module (no pages or assessment; taken at occasions); the code is made from the title")
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
     @Post("/api/session-modules")
     public HttpResponse<Created> createModule(@Body NewSessionModuleBody body, HttpRequest<?> request,
                                               Authentication caller) {
@@ -125,20 +128,5 @@ public class OccasionController {
                 body.summary(), body.estimatedMinutes(), body.audiences() == null ? List.of() : body.audiences(),
                 body.goals() == null ? List.of() : body.goals()), request);
         return HttpResponse.created(new Created(code));
-    }
-
-    static YearMonth month(@Nullable String text) {
-        if (text == null || text.isBlank()) {
-            return YearMonth.now(SwedishTime.ZONE);
-        }
-        try {
-            YearMonth month = YearMonth.parse(text.strip());
-            if (month.getYear() < 2000 || month.getYear() > 2100) {
-                throw new OccasionRefused("Månaden ska vara mellan 2000-01 och 2100-12.");
-            }
-            return month;
-        } catch (DateTimeParseException e) {
-            throw new OccasionRefused("Ange månaden som ÅÅÅÅ-MM, till exempel 2027-01.");
-        }
     }
 }

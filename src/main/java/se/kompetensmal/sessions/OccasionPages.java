@@ -23,6 +23,8 @@ import se.kompetensmal.authoring.OwnerChoice;
 import se.kompetensmal.organization.OrgNode;
 import se.kompetensmal.organization.OrgNodeRepository;
 import se.kompetensmal.security.CsrfTokens;
+import se.kompetensmal.security.Needs;
+import se.kompetensmal.security.Role;
 
 import java.net.URI;
 import java.time.LocalDate;
@@ -52,6 +54,7 @@ public class OccasionPages {
     static final Locale SWEDISH = Locale.forLanguageTag("sv-SE");
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("EEEE d MMMM yyyy", SWEDISH);
     private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("MMMM yyyy", SWEDISH);
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm");
 
     private final Occasions occasions;
     private final Attendance attendance;
@@ -101,7 +104,7 @@ public class OccasionPages {
         YearMonth month;
         String monthError = null;
         try {
-            month = OccasionController.month(manad);
+            month = Occasions.month(manad);
         } catch (OccasionRefused e) {
             month = YearMonth.now(SwedishTime.ZONE);
             monthError = e.getMessage();
@@ -149,7 +152,7 @@ public class OccasionPages {
     }
 
     static String when(Occasions.Occasion o) {
-        return DAY.format(o.day()) + " kl. " + o.start() + "–" + o.end();
+        return DAY.format(o.day()) + " kl. " + CLOCK.format(o.start()) + "–" + CLOCK.format(o.end());
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -165,6 +168,7 @@ public class OccasionPages {
                 "120", null, null, null, "20", suggested.minusDays(2).toString(), null), null));
     }
 
+    @Needs({Role.COORDINATOR, Role.ADMINISTRATOR})
     @Post(value = "/organisationer/{id}/tillfallen/ny", consumes = MediaType.APPLICATION_FORM_URLENCODED)
     public HttpResponse<?> create(long id, @Body OccasionForm form, HttpRequest<?> request, Authentication caller) {
         csrf.verify(request, form.csrfToken());
@@ -243,6 +247,7 @@ public class OccasionPages {
         return new ModelAndView<>("occasion", occasionModel(caller, o, notice, null, null));
     }
 
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR, Role.TRAINER}, on = Needs.On.ANYWHERE)
     @Post(value = "/tillfallen/{id}/narvaro", consumes = MediaType.APPLICATION_FORM_URLENCODED)
     public HttpResponse<?> attendance(long id, @Body AttendanceForm form, HttpRequest<?> request, Authentication caller) {
         csrf.verify(request, form.csrfToken());
@@ -264,6 +269,7 @@ public class OccasionPages {
         }
     }
 
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
     @Post(value = "/tillfallen/{id}/stall-in", consumes = MediaType.APPLICATION_FORM_URLENCODED)
     public HttpResponse<?> cancel(long id, @Body CancelForm form, HttpRequest<?> request, Authentication caller) {
         csrf.verify(request, form.csrfToken());
@@ -347,6 +353,7 @@ public class OccasionPages {
                 new SessionModuleForm(null, null, null, "60", List.of(), List.of(), null), null));
     }
 
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.ANYWHERE)
     @Post(value = "/egna-moduler/lararledd/ny", consumes = MediaType.APPLICATION_FORM_URLENCODED)
     public HttpResponse<?> createModule(@Body SessionModuleForm form, HttpRequest<?> request, Authentication caller) {
         csrf.verify(request, form.csrfToken());

@@ -96,8 +96,8 @@ public class Occasions {
 
     /** Occasions of a month at a node and below, with the totals over those not cancelled. */
     @Serdeable
-    public record Month(String month, List<Occasion> occasions, int capacity, int booked, int attended, int absent,
-                        int fillPercent) {
+    public record Month(String month, List<Occasion> occasions, int capacity, int booked, int waiting, int attended,
+                        int absent, int fillPercent) {
     }
 
     private final NamedSql sql;
@@ -210,17 +210,19 @@ public class Occasions {
                 Occasions::occasion);
         int capacity = 0;
         int booked = 0;
+        int waiting = 0;
         int attended = 0;
         int absent = 0;
         for (Occasion o : list) {
             if (!o.cancelled()) {
                 capacity += o.capacity();
                 booked += o.booked();
+                waiting += o.waiting();
                 attended += o.attended();
                 absent += o.absent();
             }
         }
-        return new Month(month.toString(), list, capacity, booked, attended, absent, percent(booked, capacity));
+        return new Month(month.toString(), list, capacity, booked, waiting, attended, absent, percent(booked, capacity));
     }
 
     /** The caller's own occasions as trainer, the coming ones first, then the past ones latest first. */
@@ -379,6 +381,22 @@ public class Occasions {
         audit.record(caller.getName(), CANCELLED, "tillfälle " + id + ": " + why, request);
         cancellations.publishEvent(new OccasionCancelled(id, why, List.copyOf(people)));
         return find(id).orElseThrow();
+    }
+
+    /** A month as asked for ("2027-01"); none is this month (Swedish time). */
+    public static YearMonth month(@Nullable String text) {
+        if (text == null || text.isBlank()) {
+            return YearMonth.now(SwedishTime.ZONE);
+        }
+        try {
+            YearMonth month = YearMonth.parse(text.strip());
+            if (month.getYear() < 2000 || month.getYear() > 2100) {
+                throw new OccasionRefused("Månaden ska vara mellan 2000-01 och 2100-12.");
+            }
+            return month;
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new OccasionRefused("Ange månaden som ÅÅÅÅ-MM, till exempel 2027-01.");
+        }
     }
 
     /** A start time as typed ("9:30", "09:30"); blank is none (the service asks for it). */

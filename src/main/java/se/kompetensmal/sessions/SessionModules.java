@@ -118,6 +118,26 @@ public class SessionModules {
         return code;
     }
 
+    /** A session module in the Egna moduler list. */
+    public record Summary(String code, String title, String ownerName, int latestVersion, boolean withdrawn) {
+    }
+
+    /** The session modules the caller may see, by title; for coordinators and administrators only (else 403). */
+    public List<Summary> visibleTo(Authentication caller) {
+        access.requireAnywhere(caller, Role.COORDINATOR, Role.ADMINISTRATOR);
+        return sql.list("""
+                SELECT cm.code, v.title, o.name AS owner_name, v.version, cm.withdrawn_at IS NOT NULL AS withdrawn
+                FROM catalogue_module cm
+                LEFT JOIN org_node o ON o.id = cm.owner_org_id
+                JOIN module_version v ON v.module_code = cm.code
+                 AND v.version = (SELECT MAX(l.version) FROM module_version l WHERE l.module_code = cm.code)
+                WHERE cm.source = 'SESSION' AND\s""" + ModuleReach.VISIBLE_TO + " ORDER BY v.title, cm.code",
+                Map.of("account", Caller.of(caller).accountId()),
+                row -> new Summary(row.string("code"), row.string("title"),
+                        row.string("owner_name") == null ? ModuleAuthoring.EVERYONE : row.string("owner_name"),
+                        (int) row.number("version"), row.flag("withdrawn")));
+    }
+
     /** What the form offers: audiences and goals usable at any of the caller's owner nodes, each once. */
     public record Choices(List<Occasions.Choice> audiences, List<Occasions.Choice> goals) {
     }

@@ -70,6 +70,8 @@ class OccasionPagesTest extends ServiceTest {
         assertTrue(catalogue.contains("Lärarlett, vid ett tillfälle"), catalogue);
         assertFalse(catalogue.contains("<h2 id=\"sidor\">") || catalogue.contains("Godkänt från"), catalogue);
         assertEquals("SESSION", sql.strings("SELECT source FROM catalogue_module WHERE code = ?", code).get(0));
+        String listed0 = get("/egna-moduler", session);
+        assertTrue(listed0.contains("href=\"/katalog/moduler/" + code + "\"") && listed0.contains("Lärarledd"), listed0);
         assertEquals("0", sql.strings("SELECT pass_mark FROM module_version WHERE module_code = ?", code).get(0));
 
         String month = get("/organisationer/" + region + "/tillfallen", session);
@@ -142,6 +144,18 @@ class OccasionPagesTest extends ServiceTest {
         assertFalse(after.contains("id=\"present-" + anna + "\""), "attended is final: " + after);
         assertFalse(after.contains("/stall-in"), "an occasion that took place cannot be cancelled: " + after);
         assertEquals(1, sql.number("SELECT COUNT(*) FROM completion WHERE person_id = ? AND occasion_id = ?", anna, occasion));
+        assertEquals(0, sql.number("SELECT COUNT(*) FROM completion WHERE person_id = ?", bo));
+
+        // Bo (the module is usable at his unit) finds no pages or test to pass instead of attending: only an occasion.
+        String learner = users.token(users.account(p + "-bo", bo, Role.LEARNER, unit));
+        String module = get("/utbildning/" + code, learner);
+        assertTrue(module.contains("Modulen är lärarledd"), module);
+        assertFalse(module.contains("/utbildning/" + code + "/prov") || module.contains("/utbildning/" + code + "/sida/1"),
+                module);
+        HttpClientResponseException noTest = assertThrows(HttpClientResponseException.class,
+                () -> get("/utbildning/" + code + "/prov", learner));
+        assertEquals(HttpStatus.CONFLICT, noTest.getStatus());
+        assertTrue(noTest.getResponse().getBody(String.class).orElseThrow().contains("Modulen är lärarledd"));
         assertEquals(0, sql.number("SELECT COUNT(*) FROM completion WHERE person_id = ?", bo));
     }
 

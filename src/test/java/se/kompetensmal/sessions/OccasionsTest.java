@@ -116,9 +116,14 @@ class OccasionsTest extends ServiceTest {
     @Test
     void attendanceMarkedTwiceAndConcurrentlyRecordsOneCompletionDatedTheOccasionsDay() throws Exception {
         long occasion = createOccasion(coordinator, region, today.plusDays(3), 5, trainerAccount);
-        long anna = person("A", "Anna");
-        long bo = person("B", "Bo");
-        long cilla = person("C", "Cilla");
+        long ward = tree.add(p + "W", "Avdelning 9", OrgNodeKind.UNIT, region).id();
+        LocalDate started = today.minusYears(1);
+        long anna = people.create(PersonFixture.hsaPrefix() + "A", "Anna", "Kurs", null, ward, started, started, "LICENSED");
+        long bo = people.create(PersonFixture.hsaPrefix() + "B", "Bo", "Kurs", null, ward, started, started, "LICENSED");
+        long cilla = people.create(PersonFixture.hsaPrefix() + "C", "Cilla", "Kurs", null, ward, started, started, "LICENSED");
+        // The module assigned to all three, as a coordinator would: attending fulfils it, a no-show leaves it due.
+        http.toBlocking().exchange(HttpRequest.POST("/api/organisations/" + ward + "/assignments",
+                Map.of("module", module, "dueDate", today.plusDays(30).toString())).bearerAuth(coordinator));
         place(occasion, anna, "BOOKED");
         place(occasion, bo, "BOOKED");
         place(occasion, cilla, "WAITING");
@@ -163,6 +168,10 @@ class OccasionsTest extends ServiceTest {
                 sql.strings("SELECT completion_id FROM session_signup WHERE person_id = ?", anna));
         assertEquals("ABSENT", sql.strings("SELECT status FROM session_signup WHERE person_id = ?", bo).get(0));
         assertEquals("WAITING", sql.strings("SELECT status FROM session_signup WHERE person_id = ?", cilla).get(0));
+        assertEquals(sql.strings("SELECT id FROM completion WHERE person_id = ?", anna), sql.strings(
+                "SELECT completion_id FROM assignment WHERE person_id = ? AND module_code = ?", anna, module), "Anna done");
+        assertEquals(0, sql.number("SELECT COUNT(*) FROM assignment WHERE person_id = ? AND module_code = ? "
+                + "AND completion_id IS NOT NULL", bo, module), "Bo still due");
         assertEquals(1, sql.number("SELECT COUNT(*) FROM xapi_outbox WHERE person_id = ? AND verb = 'attended'", anna));
         assertTrue(sql.strings("SELECT payload FROM xapi_outbox WHERE person_id = ? AND verb = 'attended'", anna).get(0)
                 .contains("\"id\":" + occasion), "the occasion in the statement's context");
@@ -229,6 +238,10 @@ class OccasionsTest extends ServiceTest {
         body.remove("trainerAccountId");
         body.put("moduleCode", "vardskador-grunder");
         assertProblem(body, "lärarledd modul");
+        HttpClientResponseException month = assertThrows(HttpClientResponseException.class, () -> http.toBlocking()
+                .exchange(HttpRequest.GET("/api/occasions?node=" + region + "&month=2027-13").bearerAuth(coordinator), String.class));
+        assertEquals(HttpStatus.UNPROCESSABLE_ENTITY, month.getStatus());
+        assertTrue(month.getResponse().getBody(String.class).orElseThrow().contains("ÅÅÅÅ-MM"));
     }
 
     @Test
@@ -266,10 +279,11 @@ class OccasionsTest extends ServiceTest {
         assertEquals(60, ((Number) first.get("fillPercent")).intValue()); // 6 of 10
         assertEquals(100, ((Number) ((Map<?, ?>) listed.get(1)).get("fillPercent")).intValue()); // 5 of 5
         assertEquals(true, ((Map<?, ?>) listed.get(2)).get("cancelled"));
-        // Totals over A and B only (C cancelled): 15 places, 11 taken (73 %), 4 attended, 3 no-shows.
+        // Totals over A and B only (C cancelled): 15 places, 11 taken (73 %), 2 waiting, 4 attended, 3 no-shows.
         assertEquals(15, ((Number) figures.get("capacity")).intValue());
         assertEquals(11, ((Number) figures.get("booked")).intValue());
         assertEquals(73, ((Number) figures.get("fillPercent")).intValue());
+        assertEquals(2, ((Number) figures.get("waiting")).intValue());
         assertEquals(4, ((Number) figures.get("attended")).intValue());
         assertEquals(3, ((Number) figures.get("absent")).intValue());
         assertEquals("CANCELLED", sql.strings("SELECT status FROM session_signup WHERE occasion_id = ?", c).get(0));

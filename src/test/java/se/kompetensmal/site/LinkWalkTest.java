@@ -103,6 +103,7 @@ class LinkWalkTest extends ServiceTest {
         roles.put("samordnare.kommun", "Demo-samordnare-2026");
         roles.put("ledare", "Demo-ledare-2026");
         roles.put("medarbetare", "Demo-medarbetare-2026");
+        roles.put("utbildare", "Demo-utbildare-2026");
         return roles;
     }
 
