@@ -92,12 +92,6 @@ public class LearnerPages {
         model.put("module", module);
         // An external module is opened at its provider's site, named so that the learner knows where they are going.
         model.put("provider", CatalogueSearch.providerOf(module.launchUrl()));
-        if (reach.owner(code).map(o -> "SESSION".equals(o.source())).orElse(false)) {
-            // A session module (lärarledd) is taken at an occasion: nothing to read or pass here.
-            model.put("session", true);
-            model.put("history", history.of(person, code, LocalDate.now(SwedishTime.ZONE)));
-            return model;
-        }
         if (isPackage(code)) {
             // A package is played in the player, which resumes it where the package left off.
             model.put("package", true);
