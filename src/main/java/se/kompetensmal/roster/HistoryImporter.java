@@ -48,31 +48,30 @@ class HistoryImporter {
         this.completions = completions;
     }
 
+    /**
+     * Stages, checks and writes the file. The staged rows are left for {@link #discard} whichever way it ends: the caller
+     * deletes them after it has reported the outcome, so that the person waiting sees the import done without also
+     * waiting for a million rows to be deleted (8 s of 76 s in the benchmark).
+     */
     ImportOutcome importFile(RosterImport rosterImport, Path file, ImportProgress progress) throws IOException {
         long importId = rosterImport.id();
         long started = System.nanoTime();
-        try {
-            int total = RosterFile.countRows(file, REQUIRED);
-            progress.start(RosterImportStatus.VALIDATING, total);
-            RowErrors fieldErrors = stage(importId, file, progress);
-            long staged = System.nanoTime();
-            LOG.info("History import {}: {} rows read and staged in {} ms", importId, total, (staged - started) / 1_000_000);
-            ImportOutcome refused = refusals(importId, rosterImport.scopeOrgId(), fieldErrors);
-            long checked = System.nanoTime();
-            LOG.info("History import {}: checked in {} ms", importId, (checked - staged) / 1_000_000);
-            if (refused != null) {
-                return refused;
-            }
-            progress.start(RosterImportStatus.WRITING, total);
-            HistoryCompletions.Written written = completions.insertStaged(importId, progress::reached);
-            LOG.info("History import {}: {} completions written in {} ms", importId, written.created(),
-                    (System.nanoTime() - checked) / 1_000_000);
-            return ImportOutcome.written(written.created(), written.existing(), 0);
-        } finally {
-            long discarding = System.nanoTime();
-            discard(importId);
-            LOG.info("History import {}: staged rows deleted in {} ms", importId, (System.nanoTime() - discarding) / 1_000_000);
+        int total = RosterFile.countRows(file, REQUIRED);
+        progress.start(RosterImportStatus.VALIDATING, total);
+        RowErrors fieldErrors = stage(importId, file, progress);
+        long staged = System.nanoTime();
+        LOG.info("History import {}: {} rows read and staged in {} ms", importId, total, (staged - started) / 1_000_000);
+        ImportOutcome refused = refusals(importId, rosterImport.scopeOrgId(), fieldErrors);
+        long checked = System.nanoTime();
+        LOG.info("History import {}: checked in {} ms", importId, (checked - staged) / 1_000_000);
+        if (refused != null) {
+            return refused;
         }
+        progress.start(RosterImportStatus.WRITING, total);
+        HistoryCompletions.Written written = completions.insertStaged(importId, progress::reached);
+        LOG.info("History import {}: {} completions written in {} ms", importId, written.created(),
+                (System.nanoTime() - checked) / 1_000_000);
+        return ImportOutcome.written(written.created(), written.existing(), 0);
     }
 
     /** Reads the file into the staging table, checking every field; answers the rows whose fields are bad. */
@@ -246,11 +245,13 @@ class HistoryImporter {
 
     /** Deletes an import's staged rows, a slice at a time so that no one statement holds a million row locks. */
     void discard(long importId) {
+        long started = System.nanoTime();
         int deleted;
         do {
             deleted = sql.update("DELETE FROM history_import_row WHERE import_id = :import LIMIT 50000",
                     NamedSql.with("import", importId));
         } while (deleted > 0);
+        LOG.info("History import {}: staged rows deleted in {} ms", importId, (System.nanoTime() - started) / 1_000_000);
     }
 
     /** Staged rows left by an import a restart cut short (it is marked as failed), deleted at startup. */

@@ -261,6 +261,19 @@ public class RosterImportService {
             if (!keepFile) {
                 delete(file);
             }
+            if (rosterImport.kind() == RosterImportKind.HISTORY) {
+                // After the outcome is recorded: whoever waits for the import does not wait for this.
+                discardStaged(id);
+            }
+        }
+    }
+
+    private void discardStaged(long importId) {
+        try {
+            history.discard(importId);
+        } catch (RuntimeException e) {
+            // Left for the next start (discardUnfinished); the import's outcome stands.
+            LOG.error("History import {}: its staged rows could not be deleted", importId, e);
         }
     }
 

@@ -1,5 +1,7 @@
 package se.kompetensmal.roster;
 
+import se.kompetensmal.Waiting;
+
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -25,6 +27,7 @@ import se.kompetensmal.routines.RoutineKind;
 import se.kompetensmal.security.Role;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 
@@ -104,8 +107,8 @@ class HistoryImportTest extends ServiceTest {
                         "A-1 " + INTRO + " 2019-05-02 85 IMPORTED Gamla LMS " + anna,
                         "B-1 " + HYGIENE + " 2020-02-03 - IMPORTED Gamla LMS " + bo),
                 imported(first.rosterImport().id()));
-        assertEquals(0, sql.number("SELECT COUNT(*) FROM history_import_row WHERE import_id = ?", first.rosterImport().id()),
-                "the staged rows are gone");
+        Waiting.until(() -> sql.number("SELECT COUNT(*) FROM history_import_row WHERE import_id = ?", first.rosterImport().id()),
+                staged -> staged == 0, Duration.ofMinutes(2), "the staged rows deleted after the import is done");
         // The recomputation it asked for runs in the background: Anna's INTRO is then done by the imported completion.
         assertNotNull(first.rosterImport().recomputeJobId());
         sql.awaitRecomputations();
@@ -167,7 +170,8 @@ class HistoryImportTest extends ServiceTest {
         assertEquals(reasons.get(4).replace("finns-inte-i-katalogen", "X"), reasons.get(9).replace(othersOwn, "X"));
         // All or nothing: the good row 2 is not written either, and nothing is left staged.
         assertEquals(0, sql.number("SELECT COUNT(*) FROM completion WHERE person_id IN (?, ?)", anna, bo));
-        assertEquals(0, sql.number("SELECT COUNT(*) FROM history_import_row WHERE import_id = ?", result.rosterImport().id()));
+        Waiting.until(() -> sql.number("SELECT COUNT(*) FROM history_import_row WHERE import_id = ?", result.rosterImport().id()),
+                staged -> staged == 0, Duration.ofMinutes(2), "the staged rows deleted after the import is done");
         assertNull(result.rosterImport().recomputeJobId());
     }
 

@@ -1,5 +1,7 @@
 package se.kompetensmal.roster;
 
+import se.kompetensmal.Waiting;
+
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
@@ -104,7 +106,8 @@ class LargeHistoryImportTest extends ServiceTest {
         assertEquals(List.of(ROWS, ROWS, ROWS, 0), List.of(result.rosterImport().totalRows(), result.rosterImport().processedRows(),
                 result.rosterImport().createdCount(), result.rosterImport().updatedCount()));
         assertEquals(ROWS, sql.number("SELECT COUNT(*) FROM completion WHERE import_id = ?", result.rosterImport().id()));
-        assertEquals(0, sql.number("SELECT COUNT(*) FROM history_import_row WHERE import_id = ?", result.rosterImport().id()));
+        Waiting.until(() -> sql.number("SELECT COUNT(*) FROM history_import_row WHERE import_id = ?", result.rosterImport().id()),
+                staged -> staged == 0, Duration.ofMinutes(2), "the staged rows deleted after the import is done");
         assertTrue(readingSeen.get(), "progress is visible while the rows are read and checked");
         assertTrue(writingSeen.get(), "progress is visible while the completions are written");
         System.out.printf("History import of %d rows (%d MB): %.1f s (file generated in %.1f s); peak live heap %d MB, "
