@@ -148,8 +148,12 @@ class OccasionPagesTest extends ServiceTest {
 
         // Bo (the module is usable at his unit) finds no pages or test to pass instead of attending: only an occasion.
         String learner = users.token(users.account(p + "-bo", bo, Role.LEARNER, unit));
-        String module = get("/utbildning/" + code, learner);
-        assertTrue(module.contains("Modulen är lärarledd"), module);
+        HttpResponse<String> start = http.toBlocking().exchange(HttpRequest.GET("/utbildning/" + code)
+                .accept(MediaType.TEXT_HTML).cookie(Cookie.of("JWT", learner)), String.class);
+        assertEquals(HttpStatus.SEE_OTHER, start.getStatus());
+        assertEquals("/utbildning/" + code + "/tillfallen", start.header("Location"));
+        String module = get("/utbildning/" + code + "/tillfallen", learner);
+        assertTrue(module.contains("Lärarledd utbildning"), module);
         assertFalse(module.contains("/utbildning/" + code + "/prov") || module.contains("/utbildning/" + code + "/sida/1"),
                 module);
         HttpClientResponseException noTest = assertThrows(HttpClientResponseException.class,
