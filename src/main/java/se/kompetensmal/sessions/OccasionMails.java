@@ -12,7 +12,6 @@ import org.slf4j.LoggerFactory;
 import se.kompetensmal.sql.NamedSql;
 
 import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -26,7 +25,7 @@ import java.util.Optional;
 public class OccasionMails {
 
     private static final Logger LOG = LoggerFactory.getLogger(OccasionMails.class);
-    static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("EEEE d MMMM yyyy", Locale.forLanguageTag("sv-SE"));
+    private static final DateTimeFormatter DAY = OccasionPages.DAY;
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm");
 
     private static final String FOOTER = """

@@ -52,7 +52,8 @@ import java.util.Set;
 public class OccasionPages {
 
     static final Locale SWEDISH = Locale.forLanguageTag("sv-SE");
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("EEEE d MMMM yyyy", SWEDISH);
+    /** "onsdag 9 december 2026": the occasion's day on the staff pages and in the mails. */
+    static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("EEEE d MMMM yyyy", SWEDISH);
     private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("MMMM yyyy", SWEDISH);
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm");
 
