@@ -187,13 +187,11 @@ public class Occasions {
     public List<Signup> signups(long occasionId) {
         return sql.list("""
                 SELECT s.id, s.person_id, CONCAT(p.given_name, ' ', p.family_name) AS name, n.name AS unit_name, s.status,
-                       CASE WHEN s.status = 'WAITING' THEN
-                         (SELECT COUNT(*) FROM session_signup w WHERE w.occasion_id = s.occasion_id AND w.status = 'WAITING'
-                            AND (w.waiting_since < s.waiting_since OR (w.waiting_since = s.waiting_since AND w.id <= s.id)))
-                       END AS position
+                       CASE WHEN s.status = 'WAITING' THEN %s END AS position
                 FROM session_signup s JOIN person p ON p.id = s.person_id JOIN org_node n ON n.id = p.org_node_id
                 WHERE s.occasion_id = :occasion AND s.status <> 'CANCELLED'
-                ORDER BY s.status = 'WAITING', CASE WHEN s.status = 'WAITING' THEN s.waiting_since ELSE s.signed_up_at END, s.id""",
+                ORDER BY s.status = 'WAITING', CASE WHEN s.status = 'WAITING' THEN s.waiting_since ELSE s.signed_up_at END, s.id"""
+                        .formatted(Signups.WAITING_POSITION),
                 NamedSql.with("occasion", occasionId),
                 row -> new Signup(row.number("id"), row.number("person_id"), row.string("name"), row.string("unit_name"),
                         row.string("status"), row.nullableInt("position")));
