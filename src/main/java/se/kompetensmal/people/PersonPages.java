@@ -70,9 +70,12 @@ public class PersonPages {
     private final Access access;
     private final CsrfTokens csrf;
 
+    private final ActingOnPeople acting;
+
     public PersonPages(PersonQueries people, PersonOverview overview, ModuleTitles titles, ManualAssignments manual,
                        ReminderNow reminders, Certificates certificates, CertificatePdf pdf, OrgNodeRepository nodes, Texts texts,
-                       Access access, CsrfTokens csrf) {
+                       Access access, CsrfTokens csrf, ActingOnPeople acting) {
+        this.acting = acting;
         this.people = people;
         this.overview = overview;
         this.titles = titles;
@@ -113,9 +116,9 @@ public class PersonPages {
         // The module named in the address is shown by title only if it may be used where the person is.
         Map<String, String> usable = titles.usableAt(person.organisationId());
         if (tilldelad != null) {
-            model.put("notice", "Modulen " + usable.getOrDefault(tilldelad, tilldelad) + " är tilldelad " + name(person) + ".");
+            model.put("notice", "Modulen " + usable.getOrDefault(tilldelad, tilldelad) + " är tilldelad " + person.name() + ".");
         } else if (undantagen != null) {
-            model.put("notice", name(person) + " är undantagen från " + usable.getOrDefault(undantagen, undantagen) + ".");
+            model.put("notice", person.name() + " är undantagen från " + usable.getOrDefault(undantagen, undantagen) + ".");
         } else if ("skickad".equals(paminnelse)) {
             model.put("notice", "En påminnelse har skickats till " + person.email() + ".");
         } else if (registrerad != null) {
@@ -143,7 +146,7 @@ public class PersonPages {
     @Post(value = "/tilldela", consumes = MediaType.APPLICATION_FORM_URLENCODED)
     public HttpResponse<?> assign(long id, @Body AssignForm form, HttpRequest<?> request, Authentication caller) {
         csrf.verify(request, form.csrfToken());
-        PersonView person = actable(id, caller);
+        PersonView person = acting.actable(id, caller, "inget kan tilldelas eller skickas");
         try {
             String module = ManualAssignments.chosenModule(form.module());
             LocalDate due = ManualAssignments.typedDueDate(form.dueDate());
@@ -161,7 +164,7 @@ public class PersonPages {
     @Post(value = "/undanta", consumes = MediaType.APPLICATION_FORM_URLENCODED)
     public HttpResponse<?> exempt(long id, @Body ExemptForm form, HttpRequest<?> request, Authentication caller) {
         csrf.verify(request, form.csrfToken());
-        PersonView person = actable(id, caller);
+        PersonView person = acting.actable(id, caller, "inget kan tilldelas eller skickas");
         try {
             String module = ManualAssignments.chosenModule(form.module());
             manual.exempt(person.id(), module, blankToNull(form.reason()), blankToNull(form.evidence()), caller.getName());
@@ -177,7 +180,7 @@ public class PersonPages {
     @Post(value = "/paminn", consumes = MediaType.APPLICATION_FORM_URLENCODED)
     public HttpResponse<?> remind(long id, @Body ReminderForm form, HttpRequest<?> request, Authentication caller) {
         csrf.verify(request, form.csrfToken());
-        PersonView person = actable(id, caller);
+        PersonView person = acting.actable(id, caller, "inget kan tilldelas eller skickas");
         try {
             ReminderNow.Outcome outcome = reminders.send(person.id(), caller.getName(), today());
             return HttpResponse.seeOther(URI.create("/personer/" + id + "?paminnelse=" + (outcome.sent() ? "skickad" : "koad")));
@@ -205,8 +208,8 @@ public class PersonPages {
     private Map<String, Object> model(PersonView person, Authentication caller) {
         Map<String, Object> model = new HashMap<>();
         PersonOverview.Overview seen = overview.of(person, today());
-        model.put("title", name(person));
-        model.put("name", name(person));
+        model.put("title", person.name());
+        model.put("name", person.name());
         model.put("p", seen);
         model.put("path", nodes.findPathTo(person.organisationId()).stream()
                 .filter(n -> access.holdsOn(caller, n.id(), Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR)).toList());
@@ -243,21 +246,8 @@ public class PersonPages {
         return person;
     }
 
-    private PersonView actable(long id, Authentication caller) {
-        PersonView person = people.byId(id).orElseThrow(Access::notFound);
-        access.requireOn(caller, person.organisationId(), Role.COORDINATOR, Role.ADMINISTRATOR);
-        if (person.status() != PersonStatus.ACTIVE) {
-            throw new HttpStatusException(HttpStatus.CONFLICT, name(person) + " har slutat; inget kan tilldelas eller skickas.");
-        }
-        return person;
-    }
-
     private static @Nullable String blankToNull(@Nullable String value) {
         return value == null || value.isBlank() ? null : value.strip();
-    }
-
-    private static String name(PersonView person) {
-        return person.givenName() + " " + person.familyName();
     }
 
     private static String encode(String text) {

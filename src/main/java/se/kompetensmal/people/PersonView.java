@@ -12,4 +12,9 @@ public record PersonView(long id, String hsaId, String givenName, String familyN
                          long organisationId, String organisationCode, String organisationName, List<String> audiences,
                          LocalDate orgStartDate, LocalDate roleStartDate, PersonStatus status, @Nullable LocalDate leftOn,
                          List<String> audienceNames) {
+
+    /** Given and family name, as pages and messages call the person. */
+    public String name() {
+        return givenName + " " + familyName;
+    }
 }

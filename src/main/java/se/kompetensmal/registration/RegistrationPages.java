@@ -23,8 +23,8 @@ import se.kompetensmal.SwedishTime;
 import se.kompetensmal.organization.OrgNodeRepository;
 import se.kompetensmal.packages.MultipartForm;
 import se.kompetensmal.packages.PackageRefused;
+import se.kompetensmal.people.ActingOnPeople;
 import se.kompetensmal.people.PersonQueries;
-import se.kompetensmal.people.PersonStatus;
 import se.kompetensmal.people.PersonView;
 import se.kompetensmal.security.Access;
 import se.kompetensmal.security.AuditLog;
@@ -66,8 +66,11 @@ public class RegistrationPages {
     private final CsrfTokens csrf;
     private final AuditLog audit;
 
+    private final ActingOnPeople acting;
+
     public RegistrationPages(Registrations registrations, PersonQueries people, OrgNodeRepository nodes, Access access,
-                             CsrfTokens csrf, AuditLog audit) {
+                             CsrfTokens csrf, AuditLog audit, ActingOnPeople acting) {
+        this.acting = acting;
         this.registrations = registrations;
         this.people = people;
         this.nodes = nodes;
@@ -88,7 +91,7 @@ public class RegistrationPages {
     @Produces(MediaType.TEXT_HTML)
     @Get("/ny")
     public ModelAndView<Map<String, Object>> form(long id, Authentication caller) {
-        PersonView person = actable(id, caller);
+        PersonView person = acting.actable(id, caller, "inget kan registreras");
         return new ModelAndView<>("registration-form", formModel(person, caller,
                 new Registrations.Request(null, null, null, null), Map.of()));
     }
@@ -98,7 +101,7 @@ public class RegistrationPages {
     @Post(value = "/ny", consumes = MediaType.MULTIPART_FORM_DATA)
     public HttpResponse<?> register(long id, @Body InputStream body, HttpRequest<?> request, Authentication caller)
             throws IOException {
-        PersonView person = actable(id, caller);
+        PersonView person = acting.actable(id, caller, "inget kan registreras");
         Registrations.Request typed = new Registrations.Request(null, null, null, null);
         try (MultipartForm form = read(request, body)) {
             csrf.verify(request, form.value(CsrfTokens.FIELD));
@@ -137,7 +140,7 @@ public class RegistrationPages {
     @Produces(MediaType.TEXT_HTML)
     @Get("/{completion}/ogiltigforklara")
     public ModelAndView<Map<String, Object>> voidForm(long id, long completion, Authentication caller) {
-        PersonView person = actable(id, caller);
+        PersonView person = acting.actable(id, caller, "inget kan registreras");
         Registrations.Registered registered = registrations.completion(id, completion).orElseThrow(Access::notFound);
         return new ModelAndView<>("registration-void", voidModel(person, caller, registered, null, null));
     }
@@ -148,7 +151,7 @@ public class RegistrationPages {
     public HttpResponse<?> voidCompletion(long id, long completion, @Body VoidForm form, HttpRequest<?> request,
                                           Authentication caller) {
         csrf.verify(request, form.csrfToken());
-        PersonView person = actable(id, caller);
+        PersonView person = acting.actable(id, caller, "inget kan registreras");
         Registrations.Registered registered = registrations.completion(id, completion).orElseThrow(Access::notFound);
         try {
             registrations.voidCompletion(id, completion, form.reason(), Caller.of(caller).accountId());
@@ -174,7 +177,7 @@ public class RegistrationPages {
 
     private Map<String, Object> formModel(PersonView person, Authentication caller, Registrations.Request typed,
                                           Map<String, String> errors) {
-        Map<String, Object> model = base(person, caller, "Registrera genomförande – " + name(person));
+        Map<String, Object> model = base(person, caller, "Registrera genomförande – " + person.name());
         model.put("modules", registrations.modulesFor(person).entrySet().stream()
                 .map(e -> new ModuleOption(e.getKey(), e.getValue(), e.getKey().equals(typed.module()))).toList());
         model.put("form", typed);
@@ -188,7 +191,7 @@ public class RegistrationPages {
 
     private Map<String, Object> voidModel(PersonView person, Authentication caller, Registrations.Registered registered,
                                           @Nullable String reason, @Nullable String error) {
-        Map<String, Object> model = base(person, caller, "Ogiltigförklara genomförande – " + name(person));
+        Map<String, Object> model = base(person, caller, "Ogiltigförklara genomförande – " + person.name());
         model.put("c", registered);
         model.put("reason", reason);
         model.put("error", error);
@@ -199,21 +202,11 @@ public class RegistrationPages {
     private Map<String, Object> base(PersonView person, Authentication caller, String title) {
         Map<String, Object> model = new HashMap<>();
         model.put("title", title);
-        model.put("name", name(person));
+        model.put("name", person.name());
         model.put("person", person);
         model.put("path", nodes.findPathTo(person.organisationId()).stream()
                 .filter(n -> access.holdsOn(caller, n.id(), Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR)).toList());
         return model;
-    }
-
-    /** The person if the caller acts where they are placed and they are still active (as the person page's actions). */
-    private PersonView actable(long id, Authentication caller) {
-        PersonView person = people.byId(id).orElseThrow(Access::notFound);
-        access.requireOn(caller, person.organisationId(), Role.COORDINATOR, Role.ADMINISTRATOR);
-        if (person.status() != PersonStatus.ACTIVE) {
-            throw new HttpStatusException(HttpStatus.CONFLICT, name(person) + " har slutat; inget kan registreras.");
-        }
-        return person;
     }
 
     /** The form, streamed to a temporary folder of its own; a body past the evidence limit (and a margin) is refused. */
@@ -231,10 +224,6 @@ public class RegistrationPages {
 
     static String target(PersonView person, long completion) {
         return "genomförande " + completion + " för " + person.hsaId();
-    }
-
-    private static String name(PersonView person) {
-        return person.givenName() + " " + person.familyName();
     }
 
     private static LocalDate today() {
