@@ -77,13 +77,14 @@ public class HistoryCompletions {
             created += sql.update("""
                     INSERT INTO completion (person_id, module_version_id, completed_on, score, source, done_where,
                                             import_id, history_id)
-                    SELECT p.id, %s, s.completed_on, s.score, :source, s.done_where, s.import_id, s.history_id
+                    SELECT p.id, v.id, s.completed_on, s.score, :source, s.done_where, s.import_id, s.history_id
                     FROM history_import_row s JOIN person p ON p.hsa_id = s.hsa_id
+                    JOIN %s v ON v.module_code = s.module_code AND s.completed_on >= v.valid_from AND s.completed_on < v.valid_to
                     WHERE s.import_id = :import AND s.row_no > :from AND s.row_no <= :to
                       AND NOT EXISTS (SELECT 1 FROM history_import_row e WHERE e.import_id = s.import_id AND e.hsa_id = s.hsa_id
                                       AND e.history_id = s.history_id AND e.row_no < s.row_no)
                       AND NOT EXISTS (SELECT 1 FROM completion c WHERE c.person_id = p.id AND c.history_id = s.history_id)
-                    """.formatted(VersionInForce.of("s.module_code", "s.completed_on")), slice);
+                    """.formatted(VersionInForce.RANGES), slice);
             handled += sql.number("""
                     SELECT COUNT(*) FROM history_import_row WHERE import_id = :import AND row_no > :from AND row_no <= :to""",
                     slice);

@@ -130,7 +130,7 @@ public class OccasionPages {
     }
 
     /** One occasion as a row or a heading: day and time in words, where, who, figures. */
-    static Map<String, Object> row(Occasions.Occasion o) {
+    public static Map<String, Object> row(Occasions.Occasion o) {
         Map<String, Object> row = new HashMap<>();
         row.put("id", o.id());
         row.put("when", when(o));

@@ -30,6 +30,8 @@ import se.kompetensmal.security.AuditEventRepository;
 import se.kompetensmal.security.Caller;
 import se.kompetensmal.security.Languages;
 import se.kompetensmal.security.Role;
+import se.kompetensmal.sessions.OccasionPages;
+import se.kompetensmal.sessions.Occasions;
 import se.kompetensmal.web.Texts;
 import se.kompetensmal.xapi.Outbox;
 
@@ -69,10 +71,13 @@ public class HomePage {
     private final Outbox outbox;
     private final AuditEventRepository audit;
 
+    private final Occasions occasions;
+
     public HomePage(PersonQueries people, OrganizationOverview overview, CatalogueLoader catalogue, Access access,
                     MyTraining training, Languages languages, Texts texts,
                     StartPageQueries queries, FollowUp followUp, RoutineService routines, GoalCoverage coverage, Statistics statistics,
-                    Outbox outbox, AuditEventRepository audit) {
+                    Outbox outbox, AuditEventRepository audit, Occasions occasions) {
+        this.occasions = occasions;
         this.training = training;
         this.languages = languages;
         this.texts = texts;
@@ -130,6 +135,11 @@ public class HomePage {
         if (roles.contains(Role.LEADER.name())) {
             model.put("figures", access.roots(authentication, Role.LEADER).stream()
                     .map(node -> figures(node, authentication, today)).toList());
+        }
+        if (roles.contains(Role.TRAINER.name())) {
+            // The trainer's next occasions, with the way to their lists (sessions/OccasionPages).
+            model.put("trainerOccasions", occasions.ofTrainer(authentication).stream()
+                    .filter(o -> !o.cancelled() && !o.started()).limit(5).map(OccasionPages::row).toList());
         }
         if (roles.contains(Role.ADMINISTRATOR.name())) {
             model.put("administration", administration(authentication));

@@ -122,6 +122,9 @@ class OccasionPagesTest extends ServiceTest {
         String mine = get("/tillfallen", trainer);
         assertTrue(mine.contains("href=\"/tillfallen/" + occasion + "\""), mine);
         assertTrue(mine.contains("href=\"/tillfallen\"") && mine.contains("Mina tillfällen"), "menu entry: " + mine);
+        String trainerStart = get("/", trainer);
+        assertTrue(trainerStart.contains("Dina kommande tillfällen") && trainerStart.contains("href=\"/tillfallen/" + occasion + "\"")
+                && trainerStart.contains("2 av 12 bokade, 1 i kö"), "the trainer start page leads to the occasion: " + trainerStart);
         assertEquals(HttpStatus.FORBIDDEN, assertThrows(HttpClientResponseException.class,
                 () -> get("/organisationer/" + region + "/tillfallen", trainer)).getStatus());
 
