@@ -1,7 +1,8 @@
 package se.kompetensmal.browser;
 
+import se.kompetensmal.TestMail;
+
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
@@ -28,8 +29,6 @@ import se.kompetensmal.routines.RoutineKind;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -66,8 +65,8 @@ class SessionBrowserTest extends ServiceTest {
     @Inject
     EmbeddedServer server;
 
-    final int smtpPort = freePort();
-    final GreenMail smtp = startSmtp();
+    final int smtpPort = TestMail.freePort();
+    final GreenMail smtp = TestMail.startSmtp(smtpPort);
     private final PageVisits pages = new PageVisits("session");
 
     @Override
@@ -303,19 +302,5 @@ class SessionBrowserTest extends ServiceTest {
             browser.assertFitsTheWindowWidth();
             pages.visited(browser, name + "-390");
         });
-    }
-
-    private GreenMail startSmtp() {
-        GreenMail server = new GreenMail(ServerSetupTest.SMTP.port(smtpPort));
-        server.start();
-        return server;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,13 +1,13 @@
 package se.kompetensmal.reminders;
 
+import se.kompetensmal.TestMail;
+
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import jakarta.mail.MessagingException;
-import jakarta.mail.Multipart;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,9 +23,6 @@ import se.kompetensmal.routines.RoutineForm;
 import se.kompetensmal.routines.RoutineKind;
 import se.kompetensmal.security.Role;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -42,8 +39,8 @@ class ReminderMailTest extends ServiceTest {
 
     static final String MODULE_TITLE = "Vårdskador och patientsäkerhet – grunderna";
 
-    final int smtpPort = freePort();
-    GreenMail smtp = startSmtp();
+    final int smtpPort = TestMail.freePort();
+    GreenMail smtp = TestMail.startSmtp(smtpPort);
 
     @Inject
     ReminderSender sender;
@@ -110,7 +107,7 @@ class ReminderMailTest extends ServiceTest {
         assertEquals(List.of("anna", "bo", "gustav", "maja"), recipients());
         MimeMessage anna = only("anna");
         assertEquals("Försenad utbildning: " + MODULE_TITLE, anna.getSubject());
-        String annaText = text(anna);
+        String annaText = TestMail.text(anna);
         assertTrue(annaText.contains("Hej Anna!") && annaText.contains("senast " + today.minusDays(10))
                 && annaText.contains("rutinen Introduktion hemtjänst"), annaText);
         assertEquals("Påminnelse: " + MODULE_TITLE + " ska vara genomförd senast " + today.plusDays(5), only("bo").getSubject());
@@ -118,7 +115,7 @@ class ReminderMailTest extends ServiceTest {
                 only("gustav").getSubject(), "Söder reminds 30 days ahead; Norr's 14 days leave Cilla alone");
         MimeMessage digest = only("maja");
         assertEquals("Veckosammanställning: 2 försenade utbildningar i Hemtjänst Norr", digest.getSubject());
-        String digestText = text(digest);
+        String digestText = TestMail.text(digest);
         assertTrue(digestText.contains("Anna Person") && digestText.contains("Utan Epost") && !digestText.contains("Eva")
                 && !digestText.contains("Bo Person"), digestText);
 
@@ -154,7 +151,7 @@ class ReminderMailTest extends ServiceTest {
             assertEquals("PENDING", sql.strings("SELECT r.status FROM reminder r JOIN person p ON p.id = r.person_id "
                     + "WHERE p.email = ?", "anna@" + domain).get(0));
         } finally {
-            smtp = startSmtp();
+            smtp = TestMail.startSmtp(smtpPort);
         }
 
         sender.run(today);
@@ -195,32 +192,5 @@ class ReminderMailTest extends ServiceTest {
         }
         assertEquals(1, found.size(), name);
         return found.get(0);
-    }
-
-    /** The plain-text part, decoded, as the recipient reads it. */
-    private static String text(MimeMessage message) throws MessagingException, IOException {
-        Object content = message.getContent();
-        if (content instanceof Multipart parts) {
-            for (int i = 0; i < parts.getCount(); i++) {
-                if (parts.getBodyPart(i).isMimeType("text/plain")) {
-                    return (String) parts.getBodyPart(i).getContent();
-                }
-            }
-        }
-        return content.toString();
-    }
-
-    private GreenMail startSmtp() {
-        GreenMail server = new GreenMail(ServerSetupTest.SMTP.port(smtpPort));
-        server.start();
-        return server;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,7 +1,8 @@
 package se.kompetensmal.sessions;
 
+import se.kompetensmal.TestMail;
+
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -10,7 +11,6 @@ import io.micronaut.http.cookie.Cookie;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import jakarta.mail.MessagingException;
-import jakarta.mail.Multipart;
 import jakarta.mail.internet.MimeMessage;
 import net.fortuna.ical4j.data.CalendarBuilder;
 import net.fortuna.ical4j.model.Calendar;
@@ -27,10 +27,7 @@ import se.kompetensmal.SwedishTime;
 import se.kompetensmal.TestUsers;
 import se.kompetensmal.organization.OrgNodeKind;
 
-import java.io.IOException;
 import java.io.StringReader;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -62,8 +59,8 @@ class SignupTest extends ServiceTest {
 
     static final String TITLE = "Introduktionsdag, patientsäkerhet; del 1";
 
-    final int smtpPort = freePort();
-    final GreenMail smtp = startSmtp();
+    final int smtpPort = TestMail.freePort();
+    final GreenMail smtp = TestMail.startSmtp(smtpPort);
 
     @Inject
     Signups signups;
@@ -195,7 +192,7 @@ class SignupTest extends ServiceTest {
         assertPlacesConsistent(occasion, 1);
         MimeMessage mail = only("bo");
         assertTrue(mail.getSubject().startsWith("Du har fått en plats: " + TITLE), mail.getSubject());
-        String text = text(mail);
+        String text = TestMail.text(mail);
         assertTrue(text.contains("Hej Bo!") && text.contains("Tid: 13:00–14:30") && text.contains("Plats: Sal 3, Storgatan 1")
                 && text.contains("https://kompetens.kommun.example/utbildning/" + module + "/tillfallen"), text);
         assertEquals(1, mails().size(), "Anna, who cancelled, gets no mail");
@@ -329,7 +326,7 @@ class SignupTest extends ServiceTest {
                 Map.of("reason", "Utbildaren är sjuk.")).bearerAuth(coordinator));
 
         assertEquals(List.of("anna", "bo"), recipients());
-        String text = text(only("bo"));
+        String text = TestMail.text(only("bo"));
         assertTrue(only("bo").getSubject().startsWith("Inställt: " + TITLE) && text.contains("Skäl: Utbildaren är sjuk."), text);
         Signups.Refused refused = assertThrows(Signups.Refused.class,
                 () -> signups.signUp(anna, module, occasion, LocalDateTime.now(SwedishTime.ZONE)));
@@ -458,31 +455,5 @@ class SignupTest extends ServiceTest {
         assertEquals(1, found.size(), name);
         assertNotNull(found.get(0));
         return found.get(0);
-    }
-
-    private static String text(MimeMessage message) throws MessagingException, IOException {
-        Object content = message.getContent();
-        if (content instanceof Multipart parts) {
-            for (int i = 0; i < parts.getCount(); i++) {
-                if (parts.getBodyPart(i).isMimeType("text/plain")) {
-                    return (String) parts.getBodyPart(i).getContent();
-                }
-            }
-        }
-        return content.toString();
-    }
-
-    private GreenMail startSmtp() {
-        GreenMail server = new GreenMail(ServerSetupTest.SMTP.port(smtpPort));
-        server.start();
-        return server;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
