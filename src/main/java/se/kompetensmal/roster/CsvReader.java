@@ -17,8 +17,9 @@ import java.util.Map;
 
 /**
  * Streams a CSV file (RFC 4180: quoted fields may hold delimiters, quotes and line breaks) one row at a time, so that
- * a file of any length is read in constant memory. The delimiter, comma or semicolon, is taken from the header row.
- * The file must be UTF-8; a byte-order mark is skipped.
+ * a file of any length is read in constant memory. The delimiter, comma, semicolon or tab, is taken from the header
+ * row. Read from bytes, the file must be UTF-8; a reader of another encoding can be given (HR files in Windows-1252,
+ * see hrfiles/FileEncoding). A byte-order mark is skipped.
  */
 public final class CsvReader implements Closeable {
 
@@ -55,13 +56,19 @@ public final class CsvReader implements Closeable {
     private int position;
     private int limit;
     private final List<String> header;
+    private final List<String> rawHeader;
     private final char delimiter;
     private int rowNumber;
 
     public CsvReader(InputStream input) throws IOException {
-        this.in = new InputStreamReader(input, StandardCharsets.UTF_8.newDecoder()
+        this(new InputStreamReader(input, StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT));
+                .onUnmappableCharacter(CodingErrorAction.REPORT)));
+    }
+
+    /** The file as characters, decoded by the caller; a decoding error is reported as a file that is not UTF-8. */
+    public CsvReader(Reader input) throws IOException {
+        this.in = input;
         rowNumber = 1;
         String firstLine = readHeaderLine();
         if (firstLine != null && firstLine.startsWith("\uFEFF")) {
@@ -70,8 +77,17 @@ public final class CsvReader implements Closeable {
         if (firstLine == null || firstLine.isBlank()) {
             throw new MalformedCsvException(1, "filen är tom; första raden ska vara en rubrikrad");
         }
-        this.delimiter = count(firstLine, ';') > count(firstLine, ',') ? ';' : ',';
-        this.header = fields(firstLine).stream().map(CsvReader::normalise).toList();
+        this.delimiter = delimiterOf(firstLine);
+        this.rawHeader = fields(firstLine);
+        this.header = rawHeader.stream().map(CsvReader::normalise).toList();
+    }
+
+    /** The most frequent of semicolon, comma and tab in the header row; comma when none occurs. */
+    static char delimiterOf(String headerLine) {
+        int semicolons = count(headerLine, ';');
+        int commas = count(headerLine, ',');
+        int tabs = count(headerLine, '\t');
+        return tabs > semicolons && tabs > commas ? '\t' : semicolons > commas ? ';' : ',';
     }
 
     /** Column names as lower case without diacritics, so that "Förnamn" and "fornamn" name the same column. */
@@ -83,6 +99,15 @@ public final class CsvReader implements Closeable {
 
     public List<String> header() {
         return header;
+    }
+
+    /** The header row as written in the file (without a byte-order mark), for showing it to the user. */
+    public List<String> rawHeader() {
+        return rawHeader;
+    }
+
+    public char delimiter() {
+        return delimiter;
     }
 
     /**

@@ -78,22 +78,17 @@ public class RosterImportPages {
         if (file == null || file.getFilename() == null || file.getFilename().isBlank()) {
             return HttpResponse.badRequest(new ModelAndView<>("import", formModel(caller, "Välj en CSV-fil som inte är tom.")));
         }
-        RosterImportKind importKind = "ORGANISATIONS".equals(kind) ? RosterImportKind.ORGANISATIONS
-                : "HISTORY".equals(kind) ? RosterImportKind.HISTORY : RosterImportKind.PEOPLE;
+        RosterImportKind importKind = kindOf(kind);
         boolean fullImport = "true".equals(full);
         Long scope;
         try {
-            scope = organisation == null || organisation.isBlank() ? null : Long.valueOf(organisation);
+            scope = scopeOf(organisation);
         } catch (NumberFormatException e) {
             return HttpResponse.badRequest(new ModelAndView<>("import", formModel(caller, "Välj en organisation i listan.")));
         }
-        if (fullImport && (importKind != RosterImportKind.PEOPLE || scope == null)) {
-            return HttpResponse.badRequest(new ModelAndView<>("import", formModel(caller,
-                    "En fullständig import gäller personer och kräver att du väljer vilken organisation filen omfattar.")));
-        }
-        if (importKind == RosterImportKind.HISTORY && scope == null) {
-            return HttpResponse.badRequest(new ModelAndView<>("import", formModel(caller,
-                    "En import av historik kräver att du väljer vilken organisation filen gäller: personerna söks där.")));
+        String problem = formProblem(importKind, fullImport, scope);
+        if (problem != null) {
+            return HttpResponse.badRequest(new ModelAndView<>("import", formModel(caller, problem)));
         }
         importAccess.requireImport(caller, scope);
         try (InputStream content = file.asInputStream()) {
@@ -150,7 +145,33 @@ public class RosterImportPages {
     }
 
 
-    private Map<String, Object> formModel(Authentication caller, String error) {
+    /** The kind of file the form names; people when it names none of ours. */
+    public static RosterImportKind kindOf(@Nullable String kind) {
+        return "ORGANISATIONS".equals(kind) ? RosterImportKind.ORGANISATIONS
+                : "HISTORY".equals(kind) ? RosterImportKind.HISTORY : RosterImportKind.PEOPLE;
+    }
+
+    /** The organisation the form names, or null for none; throws NumberFormatException for one that is not an id. */
+    public static @Nullable Long scopeOf(@Nullable String organisation) {
+        return organisation == null || organisation.isBlank() ? null : Long.valueOf(organisation);
+    }
+
+    /**
+     * What is wrong with the form choices, said for the page, or null: the rules of {@link RosterImportService#start},
+     * checked before the file is read. Also used by the preview upload (hrfiles/HrPreviewPages).
+     */
+    public static @Nullable String formProblem(RosterImportKind kind, boolean fullImport, @Nullable Long scope) {
+        if (fullImport && (kind != RosterImportKind.PEOPLE || scope == null)) {
+            return "En fullständig import gäller personer och kräver att du väljer vilken organisation filen omfattar.";
+        }
+        if (kind == RosterImportKind.HISTORY && scope == null) {
+            return "En import av historik kräver att du väljer vilken organisation filen gäller: personerna söks där.";
+        }
+        return null;
+    }
+
+    /** The upload form model, with an error to show; also the preview upload form's (hrfiles/HrPreviewPages). */
+    public Map<String, Object> formModel(Authentication caller, String error) {
         Map<String, Object> model = new HashMap<>();
         model.put("title", "Importera");
         model.put("roots", access.roots(caller, Role.COORDINATOR, Role.ADMINISTRATOR));
