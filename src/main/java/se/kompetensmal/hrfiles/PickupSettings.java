@@ -125,13 +125,20 @@ public class PickupSettings {
         access.requireOn(caller, nodeId, Role.COORDINATOR, Role.ADMINISTRATOR);
         String checked = checkFolder(folder);
         try {
-            sql.update("""
-                    INSERT INTO hr_pickup (org_node_id, folder, enabled, full_import, encoding, changed_by)
-                    VALUES (:node, :folder, :enabled, :full, :encoding, :by)
-                    ON DUPLICATE KEY UPDATE folder = VALUES(folder), enabled = VALUES(enabled), full_import = VALUES(full_import),
-                        encoding = VALUES(encoding), changed_by = VALUES(changed_by)""",
-                    NamedSql.with("node", nodeId).and("folder", checked).and("enabled", enabled).and("full", fullImport)
-                            .and("encoding", encoding == null ? null : encoding.name()).and("by", caller.getName()));
+            // Not INSERT ... ON DUPLICATE KEY UPDATE: a folder already taken would match the other organisation row and
+            // change it; here a folder taken is a refused key, whichever statement meets it.
+            NamedSql.Params values = NamedSql.with("node", nodeId).and("folder", checked).and("enabled", enabled)
+                    .and("full", fullImport).and("encoding", encoding == null ? null : encoding.name()).and("by", caller.getName());
+            if (of(nodeId).isPresent()) {
+                sql.update("""
+                        UPDATE hr_pickup SET folder = :folder, enabled = :enabled, full_import = :full, encoding = :encoding,
+                            changed_by = :by
+                        WHERE org_node_id = :node""", values);
+            } else {
+                sql.update("""
+                        INSERT INTO hr_pickup (org_node_id, folder, enabled, full_import, encoding, changed_by)
+                        VALUES (:node, :folder, :enabled, :full, :encoding, :by)""", values);
+            }
         } catch (RuntimeException e) {
             if (isDuplicate(e)) {
                 throw new HrSettingsRefused("folder", "Mappen " + checked + " hämtas redan för en annan organisation. Välj en egen mapp.");
