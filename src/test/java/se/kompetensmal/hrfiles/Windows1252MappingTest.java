@@ -5,7 +5,6 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import se.kompetensmal.PersonFixture;
 import se.kompetensmal.ServiceTest;
 import se.kompetensmal.organization.OrgNodeKind;
 import se.kompetensmal.roster.RosterImportStatus;
@@ -30,13 +29,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class Windows1252MappingTest extends ServiceTest {
 
     static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
-    /** The export's header row as Heroma-like systems write it, plus an HSA-id (still required by the import) and a column nobody maps. */
-    static final String HEROMA_HEADER = "Anställningsnr;HSA-id;Förnamn;Efternamn;E-post;Enhetskod;Befattningskategori/Målgrupp;"
+    /** The export's header row as Heroma-like systems write it (no HSA-id: staff are known by employee number), plus a column nobody maps. */
+    static final String HEROMA_HEADER = "Anställningsnr;Förnamn;Efternamn;E-post;Enhetskod;Befattningskategori/Målgrupp;"
             + "Anställningsdatum;Kostnadsställe\r\n";
 
     String p;
     long municipality;
-    String hsa;
     HrCalls coordinator;
 
     @BeforeEach
@@ -44,13 +42,11 @@ class Windows1252MappingTest extends ServiceTest {
         p = "W" + System.nanoTime();
         municipality = tree.add(p, "Kommun Väst", OrgNodeKind.MUNICIPALITY, null).id();
         tree.add(p + "-HT", "Hemtjänst Väst", OrgNodeKind.UNIT, municipality);
-        hsa = PersonFixture.hsaPrefix();
         String token = users.token(users.account(p + "-samordnare", null, Role.COORDINATOR, municipality));
         coordinator = new HrCalls(http.toBlocking(), token);
         http.toBlocking().exchange(HttpRequest.PUT("/api/organisations/" + municipality + "/column-mapping",
                 new ColumnMapping.Change(List.of(
                         new ColumnMapping.Column("Anställningsnr", "anstallningsnummer"),
-                        new ColumnMapping.Column("HSA-id", "hsa_id"),
                         new ColumnMapping.Column("E-post", "epost"),
                         new ColumnMapping.Column("Enhetskod", "enhet"),
                         new ColumnMapping.Column("Befattningskategori/Målgrupp", "malgrupper"),
@@ -59,8 +55,8 @@ class Windows1252MappingTest extends ServiceTest {
 
     private byte[] heromaExport() {
         return (HEROMA_HEADER
-                + "10001;" + hsa + "1;Åsa;Ängström;asa.angstrom@vast.example;" + p + "-HT;NON_LICENSED;2024-03-01;4711\r\n"
-                + "10002;" + hsa + "2;Märta;O’Neill-Öst;;" + p + "-HT;LICENSED;2019-08-19;4711\r\n").getBytes(WINDOWS_1252);
+                + "10001;Åsa;Ängström;asa.angstrom@vast.example;" + p + "-HT;NON_LICENSED;2024-03-01;4711\r\n"
+                + "10002;Märta;O’Neill-Öst;;" + p + "-HT;LICENSED;2019-08-19;4711\r\n").getBytes(WINDOWS_1252);
     }
 
     @Test
@@ -86,10 +82,10 @@ class Windows1252MappingTest extends ServiceTest {
         assertEquals(List.of("Åsa Ängström asa.angstrom@vast.example Hemtjänst Väst 2024-03-01",
                         "Märta O’Neill-Öst - Hemtjänst Väst 2019-08-19"),
                 sql.strings("SELECT CONCAT(p.given_name, ' ', p.family_name, ' ', COALESCE(p.email, '-'), ' ', n.name, ' ', p.org_start_date) "
-                        + "FROM person p JOIN org_node n ON n.id = p.org_node_id WHERE p.hsa_id LIKE ? ORDER BY p.hsa_id", hsa + "%"));
-        assertEquals(List.of("NON_LICENSED", "LICENSED"), sql.strings("SELECT a.code FROM person p "
-                + "JOIN person_audience pa ON pa.person_id = p.id JOIN audience a ON a.id = pa.audience_id WHERE p.hsa_id LIKE ? "
-                + "ORDER BY p.hsa_id", hsa + "%"));
+                        + "FROM person p JOIN org_node n ON n.id = p.org_node_id WHERE p.huvudman_id = ? ORDER BY p.employee_number", municipality));
+        assertEquals(List.of("10001 NON_LICENSED", "10002 LICENSED"), sql.strings("SELECT CONCAT(p.employee_number, ' ', a.code) "
+                + "FROM person p JOIN person_audience pa ON pa.person_id = p.id JOIN audience a ON a.id = pa.audience_id "
+                + "WHERE p.huvudman_id = ? AND p.hsa_id IS NULL ORDER BY p.employee_number", municipality));
         assertEquals(0, sql.number("SELECT COUNT(*) FROM hr_upload WHERE id = ?", id(preview)), "the upload is removed once imported");
         assertEquals(0, sql.number("SELECT COUNT(*) FROM hr_upload_chunk WHERE upload_id = ?", id(preview)));
     }
@@ -106,7 +102,7 @@ class Windows1252MappingTest extends ServiceTest {
         assertEquals(RosterImportStatus.REJECTED, done.rosterImport().status(), done.toString());
         assertEquals(List.of(new RowError(3, "efternamn",
                 "efternamn innehåller ett otillåtet styrtecken (tecken nr 2), t.ex. tabb eller radbrytning")), done.errors());
-        assertEquals(0, sql.number("SELECT COUNT(*) FROM person WHERE hsa_id LIKE ?", hsa + "%"), "the good row is not written either");
+        assertEquals(0, sql.number("SELECT COUNT(*) FROM person WHERE huvudman_id = ?", municipality), "the good row is not written either");
     }
 
     private static long id(String preview) {
