@@ -248,6 +248,16 @@ public class AssignmentRecompute {
                 .ifPresent(node -> recompute(node, personId, personId));
     }
 
+    /**
+     * {@link #recomputePerson} in a transaction of its own, for a listener to a change already committed: run from the
+     * committed transaction's after-commit hook, joining that transaction would write into one that never commits again.
+     */
+    @Transactional(propagation = TransactionDefinition.Propagation.REQUIRES_NEW,
+            isolation = TransactionDefinition.Isolation.READ_COMMITTED)
+    public void recomputePersonOnItsOwn(long personId) {
+        recomputePerson(personId);
+    }
+
     private record Slice(long scope, long from, long to) {
     }
 

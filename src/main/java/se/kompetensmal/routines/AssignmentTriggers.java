@@ -63,7 +63,7 @@ public class AssignmentTriggers {
         if (event.personIds().size() <= AT_ONCE) {
             for (long personId : event.personIds().stream().sorted().toList()) {
                 try {
-                    recompute.recomputePerson(personId);
+                    recompute.recomputePersonOnItsOwn(personId);
                 } catch (RuntimeException e) {
                     // One person's data must not keep the others (or the change that was already committed) from going
                     // through; the nightly or next recomputation of their organisation tries again.
