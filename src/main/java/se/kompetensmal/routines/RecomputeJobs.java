@@ -43,6 +43,17 @@ public class RecomputeJobs {
                 .orElseGet(() -> jobs.save(new RecomputeJob(null, scopeOrgId, "QUEUED", 0, 0, requestedBy, null, null)));
     }
 
+    /**
+     * As {@link #request}, where a job already waiting for a node above also covers this one: for the roster's triggers,
+     * where an import announces both the people it changed (by their huvudmän) and itself (by its scope), so that the
+     * same people are not recomputed twice. Not for a caller who follows the job it gets, as one above may lie outside
+     * what they may see.
+     */
+    public RecomputeJob requestCovered(long scopeOrgId, String requestedBy) {
+        return jobs.findQueuedCovering(scopeOrgId)
+                .orElseGet(() -> jobs.save(new RecomputeJob(null, scopeOrgId, "QUEUED", 0, 0, requestedBy, null, null)));
+    }
+
     /** A job that was running when the service stopped starts over (recomputation is idempotent). */
     @EventListener
     void resumeAfterRestart(StartupEvent event) {
@@ -98,7 +109,11 @@ public class RecomputeJobs {
         }
     }
 
-    /** The ids of everyone placed under a node, in order: the slices a job works through. */
+    /**
+     * The ids of everyone placed under a node, in order: the slices a job works through. Placed now or before (an ended
+     * placement), as {@link AssignmentRecompute} counts the people of a scope, so that what an ended placement gave is
+     * withdrawn; each person once, however many units under the node they are placed in.
+     */
     @Singleton
     @Connectable
     public static class PersonIds {
@@ -111,8 +126,9 @@ public class RecomputeJobs {
 
         public List<Long> under(long nodeId) {
             return jdbc.prepareStatement("""
-                    SELECT p.id FROM person p JOIN org_closure c ON c.descendant_id = p.org_node_id AND c.ancestor_id = ?
-                    ORDER BY p.id""", statement -> {
+                    SELECT DISTINCT pl.person_id FROM org_closure c JOIN placement pl ON pl.org_node_id = c.descendant_id
+                    WHERE c.ancestor_id = ?
+                    ORDER BY pl.person_id""", statement -> {
                 statement.setLong(1, nodeId);
                 List<Long> ids = new ArrayList<>();
                 try (ResultSet rs = statement.executeQuery()) {
