@@ -50,7 +50,8 @@ public class SecurityHeaders implements Ordered {
         if (!packageOrigin) {
             response.header("X-Frame-Options", "DENY");
         }
-        response.header("Referrer-Policy", "same-origin");
+        // The password link's page has its secret in the address: not even our own style sheet hears of it.
+        response.header("Referrer-Policy", request.getPath().startsWith(PasswordLinkPages.PATH) ? "no-referrer" : "same-origin");
         // Package files say themselves how long they may be kept (privately); everything else there is no-store too.
         boolean ownCaching = packageOrigin && response.getHeaders().contains(HttpHeaders.CACHE_CONTROL);
         if (!ownCaching && !request.getPath().startsWith("/static/")) {
