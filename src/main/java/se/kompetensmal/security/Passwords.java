@@ -60,7 +60,7 @@ public class Passwords {
 
         static String message(@Nullable PasswordLinks.State state) {
             if (state == null) {
-                return "Länken är inte giltig. Kontrollera att hela adressen från e-postmeddelandet kom med.";
+                return "Länken är inte giltig. Kontrollera att hela adressen från e-postmeddelandet kom med, och att webbläsaren tar emot kakor.";
             }
             return switch (state) {
                 case USED -> "Länken har redan använts. En länk kan bara användas en gång.";

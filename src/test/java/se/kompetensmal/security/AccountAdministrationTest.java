@@ -129,7 +129,7 @@ class AccountAdministrationTest extends ServiceTest {
         Map<?, ?> sent = http.toBlocking().exchange(HttpRequest.POST("/api/people/" + person + "/account/link", "")
                 .bearerAuth(users.token(admin)), Map.class).body();
         String link = linkInMail(before, emailOf(person));
-        String token = java.net.URLDecoder.decode(link.substring(link.indexOf('=') + 1), java.nio.charset.StandardCharsets.UTF_8);
+        String token = tokenOf(link);
 
         assertEquals(emailOf(person), sent.get("sentTo"));
         assertTrue(token.length() >= 43, "256 random bits, base64url: " + token);
@@ -137,10 +137,18 @@ class AccountAdministrationTest extends ServiceTest {
                 SELECT l.token_hash FROM password_link l JOIN user_account a ON a.id = l.account_id WHERE a.person_id = ?""", person));
         assertEquals(0, sql.number("SELECT COUNT(*) FROM password_link WHERE token_hash = ? OR sent_to = ?", token, token));
 
-        HttpResponse<String> page = http.toBlocking().exchange(HttpRequest.GET(link).accept(MediaType.TEXT_HTML), String.class);
-        assertEquals("no-referrer", page.getHeaders().get("Referrer-Policy"));
+        // The mailed address moves the token into a cookie of the page and goes on without it (PasswordLinkPages).
+        HttpResponse<?> opened = http.toBlocking().exchange(HttpRequest.GET(link).accept(MediaType.TEXT_HTML));
+        assertEquals(HttpStatus.SEE_OTHER, opened.getStatus());
+        assertEquals("/konto/satt-losenord", opened.getHeaders().get("Location"));
+        assertEquals("no-referrer", opened.getHeaders().get("Referrer-Policy"));
+        String cookie = opened.getCookie("KM_PASSWORD_LINK").orElseThrow().getValue();
+        assertEquals(token, cookie);
+        HttpResponse<String> page = http.toBlocking().exchange(HttpRequest.GET("/konto/satt-losenord").accept(MediaType.TEXT_HTML)
+                .cookie(Cookie.of("KM_PASSWORD_LINK", cookie)), String.class);
         assertEquals("no-store", page.getHeaders().get("Cache-Control"));
         assertTrue(page.body().contains(emailOf(person).toLowerCase()), "the page names the username");
+        assertFalse(page.body().contains(token), "the token is not in the page");
 
         HttpClientResponseException common = assertThrows(HttpClientResponseException.class,
                 () -> choose(token, "Lösenord1234", "Lösenord1234"));
@@ -173,13 +181,15 @@ class AccountAdministrationTest extends ServiceTest {
         String second = sendLink(person);
 
         HttpClientResponseException replaced = assertThrows(HttpClientResponseException.class,
-                () -> http.toBlocking().exchange(HttpRequest.GET(first).accept(MediaType.TEXT_HTML), String.class));
+                () -> http.toBlocking().exchange(HttpRequest.GET("/konto/satt-losenord").accept(MediaType.TEXT_HTML)
+                        .cookie(Cookie.of("KM_PASSWORD_LINK", tokenOf(first))), String.class));
         sql.update("UPDATE password_link l JOIN user_account a ON a.id = l.account_id "
                 + "SET l.expires_at = CURRENT_TIMESTAMP(3) - INTERVAL 1 MINUTE WHERE a.person_id = ? AND l.voided_at IS NULL", person);
         HttpClientResponseException expired = assertThrows(HttpClientResponseException.class,
-                () -> choose(second.substring(second.indexOf('=') + 1), GOOD_PASSWORD, GOOD_PASSWORD));
+                () -> choose(tokenOf(second), GOOD_PASSWORD, GOOD_PASSWORD));
         HttpClientResponseException unknown = assertThrows(HttpClientResponseException.class,
-                () -> http.toBlocking().exchange(HttpRequest.GET("/konto/satt-losenord?nyckel=gissad").accept(MediaType.TEXT_HTML)));
+                () -> http.toBlocking().exchange(HttpRequest.GET("/konto/satt-losenord").accept(MediaType.TEXT_HTML)
+                        .cookie(Cookie.of("KM_PASSWORD_LINK", "gissad"))));
 
         assertEquals(HttpStatus.GONE, replaced.getStatus());
         assertTrue(replaced.getResponse().getBody(String.class).orElse("").contains("ersatts av en nyare länk"));
@@ -300,10 +310,16 @@ class AccountAdministrationTest extends ServiceTest {
         return link;
     }
 
+    /** Posts the form as the browser does, with the token in the page's cookie. */
     private HttpResponse<?> choose(String token, String password, String repeat) {
         return http.toBlocking().exchange(HttpRequest.POST("/konto/satt-losenord",
-                Map.of("nyckel", token, "password", password, "repeat", repeat))
-                .contentType(MediaType.APPLICATION_FORM_URLENCODED).accept(MediaType.TEXT_HTML), String.class);
+                Map.of("password", password, "repeat", repeat))
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED).accept(MediaType.TEXT_HTML)
+                .cookie(Cookie.of("KM_PASSWORD_LINK", token)), String.class);
+    }
+
+    private static String tokenOf(String link) {
+        return java.net.URLDecoder.decode(link.substring(link.indexOf('=') + 1), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private HttpResponse<?> change(String session, String csrf, String current, String password) {
