@@ -22,6 +22,10 @@ public interface AccountRepository extends CrudRepository<Account, Long> {
     @Query("SELECT p.status FROM user_account a JOIN person p ON p.id = a.person_id WHERE a.id = :accountId")
     Optional<String> personStatus(long accountId);
 
+    /** Whether an administrator has switched the account off (migration V33). */
+    @Query("SELECT COUNT(*) > 0 FROM user_account WHERE id = :accountId AND disabled_at IS NOT NULL")
+    boolean isDisabled(long accountId);
+
     /**
      * Counts a wrong password in one statement, so that parallel guesses cannot overwrite each other's count: the
      * attempt that reaches the limit locks the account until the time given and starts the count again. MariaDB assigns

@@ -23,6 +23,11 @@ public class LocalAuthenticationProvider<B> implements HttpRequestExecutorAuthen
     public static final String ATTEMPTED_USERNAME = "kompetensmal.attemptedUsername";
 
     public static final String GENERIC_FAILURE = "Fel användarnamn eller lösenord.";
+    /**
+     * Said only after the right password: whoever knows it may learn that the account is switched off, and why they cannot
+     * get in; a guesser learns nothing they could not by the generic answer.
+     */
+    public static final String DISABLED = "Ditt konto är avstängt. Kontakta den som administrerar Kompetensmål i din organisation.";
     static final int MAX_FAILED_ATTEMPTS = 5;
     static final Duration LOCK_OUT = Duration.ofMinutes(15);
     // Longer input is refused unread: no username is longer than its column, and no password needs to be this long.
@@ -77,6 +82,10 @@ public class LocalAuthenticationProvider<B> implements HttpRequestExecutorAuthen
             // Locked by wrong guesses that came in parallel with this one.
             audit.record(username, AuditLog.SIGN_IN_LOCKED, "spärrat", request);
             return AuthenticationResponse.failure(GENERIC_FAILURE);
+        }
+        if (accounts.isDisabled(account.id())) {
+            audit.record(username, AuditLog.SIGN_IN_FAILED, "kontot är avstängt", request);
+            return AuthenticationResponse.failure(DISABLED);
         }
         if (signedIn.personHasLeft(account)) {
             audit.record(username, AuditLog.SIGN_IN_FAILED, "personen har slutat", request);

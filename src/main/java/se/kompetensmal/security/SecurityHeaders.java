@@ -50,7 +50,11 @@ public class SecurityHeaders implements Ordered {
         if (!packageOrigin) {
             response.header("X-Frame-Options", "DENY");
         }
-        response.header("Referrer-Policy", "same-origin");
+        // The password link's address holds its secret: the answer to it (a redirect, see PasswordLinkPages) passes it to
+        // nobody, not even to our own pages.
+        boolean secretInAddress = request.getPath().startsWith(PasswordLinkPages.PATH)
+                && request.getParameters().contains(PasswordLinkPages.TOKEN);
+        response.header("Referrer-Policy", secretInAddress ? "no-referrer" : "same-origin");
         // Package files say themselves how long they may be kept (privately); everything else there is no-store too.
         boolean ownCaching = packageOrigin && response.getHeaders().contains(HttpHeaders.CACHE_CONTROL);
         if (!ownCaching && !request.getPath().startsWith("/static/")) {

@@ -81,6 +81,17 @@ public class Sessions {
         }
     }
 
+    /** Ends every session of the account (switched off, or a new password set with a link). */
+    public void endAll(long accountId) {
+        sessions.endAllBut(accountId, "");
+    }
+
+    /** Ends the account's sessions but the caller's own (the owner changed the password). */
+    public void endOthers(Authentication authentication) {
+        Object sessionId = authentication.getAttributes().get(CLAIM);
+        sessions.endAllBut(Caller.of(authentication).accountId(), sessionId == null ? "" : sessionId.toString());
+    }
+
     private static Set<String> roles(UserSessionRepository.Current current) {
         Set<String> roles = new LinkedHashSet<>();
         if (current.personId() != null) {

@@ -32,7 +32,7 @@ public interface UserSessionRepository extends GenericRepository<UserSession, St
             FROM user_session s
             JOIN user_account a ON a.id = s.account_id
             LEFT JOIN person p ON p.id = a.person_id
-            WHERE s.id = :id AND s.ended_at IS NULL""")
+            WHERE s.id = :id AND s.ended_at IS NULL AND a.disabled_at IS NULL""")
     Optional<Current> findCurrent(String id);
 
     @Query("UPDATE user_session SET last_seen_at = CURRENT_TIMESTAMP(3) WHERE id = :id")
@@ -40,6 +40,10 @@ public interface UserSessionRepository extends GenericRepository<UserSession, St
 
     @Query("UPDATE user_session SET ended_at = CURRENT_TIMESTAMP(3) WHERE id = :id AND ended_at IS NULL")
     void end(String id);
+
+    /** Ends the account's sessions, all but the one named (none when it is empty). */
+    @Query("UPDATE user_session SET ended_at = CURRENT_TIMESTAMP(3) WHERE account_id = :accountId AND ended_at IS NULL AND id <> :keep")
+    void endAllBut(long accountId, String keep);
 
     /** Forgets the account's sessions that can no longer be used: ended, idle too long, or older than any token lasts. */
     @Query("""

@@ -34,6 +34,9 @@ final class ErrorAdvice {
         if (path.startsWith("/import")) {
             return "rollen utbildningssamordnare eller administratör för organisationen som filen gäller.";
         }
+        if (path.matches("/personer/\\d+/konto.*")) {
+            return "rollen administratör för en enhet där personen är placerad, eller för hela systemet.";
+        }
         if (path.matches("/organisationer/\\d+/uppfoljning.*") || path.startsWith("/personer/")) {
             return "att du får se namn: rollen utbildningssamordnare, eller ledare i en organisation där ledare får se namn.";
         }

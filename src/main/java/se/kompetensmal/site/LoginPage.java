@@ -14,6 +14,7 @@ import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.views.View;
 import se.kompetensmal.security.LocalAuthenticationProvider;
 import se.kompetensmal.security.Sessions;
+import se.kompetensmal.security.SsoAuthenticationMapper;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -38,23 +39,43 @@ public class LoginPage {
         this.idleNotice = "Du loggas ut efter " + minutes + (minutes == 1 ? " minut" : " minuter") + " utan aktivitet.";
     }
 
+    /**
+     * Refusals the page names, by the code in {@code ?fel=}: a switched-off account (said only after the right password),
+     * and single sign-on that found nobody or several people. Any other code gets the generic answer.
+     */
+    static final Map<String, String> FAILURES = Map.of(
+            "avstangt", LocalAuthenticationProvider.DISABLED,
+            "sso-saknas", SsoAuthenticationMapper.NOT_IN_ROSTER,
+            "sso-flera", SsoAuthenticationMapper.SEVERAL_WITH_EMAIL);
+
+    /** The code of a refusal's message, or null for the generic one. */
+    static @Nullable String failureCode(String message) {
+        return FAILURES.entrySet().stream().filter(e -> e.getValue().equals(message)).map(Map.Entry::getKey)
+                .findFirst().orElse(null);
+    }
+
     @View("login")
     @Get
     public Map<String, Object> form(@QueryValue @Nullable String fel, @QueryValue @Nullable String utloggad,
-                                    @QueryValue @Nullable String tillbaka, HttpRequest<?> request) {
+                                    @QueryValue @Nullable String tillbaka, @QueryValue @Nullable String losenord,
+                                    HttpRequest<?> request) {
         Map<String, Object> model = new HashMap<>();
         model.put("title", "Logga in");
         model.put("sso", ssoEnabled);
         model.put("idleNotice", idleNotice);
         model.put("action", "/login" + ReturnPath.query(tillbaka));
         if (fel != null) {
-            model.put("error", LocalAuthenticationProvider.GENERIC_FAILURE
-                    + " Efter fem misslyckade försök spärras kontot i femton minuter.");
+            model.put("error", FAILURES.getOrDefault(fel, LocalAuthenticationProvider.GENERIC_FAILURE
+                    + " Efter fem misslyckade försök spärras kontot i femton minuter."));
             request.getCookies().findCookie(ReturningLoginHandler.USERNAME_COOKIE).map(Cookie::getValue)
                     .map(v -> URLDecoder.decode(v, StandardCharsets.UTF_8)).ifPresent(u -> model.put("username", u));
         }
         if (utloggad != null) {
             model.put("info", "Du är utloggad.");
+        }
+        if (losenord != null) {
+            // After a password was chosen with a link (security/PasswordLinkPages).
+            model.put("info", "Ditt lösenord är sparat. Logga in med ditt användarnamn och det nya lösenordet.");
         }
         return model;
     }

@@ -66,6 +66,12 @@ public class ReturningLoginHandler extends TokenCookieLoginHandler {
     @Override
     public MutableHttpResponse<?> loginFailed(AuthenticationResponse authenticationFailed, HttpRequest<?> request) {
         MutableHttpResponse<?> response = super.loginFailed(authenticationFailed, request);
+        // A refusal that has its own message on the sign-in page (LoginPage.FAILURES) names it instead of the generic one.
+        String reason = authenticationFailed.getMessage().map(LoginPage::failureCode).orElse(null);
+        if (reason != null && response.getHeaders().contains(HttpHeaders.LOCATION)) {
+            response.getHeaders().set(HttpHeaders.LOCATION,
+                    response.getHeaders().get(HttpHeaders.LOCATION).replace("fel=1", "fel=" + reason));
+        }
         String back = ReturnPath.safe(request.getParameters().get(ReturnPath.PARAMETER));
         if (!"/".equals(back) && response.getHeaders().contains(HttpHeaders.LOCATION)) {
             response.getHeaders().set(HttpHeaders.LOCATION, response.getHeaders().get(HttpHeaders.LOCATION)

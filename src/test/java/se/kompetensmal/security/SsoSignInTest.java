@@ -103,6 +103,62 @@ class SsoSignInTest extends ServiceTest {
                 .stream().distinct().toList());
     }
 
+    @Test
+    void staffWithoutHsaIdAreMatchedByTheirEmailWhateverItsCase() {
+        long politician = withoutHsaId("Per", "Politiker", "per.politiker." + System.nanoTime() + "@kommun.example");
+        String address = sql.strings("SELECT email FROM person WHERE id = ?", politician).get(0);
+        PROVIDER.nextSignInAs(Map.of("email", address.toUpperCase()));
+
+        String session = signInThroughProvider();
+
+        assertTrue(startPage(session).contains("Välkommen, Per Politiker"));
+        assertEquals(List.of(address.toLowerCase()), sql.strings("SELECT username FROM user_account WHERE person_id = ?", politician));
+    }
+
+    @Test
+    void anHsaIdNobodyHasFallsBackToTheEmailOfSomeoneWithoutOne() {
+        long person = withoutHsaId("Hedda", "Holm", "hedda.holm." + System.nanoTime() + "@kommun.example");
+        String address = sql.strings("SELECT email FROM person WHERE id = ?", person).get(0);
+        PROVIDER.nextSignInAs(Map.of("employeeHsaId", "SE0000000000-hedda", "email", address));
+
+        assertTrue(startPage(signInThroughProvider()).contains("Välkommen, Hedda Holm"));
+    }
+
+    @Test
+    void anEmailSeveralActivePeopleShareSaysNothingAboutWhoSignsIn() {
+        String address = "delad." + System.nanoTime() + "@kommun.example";
+        long first = withoutHsaId("Ada", "Först", address);
+        withoutHsaId("Bea", "Sist", address.toUpperCase());
+        PROVIDER.nextSignInAs(Map.of("email", address));
+
+        HttpResponse<?> refused = followToCallback();
+
+        assertTrue(refused.getCookie("JWT").isEmpty(), "no session");
+        assertEquals("/login?fel=sso-flera", refused.getHeaders().get("Location"));
+        String page = http.toBlocking().retrieve(HttpRequest.GET("/login?fel=sso-flera").accept(io.micronaut.http.MediaType.TEXT_HTML));
+        assertTrue(page.contains("Din e-postadress finns hos flera personer i Kompetensmål"), page);
+
+        // Once one of them has left, the address names one active person again.
+        sql.update("UPDATE person SET status = ?, left_on = CURRENT_DATE WHERE id = ?", "LEFT", first);
+        PROVIDER.nextSignInAs(Map.of("email", address));
+        assertTrue(startPage(signInThroughProvider()).contains("Välkommen, Bea Sist"));
+    }
+
+    /** A person without HSA-id, known by e-mail in a municipality of their own (e-mail is unique within a huvudman). */
+    private long withoutHsaId(String given, String family, String address) {
+        long municipality = tree.add("SSOM" + System.nanoTime(), "Kommun " + family, OrgNodeKind.MUNICIPALITY, null).id();
+        String hsa = PersonFixture.hsaPrefix() + "9";
+        long id = people.create(hsa, given, family, address, municipality, LocalDate.parse("2024-01-01"),
+                LocalDate.parse("2024-01-01"));
+        sql.update("UPDATE person SET hsa_id = NULL WHERE id = ?", id);
+        return id;
+    }
+
+    private String startPage(String session) {
+        return http.toBlocking().retrieve(HttpRequest.GET("/").accept(io.micronaut.http.MediaType.TEXT_HTML)
+                .cookie(Cookie.of("JWT", session)));
+    }
+
     /** Plays the browser: to the service, to the provider, back to the service; returns the session JWT. */
     private String signInThroughProvider() {
         HttpResponse<?> callback = followToCallback();
