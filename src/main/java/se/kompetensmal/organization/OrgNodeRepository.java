@@ -35,6 +35,41 @@ public interface OrgNodeRepository extends CrudRepository<OrgNode, Long> {
             WHERE c.descendant_id = :nodeId ORDER BY c.depth DESC""")
     List<OrgNode> findPathTo(long nodeId);
 
+    /**
+     * Derives, for the node and everything under it, the huvudman each belongs to (the nearest huvudman at or above it)
+     * and the huvudman its code is unique within (for a huvudman the one above it, else 0; for other nodes their own
+     * huvudman, see migration V28). Run after every insert and move, which are the only changes that alter either.
+     */
+    @Query("""
+            UPDATE org_node n
+            JOIN org_closure sub ON sub.descendant_id = n.id AND sub.ancestor_id = :nodeId
+            SET n.huvudman_id = (SELECT c.ancestor_id FROM org_closure c JOIN org_node a ON a.id = c.ancestor_id
+                                 WHERE c.descendant_id = n.id
+                                   AND a.kind IN ('REGION', 'MUNICIPALITY', 'CITY_DISTRICT', 'PRIVATE_PROVIDER')
+                                 ORDER BY c.depth LIMIT 1),
+                n.code_scope_id = CASE WHEN n.kind IN ('NATIONAL', 'REGION', 'MUNICIPALITY', 'CITY_DISTRICT', 'PRIVATE_PROVIDER')
+                    THEN COALESCE((SELECT c.ancestor_id FROM org_closure c JOIN org_node a ON a.id = c.ancestor_id
+                                   WHERE c.descendant_id = n.id AND c.depth > 0
+                                     AND a.kind IN ('REGION', 'MUNICIPALITY', 'CITY_DISTRICT', 'PRIVATE_PROVIDER')
+                                   ORDER BY c.depth LIMIT 1), 0)
+                    ELSE COALESCE((SELECT c.ancestor_id FROM org_closure c JOIN org_node a ON a.id = c.ancestor_id
+                                   WHERE c.descendant_id = n.id
+                                     AND a.kind IN ('REGION', 'MUNICIPALITY', 'CITY_DISTRICT', 'PRIVATE_PROVIDER')
+                                   ORDER BY c.depth LIMIT 1), 0) END""")
+    void deriveHuvudman(long nodeId);
+
+    /** The node with this code within a huvudman (0: the codes of huvudmän themselves, unique across the instance). */
+    @Query("SELECT * FROM org_node WHERE code_scope_id = :scopeId AND code = :code")
+    Optional<OrgNode> findInScope(long scopeId, String code);
+
+    /** A unit by its own HSA-id. */
+    @Query("SELECT * FROM org_node WHERE hsa_id = :hsaId")
+    Optional<OrgNode> findByHsaId(String hsaId);
+
+    /** Every node with this code, whichever huvudman it belongs to (a code alone may name several). */
+    @Query("SELECT * FROM org_node WHERE code = :code ORDER BY id")
+    List<OrgNode> findAllByCode(String code);
+
     @Query("UPDATE org_node SET leaders_see_names = :allowed WHERE id = :nodeId")
     void updateLeadersSeeNames(long nodeId, boolean allowed);
 

@@ -1,0 +1,49 @@
+package se.kompetensmal.roster;
+
+import jakarta.inject.Singleton;
+import se.kompetensmal.sql.NamedSql;
+
+/**
+ * The one home of what the person row repeats from their placements (migration V28): the home placement (unit and start
+ * dates of the earliest current placement, the lower id breaking a tie) and person_audience (the union of the current
+ * placements' audiences). Set-based, for one person or for everyone an import touched. Every person keeps at least one
+ * current placement (PersonRecords refuses to end the last one; someone who leaves keeps theirs).
+ */
+@Singleton
+class PersonHomes {
+
+    /** Which people: one, or those with a placement the import wrote or ended (placement.last_import_id). */
+    private static final String ONE = "SELECT :person";
+    private static final String OF_IMPORT = "SELECT x.person_id FROM placement x WHERE x.last_import_id = :import";
+
+    private final NamedSql sql;
+
+    PersonHomes(NamedSql sql) {
+        this.sql = sql;
+    }
+
+    void derive(long personId) {
+        derive(ONE, NamedSql.with("person", personId));
+    }
+
+    void deriveForImport(long importId) {
+        derive(OF_IMPORT, NamedSql.with("import", importId));
+    }
+
+    private void derive(String whom, NamedSql.Params params) {
+        sql.update("""
+                UPDATE person p JOIN (
+                    SELECT pl.person_id, pl.org_node_id, pl.org_start_date, pl.role_start_date,
+                           ROW_NUMBER() OVER (PARTITION BY pl.person_id ORDER BY pl.org_start_date, pl.id) AS n
+                    FROM placement pl
+                    WHERE pl.ended_on IS NULL AND pl.person_id IN (""" + whom + """
+                    )) h ON h.person_id = p.id AND h.n = 1
+                SET p.org_node_id = h.org_node_id, p.org_start_date = h.org_start_date, p.role_start_date = h.role_start_date""",
+                params);
+        sql.update("DELETE FROM person_audience WHERE person_id IN (" + whom + ")", params);
+        sql.update("""
+                INSERT INTO person_audience (person_id, audience_id)
+                SELECT DISTINCT pl.person_id, pa.audience_id FROM placement pl JOIN placement_audience pa ON pa.placement_id = pl.id
+                WHERE pl.ended_on IS NULL AND pl.person_id IN (""" + whom + ")", params);
+    }
+}
