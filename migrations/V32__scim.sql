@@ -14,7 +14,11 @@ CREATE TABLE scim_token (
     last_used_at TIMESTAMP(3) NULL,
     revoked_at   TIMESTAMP(3) NULL,
     revoked_by   VARCHAR(100) NULL,
+    -- Every placement has at least one audience. A user the directory puts in no group (no group provisioning) is given
+    -- this one; without it such a user waits, without a person, until a group membership names an audience.
+    default_audience_id BIGINT NULL,
     CONSTRAINT uq_scim_token_hash UNIQUE (token_hash),
+    CONSTRAINT fk_scim_token_audience FOREIGN KEY (default_audience_id) REFERENCES audience (id),
     CONSTRAINT fk_scim_token_node FOREIGN KEY (org_node_id) REFERENCES org_node (id),
     KEY ix_scim_token_node (org_node_id, revoked_at)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_swedish_ci;
@@ -30,7 +34,8 @@ CREATE TABLE scim_user (
     -- The resource id SCIM clients see: random, so that ids cannot be guessed or counted.
     resource_id     CHAR(36)     NOT NULL,
     org_node_id     BIGINT       NOT NULL,
-    person_id       BIGINT       NOT NULL,
+    -- NULL while the user waits for an audience (see scim_token.default_audience_id): no person is made without one.
+    person_id       BIGINT       NULL,
     -- The sign-in name in the directory (a UPN); unique within the organisation, compared without regard to case.
     user_name       VARCHAR(255) NOT NULL,
     external_id     VARCHAR(255) NULL,

@@ -17,6 +17,8 @@ import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.views.ModelAndView;
 import se.kompetensmal.SwedishTime;
+import se.kompetensmal.catalog.Audience;
+import se.kompetensmal.catalog.Audiences;
 import se.kompetensmal.organization.OrgNode;
 import se.kompetensmal.organization.OrgNodeRepository;
 import se.kompetensmal.security.Access;
@@ -50,8 +52,11 @@ public class ScimTokenPages {
     private final Access access;
     private final CsrfTokens csrf;
     private final AuditLog audit;
+    private final Audiences audiences;
 
-    public ScimTokenPages(ScimTokens tokens, OrgNodeRepository nodes, Access access, CsrfTokens csrf, AuditLog audit) {
+    public ScimTokenPages(ScimTokens tokens, OrgNodeRepository nodes, Access access, CsrfTokens csrf, AuditLog audit,
+                          Audiences audiences) {
+        this.audiences = audiences;
         this.tokens = tokens;
         this.nodes = nodes;
         this.access = access;
@@ -60,7 +65,7 @@ public class ScimTokenPages {
     }
 
     @Serdeable
-    public record NewToken(@Nullable String name, @Nullable String csrfToken) {
+    public record NewToken(@Nullable String name, @Nullable String audience, @Nullable String csrfToken) {
     }
 
     @Serdeable
@@ -69,14 +74,18 @@ public class ScimTokenPages {
 
     /** A token as the page lists it, with times as Swedish users read them. */
     public record Row(long id, String name, String createdBy, String createdAt, String lastUsedAt, boolean revoked,
-                      String revokedAt, @Nullable String revokedBy) {
+                      String revokedAt, @Nullable String revokedBy, String defaultAudience) {
+    }
+
+    /** An audience to choose as the default, marked when it was chosen on the form being shown again. */
+    public record Option(String code, String name, boolean selected) {
     }
 
     @Get
     public ModelAndView<Map<String, Object>> page(long id, Authentication caller) {
         OrgNode node = nodes.require(id);
         access.requireOn(caller, id, Role.ADMINISTRATOR);
-        return view(node, null, null, null);
+        return view(node, null, null, null, null);
     }
 
     @Needs(Role.ADMINISTRATOR)
@@ -87,14 +96,22 @@ public class ScimTokenPages {
         OrgNode node = nodes.require(id);
         access.requireOn(caller, id, Role.ADMINISTRATOR);
         String name = form.name() == null ? "" : form.name().strip();
+        String code = form.audience() == null || form.audience().isBlank() ? null : form.audience().strip();
         if (name.isEmpty() || name.length() > ScimTokens.MAX_NAME) {
-            return view(node, null, name,
+            return view(node, null, name, code,
                     "Ge token ett namn på 1–" + ScimTokens.MAX_NAME + " tecken, t.ex. katalogen den är till för.");
         }
-        ScimTokens.Created created = tokens.create(id, name, Caller.of(caller).name());
+        Audience audience = null;
+        if (code != null) {
+            audience = audiences.usableUnder(code, id).orElse(null);
+            if (audience == null) {
+                return view(node, null, name, null, "Välj en målgrupp i listan.");
+            }
+        }
+        ScimTokens.Created created = tokens.create(id, name, audience == null ? null : audience.id(), Caller.of(caller).name());
         audit.record(caller.getName(), TOKEN_CREATED, "SCIM-token «" + name + "» (" + created.id() + ") för "
                 + node.name() + " (" + node.id() + ")", request);
-        return view(node, created.token(), null, null);
+        return view(node, created.token(), null, null, null);
     }
 
     @Needs(Role.ADMINISTRATOR)
@@ -109,13 +126,14 @@ public class ScimTokenPages {
     }
 
     private ModelAndView<Map<String, Object>> view(OrgNode node, @Nullable String newToken, @Nullable String name,
-                                                   @Nullable String error) {
+                                                   @Nullable String audience, @Nullable String error) {
         Map<String, Object> model = new HashMap<>();
         model.put("title", "SCIM-tokens för " + node.name());
         model.put("node", node);
         List<Row> rows = tokens.listFor(node.id()).stream().map(t -> new Row(t.id(), t.name(), t.createdBy(),
                 SwedishTime.format(t.createdAt()), t.lastUsedAt() == null ? "Aldrig" : SwedishTime.format(t.lastUsedAt()),
-                t.revoked(), t.revokedAt() == null ? "" : SwedishTime.format(t.revokedAt()), t.revokedBy())).toList();
+                t.revoked(), t.revokedAt() == null ? "" : SwedishTime.format(t.revokedAt()), t.revokedBy(),
+                t.defaultAudience() == null ? "Ingen" : t.defaultAudience())).toList();
         model.put("tokens", rows);
         if (newToken != null) {
             model.put("newToken", newToken);
@@ -127,6 +145,8 @@ public class ScimTokenPages {
             model.put("error", error);
         }
         model.put("maxName", ScimTokens.MAX_NAME);
+        model.put("audiences", audiences.usableUnder(node.id()).stream()
+                .map(a -> new Option(a.code(), a.nameSv(), a.code().equals(audience))).toList());
         return new ModelAndView<>("scim-tokens", model);
     }
 }

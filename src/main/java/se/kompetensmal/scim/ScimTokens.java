@@ -34,7 +34,7 @@ public class ScimTokens {
 
     /** A token as the admin page lists it (never the token itself). */
     public record Listed(long id, String name, String createdBy, Instant createdAt, @Nullable Instant lastUsedAt,
-                         @Nullable Instant revokedAt, @Nullable String revokedBy) {
+                         @Nullable Instant revokedAt, @Nullable String revokedBy, @Nullable String defaultAudience) {
         public boolean revoked() {
             return revokedAt != null;
         }
@@ -44,24 +44,27 @@ public class ScimTokens {
     public record Created(long id, String token) {
     }
 
-    public Created create(long orgNodeId, String name, String actor) {
+    public Created create(long orgNodeId, String name, @Nullable Long defaultAudienceId, String actor) {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         long id = sql.insert("""
-                INSERT INTO scim_token (org_node_id, name, token_hash, created_by)
-                VALUES (:node, :name, :hash, :actor)""",
-                NamedSql.with("node", orgNodeId).and("name", name).and("hash", digest(token)).and("actor", actor));
+                INSERT INTO scim_token (org_node_id, name, token_hash, created_by, default_audience_id)
+                VALUES (:node, :name, :hash, :actor, :audience)""",
+                NamedSql.with("node", orgNodeId).and("name", name).and("hash", digest(token)).and("actor", actor)
+                        .and("audience", defaultAudienceId));
         return new Created(id, token);
     }
 
     public List<Listed> listFor(long orgNodeId) {
         return sql.list("""
-                SELECT id, name, created_by, created_at, last_used_at, revoked_at, revoked_by FROM scim_token
-                WHERE org_node_id = :node ORDER BY revoked_at IS NOT NULL, created_at DESC, id DESC""",
+                SELECT t.id, t.name, t.created_by, t.created_at, t.last_used_at, t.revoked_at, t.revoked_by,
+                       a.name_sv AS default_audience
+                FROM scim_token t LEFT JOIN audience a ON a.id = t.default_audience_id
+                WHERE t.org_node_id = :node ORDER BY t.revoked_at IS NOT NULL, t.created_at DESC, t.id DESC""",
                 NamedSql.with("node", orgNodeId), row -> new Listed(row.number("id"), row.string("name"),
                         row.string("created_by"), instant(row, "created_at"), instant(row, "last_used_at"),
-                        instant(row, "revoked_at"), row.string("revoked_by")));
+                        instant(row, "revoked_at"), row.string("revoked_by"), row.string("default_audience")));
     }
 
     /** The token name if the token belongs to the organisation and was not yet revoked. */
@@ -83,9 +86,10 @@ public class ScimTokens {
             return Optional.empty();
         }
         Optional<ScimClient> client = sql.one("""
-                SELECT id, org_node_id, name FROM scim_token WHERE token_hash = :hash AND revoked_at IS NULL""",
-                NamedSql.with("hash", digest(token)),
-                row -> new ScimClient(row.number("id"), row.number("org_node_id"), row.string("name")));
+                SELECT id, org_node_id, name, default_audience_id FROM scim_token
+                WHERE token_hash = :hash AND revoked_at IS NULL""",
+                NamedSql.with("hash", digest(token)), row -> new ScimClient(row.number("id"), row.number("org_node_id"),
+                        row.string("name"), row.nullableNumber("default_audience_id")));
         client.ifPresent(c -> sql.update("""
                 UPDATE scim_token SET last_used_at = CURRENT_TIMESTAMP(3)
                 WHERE id = :id AND (last_used_at IS NULL OR last_used_at < CURRENT_TIMESTAMP(3) - INTERVAL 1 MINUTE)""",

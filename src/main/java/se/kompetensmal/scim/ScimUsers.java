@@ -199,7 +199,7 @@ public class ScimUsers {
         ScimUserInput in = ScimUserInput.read(body);
         ScimUnits.Unit unit = units.resolve(client.orgNodeId(), in.organization(), in.department());
         requireFreeUserName(client, in.userName(), null);
-        long personId = writePerson(client, null, in, unit, Set.of());
+        Long personId = writePerson(client, null, in, unit, Set.of());
         String resourceId = UUID.randomUUID().toString();
         try {
             sql.insert("""
@@ -239,7 +239,7 @@ public class ScimUsers {
     public void delete(ScimClient client, String resourceId, @Nullable String ifMatch) {
         ScimUser before = lock(client, resourceId);
         checkVersion(before, ifMatch);
-        if (before.active()) {
+        if (before.active() && before.personId() != null) {
             deactivate(client, before.personId());
         }
         sql.update("UPDATE scim_user SET deleted_at = CURRENT_TIMESTAMP(3), active = FALSE, version = version + 1, "
@@ -249,7 +249,7 @@ public class ScimUsers {
     private ScimUser write(ScimClient client, ScimUser before, ScimUserInput in) {
         ScimUnits.Unit unit = units.resolve(client.orgNodeId(), in.organization(), in.department());
         requireFreeUserName(client, in.userName(), before.id());
-        long personId = writePerson(client, before, in, unit, audiencesOf(before.id()));
+        Long personId = writePerson(client, before, in, unit, audiencesOf(before.id()));
         try {
             sql.update("""
                     UPDATE scim_user SET person_id = :person, user_name = :userName, external_id = :externalId,
@@ -273,27 +273,33 @@ public class ScimUsers {
         if (user.active()) {
             ScimUserInput in = new ScimUserInput(user.userName(), user.externalId(), user.displayName(), user.givenName(),
                     user.familyName(), user.email(), user.employeeNumber(), user.department(), user.organization(), true);
-            writePerson(client, user, in, units.byId(user.unitId()), audiencesOf(user.id()));
+            Long personId = writePerson(client, user, in, units.byId(user.unitId()), audiencesOf(user.id()));
+            sql.update("UPDATE scim_user SET person_id = :person WHERE id = :id",
+                    NamedSql.with("person", personId).and("id", scimUserId));
         }
         sql.update("UPDATE scim_user SET version = version + 1, updated_at = CURRENT_TIMESTAMP(3) WHERE id = :id",
                 NamedSql.with("id", scimUserId));
     }
 
     /**
-     * Writes the person through PersonRecords and answers their id. Active: the person is saved with one SCIM placement
-     * in the unit (its dates kept while the unit stays). Deactivated now: saved as they are, then left. Inactive before
-     * and still: the person is not touched (a change to a left person waits until the directory activates them again).
+     * Writes the person through PersonRecords and answers their id, or null while the user waits for an audience.
+     * Active: the person is saved with one SCIM placement in the unit (its dates kept while the unit stays) with the
+     * audiences of the user's groups, or the token's default audience when in none. With no audience at all: a person
+     * not yet known is not made (every placement has an audience); one known keeps the audiences of the SCIM placement
+     * they have. Deactivated now: saved as they are, then left. Inactive before and still: the person is not touched
+     * (a change to a left person waits until the directory activates them again).
      */
-    private long writePerson(ScimClient client, @Nullable ScimUser before, ScimUserInput in, ScimUnits.Unit unit,
-                             Set<Long> audiences) {
+    private @Nullable Long writePerson(ScimClient client, @Nullable ScimUser before, ScimUserInput in, ScimUnits.Unit unit,
+                                       Set<Long> groupAudiences) {
         if (unit.huvudmanId() == null) {
             throw ScimException.invalidValue("Enheten «" + unit.name() + "» hör inte till någon huvudman; välj en enhet under en.");
         }
+        Long linked = before == null ? null : before.personId();
         if (before != null && !before.active() && !in.active()) {
-            return before.personId();
+            return linked;
         }
-        String hsaId = before == null ? null
-                : sql.one("SELECT hsa_id FROM person WHERE id = :id", NamedSql.with("id", before.personId()),
+        String hsaId = linked == null ? null
+                : sql.one("SELECT hsa_id FROM person WHERE id = :id", NamedSql.with("id", linked),
                         row -> row.string("hsa_id")).orElse(null);
         PersonIdentity identity = new PersonIdentity(hsaId, in.employeeNumber(), in.email());
         Optional<Long> known;
@@ -302,22 +308,30 @@ public class ScimUsers {
         } catch (RosterRuleViolation e) {
             throw ScimException.invalidValue(e.getMessage());
         }
-        if (before != null && known.isPresent() && known.get() != before.personId()) {
+        if (linked != null && known.isPresent() && !known.get().equals(linked)) {
             throw ScimException.uniqueness("Anställningsnumret eller e-postadressen hör till en annan person.");
         }
-        if (before == null && known.isPresent() && sql.number("SELECT COUNT(*) FROM scim_user WHERE org_node_id = :org "
-                + "AND person_id = :person AND deleted_at IS NULL",
+        if (known.isPresent() && !known.get().equals(linked) && sql.number("SELECT COUNT(*) FROM scim_user "
+                + "WHERE org_node_id = :org AND person_id = :person AND deleted_at IS NULL",
                 NamedSql.with("org", client.orgNodeId()).and("person", known.get())) > 0) {
             throw ScimException.uniqueness("Personen med det anställningsnumret eller den e-postadressen har redan en SCIM-användare.");
         }
-        Long personId = known.orElse(before == null ? null : before.personId());
+        Long personId = known.orElse(linked);
+        Set<Long> audiences = new TreeSet<>(groupAudiences);
+        if (audiences.isEmpty() && client.defaultAudienceId() != null) {
+            audiences.add(client.defaultAudienceId());
+        }
+        if (audiences.isEmpty() && personId != null) {
+            audiences.addAll(sql.list("""
+                    SELECT pa.audience_id FROM current_placement p JOIN placement_audience pa ON pa.placement_id = p.id
+                    WHERE p.person_id = :person AND p.source = :scim""",
+                    NamedSql.with("person", personId).and("scim", PlacementSource.SCIM), row -> row.number("audience_id")));
+        }
+        if (audiences.isEmpty() && personId == null) {
+            return null;
+        }
         LocalDate today = LocalDate.now(SwedishTime.ZONE);
-        // A person already placed in the unit from an HR file or by hand keeps that placement; a second, SCIM one in
-        // the same unit would only repeat it (and one unit holds one current placement per person).
-        boolean placedThereOtherwise = personId != null && sql.number("""
-                SELECT COUNT(*) FROM current_placement WHERE person_id = :person AND org_node_id = :unit AND source <> :scim""",
-                NamedSql.with("person", personId).and("unit", unit.id()).and("scim", PlacementSource.SCIM)) > 0;
-        List<PlacementRecord> placements = placedThereOtherwise ? List.of()
+        List<PlacementRecord> placements = audiences.isEmpty() ? List.of()
                 : List.of(placement(personId, unit.id(), audiences, today));
         long saved;
         try {
@@ -326,7 +340,7 @@ public class ScimUsers {
         } catch (RosterRuleViolation e) {
             throw ScimException.invalidValue(e.getMessage());
         }
-        if (before != null && saved != before.personId()) {
+        if (linked != null && saved != linked) {
             // The identity no longer finds the person linked (a new employee number for someone without HSA-id or the
             // same e-mail): refused, and the transaction with what PersonRecords wrote is rolled back.
             throw ScimException.mutability("Anställningsnumret och e-postadressen kan inte båda bytas i en ändring; "
@@ -431,7 +445,7 @@ public class ScimUsers {
     }
 
     static ScimUser user(NamedSql.Row row) throws SQLException {
-        return new ScimUser(row.number("id"), row.string("resource_id"), row.number("org_node_id"), row.number("person_id"),
+        return new ScimUser(row.number("id"), row.string("resource_id"), row.number("org_node_id"), row.nullableNumber("person_id"),
                 row.string("user_name"), row.string("external_id"), row.string("display_name"), row.string("given_name"),
                 row.string("family_name"), row.string("email"), row.string("employee_number"), row.string("department"),
                 row.string("organization"), row.number("unit_id"), row.flag("active"), row.number("version"),
