@@ -80,7 +80,7 @@ public class CatalogueSearch {
     /**
      * Whether the module is meant for the person: one of their audiences is among the module's, or it is assigned to them
      * (by a routine or by hand). Such a person is offered to start it from the catalogue. By audience only where the
-     * module may be used at the person's unit and is not withdrawn.
+     * module may be used at one of the person's units and is not withdrawn.
      */
     public boolean appliesTo(long personId, String moduleCode) {
         return sql.number("""
@@ -90,9 +90,8 @@ public class CatalogueSearch {
                                  JOIN module_version_audience ma ON ma.audience_id = pa.audience_id
                                  JOIN module_version m ON m.id = ma.module_version_id
                                  JOIN catalogue_module cm ON cm.code = m.module_code
-                                 JOIN person p ON p.id = pa.person_id
                                 WHERE pa.person_id = :person AND m.module_code = :code AND %s AND %s AND %s)"""
-                        .formatted(LATEST, ModuleReach.usableAt("p.org_node_id"), ModuleReach.OPEN),
+                        .formatted(LATEST, ModuleReach.usableByPerson("pa.person_id"), ModuleReach.OPEN),
                 NamedSql.with("person", personId).and("code", moduleCode)) > 0;
     }
 

@@ -28,10 +28,20 @@ public class ModuleReach {
 
     /**
      * {@link #USABLE_AT} at a node given by an SQL expression instead of the parameter {@code :node}: a column such as
-     * {@code p.org_node_id}, where a statement over many people asks for each person's own unit.
+     * {@code pl.org_node_id}, where a statement over many placements asks for each placement's unit.
      */
     public static String usableAt(String node) {
         return OwnedReach.usableAt("cm.owner_org_id", node);
+    }
+
+    /**
+     * SQL condition: the module aliased {@code cm} may be used where the person whose id is the SQL expression
+     * {@code person} works: at the unit of one of their current placements (a nurse placed in two municipalities may
+     * use the own modules of both).
+     */
+    public static String usableByPerson(String person) {
+        return "EXISTS (SELECT 1 FROM current_placement own_pl WHERE own_pl.person_id = %s AND %s)"
+                .formatted(person, usableAt("own_pl.org_node_id"));
     }
 
     /**
@@ -80,6 +90,12 @@ public class ModuleReach {
                 NamedSql.with("code", code).and("node", nodeId)) > 0;
     }
 
+    /** Usable where the person works: at the unit of one of their current placements. */
+    public boolean usableBy(long personId, String code) {
+        return sql.number("SELECT COUNT(*) FROM catalogue_module cm WHERE cm.code = :code AND " + usableByPerson(":person"),
+                NamedSql.with("code", code).and("person", personId)) > 0;
+    }
+
     /** Usable at the node and not withdrawn: may be put in a routine or assigned there now. */
     public boolean assignableAt(String code, long nodeId) {
         return sql.number("SELECT COUNT(*) FROM catalogue_module cm WHERE cm.code = :code AND " + USABLE_AT + " AND " + OPEN,
@@ -103,7 +119,7 @@ public class ModuleReach {
     }
 
     /**
-     * Whether the person may open the module to take it: usable at their unit and not withdrawn, or they already have
+     * Whether the person may open the module to take it: usable at one of their units and not withdrawn, or they already have
      * something of it (an assignment in force, a start, a completion), since history is kept whatever happens to the
      * module or to where the person works. A package's start is its attempt (scorm_attempt).
      */
@@ -117,7 +133,7 @@ public class ModuleReach {
                        OR EXISTS (SELECT 1 FROM module_progress mp WHERE mp.person_id = p.id AND mp.module_code = cm.code)
                        OR EXISTS (SELECT 1 FROM scorm_attempt sa WHERE sa.person_id = p.id AND sa.module_code = cm.code)
                        OR EXISTS (SELECT 1 FROM counted_completion c JOIN module_version mv ON mv.id = c.module_version_id
-                                  WHERE c.person_id = p.id AND mv.module_code = cm.code))""".formatted(usableAt("p.org_node_id"), OPEN),
+                                  WHERE c.person_id = p.id AND mv.module_code = cm.code))""".formatted(usableByPerson("p.id"), OPEN),
                 NamedSql.with("code", code).and("person", personId)) > 0;
     }
 

@@ -83,8 +83,7 @@ public class Completions {
                         .and("score", score).and("seconds", secondsSpent).and("source", provenance.source().name())
                         .and("statement", provenance.statementId()).and("doneWhere", provenance.doneWhere())
                         .and("registeredBy", provenance.registeredBy()).and("occasion", provenance.occasionId()));
-        long unit = sql.number("SELECT org_node_id FROM person WHERE id = :person", NamedSql.with("person", personId));
-        assignments.recompute(unit, personId, personId);
+        assignments.recomputePerson(personId);
         return id;
     }
 

@@ -101,16 +101,20 @@ public class ReminderMails {
                         : ": ska vara klar senast " + row.date("due_date")));
     }
 
-    /** One line per overdue assignment under the manager's unit, soonest due first. */
+    /**
+     * One line per overdue assignment under the manager's unit, soonest due first; someone placed in two units there has
+     * a line under each, named by the unit.
+     */
     private List<String> overdueUnder(long nodeId, long managerId, LocalDate today) {
         return jdbc.prepareStatement("""
                 SELECT p.given_name, p.family_name, p.hsa_id, n.name, %s, a.due_date
                 FROM assignment a
                 JOIN person p ON p.id = a.person_id AND p.status = 'ACTIVE' AND p.id <> ?
-                JOIN org_closure c ON c.descendant_id = p.org_node_id AND c.ancestor_id = ?
-                JOIN org_node n ON n.id = p.org_node_id
+                JOIN current_placement pl ON pl.person_id = p.id
+                JOIN org_closure c ON c.descendant_id = pl.org_node_id AND c.ancestor_id = ?
+                JOIN org_node n ON n.id = pl.org_node_id
                 WHERE %s AND a.due_date < ?
-                ORDER BY a.due_date, p.family_name, p.given_name""".formatted(LATEST_TITLE, FollowUp.STILL_TO_DO), statement -> {
+                ORDER BY a.due_date, p.family_name, p.given_name, n.name""".formatted(LATEST_TITLE, FollowUp.STILL_TO_DO), statement -> {
             statement.setLong(1, managerId);
             statement.setLong(2, nodeId);
             statement.setDate(3, Date.valueOf(today));

@@ -13,11 +13,15 @@ import java.time.temporal.IsoFields;
  * Writes down, in three set-based statements, every reminder the day calls for: to learners whose module falls due
  * within their organisation's number of days, to learners who are overdue, and (once a week) to each unit's managers
  * who have someone overdue under them. An occasion already written is left alone, so planning again sends nothing twice.
+ *
+ * <p>Where someone works is where they are placed now: a learner placed in two units is reminded as soon as the setting
+ * of either asks (the occasion is the assignment's, so once), a manager gets a digest for each unit they manage (a
+ * placement there in the frontline-manager audience), and someone placed under two managers' units is in both digests.
  */
 @Singleton
 public class ReminderPlanner {
 
-    /** Managers of a unit: the active people placed on it in the frontline-manager audience. */
+    /** Managers of a unit: the active people placed on it with the frontline-manager audience on that placement. */
     static final String MANAGER_AUDIENCE = "FRONTLINE_MANAGER";
 
     private static final String LEARNERS = """
@@ -25,7 +29,8 @@ public class ReminderPlanner {
             SELECT CONCAT('%1$s:', a.id, ':', a.due_date), '%1$s', p.id, a.id
             FROM assignment a
             JOIN person p ON p.id = a.person_id AND p.status = 'ACTIVE' AND p.email IS NOT NULL
-            JOIN (%2$s) s ON s.node_id = p.org_node_id
+            JOIN current_placement pl ON pl.person_id = p.id
+            JOIN (%2$s) s ON s.node_id = pl.org_node_id
             WHERE %3$s AND s.enabled AND %4$s
             ON DUPLICATE KEY UPDATE occasion = reminder.occasion""";
 
@@ -45,15 +50,17 @@ public class ReminderPlanner {
         String week = today.get(IsoFields.WEEK_BASED_YEAR) + "-W" + today.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR);
         execute("""
                 INSERT INTO reminder (occasion, kind, person_id, org_node_id)
-                SELECT CONCAT('DIGEST:', m.id, ':', m.org_node_id, ':%s'), 'DIGEST', m.id, m.org_node_id
+                SELECT CONCAT('DIGEST:', m.id, ':', mp.org_node_id, ':%s'), 'DIGEST', m.id, mp.org_node_id
                 FROM person m
-                JOIN person_audience ma ON ma.person_id = m.id
+                JOIN current_placement mp ON mp.person_id = m.id
+                JOIN placement_audience ma ON ma.placement_id = mp.id
                 JOIN audience au ON au.id = ma.audience_id AND au.code = '%s'
-                JOIN (%s) s ON s.node_id = m.org_node_id
+                JOIN (%s) s ON s.node_id = mp.org_node_id
                 WHERE m.status = 'ACTIVE' AND m.email IS NOT NULL AND s.enabled AND s.weekly_digest
                   AND EXISTS (SELECT 1 FROM assignment a
                               JOIN person p ON p.id = a.person_id AND p.status = 'ACTIVE' AND p.id <> m.id
-                              JOIN org_closure c ON c.descendant_id = p.org_node_id AND c.ancestor_id = m.org_node_id
+                              JOIN current_placement pl ON pl.person_id = p.id
+                              JOIN org_closure c ON c.descendant_id = pl.org_node_id AND c.ancestor_id = mp.org_node_id
                               WHERE %s AND a.due_date < ?)
                 ON DUPLICATE KEY UPDATE occasion = reminder.occasion"""
                 .formatted(week, MANAGER_AUDIENCE, ReminderSettings.IN_FORCE, FollowUp.STILL_TO_DO), today, 1);

@@ -14,6 +14,11 @@ import java.util.Map;
  * audience and per sub-unit, the people counted (active people only, each in every audience they belong to), who has
  * completed their introduction and on time, who is current on continuing education, who is overdue; the trend per month;
  * and per competence goal who holds a valid completion of a module covering it.
+ *
+ * <p>Where people are counted is where they are placed now (the current placements): a person placed in two units counts
+ * in each of them, and once in every total above (people are counted distinct in a group, never placements); per
+ * audience by the audiences of their placements in the group. What they have done or have left is theirs, whichever unit
+ * asked for it, so their figures are the same in each group they count in.
  */
 @Singleton
 public class Statistics {
@@ -21,9 +26,16 @@ public class Statistics {
     /** Stands for "all audiences together" where a query groups by audience. */
     static final long ALL_AUDIENCES = 0;
 
+    /**
+     * The current placements under {@code :node} of active people (read through the placement index by unit), and those
+     * people, each once.
+     */
     private static final String PEOPLE = """
-            people AS (SELECT p.id, p.org_node_id FROM org_closure sc JOIN person p ON p.org_node_id = sc.descendant_id
-                       WHERE sc.ancestor_id = :node AND p.status = 'ACTIVE')""";
+            placed AS (SELECT pl.id AS placement_id, pl.person_id, pl.org_node_id
+                       FROM org_closure sc JOIN current_placement pl ON pl.org_node_id = sc.descendant_id
+                       JOIN person p ON p.id = pl.person_id AND p.status = 'ACTIVE'
+                       WHERE sc.ancestor_id = :node),
+            people AS (SELECT DISTINCT person_id AS id FROM placed)""";
 
     private final NamedSql sql;
 
@@ -53,16 +65,18 @@ public class Statistics {
     public List<Counts> counts(long nodeId, LocalDate today) {
         String sql = "WITH " + PEOPLE + """
                 , memberships AS (
-                    SELECT pe.id AS person_id, pe.org_node_id, pa.audience_id FROM people pe JOIN person_audience pa ON pa.person_id = pe.id
+                    SELECT pd.person_id, pd.org_node_id, pa.audience_id
+                    FROM placed pd JOIN placement_audience pa ON pa.placement_id = pd.placement_id
                     UNION ALL
-                    SELECT pe.id, pe.org_node_id, 0 FROM people pe),
+                    SELECT pd.person_id, pd.org_node_id, 0 FROM placed pd),
+                person_audiences AS (SELECT DISTINCT person_id, audience_id FROM memberships),
                 duties AS (
                     SELECT m.person_id, m.audience_id, a.module_code, r.kind,
                            (a.completion_id IS NOT NULL OR e.person_id IS NOT NULL) AS fulfilled,
                            (e.person_id IS NOT NULL OR COALESCE(c.completed_on <= a.due_date, FALSE)) AS on_time,
                            (e.person_id IS NOT NULL OR (a.completion_id IS NOT NULL AND COALESCE(a.valid_until >= :today, TRUE))) AS holds,
                            (a.completion_id IS NULL AND e.person_id IS NULL AND a.due_date < :today) AS late
-                    FROM memberships m
+                    FROM person_audiences m
                     JOIN assignment a ON a.person_id = m.person_id AND a.withdrawn_at IS NULL
                     LEFT JOIN routine r ON r.id = a.routine_id
                     LEFT JOIN counted_completion c ON c.id = a.completion_id
@@ -77,18 +91,21 @@ public class Statistics {
                            COUNT(DISTINCT CASE WHEN kind = 'CONTINUING' AND holds THEN module_code END) AS continuing_held,
                            MAX(late) AS late
                     FROM duties GROUP BY person_id, audience_id),
-                grp AS (SELECT id FROM org_node WHERE id = :node OR parent_id = :node)
-                SELECT g.id AS group_id, m.audience_id, COUNT(*) AS headcount,
+                grp AS (SELECT id FROM org_node WHERE id = :node OR parent_id = :node),
+                -- Each person once in a group and audience, however many of their placements lie in it.
+                members AS (SELECT DISTINCT g.id AS group_id, m.person_id, m.audience_id
+                            FROM grp g JOIN org_closure gc ON gc.ancestor_id = g.id
+                            JOIN memberships m ON m.org_node_id = gc.descendant_id)
+                SELECT m.group_id, m.audience_id, COUNT(*) AS headcount,
                        SUM(COALESCE(f.has_intro, 0)) AS with_introduction,
                        SUM(COALESCE(f.has_intro AND f.intro_done, 0)) AS introduction_done,
                        SUM(COALESCE(f.has_intro AND f.intro_on_time, 0)) AS introduction_on_time,
                        SUM(COALESCE(f.continuing > 0, 0)) AS with_continuing,
                        SUM(COALESCE(f.continuing > 0 AND f.continuing_held = f.continuing, 0)) AS continuing_current,
                        SUM(COALESCE(f.late, 0)) AS overdue
-                FROM grp g JOIN org_closure gc ON gc.ancestor_id = g.id
-                JOIN memberships m ON m.org_node_id = gc.descendant_id
+                FROM members m
                 LEFT JOIN per_person f ON f.person_id = m.person_id AND f.audience_id = m.audience_id
-                GROUP BY g.id, m.audience_id""";
+                GROUP BY m.group_id, m.audience_id""";
         return this.sql.list(sql, NamedSql.with("node", nodeId).and("today", today), row -> new Counts(row.number("group_id"),
                 row.number("audience_id"), row.number("headcount"), row.number("with_introduction"),
                 row.number("introduction_done"), row.number("introduction_on_time"), row.number("with_continuing"),
@@ -145,22 +162,23 @@ public class Statistics {
     }
 
     /**
-     * Per audience and goal of the audience, the people of the audience under the node who hold a completion of a module
+     * Per audience and goal of the audience, the people of the audience under the node (by the audiences of their
+     * placements there) who hold a completion of a module
      * covering the goal that has not expired (a completion of a recurring cycle expires; one without a cycle does not).
-     * An organisation's own goal counts only the people of its owner's subtree, those it applies to: the goals a caller
+     * An organisation's own goal counts only the people placed in its owner's subtree, those it applies to: the goals a caller
      * sees at the node are chosen by {@code GoalCoverage}, and no one outside the owner's subtree is counted for one.
      */
     public Map<Long, Map<String, Long>> goalHolders(long nodeId, LocalDate today) {
         String query = "WITH " + PEOPLE + """
-                SELECT pa.audience_id, g.code, COUNT(DISTINCT pe.id) AS holders
-                FROM people pe JOIN person_audience pa ON pa.person_id = pe.id
+                SELECT pa.audience_id, g.code, COUNT(DISTINCT pd.person_id) AS holders
+                FROM placed pd JOIN placement_audience pa ON pa.placement_id = pd.placement_id
                 JOIN competence_goal_audience ga ON ga.audience_id = pa.audience_id
                 JOIN competence_goal g ON g.id = ga.goal_id
                 JOIN module_version_goal mg ON mg.goal_id = ga.goal_id
-                JOIN counted_completion c ON c.person_id = pe.id AND c.module_version_id = mg.module_version_id
+                JOIN counted_completion c ON c.person_id = pd.person_id AND c.module_version_id = mg.module_version_id
                 WHERE NOT EXISTS (SELECT 1 FROM assignment x WHERE x.completion_id = c.id AND x.valid_until < :today)
                   AND (g.owner_org_id IS NULL OR EXISTS (SELECT 1 FROM org_closure own WHERE own.ancestor_id = g.owner_org_id
-                                                                                       AND own.descendant_id = pe.org_node_id))
+                                                                                       AND own.descendant_id = pd.org_node_id))
                 GROUP BY pa.audience_id, g.code""";
         Map<Long, Map<String, Long>> holders = new LinkedHashMap<>();
         sql.list(query, NamedSql.with("node", nodeId).and("today", today), row -> new GoalHolders(row.number("audience_id"),

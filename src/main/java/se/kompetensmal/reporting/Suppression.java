@@ -12,8 +12,8 @@ import java.util.function.ToLongFunction;
  * <ol>
  * <li>A group of one to four people shows no figures, only "färre än 5" ({@link Share#of}, {@link Share#count}).</li>
  * <li>A breakdown shows a whole (the node) beside its parts (its sub-units, or its audiences). The whole minus the parts
- * shown is what the hidden parts hold together, exactly for sub-units (each person is in one of them or on the node
- * itself), approximately for audiences (a person may belong to several). So within a breakdown more parts are hidden
+ * shown is what the hidden parts hold together, approximately: a person may belong to several audiences, and be placed
+ * in several sub-units (counted in each of them, once in the whole). So within a breakdown more parts are hidden
  * ("dold"), the smallest still shown first, while the hidden parts together hold one to four people, or the whole
  * minus the parts shown comes to one to four (people placed on the node itself, or in no audience shown). When every
  * part is hidden only the whole is left, which rule 1 covers.</li>

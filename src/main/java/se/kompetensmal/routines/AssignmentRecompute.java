@@ -25,10 +25,20 @@ import java.util.List;
 @Singleton
 public class AssignmentRecompute {
 
-    /** The people of the slice, placeholders {@code :scope}, {@code :from} and {@code :to} filled in by {@link #execute}. */
+    /**
+     * The people of the slice: everyone with a placement under the scope, current or ended, so that a person whose
+     * placement there has just ended is recomputed too (what it gave them is withdrawn). Placeholders {@code :scope},
+     * {@code :from} and {@code :to} are filled in by {@link #execute}. The derived table reads the placement index
+     * (org_node_id, ended_on, person_id) alone. A person whose assignments are computed is always computed whole, from
+     * every current placement, wherever it is: a recomputation of one unit must not withdraw what another unit asks.
+     * A person with a current placement whose dates the arithmetic cannot carry is left out ({@link Computable}).
+     */
     private static final String PEOPLE = """
-            (person p JOIN org_closure scope ON scope.descendant_id = p.org_node_id AND scope.ancestor_id = :scope
-                AND %s)""".formatted(Computable.PERSON);
+            ((SELECT DISTINCT sp.person_id FROM org_closure scope JOIN placement sp ON sp.org_node_id = scope.descendant_id
+              WHERE scope.ancestor_id = :scope AND sp.person_id BETWEEN :from AND :to) slice_people
+             JOIN person p ON p.id = slice_people.person_id
+                 AND NOT EXISTS (SELECT 1 FROM current_placement bad WHERE bad.person_id = p.id AND NOT (%s)))"""
+            .formatted(Computable.placement("bad"));
     private static final String SLICE = "p.id BETWEEN :from AND :to";
     /**
      * The slice again on the assignments updated, so that the update reaches them by person and locks only the slice's
@@ -37,44 +47,49 @@ public class AssignmentRecompute {
     private static final String UPDATED_SLICE = "a.person_id BETWEEN :from AND :to";
 
     /**
-     * Whether a routine's module {@code cm} still asks anything of the person {@code p}: only where the module may be used
-     * at the person's unit (someone moved out of an own module's subtree gets nothing more of it), and a withdrawn module
+     * Whether a routine's module {@code cm} still asks anything of the person {@code p} through the placement {@code pl}:
+     * only where the module may be used at the placement's unit (someone moved out of an own module's subtree gets
+     * nothing more of it), and a withdrawn module
      * only of those who already have it in force (started or done: the withdrawal took back the rest), so that it gives
      * nobody a new assignment while those taking it may finish.
      */
     private static final String MODULE_REACHES = """
             %s AND (%s OR EXISTS (SELECT 1 FROM assignment held WHERE held.person_id = p.id
                                   AND held.module_code = cm.code AND held.withdrawn_at IS NULL))"""
-            .formatted(ModuleReach.usableAt("p.org_node_id"), ModuleReach.OPEN);
+            .formatted(ModuleReach.usableAt("pl.org_node_id"), ModuleReach.OPEN);
 
     /**
-     * Active people with every routine of the kind in force at their unit for one of their audiences (the nearest node up
-     * the tree that has one not retired), and its modules, where the routine asks anything of the person.
+     * Active people with every routine of the kind in force for each of their current placements: at the placement's unit
+     * for one of that placement's audiences, the nearest node up the tree that has one not retired, and its modules, where
+     * the routine asks anything of the person. A person placed in two units gets a row per placement and routine; the
+     * callers group by person and module, so the earliest due date wins as it does between audiences.
      */
     private static String inForce(String kind, String columns, String asks, String groupBy) {
         return """
                 SELECT %s FROM %s
-                JOIN person_audience pa ON pa.person_id = p.id
-                JOIN org_closure up ON up.descendant_id = p.org_node_id
+                JOIN current_placement pl ON pl.person_id = p.id
+                JOIN placement_audience pa ON pa.placement_id = pl.id
+                JOIN org_closure up ON up.descendant_id = pl.org_node_id
                 JOIN routine r ON r.org_node_id = up.ancestor_id AND r.audience_id = pa.audience_id AND r.kind = '%s'
                     AND r.retired_at IS NULL
                 JOIN routine_module rm ON rm.routine_id = r.id
                 JOIN catalogue_module cm ON cm.code = rm.module_code
                 WHERE p.status = 'ACTIVE' AND %s AND %s AND %s AND %s
                   AND up.depth = (SELECT MIN(up2.depth) FROM routine r2
-                                  JOIN org_closure up2 ON up2.ancestor_id = r2.org_node_id AND up2.descendant_id = p.org_node_id
+                                  JOIN org_closure up2 ON up2.ancestor_id = r2.org_node_id AND up2.descendant_id = pl.org_node_id
                                   WHERE r2.kind = '%s' AND r2.audience_id = pa.audience_id AND r2.retired_at IS NULL)
                 %s""".formatted(columns, PEOPLE, kind, SLICE, Computable.ROUTINE, asks, MODULE_REACHES, kind, groupBy);
     }
 
     /**
-     * The introduction rule, the one place it is written: over a person {@code p} and a routine {@code r} with the
+     * The introduction rule, the one place it is written: over a placement {@code pl} (its start dates) and a routine
+     * {@code r} with the
      * routine's columns {@code counts_from}, {@code applies_from}, {@code catch_up_due} and {@code due_days}. The
      * recomputation reads them from the routine table, the preview from the values a coordinator has typed.
      */
     static final class IntroductionRule {
         /** The start the routine counts from: in the organisation or in the role. */
-        static final String START = "(CASE r.counts_from WHEN 'ROLE_START' THEN p.role_start_date ELSE p.org_start_date END)";
+        static final String START = "(CASE r.counts_from WHEN 'ROLE_START' THEN pl.role_start_date ELSE pl.org_start_date END)";
         /** Started before the routine applied: existing staff. */
         static final String EXISTING = "(" + START + " < r.applies_from)";
         /** Whether the routine asks anything of the person: a new starter, or existing staff given a catch-up date. */
@@ -90,7 +105,7 @@ public class AssignmentRecompute {
     private static final String CONTINUING = inForce("CONTINUING", """
             p.id AS person_id, rm.module_code, MIN(r.id) AS routine_id, MIN(r.interval_months) AS interval_months,
             MAX(r.renewal_window_days) AS renewal_window_days,
-            MIN(DATE_ADD(GREATEST(p.org_start_date, r.starts_on), INTERVAL r.interval_months MONTH)) AS due_date""",
+            MIN(DATE_ADD(GREATEST(pl.org_start_date, r.starts_on), INTERVAL r.interval_months MONTH)) AS due_date""",
             "TRUE", "GROUP BY p.id, rm.module_code");
 
     /** Cycle 1 of every module asked for, due at the earliest date any routine sets, with that routine. */
@@ -115,12 +130,17 @@ public class AssignmentRecompute {
      * Only what the date arithmetic can carry. A date near the end of the calendar (9999-12-31, say, in data from before
      * the roster import checked dates) overflows DATE_ADD, and in a strict-mode write that is an error that fails the
      * statement, and so everyone's recomputation in the organisation. A person with such a date is left out, assignments
-     * untouched; a routine with such a value asks nothing until it is corrected. The bounds leave room for a hundred years
+     * untouched (a person is computed whole, so one such placement leaves out all of them); a routine with such a value
+     * asks nothing until it is corrected. The bounds leave room for a hundred years
      * of due days and intervals on either side.
      */
     private static final class Computable {
-        static final String PERSON = """
-                p.org_start_date BETWEEN '1000-01-01' AND '9000-12-31' AND p.role_start_date BETWEEN '1000-01-01' AND '9000-12-31'""";
+        /** The dates of the placement aliased {@code alias}. */
+        static String placement(String alias) {
+            return """
+                    %1$s.org_start_date BETWEEN '1000-01-01' AND '9000-12-31'
+                    AND %1$s.role_start_date BETWEEN '1000-01-01' AND '9000-12-31'""".formatted(alias);
+        }
         static final String ROUTINE = """
                 COALESCE(r.due_days, 0) BETWEEN 0 AND 36500 AND COALESCE(r.interval_months, 1) BETWEEN 1 AND 1200
                   AND COALESCE(r.renewal_window_days, 0) BETWEEN 0 AND 36500
@@ -148,8 +168,10 @@ public class AssignmentRecompute {
     /**
      * How many people under the node an introduction routine set there for the audience would give assignments to, new
      * starters and existing staff apart, and how many of them would be overdue at once (due before today with a module
-     * not yet completed). The same rule as the recomputation ({@link IntroductionRule}) over the typed values; people
-     * under a routine further down for the same audience are not counted, as that one holds for them.
+     * not yet completed). The same rule as the recomputation ({@link IntroductionRule}) over the typed values, per
+     * placement under the node with the audience; placements under a routine further down for the same audience are not
+     * counted, as that one holds for them. A person placed twice counts once: a new starter if new in either placement,
+     * due at the earliest date.
      */
     public Preview preview(long nodeId, long audienceId, CountsFrom countsFrom, int dueDays, LocalDate appliesFrom,
                            LocalDate catchUpDue, List<String> modules, LocalDate today) {
@@ -164,24 +186,28 @@ public class AssignmentRecompute {
         }
         return sql.one("""
                 SELECT COALESCE(SUM(NOT existing), 0) AS new_starters, COALESCE(SUM(existing), 0) AS existing_staff,
-                       COALESCE(SUM(due_date < :today AND done < :moduleCount), 0) AS overdue
-                FROM (SELECT %s AS existing, %s AS due_date,
-                             (SELECT COUNT(DISTINCT mv.module_code) FROM counted_completion c
-                              JOIN module_version mv ON mv.id = c.module_version_id
-                              WHERE c.person_id = p.id AND mv.module_code IN (%s)) AS done
+                       COALESCE(SUM(due_date < :today
+                                    AND (SELECT COUNT(DISTINCT mv.module_code) FROM counted_completion c
+                                         JOIN module_version mv ON mv.id = c.module_version_id
+                                         WHERE c.person_id = asked.person_id AND mv.module_code IN (%s)) < :moduleCount), 0)
+                           AS overdue
+                FROM (SELECT p.id AS person_id, MIN(%s) AS existing, MIN(%s) AS due_date
                       FROM (SELECT CAST(:countsFrom AS CHAR(20)) AS counts_from, CAST(:appliesFrom AS DATE) AS applies_from,
                                    CAST(:catchUpDue AS DATE) AS catch_up_due, CAST(:dueDays AS SIGNED) AS due_days) r
                       CROSS JOIN %s
+                      JOIN current_placement pl ON pl.person_id = p.id
+                      JOIN org_closure here ON here.ancestor_id = :scope AND here.descendant_id = pl.org_node_id
                       WHERE p.status = 'ACTIVE' AND %s
-                        AND EXISTS (SELECT 1 FROM person_audience pa WHERE pa.person_id = p.id AND pa.audience_id = :audience)
+                        AND EXISTS (SELECT 1 FROM placement_audience pa WHERE pa.placement_id = pl.id AND pa.audience_id = :audience)
                         AND NOT EXISTS (SELECT 1 FROM routine below
                                         JOIN org_closure under ON under.ancestor_id = :scope
                                              AND under.descendant_id = below.org_node_id AND under.depth > 0
                                         JOIN org_closure reach ON reach.ancestor_id = below.org_node_id
-                                             AND reach.descendant_id = p.org_node_id
+                                             AND reach.descendant_id = pl.org_node_id
                                         WHERE below.kind = 'INTRODUCTION' AND below.audience_id = :audience
-                                          AND below.retired_at IS NULL)) asked""".formatted(IntroductionRule.EXISTING,
-                        IntroductionRule.DUE, String.join(", ", names), PEOPLE, IntroductionRule.ASKS), params,
+                                          AND below.retired_at IS NULL)
+                      GROUP BY p.id) asked""".formatted(String.join(", ", names), IntroductionRule.EXISTING,
+                        IntroductionRule.DUE, PEOPLE, IntroductionRule.ASKS), params.and("from", 0L).and("to", Long.MAX_VALUE),
                 row -> new Preview(row.number("new_starters"), row.number("existing_staff"), row.number("overdue")))
                 .orElseThrow();
     }
@@ -208,6 +234,28 @@ public class AssignmentRecompute {
         } while (linkCompletions(slice) > 0);
         withdrawWhatNoRoutineAsksFor(slice);
         records.assigned(fromPersonId, toPersonId);
+    }
+
+    /**
+     * Recomputes one person, wherever they are placed: the scope is a unit of one of their placements (a current one
+     * first; an ended one still reaches a person who has none left, so that what they were given is withdrawn).
+     */
+    @Transactional(isolation = TransactionDefinition.Isolation.READ_COMMITTED)
+    public void recomputePerson(long personId) {
+        sql.one("""
+                SELECT org_node_id FROM placement WHERE person_id = :person
+                ORDER BY ended_on IS NULL DESC, id LIMIT 1""", NamedSql.with("person", personId), row -> row.number("org_node_id"))
+                .ifPresent(node -> recompute(node, personId, personId));
+    }
+
+    /**
+     * {@link #recomputePerson} in a transaction of its own, for a listener to a change already committed: run from the
+     * committed transaction's after-commit hook, joining that transaction would write into one that never commits again.
+     */
+    @Transactional(propagation = TransactionDefinition.Propagation.REQUIRES_NEW,
+            isolation = TransactionDefinition.Isolation.READ_COMMITTED)
+    public void recomputePersonOnItsOwn(long personId) {
+        recomputePerson(personId);
     }
 
     private record Slice(long scope, long from, long to) {

@@ -34,7 +34,6 @@ public class CompletionVoidedReopening {
                 WHERE later.person_id = :person AND later.module_code = :module AND later.cycle > took.cycle
                   AND later.completion_id IS NULL AND later.withdrawn_at IS NULL""", params);
         sql.update("UPDATE assignment SET completion_id = NULL, valid_until = NULL WHERE completion_id = :completion", params);
-        long unit = sql.number("SELECT org_node_id FROM person WHERE id = :person", params);
-        recompute.recompute(unit, voided.personId(), voided.personId());
+        recompute.recomputePerson(voided.personId());
     }
 }

@@ -21,6 +21,11 @@ import java.util.Optional;
  * Who is behind: open assignments under a node that are overdue or due within a number of days, leaving out the exempted
  * and the cycles already completed. Set-based, whatever the size of the subtree: the list of people, its page, the number
  * of people in it and the counts at its top are all read through one filtered definition ({@link #FILTERED}).
+ *
+ * <p>A person is listed under each unit they are placed in (a row per person and current placement under the node), so
+ * that each unit's managers find them in their own list; the unit and audience filters apply to the placement. What a
+ * person still has to do is theirs whichever unit asked for it, so each of their rows shows all of it. The counts count
+ * people and assignments once, however many of their units lie under the node.
  */
 @Singleton
 public class FollowUp {
@@ -31,36 +36,46 @@ public class FollowUp {
             AND NOT EXISTS (SELECT 1 FROM exemption e WHERE e.person_id = a.person_id AND e.module_code = a.module_code)""";
 
     /**
-     * The one home of the follow-up's filter: the open assignments (alias {@code a}) of the active people ({@code p}) under
-     * {@code :node}, with their unit ({@code n}), narrowed by each filter that is given. {@code :until} is the last due date
+     * The one home of the follow-up's filter: the open assignments (alias {@code a}) of the active people ({@code p}) with
+     * a current placement ({@code pl}) under {@code :node}, with its unit ({@code n}), narrowed by each filter that is
+     * given; a person placed in two units there comes twice, once with each. {@code :until} is the last due date
      * looked at (null: every open assignment). Search is a LIKE pattern with {@code !} as its escape character.
      */
     private static final String FILTERED = """
             FROM assignment a
             JOIN person p ON p.id = a.person_id AND p.status = 'ACTIVE'
-            JOIN org_node n ON n.id = p.org_node_id
-            JOIN org_closure c ON c.descendant_id = p.org_node_id AND c.ancestor_id = :node
+            JOIN current_placement pl ON pl.person_id = p.id
+            JOIN org_closure c ON c.descendant_id = pl.org_node_id AND c.ancestor_id = :node
+            JOIN org_node n ON n.id = pl.org_node_id
             WHERE %s
               AND (:until IS NULL OR a.due_date <= :until)
-              AND (:unit IS NULL OR EXISTS (SELECT 1 FROM org_closure u WHERE u.ancestor_id = :unit AND u.descendant_id = p.org_node_id))
-              AND (:audience IS NULL OR EXISTS (SELECT 1 FROM person_audience pa JOIN audience au ON au.id = pa.audience_id
-                                                WHERE pa.person_id = p.id AND au.code = :audience))
+              AND (:unit IS NULL OR EXISTS (SELECT 1 FROM org_closure u WHERE u.ancestor_id = :unit AND u.descendant_id = pl.org_node_id))
+              AND (:audience IS NULL OR EXISTS (SELECT 1 FROM placement_audience pa JOIN audience au ON au.id = pa.audience_id
+                                                WHERE pa.placement_id = pl.id AND au.code = :audience))
               AND (:module IS NULL OR a.module_code = :module)
               AND (:routine IS NULL OR a.routine_id = :routine)
               AND (:search IS NULL OR p.hsa_id LIKE :search ESCAPE '!'
                    OR CONCAT(p.given_name, ' ', p.family_name) LIKE :search ESCAPE '!'
                    OR CONCAT(p.family_name, ' ', p.given_name) LIKE :search ESCAPE '!')""".formatted(STILL_TO_DO);
 
-    /** One row per person: their open assignments in view, grouped. */
+    /** One row per person and placement: their open assignments in view, grouped. */
     private static final String PER_PERSON = """
-            SELECT p.id AS person_id, p.hsa_id, CONCAT(p.given_name, ' ', p.family_name) AS name, n.name AS unit,
-                   p.org_node_id, MIN(a.due_date) AS earliest, COUNT(*) AS modules, SUM(a.due_date < :today) AS overdue_modules,
+            SELECT p.id AS person_id, pl.id AS placement_id, p.hsa_id, CONCAT(p.given_name, ' ', p.family_name) AS name,
+                   n.name AS unit, pl.org_node_id, MIN(a.due_date) AS earliest, COUNT(*) AS modules, SUM(a.due_date < :today) AS overdue_modules,
                    GROUP_CONCAT(a.module_code ORDER BY a.due_date, a.module_code SEPARATOR ',') AS codes,
                    GROUP_CONCAT(CASE WHEN a.due_date < :today THEN a.module_code END ORDER BY a.due_date, a.module_code SEPARATOR ',') AS overdue_codes
             """ + FILTERED + """
 
-            GROUP BY p.id, p.hsa_id, p.given_name, p.family_name, n.name, p.org_node_id
+            GROUP BY p.id, pl.id, p.hsa_id, p.given_name, p.family_name, n.name, pl.org_node_id
             HAVING %s""";
+
+    /**
+     * The rows of {@link #PER_PERSON} (all statuses) folded to one per person: each of a person's rows holds the same
+     * assignments (the filters that differ between them choose rows, not assignments), so any one gives the figures.
+     */
+    private static final String ONCE_PER_PERSON = """
+            SELECT rows_.person_id, MIN(rows_.earliest) AS earliest, MAX(rows_.modules) AS modules
+            FROM (%s) rows_ GROUP BY rows_.person_id""".formatted(PER_PERSON.formatted("1 = 1"));
 
     /** Longest search text: a name or an HSA-id is far shorter. */
     public static final int SEARCH_MAX = 100;
@@ -119,11 +134,11 @@ public class FollowUp {
 
     /** The columns one may sort by, each with its fixed ORDER BY text (%s is the direction); ties go by name, then id. */
     public enum Sort {
-        NAME("namn", "p.family_name %1$s, p.given_name %1$s, p.id"),
-        HSA_ID("hsaid", "p.hsa_id %1$s, p.id"),
-        UNIT("enhet", "n.name %1$s, p.family_name, p.given_name, p.id"),
-        DUE("forfallodag", "MIN(a.due_date) %1$s, p.family_name, p.given_name, p.id"),
-        COUNT("antal", "COUNT(*) %1$s, MIN(a.due_date), p.family_name, p.given_name, p.id");
+        NAME("namn", "p.family_name %1$s, p.given_name %1$s, p.id, n.name, pl.id"),
+        HSA_ID("hsaid", "p.hsa_id %1$s, p.id, n.name, pl.id"),
+        UNIT("enhet", "n.name %1$s, p.family_name, p.given_name, p.id, pl.id"),
+        DUE("forfallodag", "MIN(a.due_date) %1$s, p.family_name, p.given_name, p.id, n.name, pl.id"),
+        COUNT("antal", "COUNT(*) %1$s, MIN(a.due_date), p.family_name, p.given_name, p.id, n.name, pl.id");
 
         private final String param;
         private final String orderBy;
@@ -176,7 +191,10 @@ public class FollowUp {
                             boolean overdue) {
     }
 
-    /** One page of people, and where it lies among all pages. */
+    /**
+     * One page of rows, and where it lies among all pages; {@code people} counts each person once, however many rows
+     * (units) they have in the list.
+     */
     public record PersonPage(List<PersonRow> rows, long people, int page, int pages) {
     }
 
@@ -215,7 +233,7 @@ public class FollowUp {
                 SELECT COALESCE(SUM(x.earliest < :today), 0) AS overdue_people,
                        COALESCE(SUM(x.earliest >= :today AND x.earliest <= :horizon), 0) AS due_soon_people,
                        COALESCE(SUM(x.modules), 0) AS open_assignments
-                FROM (""" + PER_PERSON.formatted("1 = 1") + ") x",
+                FROM (""" + ONCE_PER_PERSON + ") x",
                 params(nodeId, filter, today).and("until", null),
                 row -> new Counts(row.number("overdue_people"), row.number("due_soon_people"), row.number("open_assignments")))
                 .orElse(new Counts(0, 0, 0));
@@ -227,29 +245,38 @@ public class FollowUp {
 
     /**
      * The counts for each unit directly under the node, each with the units under it, in one query (for a start page's
-     * "where are people behind"); units with nobody open are left out.
+     * "where are people behind"); units with nobody open are left out. A person counts in each of those units they are
+     * placed in, once in each.
      */
     public List<UnitCounts> countsByUnitUnder(long nodeId, @Valid Filter filter, LocalDate today) {
         return sql.list("""
                 SELECT u.id AS unit_id, u.name AS unit_name,
-                       SUM(x.earliest < :today) AS overdue_people,
-                       SUM(x.earliest >= :today AND x.earliest <= :horizon) AS due_soon_people,
-                       SUM(x.modules) AS open_assignments
-                FROM (""" + PER_PERSON.formatted("1 = 1") + """
-                ) x
-                JOIN org_closure below ON below.descendant_id = x.org_node_id
-                JOIN org_node u ON u.id = below.ancestor_id AND u.parent_id = :node
+                       SUM(y.earliest < :today) AS overdue_people,
+                       SUM(y.earliest >= :today AND y.earliest <= :horizon) AS due_soon_people,
+                       SUM(y.modules) AS open_assignments
+                FROM (SELECT below.ancestor_id AS unit_id, x.person_id, MIN(x.earliest) AS earliest, MAX(x.modules) AS modules
+                      FROM (""" + PER_PERSON.formatted("1 = 1") + """
+                      ) x
+                      JOIN org_closure below ON below.descendant_id = x.org_node_id
+                      JOIN org_node child ON child.id = below.ancestor_id AND child.parent_id = :node
+                      GROUP BY below.ancestor_id, x.person_id) y
+                JOIN org_node u ON u.id = y.unit_id
                 GROUP BY u.id, u.name
                 ORDER BY u.name, u.id""", params(nodeId, filter, today).and("until", null),
                 row -> new UnitCounts(row.number("unit_id"), row.string("unit_name"), new Counts(row.number("overdue_people"),
                         row.number("due_soon_people"), row.number("open_assignments"))));
     }
 
-    /** One page of people (pages of {@link #PAGE_SIZE}); a page past the last is the last. */
+    /** One page of rows (pages of {@link #PAGE_SIZE}); a page past the last is the last. */
     public PersonPage page(long nodeId, @Valid Filter filter, Sort sort, boolean descending, int page, LocalDate today) {
         NamedSql.Params params = params(nodeId, filter, today);
-        long people = sql.number("SELECT COUNT(*) FROM (" + PER_PERSON.formatted(filter.statusOrDefault().having) + ") x", params);
-        int pages = (int) Math.max(1, (people + PAGE_SIZE - 1) / PAGE_SIZE);
+        record Size(long rows, long people) {
+        }
+        Size size = sql.one("SELECT COUNT(*) AS row_count, COUNT(DISTINCT x.person_id) AS people FROM ("
+                        + PER_PERSON.formatted(filter.statusOrDefault().having) + ") x", params,
+                row -> new Size(row.number("row_count"), row.number("people"))).orElse(new Size(0, 0));
+        long people = size.people();
+        int pages = (int) Math.max(1, (size.rows() + PAGE_SIZE - 1) / PAGE_SIZE);
         int shown = Math.min(Math.max(1, page), pages);
         List<PersonRow> rows = people(filter, sort, descending, today,
                 params.and("limit", PAGE_SIZE).and("offset", (shown - 1) * PAGE_SIZE), true);

@@ -25,15 +25,19 @@ import java.util.List;
 public class ManualAssignments {
 
     /**
-     * Whom an assignment reaches (alias {@code p} for person): active, under :node, and where given under :unit, in
-     * :audience and the person :person. The preview counts with the same text the assignment inserts with.
+     * Whom an assignment reaches (alias {@code p} for person): active, with a current placement under :node that, where
+     * given, is under :unit and has :audience among its audiences; and the person :person. The preview counts with the same text the assignment inserts with.
      */
     private static final String REACHED = """
             p.status = 'ACTIVE'
-            AND EXISTS (SELECT 1 FROM org_closure c WHERE c.ancestor_id = :node AND c.descendant_id = p.org_node_id)
-            AND (:unit IS NULL OR EXISTS (SELECT 1 FROM org_closure u WHERE u.ancestor_id = :unit AND u.descendant_id = p.org_node_id))
-            AND (:audience IS NULL OR EXISTS (SELECT 1 FROM person_audience pa JOIN audience au ON au.id = pa.audience_id
-                                              WHERE pa.person_id = p.id AND au.code = :audience))
+            AND EXISTS (SELECT 1 FROM current_placement pl
+                        JOIN org_closure c ON c.ancestor_id = :node AND c.descendant_id = pl.org_node_id
+                        WHERE pl.person_id = p.id
+                          AND (:unit IS NULL OR EXISTS (SELECT 1 FROM org_closure u WHERE u.ancestor_id = :unit
+                                                                                    AND u.descendant_id = pl.org_node_id))
+                          AND (:audience IS NULL OR EXISTS (SELECT 1 FROM placement_audience pa
+                                                            JOIN audience au ON au.id = pa.audience_id
+                                                            WHERE pa.placement_id = pl.id AND au.code = :audience)))
             AND (:person IS NULL OR p.id = :person)""";
 
     private final NamedSql sql;
@@ -183,9 +187,12 @@ public class ManualAssignments {
     @Transactional
     public void exempt(long personId, @NotBlank @Size(max = 80) String module, @NotBlank @Size(max = 500) String reason,
                        @Nullable @Size(max = 500) String evidence, String grantedBy) {
-        long unit = sql.one("SELECT org_node_id FROM person WHERE id = :person", NamedSql.with("person", personId),
-                row -> row.number("org_node_id")).orElseThrow(() -> new AssignmentRefused("Personen finns inte."));
-        requireUsable(module, unit);
+        if (sql.number("SELECT COUNT(*) FROM person WHERE id = :person", NamedSql.with("person", personId)) == 0) {
+            throw new AssignmentRefused("Personen finns inte.");
+        }
+        if (!moduleReach.usableBy(personId, module)) {
+            throw unknown(module);
+        }
         sql.update("""
                 INSERT INTO exemption (person_id, module_code, reason, evidence, granted_by)
                 VALUES (:person, :module, :reason, :evidence, :by)

@@ -98,7 +98,11 @@ public class RecomputeJobs {
         }
     }
 
-    /** The ids of everyone placed under a node, in order: the slices a job works through. */
+    /**
+     * The ids of everyone placed under a node, in order: the slices a job works through. Placed now or before (an ended
+     * placement), as {@link AssignmentRecompute} counts the people of a scope, so that what an ended placement gave is
+     * withdrawn; each person once, however many units under the node they are placed in.
+     */
     @Singleton
     @Connectable
     public static class PersonIds {
@@ -111,8 +115,9 @@ public class RecomputeJobs {
 
         public List<Long> under(long nodeId) {
             return jdbc.prepareStatement("""
-                    SELECT p.id FROM person p JOIN org_closure c ON c.descendant_id = p.org_node_id AND c.ancestor_id = ?
-                    ORDER BY p.id""", statement -> {
+                    SELECT DISTINCT pl.person_id FROM org_closure c JOIN placement pl ON pl.org_node_id = c.descendant_id
+                    WHERE c.ancestor_id = ?
+                    ORDER BY pl.person_id""", statement -> {
                 statement.setLong(1, nodeId);
                 List<Long> ids = new ArrayList<>();
                 try (ResultSet rs = statement.executeQuery()) {

@@ -28,13 +28,17 @@ public class StartPageQueries {
         this.sql = sql;
     }
 
-    /** The audiences (codes) of the active people under the node: coverage gaps matter only where someone is. */
+    /**
+     * The audiences (codes) of the active people placed under the node, by the audiences of those placements: coverage
+     * gaps matter only where someone is.
+     */
     public Set<String> audiencesPresent(long nodeId) {
         return Set.copyOf(sql.list("""
                 SELECT DISTINCT au.code AS code
                 FROM org_closure c
-                JOIN person p ON p.org_node_id = c.descendant_id AND p.status = 'ACTIVE'
-                JOIN person_audience pa ON pa.person_id = p.id
+                JOIN current_placement pl ON pl.org_node_id = c.descendant_id
+                JOIN person p ON p.id = pl.person_id AND p.status = 'ACTIVE'
+                JOIN placement_audience pa ON pa.placement_id = pl.id
                 JOIN audience au ON au.id = pa.audience_id
                 WHERE c.ancestor_id = :node""", NamedSql.with("node", nodeId), row -> row.string("code")));
     }

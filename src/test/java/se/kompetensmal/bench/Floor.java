@@ -13,7 +13,9 @@ import java.util.List;
 /**
  * The database's floor for the overview: the same figures as {@link Statistics#counts}, written independently as the
  * leanest statement found. Each person's standing per audience is computed once, and the node's and its sub-units' totals
- * come from one ROLLUP, where the product joins the people to the groups a second time.
+ * come from one ROLLUP, where the product joins the people to the groups a second time. It reads the person's home unit
+ * and audiences: the benchmark's dataset places everyone once, so those are their placement's (a ROLLUP could not count
+ * a person placed twice once in the total, which the product does).
  */
 final class Floor {
 

@@ -240,7 +240,7 @@ class ModuleReachTest extends ServiceTest {
 
         // Eli moves to the municipality, whose routine somehow names the region's module (a routine can no longer be saved
         // so, but one may be there from before): neither gives Eli or the municipality's people anything of it.
-        sql.update("UPDATE person SET org_node_id = ? WHERE id = ?", homeCare, eli);
+        people.move(eli, homeCare);
         Routine theirs = http.toBlocking().exchange(HttpRequest.POST("/api/organisations/" + municipality + "/routines",
                 introduction("basala-hygienrutiner")).bearerAuth(municipalityCoordinator), Routine.class).body();
         sql.update("INSERT INTO routine_module (routine_id, module_code) VALUES (?, ?)", theirs.id(), own.code());

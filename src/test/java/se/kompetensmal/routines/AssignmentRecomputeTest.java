@@ -80,7 +80,7 @@ class AssignmentRecomputeTest extends ServiceTest {
         assertEquals(rows, sql.number("SELECT COUNT(*) FROM assignment WHERE person_id = ?", person));
         assertEquals(List.of(due("vardskador-grunder", "2026-03-11")), dueDates(person));
 
-        sql.update("UPDATE person SET org_node_id = ? WHERE id = ?", unitB, person);
+        people.move(person, unitB);
         recompute();
 
         assertEquals(List.of(due("sakerhetskultur-och-risker", "2026-03-21")), dueDates(person));

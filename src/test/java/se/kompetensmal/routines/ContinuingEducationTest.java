@@ -143,6 +143,7 @@ class ContinuingEducationTest extends ServiceTest {
         complete(nurse, "2024-06-01");
 
         sql.update("DELETE FROM person_audience WHERE person_id = ?", nurse);
+        sql.update("DELETE FROM placement_audience WHERE placement_id IN (SELECT id FROM placement WHERE person_id = ?)", nurse);
         recompute();
 
         assertEquals(List.of(done(1, "2025-01-01", "2024-06-01", null)), cycles(nurse),

@@ -95,6 +95,8 @@ class FollowUpTest extends ServiceTest {
         long careWorker = person("1", unitA, today.minusYears(3));
         long nurse = person("2", unitA, today.minusYears(3));
         sql.update("UPDATE person_audience SET audience_id = (SELECT id FROM audience WHERE code = 'LICENSED') WHERE person_id = ?", nurse);
+        sql.update("UPDATE placement_audience SET audience_id = (SELECT id FROM audience WHERE code = 'LICENSED') "
+                + "WHERE placement_id IN (SELECT id FROM placement WHERE person_id = ?)", nurse);
 
         http.toBlocking().exchange(HttpRequest.POST("/api/organisations/" + unitA + "/assignments",
                 Map.of("module", "basala-hygienrutiner", "dueDate", today.plusDays(7).toString(), "audience", "NON_LICENSED"))

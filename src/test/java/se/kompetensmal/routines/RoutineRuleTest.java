@@ -97,7 +97,7 @@ class RoutineRuleTest extends ServiceTest {
         assertEquals(List.of(due(INTRO, "2026-03-03")), open(david));
 
         // To B: his start in the organisation (2026-02-01) is before B's routine applies (2026-06-01): the catch-up date.
-        sql.update("UPDATE person SET org_node_id = ? WHERE id = ?", unitB, david);
+        people.move(david, unitB);
         recompute();
 
         assertEquals(List.of(due(SAFETY, "2026-09-30")), open(david));
@@ -114,7 +114,7 @@ class RoutineRuleTest extends ServiceTest {
         assertEquals(List.of(), open(eva));
 
         // She takes up the role anew on 2026-08-01: 2026-08-01 + 14 = 2026-08-15, though she joined in 2010.
-        sql.update("UPDATE person SET role_start_date = '2026-08-01' WHERE id = ?", eva);
+        people.roleStart(eva, LocalDate.parse("2026-08-01"));
         recompute();
 
         assertEquals(List.of(due(SAFETY, "2026-08-15")), open(eva));
