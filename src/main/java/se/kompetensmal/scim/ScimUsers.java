@@ -299,8 +299,8 @@ public class ScimUsers {
             return linked;
         }
         String hsaId = linked == null ? null
-                : sql.one("SELECT hsa_id FROM person WHERE id = :id", NamedSql.with("id", linked),
-                        row -> row.string("hsa_id")).orElse(null);
+                : sql.list("SELECT hsa_id FROM person WHERE id = :id AND hsa_id IS NOT NULL", NamedSql.with("id", linked),
+                        row -> row.string("hsa_id")).stream().findFirst().orElse(null);
         PersonIdentity identity = new PersonIdentity(hsaId, in.employeeNumber(), in.email());
         Optional<Long> known;
         try {
