@@ -123,6 +123,14 @@ class ScimAccessTest extends ServiceTest {
     }
 
     @Test
+    void plainJsonIsAcceptedToo() {
+        HttpResponse<String> created = http.toBlocking().exchange(HttpRequest.POST("/scim/v2/Users", user(p + "-json", "3001"))
+                .contentType(MediaType.APPLICATION_JSON).accept(MediaType.APPLICATION_JSON).bearerAuth(tokenB), String.class);
+        assertEquals(201, created.code());
+        assertTrue(created.body().contains("\"userName\":\"" + p + "-json@example.se\""));
+    }
+
+    @Test
     void aTokenReachesItsOwnOrganisationOnly() {
         ScimCalls.Answer inB = scim.post("/Users", tokenB, user(p + "-b1", "3001"));
         assertEquals(201, inB.status(), inB.body());
