@@ -1,5 +1,6 @@
 package se.kompetensmal.organization;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -17,6 +18,8 @@ import se.kompetensmal.people.PersonStatus;
 import se.kompetensmal.security.Access;
 import se.kompetensmal.security.Role;
 
+import jakarta.validation.constraints.Size;
+
 import java.util.List;
 
 @Controller("/api/organisations")
@@ -27,8 +30,10 @@ public class OrganizationController {
     private final OrgNodeRepository nodes;
     private final PersonQueries people;
     private final Access access;
+    private final OrgNodeLookup lookup;
 
-    public OrganizationController(OrgNodeRepository nodes, PersonQueries people, Access access) {
+    public OrganizationController(OrgNodeRepository nodes, PersonQueries people, Access access, OrgNodeLookup lookup) {
+        this.lookup = lookup;
         this.nodes = nodes;
         this.people = people;
         this.access = access;
@@ -43,6 +48,18 @@ public class OrganizationController {
     @Get
     public List<OrgNode> roots(Authentication caller) {
         return access.roots(caller, Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR);
+    }
+
+    @Operation(summary = "A node by its HSA-id (hsaId), or by its code within a huvudman (huvudman = the huvudman's code, "
+            + "code): unit codes are unique within a huvudman, so a code alone answers 409 when several huvudmän use it")
+    @Get("/lookup{?hsaId,huvudman,code}")
+    public OrgNodeDetail lookup(@Nullable @Size(max = 64) String hsaId, @Nullable @Size(max = 64) String huvudman,
+                                @Nullable @Size(max = 64) String code, Authentication caller) {
+        if ((hsaId == null || hsaId.isBlank()) && (code == null || code.isBlank())) {
+            throw new HttpStatusException(HttpStatus.BAD_REQUEST, "Ange enhetens HSA-id (hsaId) eller kod (code), gärna med huvudman.");
+        }
+        OrgNode node = lookup.find(hsaId, huvudman, code, n -> access.knowsOf(caller, n.id())).orElseThrow(Access::notFound);
+        return get(node.id(), caller);
     }
 
     @Operation(summary = "One node, the path to it from the top and its children")

@@ -18,11 +18,11 @@ import se.kompetensmal.security.Caller;
 public class PeopleController {
 
     private final PersonQueries people;
-    private final Access access;
+    private final ActingOnPeople acting;
 
-    public PeopleController(PersonQueries people, Access access) {
+    public PeopleController(PersonQueries people, ActingOnPeople acting) {
         this.people = people;
-        this.access = access;
+        this.acting = acting;
     }
 
     @Operation(summary = "A person by HSA-id")
@@ -42,7 +42,7 @@ public class PeopleController {
     /** A person is visible to themselves and to those who may see names in their unit. */
     private PersonView visible(PersonView person, Authentication caller) {
         if (!Long.valueOf(person.id()).equals(Caller.of(caller).personId())) {
-            access.requireNames(caller, person.organisationId());
+            acting.requireNames(caller, person);
         }
         return person;
     }

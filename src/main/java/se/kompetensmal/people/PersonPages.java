@@ -25,6 +25,8 @@ import se.kompetensmal.learning.CertificatePdf;
 import se.kompetensmal.learning.Certificates;
 import se.kompetensmal.organization.OrgNodeRepository;
 import se.kompetensmal.reminders.ReminderNow;
+import se.kompetensmal.roster.PersonRecords;
+import se.kompetensmal.roster.RosterRuleViolation;
 import se.kompetensmal.routines.ManualAssignments;
 import se.kompetensmal.security.Access;
 import se.kompetensmal.security.CsrfTokens;
@@ -71,11 +73,13 @@ public class PersonPages {
     private final CsrfTokens csrf;
 
     private final ActingOnPeople acting;
+    private final PersonRecords records;
 
     public PersonPages(PersonQueries people, PersonOverview overview, ModuleTitles titles, ManualAssignments manual,
                        ReminderNow reminders, Certificates certificates, CertificatePdf pdf, OrgNodeRepository nodes, Texts texts,
-                       Access access, CsrfTokens csrf, ActingOnPeople acting) {
+                       Access access, CsrfTokens csrf, ActingOnPeople acting, PersonRecords records) {
         this.acting = acting;
+        this.records = records;
         this.people = people;
         this.overview = overview;
         this.titles = titles;
@@ -103,14 +107,23 @@ public class PersonPages {
     public record ReminderForm(@Nullable String csrfToken) {
     }
 
+    @Serdeable
+    public record EndPlacementForm(@Nullable String csrfToken) {
+    }
+
+    /** A placement on the page: whether the caller may end it, and why not when it is the only one. */
+    public record PlacementRow(PersonQueries.PlacementView placement, boolean mayEnd, boolean onlyOne) {
+    }
+
     /** A module in a select, marked when it is the one chosen. */
     public record ModuleOption(String code, String title, boolean selected) {
     }
 
-    @Get("{?tilldelad,undantagen,paminnelse,registrerad,ogiltigforklarad}")
+    @Get("{?tilldelad,undantagen,paminnelse,registrerad,ogiltigforklarad,placering}")
     public ModelAndView<Map<String, Object>> show(long id, @Nullable String tilldelad, @Nullable String undantagen,
                                                   @Nullable String paminnelse, @Nullable String registrerad,
-                                                  @Nullable String ogiltigforklarad, Authentication caller) {
+                                                  @Nullable String ogiltigforklarad, @Nullable String placering,
+                                                  Authentication caller) {
         PersonView person = visible(id, caller);
         Map<String, Object> model = model(person, caller);
         // The module named in the address is shown by title only if it may be used where the person is.
@@ -125,6 +138,8 @@ public class PersonPages {
             model.put("notice", "Genomförandet är registrerat och räknas nu i rutiner, påminnelser och statistik.");
         } else if (ogiltigforklarad != null) {
             model.put("notice", "Genomförandet är ogiltigförklarat och räknas inte längre. Det syns överstruket i historiken.");
+        } else if ("avslutad".equals(placering)) {
+            model.put("notice", "Placeringen är avslutad. Uppdrag som kom från den tas bort; genomförda moduler finns kvar.");
         } else if ("koad".equals(paminnelse)) {
             model.put("notice", "E-postservern svarade inte. Påminnelsen till " + person.email()
                     + " ligger kvar och skickas automatiskt så snart servern svarar.");
@@ -189,6 +204,52 @@ public class PersonPages {
         }
     }
 
+    /**
+     * Asks before a placement ends: what ends, and what follows. Only for coordinators and administrators of the
+     * placement's unit, and not for the person's only current placement (then the person has left instead).
+     */
+    @Get("/placeringar/{placement}/avsluta")
+    public ModelAndView<Map<String, Object>> confirmEnd(long id, long placement, Authentication caller) {
+        PersonView person = visible(id, caller);
+        return new ModelAndView<>("placement-end", endModel(person, endable(person, placement, caller), null));
+    }
+
+    @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.PERSON)
+    @Post(value = "/placeringar/{placement}/avsluta", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    public HttpResponse<?> endPlacement(long id, long placement, @Body EndPlacementForm form, HttpRequest<?> request,
+                                        Authentication caller) {
+        csrf.verify(request, form.csrfToken());
+        PersonView person = acting.actable(id, caller, "placeringar kan inte ändras");
+        PersonQueries.PlacementView chosen = endable(person, placement, caller);
+        try {
+            records.endPlacement(chosen.id(), today(), caller.getName());
+        } catch (RosterRuleViolation e) {
+            return HttpResponse.status(HttpStatus.UNPROCESSABLE_ENTITY)
+                    .body(new ModelAndView<>("placement-end", endModel(person, chosen, e.getMessage())));
+        }
+        return HttpResponse.seeOther(URI.create("/personer/" + id + "?placering=avslutad#placeringar"));
+    }
+
+    /** The person's current placement, if the caller may end it: 404 for another person's, 403 without the role there. */
+    private PersonQueries.PlacementView endable(PersonView person, long placementId, Authentication caller) {
+        PersonQueries.PlacementView placement = people.placements(person.id()).stream()
+                .filter(p -> p.id() == placementId && !p.ended()).findFirst().orElseThrow(Access::notFound);
+        access.requireOn(caller, placement.unitId(), Role.COORDINATOR, Role.ADMINISTRATOR);
+        return placement;
+    }
+
+    private Map<String, Object> endModel(PersonView person, PersonQueries.PlacementView placement, @Nullable String error) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("title", "Avsluta placering – " + person.name());
+        model.put("name", person.name());
+        model.put("personId", person.id());
+        model.put("placement", placement);
+        long current = people.placements(person.id()).stream().filter(p -> !p.ended()).count();
+        model.put("onlyOne", current <= 1);
+        model.put("error", error);
+        return model;
+    }
+
     /** The page again, with what was wrong above the form it concerns and what was typed in it. */
     private HttpResponse<?> again(PersonView person, Authentication caller, String which, Object form, HttpStatus status,
                                   String error) {
@@ -214,10 +275,15 @@ public class PersonPages {
         model.put("path", nodes.findPathTo(person.organisationId()).stream()
                 .filter(n -> access.holdsOn(caller, n.id(), Role.COORDINATOR, Role.LEADER, Role.ADMINISTRATOR)).toList());
         model.put("soonDays", AssignmentStatus.SOON_DAYS);
-        boolean mayAct = seen.active() && access.holdsOn(caller, person.organisationId(), Role.COORDINATOR, Role.ADMINISTRATOR);
+        boolean mayAct = seen.active() && acting.holds(caller, person, Role.COORDINATOR, Role.ADMINISTRATOR);
         model.put("mayAct", mayAct);
         // A registered completion's evidence is for those who act for the person, not for leaders who may see names.
-        model.put("maySeeEvidence", access.holdsOn(caller, person.organisationId(), Role.COORDINATOR, Role.ADMINISTRATOR));
+        model.put("maySeeEvidence", acting.holds(caller, person, Role.COORDINATOR, Role.ADMINISTRATOR));
+        List<PersonQueries.PlacementView> placements = people.placements(person.id());
+        long current = placements.stream().filter(p -> !p.ended()).count();
+        model.put("placements", placements.stream().map(p -> new PlacementRow(p,
+                seen.active() && !p.ended() && current > 1 && access.holdsOn(caller, p.unitId(), Role.COORDINATOR, Role.ADMINISTRATOR),
+                !p.ended() && current == 1)).toList());
         if (mayAct) {
             // What may be assigned where the person works now; an exemption may also name a withdrawn module.
             model.put("assignModules", options(titles.assignableAt(person.organisationId()), null));
@@ -242,7 +308,7 @@ public class PersonPages {
     /** The person, if the caller may see names where they are placed: another organisation's as unknown, own as 403. */
     private PersonView visible(long id, Authentication caller) {
         PersonView person = people.byId(id).orElseThrow(Access::notFound);
-        access.requireNames(caller, person.organisationId());
+        acting.requireNames(caller, person);
         return person;
     }
 

@@ -18,6 +18,7 @@ import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
 import se.kompetensmal.SwedishTime;
+import se.kompetensmal.people.ActingOnPeople;
 import se.kompetensmal.people.PersonQueries;
 import se.kompetensmal.people.PersonStatus;
 import se.kompetensmal.people.PersonView;
@@ -45,8 +46,11 @@ public class RegistrationController {
     private final PersonQueries people;
     private final Access access;
     private final AuditLog audit;
+    private final ActingOnPeople acting;
 
-    public RegistrationController(Registrations registrations, PersonQueries people, Access access, AuditLog audit) {
+    public RegistrationController(Registrations registrations, PersonQueries people, Access access, AuditLog audit,
+                                  ActingOnPeople acting) {
+        this.acting = acting;
         this.registrations = registrations;
         this.people = people;
         this.access = access;
@@ -128,7 +132,7 @@ public class RegistrationController {
 
     private PersonView visible(long id, Authentication caller) {
         PersonView person = people.byId(id).orElseThrow(Access::notFound);
-        access.requireOn(caller, person.organisationId(), Role.COORDINATOR, Role.ADMINISTRATOR);
+        acting.remitNode(caller, person, Role.COORDINATOR, Role.ADMINISTRATOR);
         return person;
     }
 

@@ -130,7 +130,7 @@ public class RegistrationPages {
     public HttpResponse<byte[]> evidence(long id, long completion, Authentication caller) {
         PersonView person = people.byId(id).orElseThrow(Access::notFound);
         // Evidence is personal data beyond the name: those who act for the person, not leaders.
-        access.requireOn(caller, person.organisationId(), Role.COORDINATOR, Role.ADMINISTRATOR);
+        acting.remitNode(caller, person, Role.COORDINATOR, Role.ADMINISTRATOR);
         Registrations.Evidence evidence = registrations.evidence(id, completion).orElseThrow(Access::notFound);
         return HttpResponse.ok(evidence.content()).contentType(evidence.kind().contentType())
                 .header("Content-Disposition", FileNames.attachment(evidence.downloadName()));

@@ -14,7 +14,7 @@ final class RosterFile {
 
     private static final Map<String, String> SWEDISH_COLUMN_NAMES = Map.of(
             "fornamn", "förnamn", "malgrupper", "målgrupper", "overordnad", "överordnad",
-            "genomford", "genomförd", "kalla", "källa");
+            "genomford", "genomförd", "kalla", "källa", "anstallningsnummer", "anställningsnummer");
 
     /** A column as users write it in their header row, for reports. */
     static String displayName(String column) {

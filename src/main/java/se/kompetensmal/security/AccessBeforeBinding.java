@@ -14,6 +14,8 @@ import io.micronaut.web.router.RouteAttributes;
 import io.micronaut.web.router.RouteMatch;
 import io.micronaut.web.router.UriRouteMatch;
 
+import java.util.List;
+
 /**
  * Checks a route's {@link Needs} right after sign-in is known and before any argument is bound: a body that cannot be
  * bound or validated would otherwise be answered (400, 422, a re-rendered form) to anyone, telling them about a node that
@@ -61,13 +63,22 @@ public class AccessBeforeBinding implements Ordered {
             default -> {
                 long id = id(match, metadata.stringValue(Needs.class, "variable").orElse("id"));
                 long node = switch (on) {
-                    case PERSON -> remit.ofPerson(id).orElseThrow(Access::notFound);
+                    case PERSON -> personNode(caller, id, roles);
                     case ROUTINE -> remit.ofRoutine(id).orElseThrow(Access::notFound);
                     default -> id;
                 };
                 access.requireOn(caller, node, roles);
             }
         }
+    }
+
+    /** The placement of the person where the caller holds a role, else their home (which then answers the refusal). */
+    private long personNode(Authentication caller, long personId, Role[] roles) {
+        List<Long> units = remit.ofPerson(personId);
+        if (units.isEmpty()) {
+            throw Access.notFound();
+        }
+        return units.stream().filter(unit -> access.holdsOn(caller, unit, roles)).findFirst().orElse(units.get(0));
     }
 
     private static long id(RouteMatch<?> match, String variable) {

@@ -94,7 +94,7 @@ class PeopleImportTest extends ServiceTest {
                 new RowError(4, "enhet", "enheten '" + org + "-X' finns inte i den valda organisationen"),
                 new RowError(4, "målgrupper", "okänd målgrupp 'DOCTORS'"),
                 new RowError(4, "startdatum_organisation", "ogiltigt datum '2020-13-01' (ÅÅÅÅ-MM-DD)"),
-                new RowError(5, "hsa_id", "HSA-id " + hsa + "1 finns redan på rad 2"),
+                new RowError(5, "förnamn", "raden anger samma person som rad 2 men med ett annat namn"),
                 new RowError(6, "förnamn", "förnamn saknas"),
                 new RowError(6, "målgrupper", "minst en målgrupp krävs (t.ex. LICENSED)")), result.errors());
         assertEquals(8, result.errorCount());
@@ -195,7 +195,7 @@ class PeopleImportTest extends ServiceTest {
 
         assertEquals(RosterImportStatus.REJECTED, result.rosterImport().status());
         assertEquals(new RowError(1, null, "rubrikraden saknar kolumnerna efternamn, enhet, målgrupper, startdatum_organisation"
-                + " (kolumner som krävs: hsa_id, förnamn, efternamn, enhet, målgrupper, startdatum_organisation)"), result.errors().get(0));
+                + " (kolumner som krävs: förnamn, efternamn, enhet, målgrupper, startdatum_organisation)"), result.errors().get(0));
     }
 
     private PersonView person(String hsaId) {
