@@ -9,10 +9,9 @@ import se.kompetensmal.roster.PeopleChanged;
 import se.kompetensmal.roster.RosterImported;
 import se.kompetensmal.sql.NamedSql;
 
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Keeps assignments current when the roster changes: new people, changed audiences, start dates, units or placements. */
 @Singleton
@@ -25,9 +24,6 @@ public class AssignmentTriggers {
      * new assignments right away; more (an import, a bulk SCIM sync) go to the background jobs, which work in slices.
      */
     static final int AT_ONCE = 50;
-
-    /** How many ids one look-up of the huvudmän of many people binds. */
-    private static final int IDS_PER_QUERY = 500;
 
     private final RecomputeJobs jobs;
     private final OrgNodeRepository nodes;
@@ -44,7 +40,7 @@ public class AssignmentTriggers {
     @EventListener
     void onRosterImported(RosterImported event) {
         if (event.scopeOrgId() != null) {
-            jobs.request(event.scopeOrgId(), "personalimport");
+            jobs.requestCovered(event.scopeOrgId(), "personalimport");
         } else {
             nodes.findByParentIdIsNullOrderByName().forEach(root -> jobs.request(root.id(), "personalimport"));
         }
@@ -73,29 +69,23 @@ public class AssignmentTriggers {
             }
             return;
         }
-        for (long scope : huvudmenOf(new ArrayList<>(event.personIds()))) {
-            jobs.request(scope, abbreviated(event.reason()));
+        for (long scope : huvudmenOf(event.personIds())) {
+            jobs.requestCovered(scope, abbreviated(event.reason()));
         }
     }
 
-    /** The huvudmän (or, for a node above every huvudman, the node itself) where the people are or were placed. */
-    private Set<Long> huvudmenOf(List<Long> personIds) {
-        Set<Long> scopes = new LinkedHashSet<>();
-        for (int from = 0; from < personIds.size(); from += IDS_PER_QUERY) {
-            List<Long> chunk = personIds.subList(from, Math.min(from + IDS_PER_QUERY, personIds.size()));
-            NamedSql.Params params = new NamedSql.Params();
-            List<String> names = new ArrayList<>();
-            for (int i = 0; i < chunk.size(); i++) {
-                names.add(":person" + i);
-                params.and("person" + i, chunk.get(i));
-            }
-            scopes.addAll(sql.list("""
-                    SELECT DISTINCT COALESCE(n.huvudman_id, n.id) AS scope_id
-                    FROM placement pl JOIN org_node n ON n.id = pl.org_node_id
-                    WHERE pl.person_id IN (%s)""".formatted(String.join(", ", names)), params,
-                    row -> row.number("scope_id")));
-        }
-        return scopes;
+    /**
+     * The huvudmän (or, for a node above every huvudman, the node itself) where the people are or were placed, in one
+     * statement however many they are: the ids go in as one JSON array.
+     */
+    private List<Long> huvudmenOf(Set<Long> personIds) {
+        String ids = personIds.stream().sorted().map(String::valueOf).collect(Collectors.joining(",", "[", "]"));
+        return sql.list("""
+                SELECT DISTINCT COALESCE(n.huvudman_id, n.id) AS scope_id
+                FROM JSON_TABLE(:ids, '$[*]' COLUMNS (person_id BIGINT PATH '$')) changed
+                JOIN placement pl ON pl.person_id = changed.person_id
+                JOIN org_node n ON n.id = pl.org_node_id
+                ORDER BY scope_id""", NamedSql.with("ids", ids), row -> row.number("scope_id"));
     }
 
     /** The job's requested_by column is short; the reason names the change, e.g. "scim" or "personalimport". */

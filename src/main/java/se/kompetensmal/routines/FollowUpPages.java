@@ -35,7 +35,8 @@ import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
- * Who is behind under a node, one row per person, for those allowed to see names there: counts at the top, filters, search,
+ * Who is behind under a node, one row per person and unit they are placed in, for those allowed to see names there: counts
+ * at the top (people counted once), filters, search,
  * sorting by column and pages of fifty; and the same list, every page of it, as CSV and Excel.
  */
 @Controller("/organisationer/{id}")

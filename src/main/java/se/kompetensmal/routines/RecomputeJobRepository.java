@@ -18,6 +18,12 @@ public interface RecomputeJobRepository extends CrudRepository<RecomputeJob, Lon
     @Query("SELECT * FROM recompute_job WHERE status = 'QUEUED' ORDER BY id LIMIT 1")
     Optional<RecomputeJob> findNextQueued();
 
+    /** A job waiting for the node or a node above it: it recomputes everyone under the node too. */
+    @Query("""
+            SELECT j.* FROM recompute_job j JOIN org_closure c ON c.ancestor_id = j.scope_org_id AND c.descendant_id = :scopeOrgId
+            WHERE j.status = 'QUEUED' ORDER BY c.depth, j.id LIMIT 1""")
+    Optional<RecomputeJob> findQueuedCovering(long scopeOrgId);
+
     @Query("UPDATE recompute_job SET status = 'RUNNING' WHERE id = :id AND status = 'QUEUED'")
     int claim(long id);
 

@@ -43,6 +43,17 @@ public class RecomputeJobs {
                 .orElseGet(() -> jobs.save(new RecomputeJob(null, scopeOrgId, "QUEUED", 0, 0, requestedBy, null, null)));
     }
 
+    /**
+     * As {@link #request}, where a job already waiting for a node above also covers this one: for the roster's triggers,
+     * where an import announces both the people it changed (by their huvudmän) and itself (by its scope), so that the
+     * same people are not recomputed twice. Not for a caller who follows the job it gets, as one above may lie outside
+     * what they may see.
+     */
+    public RecomputeJob requestCovered(long scopeOrgId, String requestedBy) {
+        return jobs.findQueuedCovering(scopeOrgId)
+                .orElseGet(() -> jobs.save(new RecomputeJob(null, scopeOrgId, "QUEUED", 0, 0, requestedBy, null, null)));
+    }
+
     /** A job that was running when the service stopped starts over (recomputation is idempotent). */
     @EventListener
     void resumeAfterRestart(StartupEvent event) {

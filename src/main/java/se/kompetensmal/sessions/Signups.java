@@ -106,24 +106,31 @@ public class Signups {
     }
 
     /**
-     * The occasions of the module the person can sign up for: held by their unit or a node above it, not cancelled, not
+     * SQL condition: the occasion {@code o} is held at or above a unit where the person {@code :person} is placed now (any
+     * of their current placements).
+     */
+    private static final String HELD_WHERE_PLACED = """
+            EXISTS (SELECT 1 FROM current_placement pl
+                    JOIN org_closure c ON c.descendant_id = pl.org_node_id AND c.ancestor_id = o.org_node_id
+                    WHERE pl.person_id = :person)""";
+
+    /**
+     * The occasions of the module the person can sign up for: held by one of their units or a node above it, not cancelled, not
      * started yet; soonest first.
      */
     public List<Occasion> upcoming(long personId, String moduleCode, LocalDateTime now) {
         return sql.list("SELECT " + OCCASION_COLUMNS + """
-                 JOIN person p ON p.id = :person
-                JOIN org_closure c ON c.descendant_id = p.org_node_id AND c.ancestor_id = o.org_node_id
-                WHERE o.module_code = :code AND o.cancelled_at IS NULL AND o.starts_at > :now
-                ORDER BY o.starts_at, o.id""",
+
+                WHERE %s AND o.module_code = :code AND o.cancelled_at IS NULL AND o.starts_at > :now
+                ORDER BY o.starts_at, o.id""".formatted(HELD_WHERE_PLACED),
                 NamedSql.with("person", personId).and("code", moduleCode).and("now", Timestamp.valueOf(now)), Signups::occasion);
     }
 
-    /** One occasion of the module reachable by the person (their unit or above), cancelled or not. */
+    /** One occasion of the module reachable by the person (one of their units or above), cancelled or not. */
     public Optional<Occasion> reachable(long personId, String moduleCode, long occasionId) {
         return sql.one("SELECT " + OCCASION_COLUMNS + """
-                 JOIN person p ON p.id = :person
-                JOIN org_closure c ON c.descendant_id = p.org_node_id AND c.ancestor_id = o.org_node_id
-                WHERE o.id = :occasion AND o.module_code = :code""",
+
+                WHERE %s AND o.id = :occasion AND o.module_code = :code""".formatted(HELD_WHERE_PLACED),
                 NamedSql.with("person", personId).and("code", moduleCode).and("occasion", occasionId), Signups::occasion);
     }
 

@@ -127,6 +127,24 @@ class ReminderMailTest extends ServiceTest {
     }
 
     @Test
+    void someonePlacedInTwoUnitsIsInEachUnitsDigestAndRemindedOnce() throws Exception {
+        person("maja", ward, today.minusYears(3), "FRONTLINE_MANAGER");
+        long sven = person("sven", otherWard, today.minusYears(3), "FRONTLINE_MANAGER");
+        long anna = person("anna", ward, today.minusDays(40), "NON_LICENSED");
+        people.place(anna, otherWard, today.minusDays(40), today.minusDays(40), "NON_LICENSED");
+        recompute();
+
+        sender.run(today);
+
+        assertEquals(List.of("anna", "maja", "sven"), recipients(), "one overdue reminder to Anna, a digest to each manager");
+        assertEquals("Veckosammanställning: 1 försenade utbildningar i Hemtjänst Norr", only("maja").getSubject());
+        assertEquals("Veckosammanställning: 1 försenade utbildningar i Hemtjänst Söder", only("sven").getSubject());
+        assertTrue(TestMail.text(only("maja")).contains("Anna Person (" + hsa + "Anna, Hemtjänst Norr)"), TestMail.text(only("maja")));
+        assertTrue(TestMail.text(only("sven")).contains("Anna Person (" + hsa + "Anna, Hemtjänst Söder)"), TestMail.text(only("sven")));
+        assertEquals(1, sql.number("SELECT COUNT(*) FROM reminder WHERE person_id = ? AND kind = 'DIGEST'", sven));
+    }
+
+    @Test
     void anOrganisationThatTurnsRemindersOffGetsNone() throws Exception {
         settings(municipality, new ReminderSetting(false, 14, true, true, null));
         person("frida", ward, today.minusDays(40), "NON_LICENSED");

@@ -14,6 +14,7 @@ import se.kompetensmal.learning.Completions;
 import se.kompetensmal.organization.OrgNodeKind;
 import se.kompetensmal.reporting.LeadershipReport;
 import se.kompetensmal.reporting.Share;
+import se.kompetensmal.roster.PeopleChanged;
 import se.kompetensmal.roster.PersonRecords;
 import se.kompetensmal.security.Role;
 
@@ -61,6 +62,8 @@ class SeveralPlacementsTest extends ServiceTest {
     FollowUp followUp;
     @Inject
     PersonRecords personRecords;
+    @Inject
+    io.micronaut.context.event.ApplicationEventPublisher<PeopleChanged> events;
 
     final LocalDate today = LocalDate.now(SwedishTime.ZONE);
     final LocalDate startA = today.minusDays(20);
@@ -180,6 +183,26 @@ class SeveralPlacementsTest extends ServiceTest {
         assertEquals(List.of("Medicinavdelning A"), page.rows().stream().filter(r -> r.personId() == nurse)
                 .map(FollowUp.PersonRow::unit).toList());
         assertEquals(Share.count(placed("B").size()), report(unitB).total().headcount());
+    }
+
+    @Test
+    void manyChangedPeopleAreRecomputedInTheBackgroundByTheirHuvudman() {
+        // More people than are recomputed at once, put straight into unit A without any recomputation, then announced.
+        String hsa = PersonFixture.hsaPrefix();
+        Set<Long> newcomers = new java.util.TreeSet<>();
+        for (int i = 0; i <= AssignmentTriggers.AT_ONCE; i++) {
+            long id = people.create(hsa + "M" + i, "Ny" + i, "Massändring", null, unitA, startA, startA, "LICENSED");
+            newcomers.add(id);
+            placedIn.put(id, Set.of("A"));
+        }
+
+        events.publishEvent(new PeopleChanged(newcomers, "scim"));
+        sql.awaitRecomputations();
+
+        newcomers.forEach(id -> assertEquals(expectedOpen(id), open(id)));
+        assertEquals(List.of(String.valueOf(region)), sql.strings(
+                "SELECT scope_org_id FROM recompute_job WHERE requested_by = 'scim' AND scope_org_id = ?", region),
+                "one job, for the region (the huvudman), not one per person");
     }
 
     /** Per module still open: the earliest date any of the person's placements sets, less what they have completed. */
