@@ -127,18 +127,28 @@ public class ScimUsers {
         return users.stream().map(u -> projection.apply(render(u, groups.getOrDefault(u.id(), List.of()), base))).toList();
     }
 
-    /** The groups of the users, by user (one query; the ids are numbers the service read itself). */
+    /** The groups of the users, by user, a named parameter per user (:u0, :u1, ...). */
     Map<Long, List<Membership>> memberships(List<Long> scimUserIds) {
         Map<Long, List<Membership>> out = new HashMap<>();
-        if (scimUserIds.isEmpty()) {
-            return out;
+        // A thousand users per query, so that a filter evaluated over a whole large organisation stays within the
+        // statement's limit of parameters.
+        for (int from = 0; from < scimUserIds.size(); from += 1000) {
+            membershipsOf(scimUserIds.subList(from, Math.min(from + 1000, scimUserIds.size())), out);
         }
-        String ids = String.join(",", scimUserIds.stream().map(String::valueOf).toList());
+        return out;
+    }
+
+    private void membershipsOf(List<Long> scimUserIds, Map<Long, List<Membership>> out) {
+        NamedSql.Params params = new NamedSql.Params();
+        StringBuilder names = new StringBuilder();
+        for (int i = 0; i < scimUserIds.size(); i++) {
+            names.append(i == 0 ? ":u" : ", :u").append(i);
+            params.and("u" + i, scimUserIds.get(i));
+        }
         sql.list("SELECT m.scim_user_id, a.id, a.code, a.name_sv FROM scim_group_member m JOIN audience a ON a.id = m.audience_id "
-                + "WHERE m.scim_user_id IN (" + ids + ") ORDER BY a.sort_order, a.code", Map.of(),
+                + "WHERE m.scim_user_id IN (" + names + ") ORDER BY a.sort_order, a.code", params,
                 row -> new Membership(row.number("scim_user_id"), row.number("id"), row.string("code"), row.string("name_sv")))
                 .forEach(m -> out.computeIfAbsent(m.scimUserId(), k -> new ArrayList<>()).add(m));
-        return out;
     }
 
     /** The user as SCIM shows it (RFC 7643 section 4.1 with the enterprise extension). */
