@@ -64,10 +64,8 @@ public class PersonQueries {
      * is listed under both (and once under a node above both). The unit shown is their home placement.
      */
     public PeoplePage inSubtree(long nodeId, PersonStatus status, int page, int size) {
-        String where = """
-                 WHERE p.status = :status AND EXISTS (SELECT 1 FROM current_placement pl
-                                                      JOIN org_closure c ON c.descendant_id = pl.org_node_id
-                                                      WHERE c.ancestor_id = :node AND pl.person_id = p.id)""";
+        String where = " WHERE p.status = :status AND EXISTS (SELECT 1 FROM current_placement pl"
+                + " JOIN org_closure c ON c.descendant_id = pl.org_node_id WHERE c.ancestor_id = :node AND pl.person_id = p.id)";
         NamedSql.Params params = params().and("node", nodeId).and("status", status).and("size", size)
                 .and("offset", (long) page * size);
         long total = sql.number("SELECT COUNT(*) FROM person p" + where, params);
@@ -159,7 +157,7 @@ public class PersonQueries {
                 JOIN org_closure c ON c.ancestor_id = ch.id
                 JOIN current_placement pl ON pl.org_node_id = c.descendant_id
                 JOIN person p ON p.id = pl.person_id AND p.status = 'ACTIVE'
-                WHERE """ + condition + " GROUP BY ch.id", params,
+                WHERE\s""" + condition + " GROUP BY ch.id", params,
                 row -> counts.put(row.number("id"), row.number("people")));
         return counts;
     }

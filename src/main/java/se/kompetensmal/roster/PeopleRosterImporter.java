@@ -124,7 +124,7 @@ class PeopleRosterImporter {
         progress.start(RosterImportStatus.VALIDATING, total);
         RowErrors errors = new RowErrors();
         Seen seen = new Seen();
-        Set<Long> listed = new HashSet<>();
+        Map<Long, Integer> listed = new HashMap<>();
         List<PersonRow> toCheck = new ArrayList<>();
         try (CsvReader csv = RosterFile.open(file, REQUIRED)) {
             requireIdentityColumn(csv);
@@ -134,18 +134,18 @@ class PeopleRosterImporter {
                 if (parsed != null && sameFile(parsed, seen, lookups, errors)) {
                     toCheck.add(parsed);
                     if (toCheck.size() == BATCH) {
-                        checkRecorded(toCheck, rosterImport.scopeOrgId(), listed, errors);
+                        checkRecorded(toCheck, rosterImport.scopeOrgId(), seen, listed, errors);
                     }
                 }
                 progress.rowsDone(++processed);
             }
         }
-        checkRecorded(toCheck, rosterImport.scopeOrgId(), listed, errors);
+        checkRecorded(toCheck, rosterImport.scopeOrgId(), seen, listed, errors);
         if (!errors.isEmpty()) {
             return ImportOutcome.rejected(errors);
         }
         if (rosterImport.fullImport() && !confirmed) {
-            String question = confirmationQuestion(rosterImport.scopeOrgId(), listed);
+            String question = confirmationQuestion(rosterImport.scopeOrgId(), listed.keySet());
             if (question != null) {
                 return ImportOutcome.held(question);
             }
@@ -368,9 +368,11 @@ class PeopleRosterImporter {
             }
             return true;
         }
-        if (emailKey != null && seen.byEmail.containsKey(emailKey)) {
-            errors.add(n, "epost", "e-postadressen " + id.email() + " används redan av en annan person på rad "
-                    + seen.byEmail.get(emailKey));
+        // Two people may share an address (a shared mailbox) while both have a stronger key; not when either is known by
+        // the address alone, for then it would name both.
+        Integer sharing = emailKey == null ? null : seen.byEmail.get(emailKey);
+        if (sharing != null && (id.byEmail() || seen.people.get(sharing).first().identity().byEmail())) {
+            errors.add(n, "epost", "e-postadressen " + id.email() + " används redan av en annan person på rad " + sharing);
             return false;
         }
         Map<Long, Integer> units = new HashMap<>(2);
@@ -382,7 +384,7 @@ class PeopleRosterImporter {
         if (numberKey != null) {
             seen.byNumber.put(numberKey, n);
         }
-        if (emailKey != null) {
+        if (emailKey != null && (sharing == null || id.byEmail())) {
             seen.byEmail.put(emailKey, n);
         }
         return true;
@@ -412,7 +414,7 @@ class PeopleRosterImporter {
      * The rules against who is recorded already (the identity rule) and, for a file for one organisation, that it does
      * not take over people placed only elsewhere: their record and history belong there. Collects who the file lists.
      */
-    private void checkRecorded(List<PersonRow> rows, Long scopeOrgId, Set<Long> listed, RowErrors errors) {
+    private void checkRecorded(List<PersonRow> rows, Long scopeOrgId, Seen seen, Map<Long, Integer> listed, RowErrors errors) {
         if (rows.isEmpty()) {
             return;
         }
@@ -425,7 +427,16 @@ class PeopleRosterImporter {
             if (match.refused()) {
                 errors.add(row.row(), column(match.conflictField()), match.conflict());
             } else if (match.personId() != null) {
-                found.putIfAbsent(match.personId(), row);
+                // Two people of the file may not turn out to be one recorded person (one found by an address the other
+                // also gives): the file would write both onto one.
+                Integer person = seen.personOf(row);
+                Integer other = listed.putIfAbsent(match.personId(), person);
+                if (other != null && !other.equals(person)) {
+                    errors.add(row.row(), "epost", "raden och rad " + other + " anger olika personer men gäller samma "
+                            + "registrerade person; kontrollera HSA-id, anställningsnummer och e-postadress");
+                } else {
+                    found.putIfAbsent(match.personId(), row);
+                }
             }
         }
         if (scopeOrgId != null && !found.isEmpty()) {
@@ -445,7 +456,6 @@ class PeopleRosterImporter {
                 }
             });
         }
-        listed.addAll(found.keySet());
         rows.clear();
     }
 

@@ -88,7 +88,7 @@ class PersonIdentityTest extends ServiceTest {
                 + ";;Ingen;Identitet;;HT;LICENSED;2020-01-01;\n"
                 + hsa + "1;;Anna;Ek;anna@kommun.example;HT;LICENSED;2020-01-01;\n"
                 + hsa + "1;;Anna;Ek;anna@kommun.example;HT;NON_LICENSED;2021-01-01;\n"
-                + ";6101;Bo;Ledamot;delad@kommun.example;KF;POLITICIAN;2020-01-01;\n"
+                + ";;Bo;Ledamot;delad@kommun.example;KF;POLITICIAN;2020-01-01;\n"
                 + ";6102;Cia;Ledamot;Delad@kommun.example;KF;POLITICIAN;2020-01-01;\n"
                 + ";6001;Dan;Ås;;HT;LICENSED;2020-01-01;\n"
                 + hsa + "9;6001;Dina;Ås;;SB;LICENSED;2020-01-01;\n"
