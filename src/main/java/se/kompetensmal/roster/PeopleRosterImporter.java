@@ -5,6 +5,8 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.connection.annotation.Connectable;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import se.kompetensmal.SwedishTime;
 import se.kompetensmal.catalog.Audience;
 import se.kompetensmal.catalog.Audiences;
@@ -39,6 +41,8 @@ import java.util.stream.Collectors;
 // Reads outside a transaction still need a connection of their own.
 @Connectable
 class PeopleRosterImporter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PeopleRosterImporter.class);
 
     static final List<String> REQUIRED = List.of("fornamn", "efternamn", "enhet", "malgrupper", "startdatum_organisation");
 
@@ -471,6 +475,7 @@ class PeopleRosterImporter {
     @Transactional
     ImportOutcome write(RosterImport rosterImport, Path file, Lookups lookups, Seen seen, ImportProgress progress)
             throws IOException {
+        long started = System.nanoTime();
         Written written = new Written();
         try (CsvReader csv = RosterFile.open(file, REQUIRED)) {
             List<PersonRow> batch = new ArrayList<>(BATCH);
@@ -505,7 +510,10 @@ class PeopleRosterImporter {
         if (rosterImport.fullImport()) {
             left.addAll(markMissingAsLeft(params));
         }
+        long rowsWritten = System.nanoTime();
         homes.deriveForImport(rosterImport.id());
+        LOG.info("People import {}: rows written in {} ms, homes and audiences derived in {} ms", rosterImport.id(),
+                (rowsWritten - started) / 1_000_000, (System.nanoTime() - rowsWritten) / 1_000_000);
         Set<Long> changed = new HashSet<>(sql.list("SELECT DISTINCT person_id FROM placement WHERE last_import_id = :import",
                 params, row -> row.number("person_id")));
         changed.addAll(left);

@@ -71,8 +71,10 @@ class PlacementPagesTest extends ServiceTest {
         assertTrue(after.contains("Avslutad " + today), "the ended placement stays on the page, marked");
         assertFalse(after.contains("/placeringar/" + homePlacement + "/avsluta"), "the only current placement cannot be ended");
         assertTrue(after.contains("Enda placeringen"), after);
+        assertEquals(HttpStatus.FORBIDDEN, refused(() -> page("/personer/" + nurse, coordinatorB)),
+                "with the placement ended she is no longer within the remit of B's coordinator");
         assertEquals(HttpStatus.NOT_FOUND, refused(() -> page("/personer/" + nurse + "/placeringar/" + secondPlacement + "/avsluta",
-                coordinatorB)), "an ended placement cannot be ended again");
+                coordinatorA)), "an ended placement cannot be ended again");
         String only = page("/personer/" + nurse + "/placeringar/" + homePlacement + "/avsluta", coordinatorA);
         assertTrue(only.contains("markera i stället att personen har slutat"), only);
     }
