@@ -3,13 +3,11 @@ package se.kompetensmal.hrfiles;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.convert.format.ReadableBytes;
 import io.micronaut.data.connection.annotation.Connectable;
-import io.micronaut.http.HttpStatus;
-import io.micronaut.http.exceptions.ContentLengthExceededException;
-import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import se.kompetensmal.roster.ImportSizeLimit;
 import se.kompetensmal.roster.RosterImportKind;
 import se.kompetensmal.sql.NamedSql;
 
@@ -67,7 +65,7 @@ public class HrUploads {
                 }
                 total += filled;
                 if (total > maxBytes) {
-                    throw tooLarge();
+                    throw ImportSizeLimit.tooLarge(maxBytes);
                 }
                 detector.update(buffer, 0, filled);
                 sql.update("INSERT INTO hr_upload_chunk (upload_id, seq, data) VALUES (:id, :seq, :data)",
@@ -81,14 +79,14 @@ public class HrUploads {
             return find(id).orElseThrow();
         } catch (IOException e) {
             delete(id);
-            if (isSizeLimit(e)) {
-                throw tooLarge();
+            if (ImportSizeLimit.isSizeLimit(e)) {
+                throw ImportSizeLimit.tooLarge(maxBytes);
             }
             throw new UncheckedIOException(e);
         } catch (RuntimeException | Error e) {
             delete(id);
-            if (isSizeLimit(e)) {
-                throw tooLarge();
+            if (ImportSizeLimit.isSizeLimit(e)) {
+                throw ImportSizeLimit.tooLarge(maxBytes);
             }
             throw e;
         }
@@ -163,18 +161,5 @@ public class HrUploads {
         }
     }
 
-    HttpStatusException tooLarge() {
-        String limit = maxBytes >= 1024 * 1024 ? maxBytes / (1024 * 1024) + " MB" : maxBytes / 1024 + " kB";
-        return new HttpStatusException(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "Filen är större än " + limit
-                + ", som är det mesta som kan importeras på en gång. Dela upp den i flera filer.");
-    }
 
-    private static boolean isSizeLimit(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ContentLengthExceededException) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

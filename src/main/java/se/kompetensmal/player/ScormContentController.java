@@ -17,6 +17,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
+import se.kompetensmal.sql.Retried;
 
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -92,24 +93,7 @@ public class ScormContentController {
      * back whole, so nothing of it was applied): the learner's call should not fail for another learner's.
      */
     private ScormCalls.Answer apply(RuntimeTokens.Grant grant, ScormCalls.Call call) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return calls.apply(grant, call);
-            } catch (RuntimeException e) {
-                if (attempt >= 3 || !rolledBackByTheDatabase(e)) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    private static boolean rolledBackByTheDatabase(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("40")) {
-                return true;
-            }
-        }
-        return false;
+        return Retried.whenRolledBack(3, () -> calls.apply(grant, call));
     }
 
     private RuntimeTokens.Grant grant(String token) {

@@ -169,9 +169,13 @@ public class Statistics {
      * sees at the node are chosen by {@code GoalCoverage}, and no one outside the owner's subtree is counted for one.
      */
     public Map<Long, Map<String, Long>> goalHolders(long nodeId, LocalDate today) {
+        // The node's placements are read first, as a derived table (DISTINCT keeps it from being merged): merged, the
+        // optimiser started from the goals and read every placement of an audience in the database, 11.6 s against
+        // 0.16 s for one administration among 100,000 people in the test database.
         String query = "WITH " + PEOPLE + """
                 SELECT pa.audience_id, g.code, COUNT(DISTINCT pd.person_id) AS holders
-                FROM placed pd JOIN placement_audience pa ON pa.placement_id = pd.placement_id
+                FROM (SELECT DISTINCT placement_id, person_id, org_node_id FROM placed) pd
+                JOIN placement_audience pa ON pa.placement_id = pd.placement_id
                 JOIN competence_goal_audience ga ON ga.audience_id = pa.audience_id
                 JOIN competence_goal g ON g.id = ga.goal_id
                 JOIN module_version_goal mg ON mg.goal_id = ga.goal_id

@@ -1,5 +1,6 @@
 package se.kompetensmal.roster;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.transaction.TransactionOperations;
 import io.micronaut.transaction.annotation.Transactional;
@@ -82,6 +83,22 @@ public class PersonRecords {
     @Transactional
     public long save(long huvudmanId, PersonDetails person, List<PlacementRecord> placements, PlacementSource source,
                      String actor) {
+        return write(huvudmanId, null, person, placements, source, actor);
+    }
+
+    /**
+     * As {@link #save}, for a person the source already knows by their id (a SCIM user linked to them): their identity
+     * values may all change at once (a politician known only by e-mail gets a new address), as long as they do not
+     * name someone else, which is refused like any broken rule.
+     */
+    @Transactional
+    public long saveKnown(long huvudmanId, long personId, PersonDetails person, List<PlacementRecord> placements,
+                          PlacementSource source, String actor) {
+        return write(huvudmanId, personId, person, placements, source, actor);
+    }
+
+    private long write(long huvudmanId, @Nullable Long known, PersonDetails person, List<PlacementRecord> placements,
+                       PlacementSource source, String actor) {
         PersonIdentity identity = person.identity();
         checkPerson(person);
         checkPlacements(huvudmanId, placements);
@@ -89,8 +106,11 @@ public class PersonRecords {
         if (match.refused()) {
             throw new RosterRuleViolation(match.conflictField(), capitalised(match.conflict()) + ".");
         }
+        if (known != null && match.personId() != null && !match.personId().equals(known)) {
+            throw new RosterRuleViolation("person", "Anställningsnumret, e-postadressen eller HSA-id:t hör till en annan person.");
+        }
         PlacementRecord first = placements.stream().min((a, b) -> a.orgStart().compareTo(b.orgStart())).orElse(null);
-        Long found = match.personId();
+        Long found = known != null ? known : match.personId();
         long personId;
         NamedSql.Params values = NamedSql.with("hsa", identity.hsaId()).and("huvudman", huvudmanId)
                 .and("number", identity.employeeNumber()).and("given", person.givenName().strip())

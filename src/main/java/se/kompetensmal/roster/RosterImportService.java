@@ -5,7 +5,6 @@ import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.core.convert.format.ReadableBytes;
 import io.micronaut.http.HttpStatus;
-import io.micronaut.http.exceptions.ContentLengthExceededException;
 import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.annotation.PreDestroy;
@@ -186,41 +185,27 @@ public class RosterImportService {
             for (int n = content.read(buffer); n >= 0; n = content.read(buffer)) {
                 written += n;
                 if (written > maxBytes) {
-                    throw tooLarge();
+                    throw ImportSizeLimit.tooLarge(maxBytes);
                 }
                 out.write(buffer, 0, n);
             }
             return file;
         } catch (IOException e) {
             delete(file);
-            if (isSizeLimit(e)) {
-                throw tooLarge();
+            if (ImportSizeLimit.isSizeLimit(e)) {
+                throw ImportSizeLimit.tooLarge(maxBytes);
             }
             throw new UncheckedIOException(e);
         } catch (RuntimeException | Error e) {
             delete(file);
-            if (isSizeLimit(e)) {
-                throw tooLarge();
+            if (ImportSizeLimit.isSizeLimit(e)) {
+                throw ImportSizeLimit.tooLarge(maxBytes);
             }
             throw e;
         }
     }
 
-    private HttpStatusException tooLarge() {
-        String limit = maxBytes >= 1024 * 1024 ? maxBytes / (1024 * 1024) + " MB" : maxBytes / 1024 + " kB";
-        return new HttpStatusException(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "Filen är större än " + limit
-                + ", som är det mesta som kan importeras på en gång. Dela upp den i flera filer.");
-    }
 
-    /** The server's own limit on a request's size, met while the body is read. */
-    private static boolean isSizeLimit(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ContentLengthExceededException) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     private void run(RosterImport rosterImport, Path file, boolean confirmed, String requestedBy) {
         long id = rosterImport.id();

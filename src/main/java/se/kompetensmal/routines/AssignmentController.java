@@ -17,6 +17,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import se.kompetensmal.SwedishTime;
 import se.kompetensmal.organization.OrgNode;
 import se.kompetensmal.organization.OrgNodeRepository;
+import se.kompetensmal.people.ActingOnPeople;
 import se.kompetensmal.people.PersonQueries;
 import se.kompetensmal.people.PersonView;
 import se.kompetensmal.security.Access;
@@ -43,10 +44,13 @@ public class AssignmentController {
     private final ManualAssignments manual;
     private final FollowUp followUp;
     private final OrgNodeRepository nodes;
+    private final ActingOnPeople acting;
 
     public AssignmentController(AssignmentRepository assignments, RecomputeJobs jobs, RecomputeJobRepository jobRepository,
                                 PersonQueries people,
-                                Access access, ManualAssignments manual, FollowUp followUp, OrgNodeRepository nodes) {
+                                Access access, ManualAssignments manual, FollowUp followUp, OrgNodeRepository nodes,
+                                ActingOnPeople acting) {
+        this.acting = acting;
         this.assignments = assignments;
         this.jobs = jobs;
         this.jobRepository = jobRepository;
@@ -83,8 +87,8 @@ public class AssignmentController {
     @Needs(value = {Role.COORDINATOR, Role.ADMINISTRATOR}, on = Needs.On.PERSON)
     @Post("/people/{id}/exemptions")
     public HttpResponse<?> exempt(long id, @Body Exemption body, Authentication caller) {
-        PersonView person = person(id);
-        access.requireOn(caller, person.organisationId(), Role.COORDINATOR, Role.ADMINISTRATOR);
+        // A coordinator of any unit the person is placed in may exempt them (ActingOnPeople: the one rule).
+        acting.remitNode(caller, person(id), Role.COORDINATOR, Role.ADMINISTRATOR);
         manual.exempt(id, body.module(), body.reason(), body.evidence(), caller.getName());
         return HttpResponse.noContent();
     }
@@ -148,7 +152,7 @@ public class AssignmentController {
     public List<AssignmentView> ofPerson(long id, Authentication caller) {
         PersonView person = person(id);
         if (!Long.valueOf(id).equals(Caller.of(caller).personId())) {
-            access.requireNames(caller, person.organisationId());
+            acting.requireNames(caller, person);
         }
         return assignments.findCurrent(id);
     }

@@ -70,9 +70,12 @@ public final class ScimSchemas {
         list.add(attribute("userName", "string", false,
                 "Namnet användaren loggar in med i katalogen (t.ex. UPN); unikt inom organisationen, utan hänsyn till versaler.",
                 true, false, "readWrite", "default", "server", List.of()));
-        list.add(attribute("name", "complex", false, "Personens namn.", false, false, "readWrite", "default", "none",
-                List.of(text("givenName", "Förnamn (krävs, eller displayName).", false, "readWrite"),
-                        text("familyName", "Efternamn (krävs, eller displayName).", false, "readWrite"),
+        // Declared required: a person has a first and a last name. A user with only displayName is still taken (its
+        // last word becomes the family name), but a client that fills what the schema requires (scim2-tester does)
+        // must not meet a refusal the schema did not announce.
+        list.add(attribute("name", "complex", false, "Personens namn.", true, false, "readWrite", "default", "none",
+                List.of(text("givenName", "Förnamn (krävs, eller displayName).", true, "readWrite"),
+                        text("familyName", "Efternamn (krävs, eller displayName).", true, "readWrite"),
                         text("formatted", "För- och efternamn, satt av tjänsten.", false, "readOnly"))));
         list.add(text("displayName", "Namnet som katalogen visar.", false, "readWrite"));
         list.add(attribute("emails", "complex", true,

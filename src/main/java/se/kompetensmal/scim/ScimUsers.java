@@ -345,16 +345,14 @@ public class ScimUsers {
                 : List.of(placement(personId, unit.id(), audiences, today));
         long saved;
         try {
-            saved = records.save(unit.huvudmanId(), new PersonDetails(identity, in.givenName(), in.familyName()),
-                    placements, PlacementSource.SCIM, client.actor());
+            PersonDetails details = new PersonDetails(identity, in.givenName(), in.familyName());
+            // A user linked to a person updates that person, whatever of their identity changes (a new e-mail for
+            // someone known by e-mail alone); an unlinked one is found or made by the identity rule.
+            saved = linked != null
+                    ? records.saveKnown(unit.huvudmanId(), linked, details, placements, PlacementSource.SCIM, client.actor())
+                    : records.save(unit.huvudmanId(), details, placements, PlacementSource.SCIM, client.actor());
         } catch (RosterRuleViolation e) {
             throw ScimException.invalidValue(e.getMessage());
-        }
-        if (linked != null && saved != linked) {
-            // The identity no longer finds the person linked (a new employee number for someone without HSA-id or the
-            // same e-mail): refused, and the transaction with what PersonRecords wrote is rolled back.
-            throw ScimException.mutability("Anställningsnumret och e-postadressen kan inte båda bytas i en ändring; "
-                    + "byt dem en i taget.");
         }
         if (!in.active()) {
             deactivate(client, saved);

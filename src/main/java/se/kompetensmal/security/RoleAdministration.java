@@ -10,6 +10,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import se.kompetensmal.organization.OrgNode;
+import se.kompetensmal.organization.OrgNodeLookup;
 import se.kompetensmal.organization.OrgNodeRepository;
 
 import java.util.List;
@@ -23,9 +24,11 @@ public class RoleAdministration {
     private final OrgNodeRepository nodes;
     private final Access access;
     private final AuditLog audit;
+    private final OrgNodeLookup lookup;
 
     public RoleAdministration(RoleGrantRepository grants, AccountRepository accounts, OrgNodeRepository nodes, Access access,
-                              AuditLog audit) {
+                              AuditLog audit, OrgNodeLookup lookup) {
+        this.lookup = lookup;
         this.grants = grants;
         this.accounts = accounts;
         this.nodes = nodes;
@@ -53,8 +56,9 @@ public class RoleAdministration {
     @Transactional
     public void grant(Authentication caller, @NotBlank @Size(max = 100) String username, @NotNull Role role,
                       @NotBlank @Size(max = 64) String organisation, HttpRequest<?> request) {
-        // Another organisation's code is answered as an unknown one, and before anything else is looked up.
-        OrgNode node = nodes.findByCode(organisation.strip()).filter(n -> access.knowsOf(caller, n.id()))
+        // Another organisation's code is answered as an unknown one, and before anything else is looked up. A code is
+        // unique within a huvudman only: among the nodes the caller knows of it must name one (else 409 from the lookup).
+        OrgNode node = lookup.find(null, null, organisation.strip(), n -> access.knowsOf(caller, n.id()))
                 .orElseThrow(() -> new HttpStatusException(HttpStatus.UNPROCESSABLE_ENTITY,
                         "Fältet 'organisation' ska vara koden för en organisation som finns; " + organisation.strip() + " finns inte."));
         if (!mayAdminister(caller, node.id())) {

@@ -40,6 +40,12 @@ final class ErrorAdvice {
         if (path.matches("/organisationer/\\d+/uppfoljning.*") || path.startsWith("/personer/")) {
             return "att du får se namn: rollen utbildningssamordnare, eller ledare i en organisation där ledare får se namn.";
         }
+        if (path.matches("/organisationer/\\d+/scim.*")) {
+            return "rollen administratör för den här delen av organisationen.";
+        }
+        if (path.matches("/organisationer/\\d+/(kolumner|hamtning).*")) {
+            return "rollen utbildningssamordnare eller administratör för den här delen av organisationen.";
+        }
         if (path.startsWith("/organisationer")) {
             return "rollen utbildningssamordnare, ledare eller administratör för den här delen av organisationen.";
         }

@@ -187,6 +187,49 @@ class ScimEntraTest extends ServiceTest {
         assertEquals("404", gone.json().get("status"));
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void aPoliticianKnownOnlyByEmailChangesAddressAndStaysTheSamePerson() {
+        // A politician without HSA-id or employee number: the e-mail is who they are. Entra changes the address (a new
+        // domain after a merger); the person is the same, with the new address, not a second one.
+        ScimCalls.Answer created = scim.post("/Users", token, """
+                {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User",
+                             "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
+                 "userName": "lars.nord.%1$d@entrakommun.onmicrosoft.com", "active": true,
+                 "name": {"givenName": "Lars", "familyName": "Nord"},
+                 "emails": [{"primary": true, "type": "work", "value": "lars.nord.%1$d@entrakommun.se"}],
+                 "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"department": "1001"}}""".formatted(System.nanoTime()));
+        assertEquals(201, created.status(), created.body());
+        String id = (String) created.json().get("id");
+        ScimCalls.Answer groups = scim.get("/Groups?filter=" + ScimCalls.query("displayName eq \"NON_LICENSED\""), token);
+        String groupId = (String) groups.resources().get(0).get("id");
+        assertEquals(200, scim.patch("/Groups/" + groupId, token, """
+                {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                 "Operations": [{"op": "Add", "path": "members", "value": [{"value": "%s"}]}]}""".formatted(id)).status());
+        String before = (String) ((List<Map<String, Object>>) created.json().get("emails")).get(0).get("value");
+        long person = sql.number("SELECT id FROM person WHERE huvudman_id = ? AND email = ?", municipality, before);
+
+        String after = before.replace("@entrakommun.se", "@nyakommunen.se");
+        ScimCalls.Answer changed = scim.patch("/Users/" + id, token, """
+                {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                 "Operations": [{"op": "Replace", "path": "emails[type eq \\"work\\"].value", "value": "%s"}]}""".formatted(after));
+        assertEquals(200, changed.status(), changed.body());
+        assertEquals(List.of(after), sql.strings("SELECT email FROM person WHERE id = ?", person));
+        assertEquals(0, sql.number("SELECT COUNT(*) FROM person WHERE huvudman_id = ? AND email = ?", municipality, before));
+        assertEquals(1, sql.number("SELECT COUNT(*) FROM person WHERE huvudman_id = ? AND given_name = 'Lars' AND family_name = 'Nord'",
+                municipality));
+    }
+
+    @Test
+    void anUnknownAddressUnderScimAnswersAScimError() {
+        // RFC 7644 section 3.12: errors under the SCIM base are SCIM error documents, also for an address that is not there.
+        ScimCalls.Answer unknown = scim.get("/Anvandare/finns-inte", token);
+        assertEquals(404, unknown.status(), unknown.body());
+        assertTrue(unknown.header("Content-Type").startsWith("application/scim+json"), unknown.header("Content-Type"));
+        assertEquals(List.of("urn:ietf:params:scim:api:messages:2.0:Error"), unknown.json().get("schemas"));
+        assertEquals("404", unknown.json().get("status"));
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> meta(ScimCalls.Answer answer) {
         return (Map<String, Object>) answer.json().get("meta");

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -152,13 +153,15 @@ class AccessByRoleTest extends ServiceTest {
         long units = postImport("/api/imports/organisations?organisation=" + municipalityA,
                 "kod;namn;typ;överordnad\n" + unitBCode + ";Övertagen;enhet;" + municipalityACode + "\n");
 
-        assertEquals(List.of("REJECTED", "REJECTED"), List.of(statusOf(people), statusOf(units)));
-        assertEquals(List.of("HSA-id:t " + hsaB + " kan inte användas i den här organisationen"),
+        // The people file is refused whole. Unit codes are unique within a huvudman (issue 20), so B's code in A's
+        // organisation file names a unit of A's own: a new one is made under A, and B's unit is neither moved nor renamed.
+        assertEquals(List.of("REJECTED", "SUCCEEDED"), List.of(statusOf(people), statusOf(units)));
+        assertEquals(List.of("HSA-id:t " + hsaB + " används redan av en person hos en annan huvudman"),
                 sql.strings("SELECT reason FROM roster_import_error WHERE import_id = ?", people));
-        assertEquals(List.of("koden " + unitBCode + " kan inte användas i den här organisationen"),
-                sql.strings("SELECT reason FROM roster_import_error WHERE import_id = ?", units));
         assertEquals(unitB, sql.number("SELECT org_node_id FROM person WHERE id = ?", personB));
         assertEquals(municipalityB, sql.number("SELECT parent_id FROM org_node WHERE id = ?", unitB));
+        assertEquals(List.of("Övertagen"), sql.strings("SELECT name FROM org_node WHERE code = ? AND parent_id = ?", unitBCode, municipalityA));
+        assertNotEquals(List.of("Övertagen"), sql.strings("SELECT name FROM org_node WHERE id = ?", unitB));
     }
 
     private long postImport(String uri, String csv) {

@@ -1,0 +1,46 @@
+package se.kompetensmal.sql;
+
+import java.sql.SQLException;
+import java.util.function.Supplier;
+
+/**
+ * The one home of "again, when the database rolled the transaction back": a transaction chosen as a deadlock's victim
+ * (SQLSTATE class 40, MariaDB error 1213) was rolled back whole, so nothing of it was applied and running it once more
+ * is safe. The work must be a whole transaction of its own (called from outside it). Seen between a learner's SCORM
+ * calls, between the demo's assignment and its recomputations, and between a SCIM change and the recomputation the
+ * previous change started (ScimEntraTest, 1 run in 4 under load).
+ */
+public final class Retried {
+
+    private Retried() {
+    }
+
+    /** The work's answer, running it up to {@code attempts} times while the database rolls it back, pausing a little more each time. */
+    public static <T> T whenRolledBack(int attempts, Supplier<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return work.get();
+            } catch (RuntimeException e) {
+                if (attempt >= attempts || !rolledBack(e)) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(50L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Whether the database rolled the transaction back (a deadlock or a serialization failure). */
+    public static boolean rolledBack(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("40")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
