@@ -151,6 +151,12 @@ public class NamedSql {
         public LocalDate date(String column) throws SQLException {
             return rs.getObject(column, LocalDate.class);
         }
+
+        /** A DATETIME column holding a UTC wall-clock time (as db-scheduler's table does), as an instant; null stays null. */
+        public java.time.Instant utcInstant(String column) throws SQLException {
+            java.time.LocalDateTime time = rs.getObject(column, java.time.LocalDateTime.class);
+            return time == null ? null : time.toInstant(java.time.ZoneOffset.UTC);
+        }
     }
 
     /** The statement with {@code ?} in place of each name, and the names in order. */
