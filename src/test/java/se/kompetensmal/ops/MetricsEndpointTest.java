@@ -52,6 +52,8 @@ class MetricsEndpointTest extends ServiceTest {
         assertEquals(200, answer.code());
         assertTrue(answer.getContentType().orElseThrow().toString().startsWith("text/plain"), answer.getContentType().toString());
         String text = answer.body();
+        assertTrue(text.contains("kompetensmal_jobs_waiting{kind=\"recompute\"}"), "queue length per kind: " + text);
+        assertTrue(text.contains("kompetensmal_jobs_oldest_waiting_seconds{kind=\"recompute\"}"), "oldest waiting per kind");
         assertTrue(text.contains("hikaricp_connections_active{"), "the connection pool: " + text);
         assertTrue(text.contains("hikaricp_connections_timeout_total"), "requests that found no connection in time");
         assertTrue(text.contains("jvm_memory_used_bytes"), "the JVM");
