@@ -19,8 +19,19 @@ public interface BackgroundJob {
     /** The kind's name, lower-case with hyphens ("roster-import"): the lease's name, and the label in metrics and health. */
     String kind();
 
+    /** What the kind is called on the administrators' page of background work, in Swedish ("Importer av personal"). */
+    String title();
+
     /** How long the holder waits after a run before it looks for work again; {@link Jobs#nudge} asks for a run sooner. */
     Duration interval();
+
+    /**
+     * How long after the kind is first registered (the first start on a new database) it first runs; later starts keep
+     * the time the table holds. Zero: at once.
+     */
+    default Duration firstRunAfter() {
+        return Duration.ZERO;
+    }
 
     /**
      * Does what is waiting. An exception is logged and counted as the kind's failure, and the kind runs again after
