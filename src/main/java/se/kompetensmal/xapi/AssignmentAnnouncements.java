@@ -114,6 +114,12 @@ public class AssignmentAnnouncements implements BackgroundJob {
         return interval;
     }
 
+    /** A safety net, not the usual path: its first run waits an interval too. */
+    @Override
+    public Duration firstRunAfter() {
+        return interval;
+    }
+
     /** Announces every cycle still unannounced. */
     @Override
     public void run() {
