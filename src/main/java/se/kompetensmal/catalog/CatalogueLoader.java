@@ -68,7 +68,7 @@ public class CatalogueLoader {
      * The store, again when the database rolled it back (a certification conflict with another instance storing at the
      * same moment) or another instance changed the stored content meanwhile: the next attempt finds what is stored now.
      */
-    private CatalogueStore.Load storeOnce(CourseContent content) {
+    CatalogueStore.Load storeOnce(CourseContent content) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return Retried.whenRolledBack(5, () -> store.storeOnce(content, instanceName));

@@ -105,6 +105,10 @@ public class ExternalCompletions implements BackgroundJob {
             Instant newest = null;
             for (String verb : VERBS) {
                 for (Statement statement : statements(module.activityId(), verb, since)) {
+                    if (!about(statement, module.activityId(), verb)) {
+                        // A later page that lost the filters (some LRSs' "more" links do): not this reading's statement.
+                        continue;
+                    }
                     Optional<Long> person = person(statement.getActor());
                     if (person.isEmpty()) {
                         unknown++;
@@ -141,6 +145,13 @@ public class ExternalCompletions implements BackgroundJob {
                 NamedSql.with("hash", digest(activityId)).and("activity", activityId)
                         .and("stored", LocalDateTime.ofInstant(newest, ZoneOffset.UTC))
                         .and("now", LocalDateTime.ofInstant(Instant.now(), ZoneOffset.UTC)));
+    }
+
+    /** Whether the statement is the verb about the activity, as asked for. */
+    private static boolean about(Statement statement, String activityId, String verb) {
+        return statement.getVerb() != null && verb.equals(statement.getVerb().getId())
+                && statement.getObject() instanceof gov.adlnet.xapi.model.Activity activity
+                && activityId.equals(activity.getId());
     }
 
     private static @Nullable Instant stored(Statement statement) {
