@@ -72,12 +72,12 @@ public class CatalogueStore {
         if (current.hash().equals(hash)) {
             return new Load(Loaded.ALREADY_STORED, current.version(), nothing);
         }
-        if (sql.number("SELECT COUNT(*) FROM catalogue_content WHERE content_hash = :hash", NamedSql.with("hash", hash)) > 0) {
-            return new Load(Loaded.REPLACED_SINCE, current.version(), nothing);
-        }
         int order = compareVersions(content.catalogueVersion(), current.version());
         if (order < 0) {
             return new Load(Loaded.OLDER_VERSION, current.version(), nothing);
+        }
+        if (sql.number("SELECT COUNT(*) FROM catalogue_content WHERE content_hash = :hash", NamedSql.with("hash", hash)) > 0) {
+            return new Load(Loaded.REPLACED_SINCE, current.version(), nothing);
         }
         LoadResult result = store(content, order == 0);
         sql.update("""

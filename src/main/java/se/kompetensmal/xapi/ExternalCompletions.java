@@ -178,16 +178,22 @@ public class ExternalCompletions implements BackgroundJob {
         return completions.recordReported(personId, module.versionId(), on, score, statement.getId()).isPresent();
     }
 
+    /**
+     * The statements of the verb about the activity, stored since {@code since} when given. The client's filters answer
+     * a new client each (so they are chained). Later pages follow the LRS's "more" links; as an LRS answers newest first,
+     * a page that reaches back to {@code since} is the last one wanted (an LRS whose "more" links drop the filters would
+     * otherwise lead on through everything it holds).
+     */
     private List<Statement> statements(String activityId, String verb, @Nullable String since) {
         try {
-            LrsClient client = lrs.client();
-            client.filterByActivity(activityId).filterByVerb(verb);
+            gov.adlnet.xapi.client.StatementClient filtered = lrs.client().filterByActivity(activityId).filterByVerb(verb);
             if (since != null) {
-                client.filterBySince(since);
+                filtered = filtered.filterBySince(since);
             }
-            StatementResult page = client.getStatements();
+            StatementResult page = filtered.getStatements();
             List<Statement> statements = new ArrayList<>(page.getStatements());
-            while (page.hasMore() && page.getMore() != null && !page.getMore().isEmpty()) {
+            Instant from = since == null ? null : Instant.parse(since);
+            while (page.hasMore() && page.getMore() != null && !page.getMore().isEmpty() && !reachesBack(page, from)) {
                 page = lrs.client().getStatements(page.getMore());
                 statements.addAll(page.getStatements());
             }
@@ -195,6 +201,12 @@ public class ExternalCompletions implements BackgroundJob {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Whether the page holds a statement stored at or before the instant (none when reading everything). */
+    private static boolean reachesBack(StatementResult page, @Nullable Instant from) {
+        return from != null && page.getStatements().stream().map(ExternalCompletions::stored)
+                .anyMatch(stored -> stored != null && !stored.isAfter(from));
     }
 
     /** The learner, by the HSA-id of the statement's account. */
