@@ -19,7 +19,9 @@ import java.util.List;
 /**
  * A coordinator's own assignments and exemptions. A manual assignment reaches every active person under a node,
  * optionally only those in one unit below it, of one audience, or one person, in one statement; where a routine already
- * asks for the module, the earlier date holds.
+ * asks for the module, the earlier date holds. Once committed, {@link AssignmentsChanged} names the people it reached
+ * (their announcement to the LRS follows from it). Exemptions are still written as learning records in their own
+ * transaction.
  */
 @Singleton
 public class ManualAssignments {

@@ -247,7 +247,10 @@ class LearningRecordsTest extends ServiceTest {
                 "the external completion fulfils the assignment like any other");
 
         String again = readExternalCompletions(admin, page);
-        assertTrue(again.contains("0 nya genomföranden") && again.contains("2 redan registrerade"), again);
+        // Read again since the cursor less the overlap: this test's statements (and any another test posted just before)
+        // come back, and are known.
+        java.util.regex.Matcher known = java.util.regex.Pattern.compile("(\\d+) redan registrerade").matcher(again);
+        assertTrue(again.contains("0 nya genomföranden") && known.find() && Integer.parseInt(known.group(1)) >= 2, again);
         assertEquals(1, completionsOf(anna).size());
     }
 
