@@ -110,6 +110,11 @@ public class AssignmentAnnouncements implements BackgroundJob {
     }
 
     @Override
+    public String title() {
+        return "Tilldelningar till LRS";
+    }
+
+    @Override
     public Duration interval() {
         return interval;
     }

@@ -83,6 +83,11 @@ public class ExternalCompletions implements BackgroundJob {
     }
 
     @Override
+    public String title() {
+        return "Externa genomföranden från LRS";
+    }
+
+    @Override
     public Duration interval() {
         return interval;
     }

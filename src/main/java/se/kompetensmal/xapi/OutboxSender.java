@@ -53,6 +53,11 @@ public class OutboxSender implements BackgroundJob {
     }
 
     @Override
+    public String title() {
+        return "Lärandeposter till LRS";
+    }
+
+    @Override
     public Duration interval() {
         return interval;
     }
