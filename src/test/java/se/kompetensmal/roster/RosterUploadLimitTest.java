@@ -12,8 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import se.kompetensmal.ServiceTest;
 import se.kompetensmal.TestUsers;
+import se.kompetensmal.Waiting;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -72,7 +74,7 @@ class RosterUploadLimitTest extends ServiceTest {
         RosterImportView done = new RosterApi(http.toBlocking(), session).await("/api/imports/" + location.substring("/import/".length()), view -> { });
         assertEquals(RosterImportStatus.REJECTED, done.rosterImport().status());
         assertEquals(1_000, done.errorCount(), "every row of the streamed file was read");
-        assertEquals(0, storedUploads(), "the stored file is deleted once its import has ended");
+        Waiting.until(this::storedUploads, n -> n == 0, Duration.ofSeconds(20), "the stored file deleted once its import ended");
 
         HttpClientResponseException e = assertThrows(HttpClientResponseException.class,
                 () -> http.toBlocking().exchange(upload(form, session, peopleFile(2_000)), String.class));
