@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.core.convert.format.ReadableBytes;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.exceptions.HttpStatusException;
+import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 import se.kompetensmal.files.StoredFiles;
 import se.kompetensmal.jobs.Jobs;
@@ -33,11 +34,12 @@ public class RosterImportService {
     private final RosterImportRepository imports;
     private final OrgNodeRepository nodes;
     private final StoredFiles files;
-    private final Jobs jobs;
+    /** A provider: the jobs hold every BackgroundJob, and one of them (the HR pick-up) imports through this. */
+    private final Provider<Jobs> jobs;
     private final NamedSql sql;
     private final long maxBytes;
 
-    public RosterImportService(RosterImportRepository imports, OrgNodeRepository nodes, StoredFiles files, Jobs jobs,
+    public RosterImportService(RosterImportRepository imports, OrgNodeRepository nodes, StoredFiles files, Provider<Jobs> jobs,
                                NamedSql sql, @Value("${kompetensmal.import.max-bytes:200MB}") @ReadableBytes long maxBytes) {
         this.imports = imports;
         this.nodes = nodes;
@@ -105,7 +107,7 @@ public class RosterImportService {
             throw e;
         }
         // Committed (every statement here commits by itself): whoever holds the job sees the import now.
-        jobs.nudge(RosterImportJob.KIND);
+        jobs.get().nudge(RosterImportJob.KIND);
         return new StartedImport(id, new ImportEnd(imports, id));
     }
 
@@ -118,7 +120,7 @@ public class RosterImportService {
         if (imports.queueConfirmed(id) == 0) {
             throw notAwaiting();
         }
-        jobs.nudge(RosterImportJob.KIND);
+        jobs.get().nudge(RosterImportJob.KIND);
         return new StartedImport(id, new ImportEnd(imports, id));
     }
 
