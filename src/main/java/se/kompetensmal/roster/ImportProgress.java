@@ -55,10 +55,15 @@ final class ImportProgress {
 
     /** The last statements of the import's write transaction: its success, committed with its rows or not at all. */
     ImportOutcome succeeded(ImportOutcome outcome) {
+        return succeeded(outcome, null);
+    }
+
+    /** As {@link #succeeded(ImportOutcome)}, with the recomputation of assignments asked for in the same transaction. */
+    ImportOutcome succeeded(ImportOutcome outcome, Long recomputeJobId) {
         if (token == null) {
             throw new IllegalStateException("The write of import " + importId() + " was not begun");
         }
-        writes.succeed(importId(), token, rosterImport.kind(), outcome);
+        writes.succeed(importId(), token, rosterImport.kind(), outcome, recomputeJobId);
         token = null;
         return outcome;
     }

@@ -57,7 +57,7 @@ class ImportWrites {
      * import's success with its counts. Throws {@link TransactionLost} (a rollback: the import runs again) when the
      * transaction is not the one that began.
      */
-    void succeed(long importId, String token, RosterImportKind kind, ImportOutcome outcome) {
+    void succeed(long importId, String token, RosterImportKind kind, ImportOutcome outcome, Long recomputeJobId) {
         requireTransaction();
         NamedSql.Params params = NamedSql.with("import", importId).and("token", token);
         if (sql.update("DELETE FROM roster_import_write WHERE import_id = :import AND token = :token", params) != 1) {
@@ -65,8 +65,9 @@ class ImportWrites {
         }
         sql.update("""
                 UPDATE roster_import SET status = :status, message = :message, created_count = :created,
-                       updated_count = :updated, left_count = :left, finished_at = CURRENT_TIMESTAMP
-                WHERE id = :import""", params.and("status", RosterImportStatus.SUCCEEDED.name())
+                       updated_count = :updated, left_count = :left, finished_at = CURRENT_TIMESTAMP,
+                       recompute_job_id = COALESCE(:job, recompute_job_id)
+                WHERE id = :import""", params.and("status", RosterImportStatus.SUCCEEDED.name()).and("job", recomputeJobId)
                 .and("message", successMessage(kind, outcome)).and("created", outcome.created())
                 .and("updated", outcome.updated()).and("left", outcome.left()));
     }

@@ -8,7 +8,6 @@ import org.slf4j.LoggerFactory;
 import se.kompetensmal.files.StoredFiles;
 import se.kompetensmal.jobs.BackgroundJob;
 import se.kompetensmal.jobs.Backlog;
-import se.kompetensmal.routines.RecomputeJobs;
 import se.kompetensmal.sql.NamedSql;
 import se.kompetensmal.sql.Retried;
 
@@ -53,13 +52,12 @@ class RosterImportJob implements BackgroundJob {
     private final OrganisationRosterImporter organisations;
     private final PeopleRosterImporter people;
     private final HistoryImporter history;
-    private final RecomputeJobs recomputeJobs;
     private final ApplicationEventPublisher<RosterImported> events;
     private final TransactionOperations<Connection> transactions;
 
     RosterImportJob(NamedSql sql, RosterImportRepository imports, RosterImportErrorRepository errors, StoredFiles files,
                     ImportWrites writes, OrganisationRosterImporter organisations, PeopleRosterImporter people,
-                    HistoryImporter history, RecomputeJobs recomputeJobs, ApplicationEventPublisher<RosterImported> events,
+                    HistoryImporter history, ApplicationEventPublisher<RosterImported> events,
                     TransactionOperations<Connection> transactions) {
         this.sql = sql;
         this.imports = imports;
@@ -69,7 +67,6 @@ class RosterImportJob implements BackgroundJob {
         this.organisations = organisations;
         this.people = people;
         this.history = history;
-        this.recomputeJobs = recomputeJobs;
         this.events = events;
         this.transactions = transactions;
     }
@@ -165,7 +162,7 @@ class RosterImportJob implements BackgroundJob {
                     return switch (rosterImport.kind()) {
                         case ORGANISATIONS -> organisations.importFile(rosterImport, file, progress);
                         case PEOPLE -> people.importFile(rosterImport, file, progress, next.confirmed());
-                        case HISTORY -> history.importFile(rosterImport, file, progress);
+                        case HISTORY -> history.importFile(rosterImport, file, progress, next.requestedBy());
                     };
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
@@ -192,26 +189,22 @@ class RosterImportJob implements BackgroundJob {
             return;
         }
         // Committed, with its success: nothing after this may mark the import as failed.
-        afterCommit(rosterImport, outcome, next.requestedBy());
+        afterCommit(rosterImport);
     }
 
     /**
-     * What follows a committed import. The import stands whatever happens here: a recomputation that could not be asked
-     * for is logged, and the next one (any roster import or routine change, or the coordinator's "räkna om") brings the
-     * assignments up to date.
+     * What follows a committed import (a history import asked for its recomputation in its own transaction). The import
+     * stands whatever happens here: a recomputation that could not be asked for is logged, and the next one (any roster
+     * import or routine change, or the coordinator's "räkna om") brings the assignments up to date.
      */
-    private void afterCommit(RosterImport rosterImport, ImportOutcome outcome, String requestedBy) {
-        long id = rosterImport.id();
+    private void afterCommit(RosterImport rosterImport) {
         try {
-            if (rosterImport.kind() == RosterImportKind.HISTORY && outcome.created() > 0) {
-                imports.recomputeRequested(id, recomputeJobs.request(rosterImport.scopeOrgId(), requestedBy).id());
-            }
             if (rosterImport.kind() == RosterImportKind.PEOPLE) {
                 events.publishEvent(new RosterImported(rosterImport.scopeOrgId()));
             }
         } catch (RuntimeException e) {
             LOG.error("Roster import {} succeeded; what follows it (the recomputation of assignments) could not be asked for",
-                    id, e);
+                    rosterImport.id(), e);
         }
     }
 

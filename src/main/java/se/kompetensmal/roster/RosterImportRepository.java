@@ -25,10 +25,6 @@ public interface RosterImportRepository extends CrudRepository<RosterImport, Lon
                    updated_count = :updated, left_count = :left, finished_at = CURRENT_TIMESTAMP WHERE id = :id""")
     void finish(long id, RosterImportStatus status, String message, int created, int updated, int left);
 
-    @Transactional(propagation = TransactionDefinition.Propagation.REQUIRES_NEW)
-    @Query("UPDATE roster_import SET recompute_job_id = :jobId WHERE id = :id")
-    void recomputeRequested(long id, long jobId);
-
     /** Moves a held import on, once: of two answers given at the same time only one takes effect. */
     @Transactional(propagation = TransactionDefinition.Propagation.REQUIRES_NEW)
     @Query("UPDATE roster_import SET status = :status, finished_at = NULL WHERE id = :id AND status = 'AWAITING_CONFIRMATION'")
