@@ -84,9 +84,10 @@ class HistoryImporter {
     /**
      * The one transaction of the import: its completions and its success, committed together or not at all. Staging
      * and checking happened before it, a thousand rows per commit; this is where the rows become visible. Its write set,
-     * for Galera ({@code wsrep_max_ws_size}, 2 GB by default): a completion row with its keys is about 150 bytes, so
-     * about 1.5 MB per 10,000 rows and 150 MB for the million rows of LargeHistoryImportTest (with the statements the
-     * setting asks for, more); within the limit, and written by INSERT ... SELECT on the server, never sent row by row.
+     * for Galera ({@code wsrep_max_ws_size}, 2 GB by default), estimated by rows times row size: a completion row with
+     * its key hashes is about 150 bytes, so about 1.5 MB per 10,000 rows and 150 MB for the million rows of
+     * LargeHistoryImportTest (more where the setting asks for "completed" statements); within the limit, and written by
+     * INSERT ... SELECT on the server, never sent row by row.
      */
     @Transactional
     ImportOutcome write(RosterImport rosterImport, String requestedBy, ImportProgress progress) {

@@ -477,12 +477,13 @@ class PeopleRosterImporter {
      * The one transaction of the import: all its rows, and its success (written by {@code progress} as the last
      * statement), committed together or not at all. Checked exceptions are thrown unchecked, so that they roll back.
      *
-     * <p>Its write set, for Galera ({@code wsrep_max_ws_size}, 2 GB by default): per 10,000 rows of a file of new people,
-     * one in a unit, with one audience each, about 10,000 person rows (some 300 bytes with their five secondary keys),
-     * 10,000 placements (about 150 bytes with keys) and 10,000 placement audiences (about 50 bytes), roughly 5 MB in
-     * all, measured from the tables' data and index lengths after LargeRosterImportTest (100,000 people); updates of
-     * known people count about the same with the before images. A file at the 200 MB limit (about 2 million rows)
-     * would come near 1 GB: below the limit, but a long certification; such files are better split by organisation.
+     * <p>Its write set, for Galera ({@code wsrep_max_ws_size}, 2 GB by default), estimated by rows times row size (the
+     * binary log, where it could be measured, is off in the tests): a new person is a person row of about 150 bytes, a
+     * placement of about 60 and a placement audience of about 20, each with a key hash per unique key, and the homes
+     * derived at the end rewrite the person row (before and after image) and add its audiences: some 500 to 700 bytes,
+     * so 5 to 7 MB per 10,000 rows, and well under 1.5 GB for a file at the 200 MB limit (about 2 million rows). Within
+     * the limit, but a long certification: such files are better split by organisation. Validation and the lookups run
+     * before this transaction.
      * The file is parsed here a second time (from this instance working copy, so that memory grows with the people,
      * never with the rows), which lengthens the transaction but adds nothing to its write set.
      */
