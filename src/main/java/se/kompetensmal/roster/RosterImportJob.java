@@ -76,6 +76,11 @@ class RosterImportJob implements BackgroundJob {
         return KIND;
     }
 
+    @Override
+    public String title() {
+        return "Import av organisationer, personal och historik";
+    }
+
     /** An upload nudges the kind at once; this is only how often a holder looks when nothing nudged it. */
     @Override
     public Duration interval() {
