@@ -1,7 +1,7 @@
 package se.kompetensmal.demo;
 
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.event.StartupEvent;
+import io.micronaut.runtime.server.event.ServerStartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -12,6 +12,7 @@ import se.kompetensmal.people.PersonQueries;
 import se.kompetensmal.people.PersonView;
 import se.kompetensmal.roster.RosterImportKind;
 import se.kompetensmal.roster.RosterImportService;
+import se.kompetensmal.roster.RosterImportStatus;
 import se.kompetensmal.routines.CountsFrom;
 import se.kompetensmal.routines.DocumentationLevel;
 import se.kompetensmal.routines.RoutineForm;
@@ -33,6 +34,8 @@ import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Loads a demo region and municipality (about 200 people over all audiences) through the ordinary roster import, with
@@ -128,8 +131,12 @@ public class DemoData {
         this.hasher = hasher;
     }
 
+    /**
+     * Once the server has started, so that the background jobs have (at start-up): the demo files are imported by the
+     * roster import job, which this waits for.
+     */
     @EventListener
-    void onStartup(StartupEvent event) {
+    void onStartup(ServerStartupEvent event) {
         if (nodes.findByCode(DEMO_REGION_CODE).isPresent()) {
             return;
         }
@@ -190,7 +197,11 @@ public class DemoData {
         try (InputStream file = getClass().getClassLoader().getResourceAsStream(resource)) {
             byte[] csv = shiftDates(new String(file.readAllBytes(), StandardCharsets.UTF_8), shiftDays)
                     .getBytes(StandardCharsets.UTF_8);
-            imports.start(kind, false, null, resource, new ByteArrayInputStream(csv)).done().get();
+            RosterImportStatus ended = imports.start(kind, false, null, resource, new ByteArrayInputStream(csv)).done()
+                    .get(10, TimeUnit.MINUTES);
+            if (ended != RosterImportStatus.SUCCEEDED) {
+                throw new IllegalStateException("Demodata kunde inte läsas in: importen av " + resource + " slutade " + ended);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -198,6 +209,10 @@ public class DemoData {
             throw new IllegalStateException(e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("Demodata kunde inte läsas in", e);
+        } catch (TimeoutException e) {
+            // The roster import job runs them: off on this instance (kompetensmal.jobs.enabled) and no other running.
+            throw new IllegalStateException("Demodata kunde inte läsas in: importen av " + resource
+                    + " blev inte klar inom 10 minuter. Körs bakgrundsjobben (kompetensmal.jobs.enabled)?", e);
         }
     }
 }

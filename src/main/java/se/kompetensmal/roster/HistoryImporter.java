@@ -1,11 +1,13 @@
 package se.kompetensmal.roster;
 
+import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import se.kompetensmal.SwedishTime;
 import se.kompetensmal.catalog.ModuleReach;
 import se.kompetensmal.learning.HistoryCompletions;
+import se.kompetensmal.routines.RecomputeJobs;
 import se.kompetensmal.sql.NamedSql;
 
 import java.io.IOException;
@@ -42,10 +44,12 @@ class HistoryImporter {
 
     private final NamedSql sql;
     private final HistoryCompletions completions;
+    private final RecomputeJobs recomputeJobs;
 
-    HistoryImporter(NamedSql sql, HistoryCompletions completions) {
+    HistoryImporter(NamedSql sql, HistoryCompletions completions, RecomputeJobs recomputeJobs) {
         this.sql = sql;
         this.completions = completions;
+        this.recomputeJobs = recomputeJobs;
     }
 
     /**
@@ -53,8 +57,11 @@ class HistoryImporter {
      * deletes them after it has reported the outcome, so that the person waiting sees the import done without also
      * waiting for a million rows to be deleted (8 s of 76 s in the benchmark).
      */
-    ImportOutcome importFile(RosterImport rosterImport, Path file, ImportProgress progress) throws IOException {
+    ImportOutcome importFile(RosterImport rosterImport, Path file, ImportProgress progress, String requestedBy)
+            throws IOException {
         long importId = rosterImport.id();
+        // Rows staged by an earlier attempt: one the database rolled back, or one whose instance stopped.
+        discard(importId);
         long started = System.nanoTime();
         int total = RosterFile.countRows(file, REQUIRED);
         progress.start(RosterImportStatus.VALIDATING, total);
@@ -68,10 +75,29 @@ class HistoryImporter {
             return refused;
         }
         progress.start(RosterImportStatus.WRITING, total);
-        HistoryCompletions.Written written = completions.insertStaged(importId, progress::reached);
+        ImportOutcome written = write(rosterImport, requestedBy, progress);
         LOG.info("History import {}: {} completions written in {} ms", importId, written.created(),
                 (System.nanoTime() - checked) / 1_000_000);
-        return ImportOutcome.written(written.created(), written.existing(), 0);
+        return written;
+    }
+
+    /**
+     * The one transaction of the import: its completions and its success, committed together or not at all. Staging
+     * and checking happened before it, a thousand rows per commit; this is where the rows become visible. Its write set,
+     * for Galera ({@code wsrep_max_ws_size}, 2 GB by default), estimated by rows times row size: a completion row with
+     * its key hashes is about 150 bytes, so about 1.5 MB per 10,000 rows and 150 MB for the million rows of
+     * LargeHistoryImportTest (more where the setting asks for "completed" statements); within the limit, and written by
+     * INSERT ... SELECT on the server, never sent row by row.
+     */
+    @Transactional
+    ImportOutcome write(RosterImport rosterImport, String requestedBy, ImportProgress progress) {
+        progress.beginWrite();
+        HistoryCompletions.Written written = completions.insertStaged(rosterImport.id(), progress::reached);
+        // The recomputation the new completions call for, asked for in this transaction: it exists exactly when they do
+        // (no instance stopping between the commit and the request can lose it), and the import's page shows it from
+        // the moment it shows the import done. Its holder picks it up once this has committed.
+        Long job = written.created() > 0 ? recomputeJobs.request(rosterImport.scopeOrgId(), requestedBy).id() : null;
+        return progress.succeeded(ImportOutcome.written(written.created(), written.existing(), 0), job);
     }
 
     /** Reads the file into the staging table, checking every field; answers the rows whose fields are bad. */
@@ -242,8 +268,11 @@ class HistoryImporter {
         LOG.info("History import {}: staged rows deleted in {} ms", importId, (System.nanoTime() - started) / 1_000_000);
     }
 
-    /** Staged rows left by an import a restart cut short (it is marked as failed), deleted at startup. */
-    void discardUnfinished() {
+    /**
+     * Staged rows of imports that have ended, which their run could not delete (it logs that): deleted by the next run
+     * of the import job. Rows of an import still in progress are left alone: its holder may be running it now.
+     */
+    void discardEnded() {
         sql.list("""
                 SELECT DISTINCT s.import_id FROM history_import_row s JOIN roster_import i ON i.id = s.import_id
                 WHERE i.status NOT IN (:queued, :validating, :writing)""", NamedSql.with("queued", RosterImportStatus.QUEUED)

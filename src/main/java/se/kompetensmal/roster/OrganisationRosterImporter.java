@@ -402,8 +402,10 @@ class OrganisationRosterImporter {
         depth.put(key, path.size());
     }
 
+    /** The one transaction of the import: its nodes and its success, committed together or not at all. */
     @Transactional
     ImportOutcome write(List<NodeRow> rows, Place place, Map<String, String> parentKeys, ImportProgress progress) {
+        progress.beginWrite();
         Map<String, Long> ids = new HashMap<>();
         place.knownByKey.forEach((key, known) -> ids.put(key, known.node().id()));
         int created = 0;
@@ -429,6 +431,6 @@ class OrganisationRosterImporter {
             }
             progress.rowsDone(++processed);
         }
-        return ImportOutcome.written(created, updated, 0);
+        return progress.succeeded(ImportOutcome.written(created, updated, 0));
     }
 }

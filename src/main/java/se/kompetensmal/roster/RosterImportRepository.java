@@ -25,20 +25,23 @@ public interface RosterImportRepository extends CrudRepository<RosterImport, Lon
                    updated_count = :updated, left_count = :left, finished_at = CURRENT_TIMESTAMP WHERE id = :id""")
     void finish(long id, RosterImportStatus status, String message, int created, int updated, int left);
 
-    @Transactional(propagation = TransactionDefinition.Propagation.REQUIRES_NEW)
-    @Query("UPDATE roster_import SET recompute_job_id = :jobId WHERE id = :id")
-    void recomputeRequested(long id, long jobId);
-
-    @Query("""
-            UPDATE roster_import SET status = 'FAILED', finished_at = CURRENT_TIMESTAMP,
-                   message = 'Importen avbröts när tjänsten startade om. Inget sparades; ladda upp filen igen.'
-            WHERE status IN ('QUEUED', 'VALIDATING', 'WRITING')""")
-    int failUnfinished();
-
     /** Moves a held import on, once: of two answers given at the same time only one takes effect. */
     @Transactional(propagation = TransactionDefinition.Propagation.REQUIRES_NEW)
     @Query("UPDATE roster_import SET status = :status, finished_at = NULL WHERE id = :id AND status = 'AWAITING_CONFIRMATION'")
     int leaveAwaiting(long id, RosterImportStatus status);
+
+    /** Queues a held import again, confirmed, once: of two answers given at the same time only one takes effect. */
+    @Transactional(propagation = TransactionDefinition.Propagation.REQUIRES_NEW)
+    @Query("""
+            UPDATE roster_import SET status = 'QUEUED', confirmed = TRUE, finished_at = NULL, total_rows = 0, processed_rows = 0
+            WHERE id = :id AND status = 'AWAITING_CONFIRMATION'""")
+    int queueConfirmed(long id);
+
+    /** Records how an import ended, in the caller transaction (a rejection with its errors) or in one of its own. */
+    @Query("""
+            UPDATE roster_import SET status = :status, message = :message, created_count = :created,
+                   updated_count = :updated, left_count = :left, finished_at = CURRENT_TIMESTAMP WHERE id = :id""")
+    void recordEnd(long id, RosterImportStatus status, String message, int created, int updated, int left);
 
     @Query("SELECT row_no AS `row`, column_name AS `column`, reason FROM roster_import_error WHERE import_id = :importId ORDER BY row_no, id LIMIT :limit")
     List<RowError> findErrors(long importId, int limit);

@@ -143,11 +143,12 @@ class HrFilePagesTest extends ServiceTest {
 
         assertEquals(HttpStatus.NOT_FOUND, colleague.status(() -> colleague.get(preview)));
 
+        long file = sql.number("SELECT file_id FROM hr_upload WHERE id = ?", id);
         HttpResponse<String> dropped = coordinator.post(preview + "/avbryt", preview);
         assertEquals(HttpStatus.SEE_OTHER, dropped.getStatus());
         assertEquals("/import", dropped.getHeaders().get("Location"));
         assertEquals(0, sql.number("SELECT COUNT(*) FROM hr_upload WHERE id = ?", id));
-        assertEquals(0, sql.number("SELECT COUNT(*) FROM hr_upload_chunk WHERE upload_id = ?", id));
+        assertEquals(0, sql.number("SELECT COUNT(*) FROM stored_file_chunk WHERE file_id = ?", file), "and its stored bytes");
         assertEquals(HttpStatus.NOT_FOUND, coordinator.status(() -> coordinator.get(preview)));
     }
 

@@ -74,6 +74,7 @@ class Windows1252MappingTest extends ServiceTest {
         assertFalse(page.contains("Fält som krävs men som ingen kolumn"), page);
         assertTrue(page.contains("<td>Åsa</td><td>Ängström</td>") && page.contains("<td>O’Neill-Öst</td>"), page);
 
+        long file = sql.number("SELECT file_id FROM hr_upload WHERE id = ?", id(preview));
         RosterImportView done = coordinator.confirm(preview, "WINDOWS_1252");
 
         assertEquals(RosterImportStatus.SUCCEEDED, done.rosterImport().status(), done.toString());
@@ -87,7 +88,7 @@ class Windows1252MappingTest extends ServiceTest {
                 + "FROM person p JOIN person_audience pa ON pa.person_id = p.id JOIN audience a ON a.id = pa.audience_id "
                 + "WHERE p.huvudman_id = ? AND p.hsa_id IS NULL ORDER BY p.employee_number", municipality));
         assertEquals(0, sql.number("SELECT COUNT(*) FROM hr_upload WHERE id = ?", id(preview)), "the upload is removed once imported");
-        assertEquals(0, sql.number("SELECT COUNT(*) FROM hr_upload_chunk WHERE upload_id = ?", id(preview)));
+        assertEquals(0, sql.number("SELECT COUNT(*) FROM stored_file_chunk WHERE file_id = ?", file), "and its stored bytes");
     }
 
     @Test

@@ -12,15 +12,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import se.kompetensmal.ServiceTest;
 import se.kompetensmal.TestUsers;
+import se.kompetensmal.Waiting;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -31,22 +28,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RosterUploadLimitTest extends ServiceTest {
 
-    private static final Path UPLOADS = temporaryFolder();
-
     @Override
     public Map<String, String> getProperties() {
         Map<String, String> properties = new HashMap<>(super.getProperties());
         properties.put("kompetensmal.import.max-bytes", "64KB");
-        properties.put("kompetensmal.upload-dir", UPLOADS.toString());
         return properties;
-    }
-
-    private static Path temporaryFolder() {
-        try {
-            return Files.createTempDirectory("roster-upload-limit");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static byte[] peopleFile(int rows) {
@@ -61,6 +47,7 @@ class RosterUploadLimitTest extends ServiceTest {
     void anApiUploadOverTheLimitIsRefusedWith413AndLeavesNoFileBehind() {
         byte[] tooLarge = peopleFile(2_000);
         assertTrue(tooLarge.length > 64 * 1024);
+        long stored = storedUploads();
 
         HttpClientResponseException e = assertThrows(HttpClientResponseException.class, () -> http.toBlocking().exchange(
                 HttpRequest.POST("/api/imports/people", tooLarge).contentType(MediaType.of("text/csv")).bearerAuth(users.admin()),
@@ -70,11 +57,11 @@ class RosterUploadLimitTest extends ServiceTest {
         assertEquals("application/problem+json", e.getResponse().getContentType().orElseThrow().toString());
         String problem = e.getResponse().getBody(String.class).orElseThrow();
         assertTrue(problem.contains("Filen är större än 64 kB"), problem);
-        assertEquals(0, filesIn(UPLOADS), "the part of the upload that was written is removed");
+        assertEquals(stored, storedUploads(), "the part of the upload that was stored is removed");
     }
 
     @Test
-    void aPageUploadIsStreamedToDiskUnderTheLimitAndRefusedOverIt() {
+    void aPageUploadIsStoredUnderTheLimitAndRefusedOverIt() {
         String session = users.admin();
         String form = http.toBlocking().retrieve(HttpRequest.GET("/import").accept(MediaType.TEXT_HTML).cookie(Cookie.of("JWT", session)));
         byte[] underTheLimit = peopleFile(1_000);
@@ -87,12 +74,13 @@ class RosterUploadLimitTest extends ServiceTest {
         RosterImportView done = new RosterApi(http.toBlocking(), session).await("/api/imports/" + location.substring("/import/".length()), view -> { });
         assertEquals(RosterImportStatus.REJECTED, done.rosterImport().status());
         assertEquals(1_000, done.errorCount(), "every row of the streamed file was read");
+        Waiting.until(this::storedUploads, n -> n == 0, Duration.ofSeconds(20), "the stored file deleted once its import ended");
 
         HttpClientResponseException e = assertThrows(HttpClientResponseException.class,
                 () -> http.toBlocking().exchange(upload(form, session, peopleFile(2_000)), String.class));
         assertEquals(HttpStatus.REQUEST_ENTITY_TOO_LARGE, e.getStatus());
         assertTrue(e.getResponse().getBody(String.class).orElseThrow().contains("Filen är större än 64 kB"));
-        assertEquals(0, filesIn(UPLOADS));
+        assertEquals(0, storedUploads());
     }
 
     private static HttpRequest<MultipartBody> upload(String form, String session, byte[] file) {
@@ -106,11 +94,8 @@ class RosterUploadLimitTest extends ServiceTest {
                 .cookie(Cookie.of("JWT", session));
     }
 
-    private static long filesIn(Path folder) {
-        try (Stream<Path> files = Files.list(folder)) {
-            return files.count();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** Roster uploads kept in the database, whole or in part. */
+    private long storedUploads() {
+        return sql.number("SELECT COUNT(*) FROM stored_file WHERE purpose = 'roster-import'");
     }
 }

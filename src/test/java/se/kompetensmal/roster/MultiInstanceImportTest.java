@@ -1,0 +1,128 @@
+package se.kompetensmal.roster;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import se.kompetensmal.ServiceTest;
+import se.kompetensmal.Waiting;
+import se.kompetensmal.files.StoredFiles;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+/**
+ * Roster imports with two services on one database. This test's own service runs no background jobs
+ * ({@code kompetensmal.jobs.enabled=false}); a second service, {@code tjanst-b}, started beside it, does. So an upload
+ * to the first is imported by the second, from the file stored in the database; and an import left WRITING by a holder
+ * that died is taken over by the live service once the dead one's lease has ended, and run again from its stored file.
+ */
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MultiInstanceImportTest extends ServiceTest {
+
+    @Inject
+    StoredFiles files;
+
+    EmbeddedServer other;
+    RosterApi api;
+    String org;
+    long orgId;
+    String hsa;
+
+    @Override
+    public Map<String, String> getProperties() {
+        Map<String, String> properties = new HashMap<>(super.getProperties());
+        properties.put("kompetensmal.jobs.enabled", "false");
+        properties.put("kompetensmal.instance-name", "tjanst-a");
+        return properties;
+    }
+
+    @BeforeAll
+    void aSecondServiceOnTheSameDatabase() {
+        Map<String, Object> properties = new HashMap<>(super.getProperties());
+        properties.put("kompetensmal.instance-name", "tjanst-b");
+        properties.put("kompetensmal.jobs.enabled", "true");
+        properties.put("micronaut.server.port", -1);
+        other = ApplicationContext.run(EmbeddedServer.class, properties, "test");
+    }
+
+    @AfterAll
+    void stopTheSecondService() {
+        sql.awaitRecomputations(Duration.ofMinutes(2));
+        if (other != null) {
+            other.getApplicationContext().close();
+        }
+    }
+
+    @BeforeEach
+    void anOrganisationOfItsOwn() {
+        api = new RosterApi(http.toBlocking(), users.admin());
+        long n = System.nanoTime() % 10_000_000_000L;
+        org = "M" + n;
+        hsa = "SE" + String.format("%010d", n) + "-";
+        RosterImportView created = api.organisations("kod;namn;typ;överordnad\n"
+                + org + ";Två tjänsters kommun;kommun;\n" + org + "-A;Hemtjänst Två;enhet;" + org + "\n");
+        assertEquals(RosterImportStatus.SUCCEEDED, created.rosterImport().status(), created.toString());
+        orgId = sql.number("SELECT id FROM org_node WHERE code = ?", org);
+    }
+
+    private String peopleFile(int rows) {
+        StringBuilder csv = new StringBuilder("hsa_id;förnamn;efternamn;enhet;målgrupper;startdatum_organisation\n");
+        for (int i = 0; i < rows; i++) {
+            csv.append(hsa).append(i).append(";Åsa;Öberg;").append(org).append("-A;LICENSED;2024-01-01\n");
+        }
+        return csv.toString();
+    }
+
+    private long peopleInTheFile() {
+        return sql.number("SELECT COUNT(*) FROM person WHERE hsa_id LIKE ?", hsa + "%");
+    }
+
+    @Test
+    void anUploadToOneServiceIsImportedByTheOtherFromTheStoredFile() {
+        RosterImportView done = api.people(peopleFile(3_000), orgId, false);
+
+        assertEquals(RosterImportStatus.SUCCEEDED, done.rosterImport().status(), done.toString());
+        assertEquals(3_000, done.rosterImport().createdCount());
+        assertEquals(3_000, peopleInTheFile());
+        Waiting.until(() -> sql.number("SELECT COUNT(*) FROM stored_file WHERE purpose = 'roster-import'"), n -> n == 0,
+                Duration.ofSeconds(20), "the stored upload deleted once imported");
+    }
+
+    @Test
+    void anImportLeftWritingByADeadHolderIsRunAgainByTheLiveServiceOnceTheLeaseHasEnded() {
+        // The holder that died: it held the kind's lease (its heartbeat stopped a minute ago) and was writing the import.
+        Waiting.until(() -> sql.update("""
+                UPDATE scheduled_tasks SET picked = TRUE, picked_by = 'dod-tjanst', last_heartbeat = UTC_TIMESTAMP(6) - INTERVAL 1 MINUTE,
+                       version = version + 1
+                WHERE task_name = 'roster-import' AND NOT picked"""), n -> n == 1, Duration.ofSeconds(30),
+                "the lease free to be taken by the holder that dies");
+        StoredFiles.StoredFile file = files.store(RosterImportService.FILE_PURPOSE,
+                new ByteArrayInputStream(peopleFile(2_500).getBytes(StandardCharsets.UTF_8)), Long.MAX_VALUE);
+        sql.update("""
+                INSERT INTO roster_import (kind, full_import, scope_org_id, file_name, status, total_rows, processed_rows,
+                                           file_id, runs)
+                VALUES ('PEOPLE', FALSE, ?, 'lamnad.csv', 'WRITING', 2500, 1000, ?, 1)""", orgId, file.id());
+        long id = sql.number("SELECT MAX(id) FROM roster_import WHERE file_name = 'lamnad.csv'");
+
+        RosterImportView done = api.await("/api/imports/" + id, view -> { }, Duration.ofMinutes(2));
+
+        assertEquals(RosterImportStatus.SUCCEEDED, done.rosterImport().status(), done.toString());
+        assertEquals(2_500, done.rosterImport().createdCount());
+        assertEquals(2_500, peopleInTheFile(), "the counts the import reports are the rows in the database");
+        assertNotEquals("dod-tjanst", sql.strings("SELECT COALESCE(picked_by, '-') FROM scheduled_tasks WHERE task_name = 'roster-import'")
+                .get(0), "the live service took the kind over");
+    }
+}
