@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -171,5 +172,16 @@ public class StoredFiles {
             // 8 MB of pieces at a time
         }
         sql.update("DELETE FROM stored_file WHERE id = :id", params);
+    }
+
+    /**
+     * Deletes files whose upload broke off (never marked complete) more than a day ago, as when the instance receiving
+     * it died: nothing can read them, and a live upload of 200 MB takes minutes, not a day. Answers how many.
+     */
+    public int deleteBrokenOff() {
+        List<Long> ids = sql.list("SELECT id FROM stored_file WHERE NOT complete AND created_at < NOW() - INTERVAL 1 DAY",
+                new NamedSql.Params(), row -> row.number("id"));
+        ids.forEach(this::delete);
+        return ids.size();
     }
 }

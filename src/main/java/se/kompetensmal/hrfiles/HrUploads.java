@@ -3,16 +3,17 @@ package se.kompetensmal.hrfiles;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.convert.format.ReadableBytes;
 import io.micronaut.data.connection.annotation.Connectable;
-import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import se.kompetensmal.files.StoredFiles;
+import se.kompetensmal.jobs.BackgroundJob;
 import se.kompetensmal.roster.ImportSizeLimit;
 import se.kompetensmal.roster.RosterImportKind;
 import se.kompetensmal.sql.NamedSql;
 
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -22,7 +23,7 @@ import java.util.Optional;
  */
 @Singleton
 @Connectable
-public class HrUploads {
+public class HrUploads implements BackgroundJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(HrUploads.class);
 
@@ -101,8 +102,39 @@ public class HrUploads {
                 row -> row.nullableNumber("file_id")).orElse(null);
     }
 
-    /** Uploads nobody confirmed or dropped within a day are dropped. */
-    @Scheduled(fixedDelay = "1h", initialDelay = "5m")
+    @Override
+    public String kind() {
+        return "upload-cleanup";
+    }
+
+    @Override
+    public String title() {
+        return "Rensning av bortglömda uppladdningar";
+    }
+
+    @Override
+    public Duration interval() {
+        return Duration.ofHours(1);
+    }
+
+    @Override
+    public Duration firstRunAfter() {
+        return Duration.ofMinutes(5);
+    }
+
+    /**
+     * The background job kind {@code upload-cleanup}, one instance at a time: uploads nobody confirmed or dropped within a
+     * day are dropped, and so are files whose upload broke off.
+     */
+    @Override
+    public void run() {
+        removeForgotten();
+        int brokenOff = files.deleteBrokenOff();
+        if (brokenOff > 0) {
+            LOG.info("{} stored file(s) whose upload broke off were removed", brokenOff);
+        }
+    }
+
     void removeForgotten() {
         for (Long id : sql.list("SELECT id FROM hr_upload WHERE created_at < NOW() - INTERVAL 1 DAY",
                 new NamedSql.Params(), row -> row.number("id"))) {
