@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Stands between the service and the LRS and counts, per statement id, how often a statement was delivered (posted
  * and accepted). The LRS itself stores a resent statement once, so only a count on the way there shows a double send.
  */
-final class CountingProxy implements AutoCloseable {
+public final class CountingProxy implements AutoCloseable {
 
     private static final List<String> FORWARDED = List.of("Authorization", "X-Experience-API-Version", "Content-Type");
 
@@ -28,7 +28,7 @@ final class CountingProxy implements AutoCloseable {
     private final Map<String, AtomicInteger> delivered = new ConcurrentHashMap<>();
     private final HttpClient client = HttpClient.newHttpClient();
 
-    CountingProxy(String target) {
+    public CountingProxy(String target) {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
@@ -61,13 +61,20 @@ final class CountingProxy implements AutoCloseable {
         server.start();
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/xAPI/";
     }
 
-    int deliveries(String statementId) {
+    public int deliveries(String statementId) {
         AtomicInteger count = delivered.get(statementId);
         return count == null ? 0 : count.get();
+    }
+
+    /** Every statement delivered so far, with how often. */
+    public Map<String, Integer> deliveries() {
+        Map<String, Integer> copy = new java.util.HashMap<>();
+        delivered.forEach((id, count) -> copy.put(id, count.get()));
+        return copy;
     }
 
     private void count(String body) {
