@@ -22,3 +22,7 @@ CREATE TABLE scheduled_tasks (
     INDEX scheduled_tasks_last_heartbeat (last_heartbeat),
     INDEX scheduled_tasks_priority_execution_time (priority, execution_time)
 );
+
+-- When a reminder was claimed for sending: the reminders' job marks a reminder still SENDING long after its claim as
+-- cut short (its sender died), instead of every starting instance failing every SENDING reminder, live ones included.
+ALTER TABLE reminder ADD COLUMN claimed_at TIMESTAMP NULL AFTER attempts;

@@ -4,7 +4,6 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.convert.format.ReadableBytes;
 import io.micronaut.data.connection.annotation.Connectable;
-import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +16,7 @@ import se.kompetensmal.roster.RosterImportService;
 import se.kompetensmal.roster.RosterImportStatus;
 import se.kompetensmal.roster.RosterImportView;
 import se.kompetensmal.roster.RowError;
+import se.kompetensmal.jobs.BackgroundJob;
 import se.kompetensmal.sql.NamedSql;
 
 import java.io.IOException;
@@ -50,7 +50,7 @@ import java.util.stream.Stream;
  */
 @Singleton
 @Connectable
-public class HrPickup {
+public class HrPickup implements BackgroundJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(HrPickup.class);
     public static final String PROCESSED = "behandlade";
@@ -71,13 +71,19 @@ public class HrPickup {
     private final PickupMails mails;
     private final long maxBytes;
     private final Duration settle;
+    private final Duration interval;
+    private final Duration firstRunAfter;
     /** This instance, in claims: host, process and a random part, so that a restarted process is another claimant. */
     private final String instance = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
 
     public HrPickup(PickupSettings settings, ColumnMappings mappings, RosterImportService imports,
                     RosterImportQueries importQueries, OrgNodeRepository nodes, NamedSql sql, @Nullable PickupMails mails,
                     @Value("${kompetensmal.import.max-bytes:200MB}") @ReadableBytes long maxBytes,
-                    @Value("${kompetensmal.pickup.settle:1m}") Duration settle) {
+                    @Value("${kompetensmal.pickup.settle:1m}") Duration settle,
+                    @Value("${kompetensmal.pickup.interval:15m}") Duration interval,
+                    @Value("${kompetensmal.pickup.initial-delay:2m}") Duration firstRunAfter) {
+        this.interval = interval;
+        this.firstRunAfter = firstRunAfter;
         this.settings = settings;
         this.mappings = mappings;
         this.imports = imports;
@@ -89,8 +95,24 @@ public class HrPickup {
         this.settle = settle;
     }
 
-    @Scheduled(fixedDelay = "${kompetensmal.pickup.interval:15m}", initialDelay = "${kompetensmal.pickup.initial-delay:2m}")
-    void scheduled() {
+    @Override
+    public String kind() {
+        return "hr-pickup";
+    }
+
+    @Override
+    public Duration interval() {
+        return interval;
+    }
+
+    @Override
+    public Duration firstRunAfter() {
+        return firstRunAfter;
+    }
+
+    /** The background job kind {@code hr-pickup}: one instance at a time reads the folders (see {@link BackgroundJob}). */
+    @Override
+    public void run() {
         runOnce();
     }
 

@@ -23,6 +23,14 @@ public interface BackgroundJob {
     Duration interval();
 
     /**
+     * How long after the kind is first registered (the first start on a new database) it first runs; later starts keep
+     * the time the table holds. Zero: at once.
+     */
+    default Duration firstRunAfter() {
+        return Duration.ZERO;
+    }
+
+    /**
      * Does what is waiting. An exception is logged and counted as the kind's failure, and the kind runs again after
      * its interval; retry a transaction the database rolled back (1213) with {@code sql.Retried} inside, per item.
      */

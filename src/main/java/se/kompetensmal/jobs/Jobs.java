@@ -4,10 +4,13 @@ import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.SchedulerName;
 import com.github.kagkarlsson.scheduler.jdbc.MariaDBJdbcCustomization;
 import com.github.kagkarlsson.scheduler.logging.LogLevel;
+import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
+import com.github.kagkarlsson.scheduler.task.schedule.Schedule;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.Schedules;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.annotation.Context;
@@ -49,7 +52,7 @@ public class Jobs {
 
     private static final Logger LOG = LoggerFactory.getLogger(Jobs.class);
     /** The task instance of every kind: one row per kind. */
-    static final String INSTANCE = "recurring";
+    static final String INSTANCE = RecurringTask.INSTANCE;
 
     private final Map<String, BackgroundJob> kinds = new ConcurrentHashMap<>();
     private final Map<String, Run> lastRuns = new ConcurrentHashMap<>();
@@ -87,7 +90,18 @@ public class Jobs {
             if (kinds.putIfAbsent(job.kind(), job) != null) {
                 throw new IllegalStateException("Two background jobs of the kind " + job.kind());
             }
+            // Read from the shared table when scraped: the same figures on every instance.
+            Gauge.builder("kompetensmal.jobs.waiting", this, jobsNow -> jobsNow.backlog(job.kind()).waiting())
+                    .description("Items of this kind waiting to be done").tag("kind", job.kind()).register(meters);
+            Gauge.builder("kompetensmal.jobs.oldest.waiting", this, jobsNow -> jobsNow.oldestWaitingSeconds(job.kind()))
+                    .description("How long the oldest waiting item of this kind has waited").baseUnit("seconds")
+                    .tag("kind", job.kind()).register(meters);
         }
+    }
+
+    private double oldestWaitingSeconds(String kind) {
+        Instant oldest = backlog(kind).oldestQueuedAt();
+        return oldest == null ? 0 : Math.max(0, Duration.between(oldest, Instant.now()).toMillis() / 1000.0);
     }
 
     /** This instance's name in {@code scheduled_tasks.picked_by} (host name and a random suffix: unique per start). */
@@ -108,7 +122,7 @@ public class Jobs {
         }
         List<RecurringTask<Void>> tasks = new ArrayList<>();
         for (BackgroundJob job : kinds.values()) {
-            tasks.add(Tasks.recurring(job.kind(), Schedules.fixedDelay(job.interval()))
+            tasks.add(Tasks.recurring(job.kind(), new FirstRunAfter(Schedules.fixedDelay(job.interval()), job.firstRunAfter()))
                     .onFailureReschedule()
                     .onDeadExecutionRevive()
                     .execute((instance, context) -> runTimed(job)));
@@ -202,6 +216,25 @@ public class Jobs {
     /** What this instance last saw of each kind's runs. */
     public Map<String, Run> lastRuns() {
         return Map.copyOf(lastRuns);
+    }
+
+    /** A fixed delay whose first run waits {@link BackgroundJob#firstRunAfter()}. */
+    private record FirstRunAfter(Schedule schedule, Duration delay) implements Schedule {
+
+        @Override
+        public Instant getNextExecutionTime(ExecutionComplete done) {
+            return schedule.getNextExecutionTime(done);
+        }
+
+        @Override
+        public Instant getInitialExecutionTime(Instant now) {
+            return schedule.getInitialExecutionTime(now).plus(delay);
+        }
+
+        @Override
+        public boolean isDeterministic() {
+            return schedule.isDeterministic();
+        }
     }
 
     private static int zeroIfNull(@Nullable Integer value) {

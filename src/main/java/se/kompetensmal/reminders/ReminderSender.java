@@ -2,69 +2,93 @@ package se.kompetensmal.reminders;
 
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
-import io.micronaut.context.event.StartupEvent;
 import io.micronaut.data.connection.annotation.Connectable;
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.email.Email;
 import io.micronaut.email.EmailSender;
-import io.micronaut.runtime.event.annotation.EventListener;
-import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import se.kompetensmal.SwedishTime;
+import se.kompetensmal.jobs.BackgroundJob;
+import se.kompetensmal.jobs.Backlog;
+import se.kompetensmal.sql.NamedSql;
 
-import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Sends the planned reminders over SMTP, when a mail server is configured. Each reminder is claimed by a conditional
- * update before it is sent, so two instances never send the same one; a failed send is tried again on later rounds, up to
- * {@link #MAX_ATTEMPTS} times, and nothing planned is lost while the mail server is down.
+ * Plans and sends the reminders over SMTP, when a mail server is configured: the background job kind {@code reminders},
+ * run by one instance at a time (see {@link BackgroundJob}). Each reminder is also claimed by a conditional update
+ * before it is sent, as a coordinator's "send now" sends from the web request; a failed send is tried again on later
+ * rounds, up to {@link #MAX_ATTEMPTS} times, and nothing planned is lost while the mail server is down.
  */
 @Singleton
 @Connectable
 @Requires(property = "javamail.enabled", value = "true")
-public class ReminderSender {
+public class ReminderSender implements BackgroundJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReminderSender.class);
     static final int MAX_ATTEMPTS = 5;
+    /**
+     * A reminder claimed longer ago than this and still SENDING was being sent by an instance that died: the SMTP
+     * timeouts (application.yml) are far shorter, so no live send is that old.
+     */
+    static final Duration CUT_SHORT_AFTER = Duration.ofMinutes(10);
 
-    private final JdbcOperations jdbc;
+    private final NamedSql sql;
     private final ReminderPlanner planner;
     private final ReminderMails mails;
     private final EmailSender<?, ?> email;
     private final String from;
+    private final Duration interval;
+    private final Duration firstRunAfter;
 
-    public ReminderSender(JdbcOperations jdbc, ReminderPlanner planner, ReminderMails mails, EmailSender<?, ?> email,
-                          @Value("${kompetensmal.mail.from:`kompetensmal@localhost`}") String from) {
-        this.jdbc = jdbc;
+    public ReminderSender(NamedSql sql, ReminderPlanner planner, ReminderMails mails, EmailSender<?, ?> email,
+                          @Value("${kompetensmal.mail.from:`kompetensmal@localhost`}") String from,
+                          @Value("${kompetensmal.reminders.interval:15m}") Duration interval,
+                          @Value("${kompetensmal.reminders.initial-delay:1m}") Duration firstRunAfter) {
+        this.sql = sql;
         this.planner = planner;
         this.mails = mails;
         this.email = email;
         this.from = from;
+        this.interval = interval;
+        this.firstRunAfter = firstRunAfter;
     }
 
-    /**
-     * A reminder being sent when the service stopped may or may not have reached the mail server. It is not sent again, so
-     * that nobody gets the same mail twice; it is marked failed with the reason, for the administrator to see.
-     */
-    @EventListener
-    void abandonCutShort(StartupEvent event) {
-        jdbc.prepareStatement("""
-                UPDATE reminder SET status = 'FAILED', last_error = 'Avbröts under sändning; skickas inte igen för att undvika dubbletter.'
-                WHERE status = 'SENDING'""", statement -> statement.executeUpdate());
+    @Override
+    public String kind() {
+        return "reminders";
     }
 
-    @Scheduled(fixedDelay = "${kompetensmal.reminders.interval:15m}", initialDelay = "${kompetensmal.reminders.initial-delay:1m}")
-    void onSchedule() {
+    @Override
+    public Duration interval() {
+        return interval;
+    }
+
+    @Override
+    public Duration firstRunAfter() {
+        return firstRunAfter;
+    }
+
+    @Override
+    public Backlog backlog() {
+        return sql.one("""
+                SELECT COUNT(*) AS waiting, UNIX_TIMESTAMP(MIN(created_at)) AS oldest FROM reminder WHERE status = 'PENDING'""",
+                NamedSql.with("none", 0), row -> new Backlog(row.number("waiting"), row.nullableNumber("oldest") == null
+                        ? null : Instant.ofEpochSecond(row.nullableNumber("oldest")))).orElse(Backlog.NONE);
+    }
+
+    @Override
+    public void run() {
         run(LocalDate.now(SwedishTime.ZONE));
     }
 
     /** Plans the day's reminders and sends every one still pending; returns how many were sent. */
     public int run(LocalDate today) {
+        abandonCutShort();
         planner.plan(today);
         int sent = 0;
         for (long id : pending()) {
@@ -73,6 +97,22 @@ public class ReminderSender {
             }
         }
         return sent;
+    }
+
+    /**
+     * A reminder being sent by an instance that died may or may not have reached the mail server. It is not sent
+     * again, so that nobody gets the same mail twice; it is marked failed with the reason, for the administrator to see.
+     * Until issue 21 every instance did this to all SENDING reminders when it started, failing live instances' sends.
+     */
+    private void abandonCutShort() {
+        int abandoned = sql.update("""
+                UPDATE reminder SET status = 'FAILED', last_error = :reason
+                WHERE status = 'SENDING' AND claimed_at < NOW() - INTERVAL :minutes MINUTE""",
+                NamedSql.with("reason", "Avbröts under sändning; skickas inte igen för att undvika dubbletter.")
+                        .and("minutes", CUT_SHORT_AFTER.toMinutes()));
+        if (abandoned > 0) {
+            LOG.warn("{} reminder(s) cut short while being sent by a stopped instance are marked failed", abandoned);
+        }
     }
 
     /**
@@ -87,42 +127,26 @@ public class ReminderSender {
         try {
             ReminderMails.Mail mail = mails.compose(id, today);
             email.send(Email.builder().from(from).to(mail.to()).subject(mail.subject()).body(mail.body()));
-            update("UPDATE reminder SET status = 'SENT', sent_at = CURRENT_TIMESTAMP, attempts = attempts + 1 WHERE id = ?", id, null);
+            sql.update("UPDATE reminder SET status = 'SENT', sent_at = CURRENT_TIMESTAMP, attempts = attempts + 1 WHERE id = :id",
+                    NamedSql.with("id", id));
             return true;
         } catch (RuntimeException e) {
             LOG.warn("Reminder {} could not be sent: {}", id, e.getMessage());
-            update("""
-                    UPDATE reminder SET attempts = attempts + 1, last_error = LEFT(?, 500),
-                        status = IF(attempts >= %d, 'FAILED', 'PENDING') WHERE id = ?""".formatted(MAX_ATTEMPTS),
-                    id, String.valueOf(e.getMessage()));
+            sql.update("""
+                    UPDATE reminder SET attempts = attempts + 1, last_error = LEFT(:error, 500),
+                        status = IF(attempts >= :max, 'FAILED', 'PENDING') WHERE id = :id""",
+                    NamedSql.with("id", id).and("error", String.valueOf(e.getMessage())).and("max", MAX_ATTEMPTS));
             return false;
         }
     }
 
     private List<Long> pending() {
-        return jdbc.prepareStatement("SELECT id FROM reminder WHERE status = 'PENDING' ORDER BY id", statement -> {
-            List<Long> ids = new ArrayList<>();
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getLong(1));
-                }
-            }
-            return ids;
-        });
+        return sql.list("SELECT id FROM reminder WHERE status = 'PENDING' ORDER BY id", NamedSql.with("none", 0),
+                row -> row.number("id"));
     }
 
     private boolean claim(long id) {
-        return update("UPDATE reminder SET status = 'SENDING' WHERE id = ? AND status = 'PENDING'", id, null) == 1;
-    }
-
-    private int update(String sql, long id, String text) {
-        return jdbc.prepareStatement(sql, statement -> {
-            int i = 1;
-            if (text != null) {
-                statement.setString(i++, text);
-            }
-            statement.setLong(i, id);
-            return statement.executeUpdate();
-        });
+        return sql.update("UPDATE reminder SET status = 'SENDING', claimed_at = NOW() WHERE id = :id AND status = 'PENDING'",
+                NamedSql.with("id", id)) == 1;
     }
 }

@@ -1,37 +1,71 @@
 package se.kompetensmal.routines;
 
-import io.micronaut.context.event.StartupEvent;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.data.connection.annotation.Connectable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
-import io.micronaut.runtime.event.annotation.EventListener;
-import io.micronaut.scheduling.annotation.Scheduled;
+import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import se.kompetensmal.jobs.BackgroundJob;
+import se.kompetensmal.jobs.Backlog;
+import se.kompetensmal.jobs.Jobs;
+import se.kompetensmal.sql.NamedSql;
+import se.kompetensmal.sql.Retried;
 
 import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Runs recomputations of assignments in the background, never in a web request: a slice of people at a time, with the
- * progress saved after each. Recomputation is idempotent, so running a job twice is harmless and a job cut short by a
- * restart is simply run again from the start.
+ * progress saved after each. The background job kind {@code recompute}: one instance at a time works through the queue
+ * (see {@link BackgroundJob}). Recomputation is idempotent, so a job left RUNNING by an instance that died is simply
+ * run again from the start by the instance that takes the kind over.
  */
 @Singleton
-public class RecomputeJobs {
+public class RecomputeJobs implements BackgroundJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecomputeJobs.class);
     static final int SLICE = 2_000;
+    /** A slice the database rolled back (a deadlock, or a certification conflict on Galera) is tried this many times. */
+    private static final int ATTEMPTS = 4;
 
     private final RecomputeJobRepository jobs;
     private final AssignmentRecompute recompute;
     private final PersonIds personIds;
+    private final NamedSql sql;
+    private final Provider<Jobs> background;
+    private final Duration interval;
 
-    public RecomputeJobs(RecomputeJobRepository jobs, AssignmentRecompute recompute, PersonIds personIds) {
+    public RecomputeJobs(RecomputeJobRepository jobs, AssignmentRecompute recompute, PersonIds personIds, NamedSql sql,
+                         Provider<Jobs> background, @Value("${kompetensmal.recompute-poll:1s}") Duration interval) {
         this.jobs = jobs;
         this.recompute = recompute;
         this.personIds = personIds;
+        this.sql = sql;
+        this.background = background;
+        this.interval = interval;
+    }
+
+    @Override
+    public String kind() {
+        return "recompute";
+    }
+
+    @Override
+    public Duration interval() {
+        return interval;
+    }
+
+    @Override
+    public Backlog backlog() {
+        return sql.one("SELECT COUNT(*) AS waiting, UNIX_TIMESTAMP(MIN(created_at)) AS oldest FROM recompute_job WHERE status = 'QUEUED'",
+                NamedSql.with("none", 0), row -> new Backlog(row.number("waiting"),
+                        row.nullableNumber("oldest") == null ? null : Instant.ofEpochSecond(row.nullableNumber("oldest"))))
+                .orElse(Backlog.NONE);
     }
 
     /**
@@ -39,8 +73,10 @@ public class RecomputeJobs {
      * picked up once the caller's transaction has committed, so it always sees the change that asked for it.
      */
     public RecomputeJob request(long scopeOrgId, String requestedBy) {
-        return jobs.findQueued(scopeOrgId)
+        RecomputeJob job = jobs.findQueued(scopeOrgId)
                 .orElseGet(() -> jobs.save(new RecomputeJob(null, scopeOrgId, "QUEUED", 0, 0, requestedBy, null, null)));
+        background.get().nudge(kind());
+        return job;
     }
 
     /**
@@ -50,23 +86,24 @@ public class RecomputeJobs {
      * what they may see.
      */
     public RecomputeJob requestCovered(long scopeOrgId, String requestedBy) {
-        return jobs.findQueuedCovering(scopeOrgId)
+        RecomputeJob job = jobs.findQueuedCovering(scopeOrgId)
                 .orElseGet(() -> jobs.save(new RecomputeJob(null, scopeOrgId, "QUEUED", 0, 0, requestedBy, null, null)));
+        background.get().nudge(kind());
+        return job;
     }
 
-    /** A job that was running when the service stopped starts over (recomputation is idempotent). */
-    @EventListener
-    void resumeAfterRestart(StartupEvent event) {
+    /**
+     * Works through the queue. Only the instance holding the kind runs this, so a job found RUNNING was cut short by an
+     * instance that died (or stopped) while running it: it starts over, as recomputation is idempotent. Until issue 21
+     * each instance re-queued every RUNNING job when it started, including those another live instance was running.
+     */
+    @Override
+    public void run() {
         int resumed = jobs.requeueRunning();
         if (resumed > 0) {
-            LOG.info("{} assignment recomputation(s) cut short by a restart are queued again", resumed);
+            LOG.info("{} assignment recomputation(s) cut short on a stopped instance are queued again", resumed);
         }
-    }
-
-    @Scheduled(fixedDelay = "${kompetensmal.recompute-poll:1s}", initialDelay = "2s")
-    void runQueued() {
         for (RecomputeJob job = jobs.findNextQueued().orElse(null); job != null; job = jobs.findNextQueued().orElse(null)) {
-            // Claiming by a conditional update means two instances never run the same job.
             if (jobs.claim(job.id()) == 1) {
                 run(job.id(), job.scopeOrgId());
             }
@@ -79,8 +116,13 @@ public class RecomputeJobs {
             jobs.progress(jobId, "RUNNING", ids.size(), 0);
             for (int from = 0; from < ids.size(); from += SLICE) {
                 int to = Math.min(from + SLICE, ids.size()) - 1;
+                long first = ids.get(from);
+                long last = ids.get(to);
                 try {
-                    recompute.recompute(scopeOrgId, ids.get(from), ids.get(to));
+                    Retried.whenRolledBack(ATTEMPTS, () -> {
+                        recompute.recompute(scopeOrgId, first, last);
+                        return null;
+                    });
                 } catch (RuntimeException e) {
                     LOG.warn("Assignment recomputation {}: a slice failed, recomputing its people one at a time", jobId, e);
                     recomputeOneByOne(jobId, scopeOrgId, ids.subList(from, to + 1));
@@ -89,6 +131,13 @@ public class RecomputeJobs {
             }
             jobs.progress(jobId, "DONE", ids.size(), ids.size());
         } catch (RuntimeException e) {
+            if (Retried.rolledBack(e)) {
+                // Rolled back by the database (a deadlock, a certification conflict): nothing of the failed step was
+                // kept, and recomputation is idempotent, so the job waits in the queue for the next run.
+                LOG.warn("Assignment recomputation {} was rolled back by the database and is queued again", jobId, e);
+                jobs.progress(jobId, "QUEUED", 0, 0);
+                throw e;
+            }
             LOG.error("Assignment recomputation {} failed", jobId, e);
             jobs.progress(jobId, "FAILED", 0, 0);
         }
@@ -101,7 +150,10 @@ public class RecomputeJobs {
     private void recomputeOneByOne(long jobId, long scopeOrgId, List<Long> ids) {
         for (long personId : ids) {
             try {
-                recompute.recompute(scopeOrgId, personId, personId);
+                Retried.whenRolledBack(ATTEMPTS, () -> {
+                    recompute.recompute(scopeOrgId, personId, personId);
+                    return null;
+                });
             } catch (RuntimeException e) {
                 LOG.error("Assignment recomputation {} skipped person {}, whose data it could not compute: {}",
                         jobId, personId, e.getMessage());

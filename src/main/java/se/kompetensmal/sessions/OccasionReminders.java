@@ -3,39 +3,63 @@ package se.kompetensmal.sessions;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.data.connection.annotation.Connectable;
-import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import se.kompetensmal.SwedishTime;
+import se.kompetensmal.jobs.BackgroundJob;
 import se.kompetensmal.sql.NamedSql;
 
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.List;
 
 /**
  * The reminder mail before an occasion, to everyone with a place, once: {@code session_signup.reminded_at} is claimed
- * by a conditional update before the mail is sent (two instances never send the same one) and given back if the mail
- * server refused it, so a later round tries again. Runs on the reminders' schedule; the number of days before is the
+ * by a conditional update before the mail is sent and given back if the mail server refused it, so a later round tries
+ * again; an instance that dies between the claim and the send loses that one mail rather than risk sending it twice.
+ * Runs on the reminders' schedule; the number of days before is the
  * setting {@code kompetensmal.sessions.reminder-days} (default 2).
  */
 @Singleton
 @Connectable
 @Requires(property = "javamail.enabled", value = "true")
-public class OccasionReminders {
+public class OccasionReminders implements BackgroundJob {
 
     private final NamedSql sql;
     private final OccasionMails mails;
     private final int daysBefore;
+    private final Duration interval;
+    private final Duration firstRunAfter;
 
     public OccasionReminders(NamedSql sql, OccasionMails mails,
-                             @Value("${kompetensmal.sessions.reminder-days:2}") int daysBefore) {
+                             @Value("${kompetensmal.sessions.reminder-days:2}") int daysBefore,
+                             @Value("${kompetensmal.reminders.interval:15m}") Duration interval,
+                             @Value("${kompetensmal.reminders.initial-delay:1m}") Duration firstRunAfter) {
+        this.interval = interval;
+        this.firstRunAfter = firstRunAfter;
         this.sql = sql;
         this.mails = mails;
         this.daysBefore = daysBefore;
     }
 
-    @Scheduled(fixedDelay = "${kompetensmal.reminders.interval:15m}", initialDelay = "${kompetensmal.reminders.initial-delay:1m}")
-    void onSchedule() {
+    @Override
+    public String kind() {
+        return "occasion-reminders";
+    }
+
+    @Override
+    public Duration interval() {
+        return interval;
+    }
+
+    @Override
+    public Duration firstRunAfter() {
+        return firstRunAfter;
+    }
+
+    /** The background job kind {@code occasion-reminders}: one instance at a time (see {@link BackgroundJob}). */
+    @Override
+    public void run() {
         run(LocalDateTime.now(SwedishTime.ZONE));
     }
 

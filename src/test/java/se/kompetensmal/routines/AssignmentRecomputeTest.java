@@ -114,7 +114,7 @@ class AssignmentRecomputeTest extends ServiceTest {
     }
 
     @Test
-    void recomputationRunsInTheBackgroundWithProgressAndARestartFinishesOneCutShort() {
+    void recomputationRunsInTheBackgroundWithProgressAndOneLeftRunningByAStoppedInstanceIsFinished() {
         routine(municipality, "LICENSED", 10, CountsFrom.ORG_START, "vardskador-grunder");
         long person = person("1", unitA, "LICENSED", "2026-03-01", null);
         sql.awaitRecomputations();
@@ -123,7 +123,7 @@ class AssignmentRecomputeTest extends ServiceTest {
                 + "VALUES (?, 'RUNNING', 1, 0, 'avbruten')", municipality);
         long cutShort = sql.number("SELECT MAX(id) FROM recompute_job");
 
-        jobs.resumeAfterRestart(null);
+        // Left RUNNING by an instance that stopped: the instance holding the recomputations takes it on its next run.
         sql.awaitRecomputations();
 
         RecomputeJob job = http.toBlocking().retrieve(HttpRequest.GET("/api/recompute-jobs/" + cutShort).bearerAuth(coordinator),
