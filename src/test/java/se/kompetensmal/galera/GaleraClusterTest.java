@@ -67,9 +67,11 @@ class GaleraClusterTest {
         lrs = TestLrs.start();
         proxy = new CountingProxy(lrs.endpoint());
         Path shared = ROOT.resolve("shared");
-        Files.createDirectories(shared);
         Path logs = ROOT.resolve("logs");
+        GaleraCluster.deleteTree(logs);
+        GaleraCluster.deleteTree(shared);
         Files.createDirectories(logs);
+        Files.createDirectories(shared);
         for (int i = 1; i <= 3; i++) {
             Map<String, String> env = new HashMap<>();
             env.put("DATASOURCES_DEFAULT_URL", cluster.failoverUrl(i));
@@ -87,10 +89,14 @@ class GaleraClusterTest {
             env.put("KOMPETENSMAL_UPLOAD_DIR", shared.resolve("uploads").toString());
             env.put("KOMPETENSMAL_PACKAGES_DIR", shared.resolve("packages").toString());
             env.put("KOMPETENSMAL_PICKUP_ROOT", shared.resolve("pickup").toString());
-            // A dead instance's leases end within seconds, as in the other tests (production: 10 s x 6).
+            // A dead instance's leases end within seconds, as in the other tests (production: 10 s x 6; db-scheduler's least is 4).
             env.put("KOMPETENSMAL_JOBS_POLLING", "500ms");
             env.put("KOMPETENSMAL_JOBS_HEARTBEAT", "1s");
-            env.put("KOMPETENSMAL_JOBS_MISSED_HEARTBEATS", "3");
+            env.put("KOMPETENSMAL_JOBS_MISSED_HEARTBEATS", "4");
+            // Reminders planned and sent every 10 s, statements every 2 s, so that both happen within the run.
+            env.put("KOMPETENSMAL_REMINDERS_INTERVAL", "10s");
+            env.put("KOMPETENSMAL_REMINDERS_INITIAL_DELAY", "5s");
+            env.put("KOMPETENSMAL_XAPI_INTERVAL", "2s");
             instances.add(new AppInstance("app" + i, env, logs));
         }
     }
@@ -122,14 +128,34 @@ class GaleraClusterTest {
     @Test
     void threeInstancesOnGaleraLoseNothing() throws Exception {
         Instant run = Instant.now();
-        // Migrations by the first instance alone (Flyway's lock does not hold on Galera), then the other two.
+        // Flyway's lock does not hold on Galera: the migrations run once, by the migrate command where the application
+        // has one (then every instance starts with start-up migrations off), else by the first instance alone.
         Instant started = Instant.now();
-        app(1).start(Duration.ofMinutes(3));
-        CompletableFuture<Void> two = CompletableFuture.runAsync(() -> app(2).start(Duration.ofMinutes(3)));
-        CompletableFuture<Void> three = CompletableFuture.runAsync(() -> app(3).start(Duration.ofMinutes(3)));
-        two.join();
-        three.join();
-        Timings.log("app: three instances up (migrations by app1)", started);
+        if (Files.exists(Path.of("target", "classes", "se", "kompetensmal", "ops", "MigrateCommand.class"))) {
+            int exit = app(1).runToEnd(Duration.ofMinutes(3), "migrate");
+            check("migrate command on the fresh cluster ended with 0", exit == 0, app(1).tail(20));
+            Timings.log("app: migrate command", started);
+            instances.forEach(i -> i.environment("KOMPETENSMAL_MIGRATE_AT_START", "false"));
+        } else {
+            app(1).start(Duration.ofMinutes(3));
+        }
+        // Started at once, as an orchestrator starts them; one that fails to start is started again (as it would
+        // restart it), and the failure is reported.
+        Map<String, String> notStarted = new java.util.concurrent.ConcurrentHashMap<>();
+        List<CompletableFuture<Void>> starting = instances.stream().filter(i -> !i.running())
+                .map(i -> CompletableFuture.runAsync(() -> {
+                    try {
+                        i.start(Duration.ofMinutes(3));
+                    } catch (AssertionError e) {
+                        notStarted.put(i.name, firstError(i.logText()));
+                    }
+                })).toList();
+        starting.forEach(CompletableFuture::join);
+        check("instances started at the same time all come up", notStarted.isEmpty(), notStarted.toString());
+        for (String name : notStarted.keySet()) {
+            instances.stream().filter(i -> i.name.equals(name)).findFirst().orElseThrow().start(Duration.ofMinutes(3));
+        }
+        Timings.log("app: three instances up", started);
         createAdministrator();
 
         // A token issued by any instance is accepted by every other, as a bearer token and as the session cookie.
@@ -155,7 +181,7 @@ class GaleraClusterTest {
         LocalDate today = LocalDate.now(java.time.ZoneId.of("Europe/Stockholm"));
         HttpResponse<String> routine = calls.postJson(app(3), "/api/organisations/" + regionId + "/routines", admin, """
                 {"name":"Introduktion Galera","kind":"INTRODUCTION","audience":"LICENSED","modules":["%s"],"dueDays":30,
-                 "countsFrom":"ORG_START","appliesFrom":"%s","catchUpDue":"%s","documentation":"DOCUMENTED"}"""
+                 "countsFrom":"ORG_START","appliesFrom":"%s","catchUpDue":"%s","documentation":"EXISTS"}"""
                 .formatted(MODULE, today.minusDays(60), today.plusDays(30)));
         expect2xx("routine created through app3", routine);
         long routineId = Calls.json(routine).getAsJsonObject().get("id").getAsLong();
@@ -180,8 +206,11 @@ class GaleraClusterTest {
             return (status.equals("VALIDATING") || status.equals("WRITING")) && b.get("processedRows").getAsInt() > 0 ? status
                     + " at row " + b.get("processedRows") : null;
         }, Duration.ofSeconds(90));
-        AppInstance.sleep(15_000);
-        restart(importer);
+        // Started again in the background, 5 s later; the run goes on with the other two meanwhile.
+        CompletableFuture<Void> importerBack = CompletableFuture.runAsync(() -> {
+            AppInstance.sleep(5_000);
+            restart(importer);
+        });
 
         // A recomputation of the whole region, asked of app1, and the instance running it killed mid-way.
         HttpResponse<String> asked = calls.post(live(), "/api/organisations/" + regionId + "/assignments/recompute", admin,
@@ -198,10 +227,13 @@ class GaleraClusterTest {
 
         // Learners take the assessment while instances come and go: each sends the same passing form to all three.
         List<Learner> learners = learners(files, 9);
-        Timings.figure("learners", learners.size());
+        check("nine learners with the routine's module assigned", learners.size() == 9, learners.size() + " found");
         CompletableFuture<Void> assessing = CompletableFuture.runAsync(() -> learners.forEach(this::takeAssessment));
 
-        // Another instance restarted in an orderly way (a rolling deploy), and the killed one started again.
+        // The killed one started again, and meanwhile another restarted in an orderly way (a rolling deploy), once the
+        // instance killed during the import is back (one instance stays up throughout).
+        CompletableFuture<Void> recomputerBack = CompletableFuture.runAsync(() -> restart(recomputer));
+        importerBack.join();
         AppInstance deployed = instances.stream().filter(i -> i != recomputer && i.running()).findFirst().orElseThrow();
         Instant deploying = Instant.now();
         calls.down.add(deployed.name);
@@ -209,17 +241,18 @@ class GaleraClusterTest {
         deployed.start(Duration.ofMinutes(3));
         calls.down.remove(deployed.name);
         Timings.log("app: " + deployed.name + " restarted (orderly stop, start)", deploying);
-        restart(recomputer);
+        recomputerBack.join();
         assessing.join();
 
-        // The Galera node app1 uses first is killed while all three instances are busy; it rejoins 20 s later.
+        // The Galera node app1 uses first is killed while all three instances are busy; it is started again 10 s later
+        // and rejoins (IST or rsync SST) while the run drains.
         int node = 1;
         Timings.note("galera: killing node " + node + ", the first in app1's failover URL");
         cluster.kill(node);
         List<Learner> late = learners(files, 12).subList(9, 12);
         late.forEach(this::takeAssessment);
-        AppInstance.sleep(20_000);
-        cluster.restart(node);
+        AppInstance.sleep(10_000);
+        CompletableFuture<Void> nodeBack = CompletableFuture.runAsync(() -> cluster.restart(node));
 
         // Drained: every import ended, every recomputation done, every statement and reminder sent.
         for (Batch batch : batches) {
@@ -227,6 +260,12 @@ class GaleraClusterTest {
         }
         awaitQuiet(Duration.ofMinutes(2));
         traffic.stop();
+        try {
+            nodeBack.join();
+            check("the killed Galera node rejoined and is Synced", true, "");
+        } catch (RuntimeException e) {
+            check("the killed Galera node rejoined and is Synced", false, e.getMessage() + "; see " + ROOT.resolve("cluster/n" + node + "/error.log"));
+        }
 
         // What must hold.
         for (Batch batch : batches) {
@@ -240,6 +279,9 @@ class GaleraClusterTest {
         Timings.figure("people in the database / reported created", people + " / " + reported);
         check("the people count equals what the imports reported", people == reported, people + " in the database, " + reported + " reported");
         checkImportHistories(batches);
+        check("the import cut short by kill -9 was taken over and SUCCEEDED (the file is where every instance reaches it)",
+                batches.get(1).report.get("status").getAsString().equals("SUCCEEDED"), "ended " + batches.get(1).report.get("status")
+                        + ": " + batches.get(1).report.get("message"));
         checkJobs(watch);
         for (AppInstance issuer : instances) {
             tokensAcceptedEverywhere("at the end", issuer.name, calls.signIn(issuer, ADMIN, ADMIN_PASSWORD));
@@ -261,6 +303,16 @@ class GaleraClusterTest {
     }
 
     static final String MODULE = "vardskador-grunder";
+
+    /** The first ERROR line of a log and the message lines under it. */
+    static String firstError(String log) {
+        int at = log.indexOf(" ERROR ");
+        if (at < 0) {
+            return "no ERROR in the log";
+        }
+        String from = log.substring(log.lastIndexOf('\n', at) + 1);
+        return from.lines().filter(l -> !l.startsWith("\tat ") && !l.isBlank()).limit(4).collect(java.util.stream.Collectors.joining(" | "));
+    }
 
     static String peoplePath(long regionId, int batch) {
         return "/api/imports/people?fileName=people-" + batch + ".csv&organisation=" + regionId;
@@ -373,6 +425,26 @@ class GaleraClusterTest {
      * once (a double click, a retry through the balancer): one completion must come of it.
      */
     void takeAssessment(Learner learner) {
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            int problems = assessmentProblems.size();
+            try {
+                takeAssessmentOnce(learner);
+                return;
+            } catch (RuntimeException | AssertionError e) {
+                // The instance signed in on was stopped on purpose meanwhile: sign in on another, as a user would.
+                if (!String.valueOf(e.getMessage()).contains("down on purpose") && !String.valueOf(e.getCause()).contains("down on purpose")) {
+                    assessmentProblems.add(learner.username() + ": " + e);
+                    return;
+                }
+                while (assessmentProblems.size() > problems) {
+                    assessmentProblems.remove(assessmentProblems.size() - 1);
+                }
+            }
+        }
+        assessmentProblems.add(learner.username() + ": every instance tried was going down");
+    }
+
+    void takeAssessmentOnce(Learner learner) {
         try {
             List<AppInstance> up = instances.stream().filter(i -> i.running() && !calls.down.contains(i.name)).toList();
             AppInstance home = up.get(learnerTurn.getAndIncrement() % up.size());
@@ -403,10 +475,12 @@ class GaleraClusterTest {
                         assessmentProblems.add(learner.username() + " via " + up.get(i).name + ": " + status);
                     }
                 } catch (RuntimeException e) {
-                    assessmentProblems.add(learner.username() + " via " + up.get(i).name + ": " + e.getMessage());
+                    if (!calls.down.contains(up.get(i).name)) {
+                        assessmentProblems.add(learner.username() + " via " + up.get(i).name + ": " + e.getMessage());
+                    }
                 }
             }
-        } catch (RuntimeException | SQLException e) {
+        } catch (SQLException e) {
             assessmentProblems.add(learner.username() + ": " + e);
         }
     }
@@ -479,8 +553,8 @@ class GaleraClusterTest {
         Timings.figure("recomputations (DONE/all)", db().number("SELECT COUNT(*) FROM recompute_job WHERE status = 'DONE'") + "/"
                 + db().number("SELECT COUNT(*) FROM recompute_job"));
         Timings.figure("recomputation " + watch.jobId + " as seen", watch.history());
-        check("recomputation " + watch.jobId + " finished once (never RUNNING again after DONE, progress never back)",
-                watch.finishedOnce(), watch.history().toString());
+        check("recomputation " + watch.jobId + " finished once (never RUNNING after DONE; started over at most once, after its holder was killed)",
+                watch.finishedOnce(1), watch.history().toString());
     }
 
     /** Exactly one completion per learner, whatever was killed while they sent the form three times. */

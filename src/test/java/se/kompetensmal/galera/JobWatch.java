@@ -53,13 +53,18 @@ final class JobWatch {
         return new ArrayList<>(seen);
     }
 
-    /** DONE at the end, never anything after a DONE, and the progress of one run never going back. */
-    boolean finishedOnce() {
+    /**
+     * DONE at the end, nothing after a DONE, and the progress started over at most {@code kills} times: a job whose
+     * holder was killed is run again from the start by the instance taking over (idempotent), but two instances running
+     * it at once show as progress going up and down repeatedly.
+     */
+    boolean finishedOnce(int kills) {
         List<String> states = history();
         if (states.isEmpty() || !states.get(states.size() - 1).startsWith("DONE")) {
             return false;
         }
         int lastProgress = -1;
+        int startedOver = 0;
         for (int i = 0; i < states.size(); i++) {
             if (states.get(i).startsWith("DONE") && i < states.size() - 1) {
                 return false;
@@ -67,10 +72,10 @@ final class JobWatch {
             String[] parts = states.get(i).split("[ /]");
             int done = Integer.parseInt(parts[1]);
             if (done < lastProgress) {
-                return false;
+                startedOver++;
             }
             lastProgress = done;
         }
-        return true;
+        return startedOver <= kills;
     }
 }
