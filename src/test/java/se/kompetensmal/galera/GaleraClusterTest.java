@@ -238,7 +238,7 @@ class GaleraClusterTest {
         Instant deploying = Instant.now();
         calls.down.add(deployed.name);
         deployed.stop();
-        deployed.start(Duration.ofMinutes(3));
+        startReported(deployed, "in the rolling restart");
         calls.down.remove(deployed.name);
         Timings.log("app: " + deployed.name + " restarted (orderly stop, start)", deploying);
         recomputerBack.join();
@@ -278,6 +278,7 @@ class GaleraClusterTest {
                 .mapToLong(b -> b.report.get("createdCount").getAsLong()).sum();
         Timings.figure("people in the database / reported created", people + " / " + reported);
         check("the people count equals what the imports reported", people == reported, people + " in the database, " + reported + " reported");
+        check("every start after a kill or restart succeeded the first time", failedStarts.isEmpty(), failedStarts.toString());
         checkImportHistories(batches);
         check("the import cut short by kill -9 was taken over and SUCCEEDED (the file is where every instance reaches it)",
                 batches.get(1).report.get("status").getAsString().equals("SUCCEEDED"), "ended " + batches.get(1).report.get("status")
@@ -343,9 +344,29 @@ class GaleraClusterTest {
 
     void restart(AppInstance instance) {
         Instant started = Instant.now();
-        instance.start(Duration.ofMinutes(3));
+        startReported(instance, "after kill -9");
         calls.down.remove(instance.name);
         Timings.log("app: " + instance.name + " started again after kill -9", started);
+    }
+
+    final List<String> failedStarts = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Starts the instance; a start that fails is recorded and tried again, as an orchestrator restarts it. */
+    void startReported(AppInstance instance, String when) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                instance.start(Duration.ofMinutes(3));
+                return;
+            } catch (AssertionError e) {
+                String why = instance.name + " " + when + ": " + firstError(instance.logText().substring(
+                        Math.max(0, instance.logText().lastIndexOf("==== start"))));
+                failedStarts.add(why);
+                Timings.note("app: start failed, starting again: " + why);
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /**
