@@ -50,6 +50,8 @@ public final class GaleraCluster implements AutoCloseable {
         final int istPort = freePort();
         final int sstPort = freePort();
         volatile Process process;
+        /** Running, synced and answering: where the test's own queries may go. */
+        volatile boolean ready;
 
         Node(int number) {
             this.number = number;
@@ -156,6 +158,7 @@ public final class GaleraCluster implements AutoCloseable {
                 cluster.awaitSynced(cluster.node(i), Duration.ofSeconds(180));
             }
             cluster.awaitClusterSize(3, Duration.ofSeconds(60));
+            cluster.nodes.forEach(n -> n.ready = true);
             Timings.log("galera: three nodes in the cluster, all Synced", joining);
             return cluster;
         } catch (RuntimeException | Error e) {
@@ -184,13 +187,14 @@ public final class GaleraCluster implements AutoCloseable {
 
     /** The first running, synced node. */
     public Node anyRunning() {
-        return nodes.stream().filter(Node::running).findFirst().orElseThrow();
+        return nodes.stream().filter(n -> n.running() && n.ready).findFirst().orElseThrow();
     }
 
     /** {@code kill -9} of one server: its clients lose their connections, the other two go on as the primary component. */
     public void kill(int number) {
         Node node = node(number);
         Instant started = Instant.now();
+        node.ready = false;
         killTree(node.process);
         node.process = null;
         awaitClusterSize(2, Duration.ofSeconds(60));
@@ -201,9 +205,11 @@ public final class GaleraCluster implements AutoCloseable {
     public void restart(int number) {
         Node node = node(number);
         Instant started = Instant.now();
+        node.ready = false;
         node.process = launch(node, false);
         awaitSynced(node, Duration.ofSeconds(120));
         awaitClusterSize(3, Duration.ofSeconds(60));
+        node.ready = true;
         Timings.log("galera: node " + number + " rejoined and Synced", started);
     }
 
