@@ -18,7 +18,9 @@ public final class DevApplication {
     }
 
     public static void main(String[] args) {
-        Map<String, Object> properties = new HashMap<>(Map.of("kompetensmal.demo-data", "true"));
+        // A random signing key per start is fine for one local instance (production requires a shared one).
+        Map<String, Object> properties = new HashMap<>(Map.of("kompetensmal.demo-data", "true",
+                "kompetensmal.require-shared-secret", "false"));
         String external = System.getenv("DATASOURCES_DEFAULT_URL");
         if (external == null || external.isBlank()) {
             EmbeddedMariaDb db = EmbeddedMariaDb.start(Path.of("data", "mariadb").toAbsolutePath(), true);

@@ -34,12 +34,131 @@ public class CatalogueStore {
     public record LoadResult(int goals, int modules, List<String> newModuleVersions) {
     }
 
+    /** What a start did with its courses/ content: stored it, or why not. */
+    public enum Loaded {
+        /** New content, stored (modules that changed got a new version). */
+        STORED,
+        /** The content stored already is this very content: another instance (or an earlier start) stored it. */
+        ALREADY_STORED,
+        /** Content stored before and replaced since: an older instance during a rolling deploy. */
+        REPLACED_SINCE,
+        /** Content of an older catalogue version than the one stored. */
+        OLDER_VERSION
+    }
+
+    /** The outcome of a start's load: what happened, and what {@link #store} did when it stored. */
+    public record Load(Loaded loaded, String storedVersion, LoadResult result) {
+    }
+
+    /**
+     * Stores the shipped content once per change, across all instances, and never older content over newer: content equal
+     * to what is stored, content stored before and replaced since, or content of an older catalogue version is left
+     * alone. The decision and the store are one transaction that first takes the row {@code catalogue_load} (a row lock
+     * on one server: a second instance waits and then finds the content stored) and ends by changing it on the condition
+     * that it still holds what was read (on Galera, where the row lock holds on one node only, two nodes changing the row
+     * at once is a certification conflict: the loser is rolled back, and run again by the caller it finds the content
+     * stored). Within one catalogue version a module is not stored again when its content equals any version stored
+     * (an older instance's module that was changed since); a newer catalogue version may bring back an older text.
+     */
+    @Transactional
+    public Load storeOnce(CourseContent content, String loadedBy) {
+        String hash = catalogueHash(content);
+        record Current(String hash, String version) {
+        }
+        Current current = sql.one("SELECT content_hash, catalogue_version FROM catalogue_load WHERE id = 1 FOR UPDATE",
+                Map.of(), row -> new Current(row.string("content_hash"), row.string("catalogue_version")))
+                .orElseThrow(() -> new IllegalStateException("catalogue_load has no row: migration V36 not applied"));
+        LoadResult nothing = new LoadResult(content.goals().size(), content.modules().size(), List.of());
+        if (current.hash().equals(hash)) {
+            return new Load(Loaded.ALREADY_STORED, current.version(), nothing);
+        }
+        int order = compareVersions(content.catalogueVersion(), current.version());
+        if (order < 0) {
+            return new Load(Loaded.OLDER_VERSION, current.version(), nothing);
+        }
+        if (sql.number("SELECT COUNT(*) FROM catalogue_content WHERE content_hash = :hash", NamedSql.with("hash", hash)) > 0) {
+            return new Load(Loaded.REPLACED_SINCE, current.version(), nothing);
+        }
+        LoadResult result = store(content, order == 0);
+        sql.update("""
+                INSERT INTO catalogue_content (content_hash, catalogue_version, first_loaded_at)
+                VALUES (:hash, :version, UTC_TIMESTAMP(6))""",
+                NamedSql.with("hash", hash).and("version", content.catalogueVersion()));
+        int changed = sql.update("""
+                UPDATE catalogue_load SET content_hash = :hash, catalogue_version = :version, loaded_at = UTC_TIMESTAMP(6),
+                       loaded_by = :by
+                WHERE id = 1 AND content_hash = :seen""",
+                NamedSql.with("hash", hash).and("version", content.catalogueVersion()).and("by", shortened(loadedBy))
+                        .and("seen", current.hash()));
+        if (changed != 1) {
+            // Another instance stored content since this transaction read the row: undo everything and decide again.
+            throw new StoredMeanwhile();
+        }
+        return new Load(Loaded.STORED, content.catalogueVersion(), result);
+    }
+
+    /** Another instance stored content while this load was deciding: it was rolled back, and may decide again. */
+    public static final class StoredMeanwhile extends RuntimeException {
+        StoredMeanwhile() {
+            super("catalogue_load changed while storing the catalogue");
+        }
+    }
+
+    private static String shortened(String text) {
+        return text.length() > 100 ? text.substring(0, 100) : text;
+    }
+
+    /**
+     * Catalogue versions compared part by part ("2026.2" before "2026.10"), numbers as numbers; an empty version (none
+     * stored yet) comes first.
+     */
+    static int compareVersions(String a, String b) {
+        String[] left = a.isBlank() ? new String[0] : a.strip().split("[.\\-]");
+        String[] right = b.isBlank() ? new String[0] : b.strip().split("[.\\-]");
+        for (int i = 0; i < Math.max(left.length, right.length); i++) {
+            if (i >= left.length) {
+                return -1;
+            }
+            if (i >= right.length) {
+                return 1;
+            }
+            int order = left[i].matches("\\d{1,9}") && right[i].matches("\\d{1,9}")
+                    ? Integer.compare(Integer.parseInt(left[i]), Integer.parseInt(right[i])) : left[i].compareTo(right[i]);
+            if (order != 0) {
+                return order;
+            }
+        }
+        return 0;
+    }
+
+    /** A digest of the whole content: the catalogue version, every goal and every module's content hash. */
+    static String catalogueHash(CourseContent content) {
+        StringBuilder canonical = new StringBuilder();
+        field(canonical, "version", content.catalogueVersion());
+        for (CourseContent.Goal g : content.goals()) {
+            field(canonical, "goal", g.code(), String.join(",", g.audiences()), g.area().name(), g.kind().name(),
+                    g.textSv(), String.valueOf(g.textEn()));
+        }
+        for (CourseContent.Module m : content.modules()) {
+            field(canonical, "module", m.code(), contentHash(m, m.images()));
+        }
+        return sha256(canonical.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
     /**
      * Stores the shipped content. Refused as a whole (nothing written) when a module code is already an organisation's
      * own module or a goal code is already an organisation's own goal: codes never shadow one another.
      */
     @Transactional
     public LoadResult store(CourseContent content) {
+        return store(content, true);
+    }
+
+    /**
+     * {@link #store(CourseContent)}; with {@code notAgain}, a module whose content equals any of its stored versions (not
+     * only the latest) is left alone, so that older content never becomes a newer version.
+     */
+    private LoadResult store(CourseContent content, boolean notAgain) {
         List<String> problems = new ArrayList<>();
         Map<String, String> ownModules = new HashMap<>();
         sql.list("SELECT code, source FROM catalogue_module WHERE source IN ('EDITOR', 'PACKAGE')", Map.of(),
@@ -66,6 +185,11 @@ public class CatalogueStore {
         storeGoals(content);
         List<String> added = new ArrayList<>();
         for (CourseContent.Module module : content.modules()) {
+            if (notAgain && sql.number("""
+                    SELECT COUNT(*) FROM module_version WHERE module_code = :code AND content_hash = :hash""",
+                    NamedSql.with("code", module.code()).and("hash", contentHash(module, module.images()))) > 0) {
+                continue;
+            }
             int before = latest(module.code()).map(Latest::version).orElse(0);
             if (storeVersion(module, module.images(), "FILES", null, null) != before) {
                 added.add(module.code());

@@ -101,6 +101,11 @@ public class HrPickup implements BackgroundJob {
     }
 
     @Override
+    public String title() {
+        return "Hämtning av HR-filer från mapp";
+    }
+
+    @Override
     public Duration interval() {
         return interval;
     }

@@ -19,6 +19,9 @@ public interface BackgroundJob {
     /** The kind's name, lower-case with hyphens ("roster-import"): the lease's name, and the label in metrics and health. */
     String kind();
 
+    /** What the kind is called on the administrators' page of background work, in Swedish ("Importer av personal"). */
+    String title();
+
     /** How long the holder waits after a run before it looks for work again; {@link Jobs#nudge} asks for a run sooner. */
     Duration interval();
 

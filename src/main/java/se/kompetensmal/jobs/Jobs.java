@@ -109,6 +109,12 @@ public class Jobs {
         return instanceName;
     }
 
+    /** A kind's Swedish name, for pages. */
+    public String title(String kind) {
+        BackgroundJob job = kinds.get(kind);
+        return job == null ? kind : job.title();
+    }
+
     /** The kinds registered, by name. */
     public List<String> kinds() {
         return kinds.keySet().stream().sorted().toList();

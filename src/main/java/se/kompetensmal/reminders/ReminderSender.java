@@ -64,6 +64,11 @@ public class ReminderSender implements BackgroundJob {
     }
 
     @Override
+    public String title() {
+        return "Påminnelser om utbildning via e-post";
+    }
+
+    @Override
     public Duration interval() {
         return interval;
     }

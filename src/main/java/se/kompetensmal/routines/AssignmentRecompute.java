@@ -6,7 +6,6 @@ import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import se.kompetensmal.catalog.ModuleReach;
 import se.kompetensmal.sql.NamedSql;
-import se.kompetensmal.xapi.LearningRecords;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -150,11 +149,11 @@ public class AssignmentRecompute {
     }
 
     private final NamedSql sql;
-    private final LearningRecords records;
+    private final AssignmentEvents events;
 
-    public AssignmentRecompute(NamedSql sql, LearningRecords records) {
+    public AssignmentRecompute(NamedSql sql, AssignmentEvents events) {
         this.sql = sql;
-        this.records = records;
+        this.events = events;
     }
 
     /** What an introduction routine with these values would ask, counted before it is saved. */
@@ -233,7 +232,8 @@ public class AssignmentRecompute {
             setNextCycles(slice);
         } while (linkCompletions(slice) > 0);
         withdrawWhatNoRoutineAsksFor(slice);
-        records.assigned(fromPersonId, toPersonId);
+        // Whatever listens (the LRS announcements, report summaries) hears of the slice once it is committed.
+        events.afterCommit(AssignmentsChanged.recomputed(scopeNodeId, fromPersonId, toPersonId));
     }
 
     /**

@@ -19,7 +19,9 @@ import java.util.List;
 /**
  * A coordinator's own assignments and exemptions. A manual assignment reaches every active person under a node,
  * optionally only those in one unit below it, of one audience, or one person, in one statement; where a routine already
- * asks for the module, the earlier date holds.
+ * asks for the module, the earlier date holds. Once committed, {@link AssignmentsChanged} names the people it reached
+ * (their announcement to the LRS follows from it). Exemptions are still written as learning records in their own
+ * transaction.
  */
 @Singleton
 public class ManualAssignments {
@@ -46,8 +48,11 @@ public class ManualAssignments {
     private final ModuleReach moduleReach;
     private final ModuleTitles titles;
 
+    private final AssignmentEvents events;
+
     public ManualAssignments(NamedSql sql, LearningRecords records, Audiences audiences, ModuleReach moduleReach,
-                             ModuleTitles titles) {
+                             ModuleTitles titles, AssignmentEvents events) {
+        this.events = events;
         this.moduleReach = moduleReach;
         this.titles = titles;
         this.sql = sql;
@@ -140,6 +145,10 @@ public class ManualAssignments {
 
     private int assign(Reach reach, String module, LocalDate dueDate, String assignedBy) {
         Reach checked = checked(reach, module);
+        // The people reached, read before the insert with the same text, so that the change names exactly them: their
+        // announcements (and later summaries) follow from the event, never a sweep of the whole database.
+        java.util.Set<Long> people = new java.util.HashSet<>(sql.list("SELECT p.id FROM person p WHERE " + REACHED,
+                params(checked), row -> row.number("id")));
         int assigned = sql.update("""
                 INSERT INTO assignment (person_id, module_code, cycle, source, due_date, assigned_by)
                 SELECT p.id, :module, 1, 'MANUAL', :due, :by FROM person p
@@ -148,7 +157,9 @@ public class ManualAssignments {
                     assignment.withdrawn_at = NULL,
                     assignment.assigned_by = COALESCE(assignment.assigned_by, VALUES(assigned_by))""".formatted(REACHED),
                 params(checked).and("module", module).and("due", dueDate).and("by", assignedBy));
-        records.assigned(0, Long.MAX_VALUE);
+        if (!people.isEmpty()) {
+            events.afterCommit(AssignmentsChanged.assigned(reach.nodeId(), people, module));
+        }
         return assigned;
     }
 

@@ -56,6 +56,11 @@ public class RecomputeJobs implements BackgroundJob {
     }
 
     @Override
+    public String title() {
+        return "Omräkning av uppdrag";
+    }
+
+    @Override
     public Duration interval() {
         return interval;
     }

@@ -48,6 +48,11 @@ public class OccasionReminders implements BackgroundJob {
     }
 
     @Override
+    public String title() {
+        return "Påminnelser om lärarledda tillfällen";
+    }
+
+    @Override
     public Duration interval() {
         return interval;
     }

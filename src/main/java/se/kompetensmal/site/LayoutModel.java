@@ -133,6 +133,7 @@ public class LayoutModel implements ViewModelProcessor<Map<String, Object>> {
             if (access.holdsSystemWide(authentication, Role.ADMINISTRATOR)) {
                 items.add(new String[] {"/admin/logg", t.get("navAudit")});
                 items.add(new String[] {"/admin/xapi", t.get("navLrs")});
+                items.add(new String[] {"/admin/bakgrundsjobb", t.get("navJobs")});
             }
         }
         if (learner) {

@@ -152,6 +152,12 @@ public class NamedSql {
             return rs.getObject(column, LocalDate.class);
         }
 
+        /** A TIMESTAMP column as an instant; null stays null. */
+        public java.time.Instant instant(String column) throws SQLException {
+            java.sql.Timestamp time = rs.getTimestamp(column);
+            return time == null ? null : time.toInstant();
+        }
+
         /** A DATETIME column holding a UTC wall-clock time (as db-scheduler's table does), as an instant; null stays null. */
         public java.time.Instant utcInstant(String column) throws SQLException {
             java.time.LocalDateTime time = rs.getObject(column, java.time.LocalDateTime.class);

@@ -6,19 +6,26 @@ import gov.adlnet.xapi.model.StatementResult;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
-import io.micronaut.scheduling.annotation.Scheduled;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.data.connection.annotation.Connectable;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import se.kompetensmal.SwedishTime;
+import se.kompetensmal.jobs.BackgroundJob;
 import se.kompetensmal.learning.Completions;
+import se.kompetensmal.sql.NamedSql;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.ResultSet;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,12 +34,19 @@ import java.util.Optional;
 /**
  * Completions of external modules, read from the LRS: statements "completed" or "passed" about a module's xAPI activity
  * by a learner known by HSA-id become completions here, marked as reported from elsewhere, once per statement. They
- * count in routines and reports like any other. Read on a schedule and when an administrator asks.
+ * count in routines and reports like any other. Read by the background job {@code lrs-reading} (one instance at a time)
+ * and when an administrator asks.
+ *
+ * <p>Each activity has a cursor ({@code lrs_reading_cursor}): the {@code stored} time of the newest statement read. A
+ * reading asks the LRS only for statements stored since then, less {@code kompetensmal.xapi.reading-overlap} (an LRS may
+ * make a statement visible a little after the time it stamps on it); what the overlap reads again is recorded once, by
+ * its statement id. The cursor moves only after the statements before it are recorded, and never back, so that a
+ * reading cut short reads the rest next time and an administrator's reading beside the job's does no harm.
  */
 @Singleton
 @Connectable
 @Requires(property = "kompetensmal.xapi.endpoint", pattern = ".+")
-public class ExternalCompletions {
+public class ExternalCompletions implements BackgroundJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExternalCompletions.class);
     private static final List<String> VERBS = List.of(LearningRecords.ADL + "completed", LearningRecords.ADL + "passed");
@@ -40,11 +54,19 @@ public class ExternalCompletions {
     private final Lrs lrs;
     private final JdbcOperations jdbc;
     private final Completions completions;
+    private final NamedSql sql;
+    private final Duration interval;
+    private final Duration overlap;
 
-    public ExternalCompletions(Lrs lrs, JdbcOperations jdbc, Completions completions) {
+    public ExternalCompletions(Lrs lrs, JdbcOperations jdbc, Completions completions, NamedSql sql,
+                               @Value("${kompetensmal.xapi.import-interval:1h}") Duration interval,
+                               @Value("${kompetensmal.xapi.reading-overlap:1m}") Duration overlap) {
         this.lrs = lrs;
         this.jdbc = jdbc;
         this.completions = completions;
+        this.sql = sql;
+        this.interval = interval;
+        this.overlap = overlap;
     }
 
     /** What one reading found: completions recorded, statements already recorded, statements about unknown people. */
@@ -55,15 +77,27 @@ public class ExternalCompletions {
     private record ExternalModule(long versionId, String activityId) {
     }
 
-    @Scheduled(fixedDelay = "${kompetensmal.xapi.import-interval:1h}", initialDelay = "${kompetensmal.xapi.import-interval:1h}")
-    void onSchedule() {
-        try {
-            Reading reading = read();
-            LOG.info("Externa genomföranden från LRS: {} nya, {} redan kända, {} okända personer", reading.recorded(),
-                    reading.alreadyKnown(), reading.unknownPeople());
-        } catch (UncheckedIOException e) {
-            LOG.warn("LRS kunde inte läsas: {}", e.getMessage());
-        }
+    @Override
+    public String kind() {
+        return "lrs-reading";
+    }
+
+    @Override
+    public String title() {
+        return "Externa genomföranden från LRS";
+    }
+
+    @Override
+    public Duration interval() {
+        return interval;
+    }
+
+    /** A reading; an LRS that cannot be read fails the run (counted and logged by the jobs), tried again after the interval. */
+    @Override
+    public void run() {
+        Reading reading = read();
+        LOG.info("Externa genomföranden från LRS: {} nya, {} redan kända, {} okända personer", reading.recorded(),
+                reading.alreadyKnown(), reading.unknownPeople());
     }
 
     public Reading read() {
@@ -71,8 +105,15 @@ public class ExternalCompletions {
         int known = 0;
         int unknown = 0;
         for (ExternalModule module : externalModules()) {
+            Optional<Instant> cursor = cursor(module.activityId());
+            String since = cursor.map(c -> c.minus(overlap).toString()).orElse(null);
+            Instant newest = null;
             for (String verb : VERBS) {
-                for (Statement statement : statements(module.activityId(), verb)) {
+                for (Statement statement : statements(module.activityId(), verb, since)) {
+                    if (!about(statement, module.activityId(), verb)) {
+                        // A later page that lost the filters (some LRSs' "more" links do): not this reading's statement.
+                        continue;
+                    }
                     Optional<Long> person = person(statement.getActor());
                     if (person.isEmpty()) {
                         unknown++;
@@ -81,10 +122,58 @@ public class ExternalCompletions {
                     } else {
                         known++;
                     }
+                    Instant stored = stored(statement);
+                    if (stored != null && (newest == null || stored.isAfter(newest))) {
+                        newest = stored;
+                    }
                 }
+            }
+            if (newest != null) {
+                moveCursor(module.activityId(), newest);
             }
         }
         return new Reading(recorded, known, unknown);
+    }
+
+    /** The newest {@code stored} time read for the activity, if it was ever read. */
+    private Optional<Instant> cursor(String activityId) {
+        return sql.one("SELECT stored_until FROM lrs_reading_cursor WHERE activity_hash = :hash",
+                NamedSql.with("hash", digest(activityId)), row -> row.utcInstant("stored_until"));
+    }
+
+    /** Moves the activity's cursor forward to the newest statement read (never back: another reading may be further). */
+    private void moveCursor(String activityId, Instant newest) {
+        sql.update("""
+                INSERT INTO lrs_reading_cursor (activity_hash, activity_id, stored_until, read_at)
+                VALUES (:hash, :activity, :stored, :now)
+                ON DUPLICATE KEY UPDATE stored_until = GREATEST(stored_until, VALUES(stored_until)), read_at = VALUES(read_at)""",
+                NamedSql.with("hash", digest(activityId)).and("activity", activityId)
+                        .and("stored", LocalDateTime.ofInstant(newest, ZoneOffset.UTC))
+                        .and("now", LocalDateTime.ofInstant(Instant.now(), ZoneOffset.UTC)));
+    }
+
+    /** Whether the statement is the verb about the activity, as asked for. */
+    private static boolean about(Statement statement, String activityId, String verb) {
+        return statement.getVerb() != null && verb.equals(statement.getVerb().getId())
+                && statement.getObject() instanceof gov.adlnet.xapi.model.Activity activity
+                && activityId.equals(activity.getId());
+    }
+
+    private static @Nullable Instant stored(Statement statement) {
+        try {
+            return statement.getStored() == null ? null : OffsetDateTime.parse(statement.getStored()).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static String digest(String activityId) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(activityId.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private boolean record(long personId, ExternalModule module, Statement statement) {
@@ -94,12 +183,22 @@ public class ExternalCompletions {
         return completions.recordReported(personId, module.versionId(), on, score, statement.getId()).isPresent();
     }
 
-    private List<Statement> statements(String activityId, String verb) {
+    /**
+     * The statements of the verb about the activity, stored since {@code since} when given. The client's filters answer
+     * a new client each (so they are chained). Later pages follow the LRS's "more" links; as an LRS answers newest first,
+     * a page that reaches back to {@code since} is the last one wanted (an LRS whose "more" links drop the filters would
+     * otherwise lead on through everything it holds).
+     */
+    private List<Statement> statements(String activityId, String verb, @Nullable String since) {
         try {
-            LrsClient client = lrs.client();
-            StatementResult page = client.filterByActivity(activityId).filterByVerb(verb).getStatements();
+            gov.adlnet.xapi.client.StatementClient filtered = lrs.client().filterByActivity(activityId).filterByVerb(verb);
+            if (since != null) {
+                filtered = filtered.filterBySince(since);
+            }
+            StatementResult page = filtered.getStatements();
             List<Statement> statements = new ArrayList<>(page.getStatements());
-            while (page.hasMore() && page.getMore() != null && !page.getMore().isEmpty()) {
+            Instant from = since == null ? null : Instant.parse(since);
+            while (page.hasMore() && page.getMore() != null && !page.getMore().isEmpty() && !reachesBack(page, from)) {
                 page = lrs.client().getStatements(page.getMore());
                 statements.addAll(page.getStatements());
             }
@@ -107,6 +206,12 @@ public class ExternalCompletions {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Whether the page holds a statement stored at or before the instant (none when reading everything). */
+    private static boolean reachesBack(StatementResult page, @Nullable Instant from) {
+        return from != null && page.getStatements().stream().map(ExternalCompletions::stored)
+                .anyMatch(stored -> stored != null && !stored.isAfter(from));
     }
 
     /** The learner, by the HSA-id of the statement's account. */

@@ -30,8 +30,8 @@ import java.util.UUID;
  * Turns learning events into xAPI statements and puts them in the outbox, in the caller's transaction, so that a
  * statement exists exactly when its event does. ADL verbs; the learner is an account (the service's home page and the
  * HSA-id), never an e-mail address; modules and questions have stable activity ids with the module version in the
- * context; the registration is the assignment cycle the event belongs to, when there is one. A new assignment is
- * announced as "registered" with its due date.
+ * context; the registration is the assignment cycle the event belongs to, when there is one. A new assignment cycle is
+ * announced as "registered" with its due date, once ({@link AssignmentAnnouncements}).
  */
 @Singleton
 public class LearningRecords {
@@ -306,37 +306,36 @@ public class LearningRecords {
         return result;
     }
 
+    /** An assignment cycle not announced yet, as its "registered" statement needs it. */
+    record Unannounced(long assignmentId, int cycle, long personId, String hsaId, String name, String moduleCode,
+                       String title, int version, java.time.LocalDate due, Instant assignedAt) {
+    }
+
     /**
-     * Announces the assignments made since the last announcement for the people in the id range ("registered", with the
-     * due date): one query for all of them, one batch of statements. Called where assignments are made.
+     * The id of an assignment cycle's "registered" statement: derived from the cycle (the assignment row is one cycle of
+     * one person's module; its id and cycle number never change), never random, so that two writers announcing the same
+     * cycle (two instances, a retried job, a recomputation racing a manual assignment) write the same statement, which
+     * the outbox keeps once. Not the due date: it moves (a manual assignment keeps the earlier date, a recomputation
+     * follows the routine), and an announcement read before and after such a move must still be one statement.
      */
-    public void assigned(long fromPersonId, long toPersonId) {
+    static String registeredStatementId(long assignmentId, int cycle) {
+        return UUID.nameUUIDFromBytes(("kompetensmal:registered:" + assignmentId + ":" + cycle).getBytes(StandardCharsets.UTF_8))
+                .toString();
+    }
+
+    /**
+     * Writes the "registered" statements of the cycles (with the due date), each once: a statement already in the outbox
+     * is left as it is. Its timestamp is when the assignment was made, so that every writer writes the same statement.
+     */
+    void registered(List<Unannounced> cycles) {
         List<Outgoing> statements = new ArrayList<>();
-        jdbc.prepareStatement("""
-                SELECT a.id, a.person_id, p.hsa_id, CONCAT(p.given_name, ' ', p.family_name), a.module_code, m.title, m.version,
-                       a.due_date
-                FROM assignment a JOIN person p ON p.id = a.person_id
-                JOIN module_version m ON m.module_code = a.module_code
-                 AND m.version = (SELECT MAX(l.version) FROM module_version l WHERE l.module_code = a.module_code)
-                WHERE a.announced = FALSE AND a.person_id BETWEEN ? AND ? AND a.withdrawn_at IS NULL""", statement -> {
-            statement.setLong(1, fromPersonId);
-            statement.setLong(2, toPersonId);
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    Subject s = new Subject(rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                            rs.getInt(7), rs.getLong(1));
-                    statements.add(statement(s, "registered", module(s), null, null, rs.getObject(8, java.time.LocalDate.class)));
-                }
-            }
-            return null;
-        });
-        write(statements);
-        jdbc.prepareStatement("UPDATE assignment SET announced = TRUE WHERE announced = FALSE AND person_id BETWEEN ? AND ?",
-                statement -> {
-                    statement.setLong(1, fromPersonId);
-                    statement.setLong(2, toPersonId);
-                    return statement.executeUpdate();
-                });
+        for (Unannounced a : cycles) {
+            Subject s = new Subject(a.personId(), a.hsaId(), a.name(), a.moduleCode(), a.title(), a.version(), a.assignmentId());
+            statements.add(statement(registeredStatementId(a.assignmentId(), a.cycle()),
+                    a.assignedAt().truncatedTo(ChronoUnit.MILLIS).toString(), s, "registered", module(s), null, null, a.due(),
+                    null, java.util.Map.of()));
+        }
+        writeOnce(statements);
     }
 
     // SCORM packages, after ADL's xAPI SCORM profile: the package is a course activity, {public-url}/xapi/paket/{manifest
@@ -478,6 +477,29 @@ public class LearningRecords {
             return;
         }
         jdbc.prepareStatement("INSERT INTO xapi_outbox (statement_id, verb, person_id, payload) VALUES (?, ?, ?, ?)", insert -> {
+            for (Outgoing statement : statements) {
+                insert.setString(1, statement.id());
+                insert.setString(2, statement.verb());
+                insert.setLong(3, statement.personId());
+                insert.setString(4, statement.json());
+                insert.addBatch();
+            }
+            return insert.executeBatch();
+        });
+    }
+
+    /**
+     * Writes statements whose ids are derived from what they record, each once: a row with the same statement id (unique
+     * in the outbox) is left as it is, without hiding any other error as INSERT IGNORE would. On Galera two nodes writing
+     * the same id at once is a certification conflict, and the retried writer then finds the row.
+     */
+    private void writeOnce(List<Outgoing> statements) {
+        if (statements.isEmpty()) {
+            return;
+        }
+        jdbc.prepareStatement("""
+                INSERT INTO xapi_outbox (statement_id, verb, person_id, payload) VALUES (?, ?, ?, ?)
+                ON DUPLICATE KEY UPDATE statement_id = statement_id""", insert -> {
             for (Outgoing statement : statements) {
                 insert.setString(1, statement.id());
                 insert.setString(2, statement.verb());

@@ -11,10 +11,30 @@ import java.net.URL;
 class LrsClient extends StatementClient {
 
     private final String version;
+    /** The endpoint's path ("/xAPI"), which a "more" link repeats. */
+    private final String basePath;
 
     LrsClient(String endpoint, String username, String password, String version) throws MalformedURLException {
         super(endpoint, username, password);
         this.version = version;
+        this.basePath = new URL(endpoint).getPath().replaceFirst("/+$", "");
+    }
+
+    /**
+     * The next page of a reading. xAPI's "more" link is relative to the server's root and so starts with the endpoint's
+     * path, which the client puts in front once more ("/xAPI/xAPI/statements"): taken off here.
+     */
+    @Override
+    public gov.adlnet.xapi.model.StatementResult getStatements(String more) throws IOException {
+        String path = more;
+        if (path.startsWith("http://") || path.startsWith("https://")) {
+            java.net.URI uri = java.net.URI.create(path);
+            path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        }
+        if (!basePath.isEmpty() && path.startsWith(basePath + "/")) {
+            path = path.substring(basePath.length());
+        }
+        return super.getStatements(path);
     }
 
     private final ThreadLocal<HttpURLConnection> last = new ThreadLocal<>();

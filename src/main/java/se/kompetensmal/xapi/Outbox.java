@@ -94,6 +94,27 @@ public class Outbox {
                        claimed_until = NULL WHERE status = 'FAILED'""", statement -> statement.executeUpdate());
     }
 
+    /**
+     * What waits for the LRS: statements not sent yet (refused ones wait for an administrator and are not counted) and
+     * when the oldest of them was written, the outbox's age for metrics.
+     */
+    @Transactional(readOnly = true)
+    public se.kompetensmal.jobs.Backlog backlog() {
+        // Both by the (status, id) index: the oldest waiting is the first by id, as ids follow the writing order closely
+        // enough for an age (on Galera they step by the cluster size but still grow).
+        return jdbc.prepareStatement("""
+                SELECT (SELECT COUNT(*) FROM xapi_outbox FORCE INDEX (ix_xapi_outbox_pending) WHERE status = 'PENDING'),
+                       (SELECT created_at FROM xapi_outbox FORCE INDEX (ix_xapi_outbox_pending) WHERE status = 'PENDING'
+                        ORDER BY status, id LIMIT 1)""",
+                statement -> {
+                    try (ResultSet rs = statement.executeQuery()) {
+                        rs.next();
+                        java.sql.Timestamp oldest = rs.getTimestamp(2);
+                        return new se.kompetensmal.jobs.Backlog(rs.getLong(1), oldest == null ? null : oldest.toInstant());
+                    }
+                });
+    }
+
     /** A statement waiting or refused, as administrators see it. */
     @Serdeable
     public record Waiting(String statementId, String verb, String status, int attempts, String createdAt, @Nullable String answer) {

@@ -3,10 +3,11 @@ package se.kompetensmal.xapi;
 import gov.adlnet.xapi.model.Statement;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
-import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import se.kompetensmal.jobs.BackgroundJob;
+import se.kompetensmal.jobs.Backlog;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -15,12 +16,19 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Delivers the outbox to the LRS in batches, oldest first, with the xAPI client. Runs only where an LRS endpoint is
- * configured; without one, statements wait in the outbox where administrators can see them.
+ * Delivers the outbox to the LRS in batches, oldest first, with the xAPI client: the background job {@code outbox}, run
+ * by one instance at a time. Runs only where an LRS endpoint is configured; without one, statements wait in the outbox
+ * where administrators can see them.
+ *
+ * <p>The outbox's own row claim ({@link Outbox#claim}) stays, though one holder sends: the job's lease says who should
+ * send, the claim is what makes a second sender harmless when there is one anyway. A holder that stalls (a long pause,
+ * a slow LRS) past its missed-heartbeat limit is replaced while it may still be sending; its late "sent" or "later"
+ * then changes nothing, as only rows still claimed by it can be marked by it, and the new holder does not take its rows
+ * before their claim ends. It costs one indexed update per batch.
  */
 @Singleton
 @Requires(property = "kompetensmal.xapi.endpoint", pattern = ".+")
-public class OutboxSender {
+public class OutboxSender implements BackgroundJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboxSender.class);
     private static final Duration LEASE = Duration.ofMinutes(2);
@@ -28,15 +36,43 @@ public class OutboxSender {
     private final Outbox outbox;
     private final LrsClient client;
     private final int batchSize;
+    private final Duration interval;
     private final String worker = "sender-" + UUID.randomUUID();
 
-    public OutboxSender(Outbox outbox, Lrs lrs, @Value("${kompetensmal.xapi.batch-size:100}") int batchSize) {
+    public OutboxSender(Outbox outbox, Lrs lrs, @Value("${kompetensmal.xapi.batch-size:100}") int batchSize,
+                        @Value("${kompetensmal.xapi.interval:5s}") Duration interval) {
         this.outbox = outbox;
         this.client = lrs.client();
         this.batchSize = batchSize;
+        this.interval = interval;
     }
 
-    @Scheduled(fixedDelay = "${kompetensmal.xapi.interval:5s}", initialDelay = "${kompetensmal.xapi.interval:5s}")
+    @Override
+    public String kind() {
+        return "outbox";
+    }
+
+    @Override
+    public String title() {
+        return "Lärandeposter till LRS";
+    }
+
+    @Override
+    public Duration interval() {
+        return interval;
+    }
+
+    @Override
+    public void run() {
+        deliverAll();
+    }
+
+    /** The statements waiting for the LRS (refused ones not counted: they wait for an administrator), and the oldest's age. */
+    @Override
+    public Backlog backlog() {
+        return outbox.backlog();
+    }
+
     public void deliverAll() {
         while (deliverBatch() > 0) {
             // Until the backlog is empty or the LRS stops taking statements.

@@ -194,7 +194,7 @@ public final class Benchmark {
 
     private static Map<String, Object> properties(EmbeddedMariaDb db) {
         return Map.of("datasources.default.url", db.jdbcUrl(), "datasources.default.username", "root",
-                "datasources.default.password", "", "micronaut.server.port", -1);
+                "datasources.default.password", "", "micronaut.server.port", -1, "kompetensmal.require-shared-secret", false);
     }
 
     /** Empties {@code target} and, if a source is given, copies it there. */

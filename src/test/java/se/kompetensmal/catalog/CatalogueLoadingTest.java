@@ -27,6 +27,9 @@ class CatalogueLoadingTest extends ServiceTest {
     @Inject
     CatalogueQueries catalogue;
 
+    @Inject
+    CatalogueLoader loader;
+
     /** Anyone signed in: a shipped module is for everyone. */
     static final io.micronaut.security.authentication.Authentication ANYONE =
             io.micronaut.security.authentication.Authentication.build("test", Map.of("accountId", 0L));
@@ -139,6 +142,135 @@ class CatalogueLoadingTest extends ServiceTest {
                         + " ge det nationella målet en annan kod"), e.problems());
         assertEquals(rowsBefore, countRows(), "nothing written");
         assertEquals("Eget mål", sql.strings("SELECT text_sv FROM competence_goal WHERE code = ?", goal).get(0));
+    }
+
+    // Starting instances: the courses/ content is stored once per change across all instances, never older over newer.
+    // Each test puts back the row of what is stored, so that later classes' services find the shipped content stored.
+
+    @Test
+    void theSameContentLoadedTwiceIsStoredOnce() {
+        withStoredContentKept(() -> {
+            CourseFolder courses = CourseFolder.copyOfShipped();
+            courses.replace("catalogue.yml", "version: \"2026.1\"", "version: \"2099.1\"");
+            String code = courses.copyModule("vardskador-grunder", "test-en-gang-" + System.nanoTime());
+
+            assertEquals(CatalogueStore.Loaded.STORED, loader.storeOnce(read(courses)).loaded());
+            long rows = countRows();
+            CatalogueStore.Load again = loader.storeOnce(read(courses));
+
+            assertEquals(CatalogueStore.Loaded.ALREADY_STORED, again.loaded());
+            assertEquals(rows, countRows());
+            assertEquals(List.of(1), versions(code));
+        });
+    }
+
+    @Test
+    void olderContentLoadedAfterNewerChangesNothing() {
+        withStoredContentKept(() -> {
+            CourseFolder courses = CourseFolder.copyOfShipped();
+            courses.replace("catalogue.yml", "version: \"2026.1\"", "version: \"2099.2\"");
+            String code = courses.copyModule("vardskador-grunder", "test-aldre-" + System.nanoTime());
+            CourseContent older = read(courses);
+            assertEquals(CatalogueStore.Loaded.STORED, loader.storeOnce(older).loaded());
+            // A new release: the module changed, the catalogue version too.
+            courses.write("modules/" + code + "/pages/02-vad-ar-en-vardskada.md", "# Ny rubrik\n\nNy text om vårdskador.\n");
+            courses.replace("catalogue.yml", "version: \"2099.2\"", "version: \"2099.3\"");
+            assertEquals(CatalogueStore.Loaded.STORED, loader.storeOnce(read(courses)).loaded());
+            long rows = countRows();
+
+            // An instance of the older release starts (a rolling deploy): its content is older than what is stored.
+            assertEquals(CatalogueStore.Loaded.OLDER_VERSION, loader.storeOnce(older).loaded());
+
+            assertEquals(List.of(1, 2), versions(code), "the older content is not stored as a newer version");
+            assertEquals("Ny rubrik", catalogue.module(code, null, ANYONE).orElseThrow().pages().get(1).title());
+            assertEquals(rows, countRows());
+            assertEquals("2099.3", sql.strings("SELECT catalogue_version FROM catalogue_load").get(0));
+        });
+    }
+
+    @Test
+    void contentReplacedWithinTheSameCatalogueVersionIsNotStoredAgain() {
+        withStoredContentKept(() -> {
+            CourseFolder courses = CourseFolder.copyOfShipped();
+            courses.replace("catalogue.yml", "version: \"2026.1\"", "version: \"2099.4\"");
+            String code = courses.copyModule("vardskador-grunder", "test-samma-version-" + System.nanoTime());
+            String other = courses.copyModule("vardskador-grunder", "test-annan-" + System.nanoTime());
+            String page = "modules/" + code + "/pages/02-vad-ar-en-vardskada.md";
+            String firstText = courses.read(page);
+            CourseContent first = read(courses);
+            assertEquals(CatalogueStore.Loaded.STORED, loader.storeOnce(first).loaded());
+            courses.write(page, "# Ändrad\n\nÄndrad text.\n");
+            assertEquals(CatalogueStore.Loaded.STORED, loader.storeOnce(read(courses)).loaded());
+
+            // The first content again: an instance started before the change.
+            assertEquals(CatalogueStore.Loaded.REPLACED_SINCE, loader.storeOnce(first).loaded());
+            // Content never stored whose module is the first text again (another module changed beside it).
+            courses.write(page, firstText);
+            courses.write("modules/" + other + "/pages/02-vad-ar-en-vardskada.md", "# Annan\n\nAnnan text.\n");
+            CatalogueStore.Load mixed = loader.storeOnce(read(courses));
+
+            assertEquals(CatalogueStore.Loaded.STORED, mixed.loaded());
+            assertEquals(List.of(other), mixed.result().newModuleVersions());
+            assertEquals(List.of(1, 2), versions(code), "a module equal to a stored version is not stored again");
+            assertEquals("Ändrad", catalogue.module(code, null, ANYONE).orElseThrow().pages().get(1).title());
+        });
+    }
+
+    @Test
+    void twoInstancesLoadingAtOnceStoreOnce() throws Exception {
+        withStoredContentKept(() -> {
+            CourseFolder courses = CourseFolder.copyOfShipped();
+            courses.replace("catalogue.yml", "version: \"2026.1\"", "version: \"2099.5\"");
+            String code = courses.copyModule("vardskador-grunder", "test-samtidigt-" + System.nanoTime());
+            CourseContent content = read(courses);
+            java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+            java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                List<java.util.concurrent.Future<CatalogueStore.Loaded>> loads = List.of(
+                        threads.submit(() -> { together.await(); return loader.storeOnce(content).loaded(); }),
+                        threads.submit(() -> { together.await(); return loader.storeOnce(content).loaded(); }));
+                List<CatalogueStore.Loaded> outcomes = new java.util.ArrayList<>();
+                for (var load : loads) {
+                    outcomes.add(load.get());
+                }
+                java.util.Collections.sort(outcomes);
+                assertEquals(List.of(CatalogueStore.Loaded.STORED, CatalogueStore.Loaded.ALREADY_STORED), outcomes);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            } finally {
+                threads.shutdown();
+            }
+            assertEquals(List.of(1), versions(code));
+        });
+    }
+
+    @Test
+    void catalogueVersionsCompareByTheirParts() {
+        assertTrue(CatalogueStore.compareVersions("2026.2", "2026.10") < 0);
+        assertTrue(CatalogueStore.compareVersions("2027.1", "2026.9") > 0);
+        assertEquals(0, CatalogueStore.compareVersions("2026.1", "2026.1"));
+        assertTrue(CatalogueStore.compareVersions("2026.1", "") > 0, "anything is newer than nothing stored");
+    }
+
+    private static CourseContent read(CourseFolder courses) {
+        return CourseContentReader.read(courses.root, CourseContentReaderTest.AUDIENCES);
+    }
+
+    private List<Integer> versions(String code) {
+        return sql.strings("SELECT version FROM module_version WHERE module_code = ? ORDER BY version", code).stream()
+                .map(Integer::valueOf).toList();
+    }
+
+    /** Runs the test and puts back what catalogue_load held, as the next test class's service expects the shipped content. */
+    private void withStoredContentKept(Runnable test) {
+        List<String> kept = sql.strings("SELECT CONCAT(content_hash, ' ', catalogue_version) FROM catalogue_load WHERE id = 1");
+        try {
+            test.run();
+        } finally {
+            String[] row = kept.get(0).split(" ", 2);
+            sql.update("UPDATE catalogue_load SET content_hash = ?, catalogue_version = ? WHERE id = 1", row[0],
+                    row.length > 1 ? row[1] : "");
+        }
     }
 
     private long versionId(String code, int version) {

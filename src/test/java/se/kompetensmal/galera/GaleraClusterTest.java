@@ -387,7 +387,12 @@ class GaleraClusterTest {
                 AppInstance.sleep(100);
             }
         }
+        // The lease row may be read a moment before the holder marks it picked: look again for up to 2 s.
         AppInstance holder = holderOf(kind);
+        for (int i = 0; i < 10 && holder == null; i++) {
+            AppInstance.sleep(200);
+            holder = holderOf(kind);
+        }
         AppInstance victim = holder == null ? fallback : holder;
         calls.down.add(victim.name);
         victim.kill();

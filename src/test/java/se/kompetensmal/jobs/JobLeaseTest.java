@@ -57,6 +57,11 @@ class JobLeaseTest extends ServiceTest implements TestPropertyProvider {
         }
 
         @Override
+        public String title() {
+            return "Provjobb för testet";
+        }
+
+        @Override
         public Duration interval() {
             return Duration.ofMillis(50);
         }

@@ -19,10 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
@@ -59,16 +55,7 @@ class LargeHistoryImportTest extends ServiceTest {
 
     @Override
     public Map<String, String> getProperties() {
-        try (Connection admin = DriverManager.getConnection(TestDatabase.Server.urlFor("mysql"), TestDatabase.Server.user(),
-                TestDatabase.Server.password()); Statement statement = admin.createStatement()) {
-            statement.execute("DROP DATABASE IF EXISTS " + DATABASE);
-            statement.execute("CREATE DATABASE " + DATABASE);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return Map.of("datasources.default.url", TestDatabase.Server.urlFor(DATABASE),
-                "datasources.default.username", TestDatabase.Server.user(),
-                "datasources.default.password", TestDatabase.Server.password());
+        return TestDatabase.Server.freshDatabase(DATABASE);
     }
 
     @Test

@@ -123,7 +123,8 @@ class AccessByRoleTest extends ServiceTest {
         for (MutableHttpRequest<?> request : List.<MutableHttpRequest<?>>of(
                 HttpRequest.POST("/api/imports/organisations", "kod\n").contentType("text/csv"),
                 page("/admin/roller"),
-                page("/admin/logg"))) {
+                page("/admin/logg"),
+                page("/admin/bakgrundsjobb"))) {
             assertEquals(HttpStatus.FORBIDDEN, status(request, coordinatorA), request.getMethod() + " " + request.getPath());
         }
         String roots = http.toBlocking().retrieve(HttpRequest.GET("/api/organisations").bearerAuth(coordinatorA));

@@ -27,6 +27,7 @@ public final class CountingProxy implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, AtomicInteger> delivered = new ConcurrentHashMap<>();
     private final HttpClient client = HttpClient.newHttpClient();
+    private final List<String> reads = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public CountingProxy(String target) {
         try {
@@ -36,6 +37,9 @@ public final class CountingProxy implements AutoCloseable {
         }
         server.createContext("/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
+            if ("GET".equals(exchange.getRequestMethod())) {
+                reads.add(String.valueOf(exchange.getRequestURI().getQuery()));
+            }
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target.replaceFirst("/xAPI/$", "")
                     + exchange.getRequestURI())).method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
             FORWARDED.forEach(h -> {
@@ -75,6 +79,15 @@ public final class CountingProxy implements AutoCloseable {
         Map<String, Integer> copy = new java.util.HashMap<>();
         delivered.forEach((id, count) -> copy.put(id, count.get()));
         return copy;
+    }
+
+    /** The query of every statement read (GET) the service made through the proxy, decoded, oldest first. */
+    List<String> reads() {
+        return List.copyOf(reads);
+    }
+
+    void forgetReads() {
+        reads.clear();
     }
 
     private void count(String body) {
