@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Stands between the service and the LRS and counts, per statement id, how often a statement was delivered (posted
  * and accepted). The LRS itself stores a resent statement once, so only a count on the way there shows a double send.
  */
-final class CountingProxy implements AutoCloseable {
+public final class CountingProxy implements AutoCloseable {
 
     private static final List<String> FORWARDED = List.of("Authorization", "X-Experience-API-Version", "Content-Type");
 
@@ -29,7 +29,7 @@ final class CountingProxy implements AutoCloseable {
     private final HttpClient client = HttpClient.newHttpClient();
     private final List<String> reads = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    CountingProxy(String target) {
+    public CountingProxy(String target) {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
@@ -65,13 +65,20 @@ final class CountingProxy implements AutoCloseable {
         server.start();
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/xAPI/";
     }
 
-    int deliveries(String statementId) {
+    public int deliveries(String statementId) {
         AtomicInteger count = delivered.get(statementId);
         return count == null ? 0 : count.get();
+    }
+
+    /** Every statement delivered so far, with how often. */
+    public Map<String, Integer> deliveries() {
+        Map<String, Integer> copy = new java.util.HashMap<>();
+        delivered.forEach((id, count) -> copy.put(id, count.get()));
+        return copy;
     }
 
     /** The query of every statement read (GET) the service made through the proxy, decoded, oldest first. */

@@ -1,0 +1,196 @@
+package se.kompetensmal.galera;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * One instance of the production application in a JVM of its own: main class {@code se.kompetensmal.Application} on the
+ * main classes and the dependencies of the test run's class path (the test classes left out, so no test bean or
+ * {@code application-test.yml} is in it), configured only through environment variables as in production.
+ */
+final class AppInstance implements AutoCloseable {
+
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+
+    final String name;
+    final int port;
+    private final Map<String, String> environment;
+    private final Path log;
+    private volatile Process process;
+    private int starts;
+
+    AppInstance(String name, Map<String, String> environment, Path logFolder) {
+        this.name = name;
+        this.port = GaleraCluster.freePort();
+        this.environment = new HashMap<>(environment);
+        this.environment.put("MICRONAUT_SERVER_PORT", String.valueOf(port));
+        this.environment.put("KOMPETENSMAL_INSTANCE_NAME", name);
+        this.log = logFolder.resolve(name + ".log");
+    }
+
+    void environment(String name, String value) {
+        environment.put(name, value);
+    }
+
+    /** The test run's class path without the test classes: the production classes and their libraries. */
+    static String productionClassPath() {
+        String classPath = System.getProperty("java.class.path");
+        List<String> entries = Arrays.stream(classPath.split(File.pathSeparator))
+                .filter(e -> !e.replace('\\', '/').endsWith("target/test-classes") && !e.replace('\\', '/').endsWith("target/test-classes/"))
+                .toList();
+        if (entries.stream().noneMatch(e -> e.replace('\\', '/').matches(".*target/classes/?"))) {
+            throw new IllegalStateException("the test class path has no target/classes: " + classPath);
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+
+    String url() {
+        return "http://localhost:" + port;
+    }
+
+    boolean running() {
+        return process != null && process.isAlive();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Starts the JVM (with the arguments given to main, e.g. {@code migrate}) and returns at once. */
+    void launch(String... arguments) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+                "-cp", productionClassPath(), "se.kompetensmal.Application"));
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment);
+        try {
+            Files.writeString(log, "==== start " + (++starts) + " " + Instant.now() + " " + String.join(" ", arguments) + "\n",
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts the instance and waits until it answers /health with 200. */
+    void start(Duration limit) {
+        Instant started = Instant.now();
+        launch();
+        awaitHealthy(limit);
+        Timings.log("app: " + name + " started and healthy", started);
+    }
+
+    void awaitHealthy(Duration limit) {
+        Instant deadline = Instant.now().plus(limit);
+        while (Instant.now().isBefore(deadline)) {
+            if (!running()) {
+                throw new AssertionError(name + " ended (exit " + process.exitValue() + ") while starting:\n" + tail(60));
+            }
+            try {
+                HttpResponse<String> response = CLIENT.send(HttpRequest.newBuilder(URI.create(url() + "/health"))
+                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // starting
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            sleep(500);
+        }
+        throw new AssertionError(name + " not healthy within " + limit + ":\n" + tail(60));
+    }
+
+    /** Runs the application to its end (for a command such as {@code migrate}); its exit code. */
+    int runToEnd(Duration limit, String... arguments) {
+        launch(arguments);
+        try {
+            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                kill();
+                throw new AssertionError(name + " " + String.join(" ", arguments) + " did not end within " + limit);
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code kill -9}: no shutdown hook, no ending of leases; whatever it was doing is left half-done. */
+    void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** An orderly stop (SIGTERM), as a rolling deploy does; killed after 30 s. */
+    void stop() {
+        if (running()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    kill();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    String tail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log);
+            return all.subList(Math.max(0, all.size() - lines), all.size()).stream().collect(Collectors.joining("\n"));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    String logText() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @Override
+    public void close() {
+        kill();
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
