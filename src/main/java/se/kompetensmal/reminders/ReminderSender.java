@@ -132,9 +132,6 @@ public class ReminderSender implements BackgroundJob {
         try {
             ReminderMails.Mail mail = mails.compose(id, today);
             email.send(Email.builder().from(from).to(mail.to()).subject(mail.subject()).body(mail.body()));
-            sql.update("UPDATE reminder SET status = 'SENT', sent_at = CURRENT_TIMESTAMP, attempts = attempts + 1 WHERE id = :id",
-                    NamedSql.with("id", id));
-            return true;
         } catch (RuntimeException e) {
             LOG.warn("Reminder {} could not be sent: {}", id, e.getMessage());
             sql.update("""
@@ -142,6 +139,35 @@ public class ReminderSender implements BackgroundJob {
                         status = IF(attempts >= :max, 'FAILED', 'PENDING') WHERE id = :id""",
                     NamedSql.with("id", id).and("error", String.valueOf(e.getMessage())).and("max", MAX_ATTEMPTS));
             return false;
+        }
+        markSent(id);
+        return true;
+    }
+
+    /**
+     * Records that the mail server has the mail. Once it has, the reminder never goes back to PENDING: on the Galera test
+     * a node killed between the send and this update turned it into a failed send, and five people got the same mail
+     * twice. So the update is tried again while the connection fails over; if it still fails, the reminder stays
+     * SENDING and is later marked as cut short, never sent again.
+     */
+    private void markSent(long id) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                sql.update("UPDATE reminder SET status = 'SENT', sent_at = CURRENT_TIMESTAMP, attempts = attempts + 1 WHERE id = :id",
+                        NamedSql.with("id", id));
+                return;
+            } catch (RuntimeException e) {
+                if (attempt >= 5) {
+                    LOG.error("Reminder {} was sent but could not be recorded as sent; it will not be sent again", id, e);
+                    return;
+                }
+                try {
+                    Thread.sleep(1000L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 
