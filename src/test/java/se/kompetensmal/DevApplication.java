@@ -20,7 +20,9 @@ public final class DevApplication {
     public static void main(String[] args) {
         // A random signing key per start is fine for one local instance (production requires a shared one).
         Map<String, Object> properties = new HashMap<>(Map.of("kompetensmal.demo-data", "true",
-                "kompetensmal.require-shared-secret", "false"));
+                "kompetensmal.require-shared-secret", "false",
+                "micronaut.security.token.jwt.signatures.secret.generator.secret",
+                System.getenv().getOrDefault("KOMPETENSMAL_JWT_SECRET", java.util.UUID.randomUUID() + "-" + java.util.UUID.randomUUID())));
         String external = System.getenv("DATASOURCES_DEFAULT_URL");
         if (external == null || external.isBlank()) {
             EmbeddedMariaDb db = EmbeddedMariaDb.start(Path.of("data", "mariadb").toAbsolutePath(), true);

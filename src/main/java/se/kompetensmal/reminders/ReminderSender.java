@@ -12,6 +12,7 @@ import se.kompetensmal.SwedishTime;
 import se.kompetensmal.jobs.BackgroundJob;
 import se.kompetensmal.jobs.Backlog;
 import se.kompetensmal.sql.NamedSql;
+import se.kompetensmal.sql.Retried;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -145,29 +146,14 @@ public class ReminderSender implements BackgroundJob {
     }
 
     /**
-     * Records that the mail server has the mail. Once it has, the reminder never goes back to PENDING: on the Galera test
-     * a node killed between the send and this update turned it into a failed send, and five people got the same mail
-     * twice. So the update is tried again while the connection fails over; if it still fails, the reminder stays
-     * SENDING and is later marked as cut short, never sent again.
+     * Records that the mail server has the mail. Once it has, the reminder never goes back to PENDING; if recording
+     * fails even through a failover it stays SENDING and is later marked as cut short, never sent again.
      */
     private void markSent(long id) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                sql.update("UPDATE reminder SET status = 'SENT', sent_at = CURRENT_TIMESTAMP, attempts = attempts + 1 WHERE id = :id",
-                        NamedSql.with("id", id));
-                return;
-            } catch (RuntimeException e) {
-                if (attempt >= 5) {
-                    LOG.error("Reminder {} was sent but could not be recorded as sent; it will not be sent again", id, e);
-                    return;
-                }
-                try {
-                    Thread.sleep(1000L * attempt);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
+        if (!Retried.recordedAfterTheFact(() -> sql.update(
+                "UPDATE reminder SET status = 'SENT', sent_at = CURRENT_TIMESTAMP, attempts = attempts + 1 WHERE id = :id",
+                NamedSql.with("id", id)))) {
+            LOG.error("Reminder {} was sent but could not be recorded as sent; it will not be sent again", id);
         }
     }
 

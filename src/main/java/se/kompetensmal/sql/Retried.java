@@ -34,6 +34,32 @@ public final class Retried {
         }
     }
 
+    /**
+     * Records something that has already happened outside the database (a mail the mail server took, statements the
+     * LRS stored), trying again for a few seconds while the connection fails over to another node: giving up would leave
+     * it to be done a second time. Answers whether it was recorded; the caller leaves the item claimed otherwise, so it
+     * is not done again. On the Galera test a node killed between the send and the update sent 5 mails and 100
+     * statements twice.
+     */
+    public static boolean recordedAfterTheFact(Runnable record) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                record.run();
+                return true;
+            } catch (RuntimeException e) {
+                if (attempt >= 5) {
+                    return false;
+                }
+                try {
+                    Thread.sleep(1000L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+    }
+
     /** Whether the database rolled the transaction back (a deadlock or a serialization failure). */
     public static boolean rolledBack(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {

@@ -9,6 +9,8 @@ import org.slf4j.LoggerFactory;
 import se.kompetensmal.jobs.BackgroundJob;
 import se.kompetensmal.jobs.Backlog;
 
+import se.kompetensmal.sql.Retried;
+
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -87,7 +89,7 @@ public class OutboxSender implements BackgroundJob {
         }
         try {
             client.postStatements(statements(batch));
-            outbox.sent(batch, worker);
+            recordSent(batch);
             return batch.size();
         } catch (IOException e) {
             int status = client.lastStatus();
@@ -108,7 +110,7 @@ public class OutboxSender implements BackgroundJob {
     private int deliverAlone(Outbox.Claimed row) {
         try {
             client.postStatements(statements(List.of(row)));
-            outbox.sent(List.of(row), worker);
+            recordSent(List.of(row));
             return 1;
         } catch (IOException e) {
             int status = client.lastStatus();
@@ -118,6 +120,16 @@ public class OutboxSender implements BackgroundJob {
                 outbox.later(List.of(row), worker, answer(status, e));
             }
             return 0;
+        }
+    }
+
+    /**
+     * The LRS has the statements: recorded through a failover if need be. Should that fail too, they stay claimed and
+     * are sent again once the claim runs out; the LRS keeps one statement per id, so that costs a request, not a record.
+     */
+    private void recordSent(List<Outbox.Claimed> rows) {
+        if (!Retried.recordedAfterTheFact(() -> outbox.sent(rows, worker))) {
+            LOG.error("{} statements the LRS took could not be recorded as sent; they will be sent again", rows.size());
         }
     }
 

@@ -194,7 +194,9 @@ public final class Benchmark {
 
     private static Map<String, Object> properties(EmbeddedMariaDb db) {
         return Map.of("datasources.default.url", db.jdbcUrl(), "datasources.default.username", "root",
-                "datasources.default.password", "", "micronaut.server.port", -1, "kompetensmal.require-shared-secret", false);
+                "datasources.default.password", "", "micronaut.server.port", -1, "kompetensmal.require-shared-secret", false,
+                "micronaut.security.token.jwt.signatures.secret.generator.secret",
+                java.util.UUID.randomUUID() + "-" + java.util.UUID.randomUUID());
     }
 
     /** Empties {@code target} and, if a source is given, copies it there. */
