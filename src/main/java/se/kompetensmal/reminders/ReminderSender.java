@@ -15,7 +15,6 @@ import se.kompetensmal.sql.NamedSql;
 import se.kompetensmal.sql.Retried;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 
@@ -81,10 +80,8 @@ public class ReminderSender implements BackgroundJob {
 
     @Override
     public Backlog backlog() {
-        return sql.one("""
-                SELECT COUNT(*) AS waiting, UNIX_TIMESTAMP(MIN(created_at)) AS oldest FROM reminder WHERE status = 'PENDING'""",
-                NamedSql.with("none", 0), row -> new Backlog(row.number("waiting"), row.nullableNumber("oldest") == null
-                        ? null : Instant.ofEpochSecond(row.nullableNumber("oldest")))).orElse(Backlog.NONE);
+        return Backlog.read(sql, "SELECT COUNT(*) AS waiting, MIN(created_at) AS oldest FROM reminder WHERE status = 'PENDING'",
+                java.util.Map.of());
     }
 
     @Override

@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -89,11 +88,8 @@ class RosterImportJob implements BackgroundJob {
 
     @Override
     public Backlog backlog() {
-        return sql.one("""
-                SELECT COUNT(*) AS waiting, UNIX_TIMESTAMP(MIN(created_at)) AS oldest FROM roster_import WHERE status = :queued""",
-                NamedSql.with("queued", RosterImportStatus.QUEUED.name()), row -> new Backlog(row.number("waiting"),
-                        row.nullableNumber("oldest") == null ? null : Instant.ofEpochSecond(row.nullableNumber("oldest"))))
-                .orElse(Backlog.NONE);
+        return Backlog.read(sql, "SELECT COUNT(*) AS waiting, MIN(created_at) AS oldest FROM roster_import WHERE status = :queued",
+                NamedSql.with("queued", RosterImportStatus.QUEUED.name()));
     }
 
     /** The import next in line and what it needs to run, as the queue table has it. */

@@ -15,7 +15,6 @@ import se.kompetensmal.sql.Retried;
 
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -67,10 +66,8 @@ public class RecomputeJobs implements BackgroundJob {
 
     @Override
     public Backlog backlog() {
-        return sql.one("SELECT COUNT(*) AS waiting, UNIX_TIMESTAMP(MIN(created_at)) AS oldest FROM recompute_job WHERE status = 'QUEUED'",
-                NamedSql.with("none", 0), row -> new Backlog(row.number("waiting"),
-                        row.nullableNumber("oldest") == null ? null : Instant.ofEpochSecond(row.nullableNumber("oldest"))))
-                .orElse(Backlog.NONE);
+        return Backlog.read(sql, "SELECT COUNT(*) AS waiting, MIN(created_at) AS oldest FROM recompute_job WHERE status = 'QUEUED'",
+                java.util.Map.of());
     }
 
     /**

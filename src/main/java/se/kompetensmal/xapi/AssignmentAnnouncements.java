@@ -137,10 +137,9 @@ public class AssignmentAnnouncements implements BackgroundJob {
     /** Cycles waiting to be announced, and when the oldest of them was made. */
     @Override
     public Backlog backlog() {
-        return sql.one("""
+        return Backlog.read(sql, """
                 SELECT COUNT(*) AS waiting, MIN(created_at) AS oldest FROM assignment
-                WHERE announced = FALSE AND withdrawn_at IS NULL""", java.util.Map.of(),
-                row -> new Backlog(row.number("waiting"), row.instant("oldest"))).orElse(Backlog.NONE);
+                WHERE announced = FALSE AND withdrawn_at IS NULL""", java.util.Map.of());
     }
 
     /** Announces the unannounced cycles the condition selects, a chunk per transaction; answers how many. */
