@@ -128,10 +128,10 @@ class LargeHistoryImportTest extends ServiceTest {
                         + "peak used heap %d MB%n", ROWS, bytes / MB, seconds, generatedSeconds, heap.peakLiveBytes() / MB,
                 heap.peakUsedBytes() / MB);
         assertTrue(Runtime.getRuntime().maxMemory() <= 768L * MB, "the test must run on a small heap to prove anything");
-        // Held rows would not be garbage: the heap in use would climb towards the 512 MB limit (or the import would fail
-        // with OutOfMemoryError, caught above as a failed import). Streamed, it peaked at 129-153 MB in the runs so far.
-        assertTrue(heap.peakUsedBytes() < 400L * MB, "the used heap peaked at " + heap.peakUsedBytes() / MB
-                + " MB during the import of a " + bytes / MB + " MB file");
+        // Held rows would stay live after a collection: the live heap would climb with the file towards the 512 MB limit
+        // (or the import would fail with OutOfMemoryError, caught above as a failed import). Streamed, it peaked at
+        // 20 MB. The heap in use between collections is printed, not asserted: it says when the collector ran, not what
+        // the import holds; on a loaded CI machine it reached 459 and 493 MB with the live heap still small.
         assertTrue(heap.peakLiveBytes() < 160L * MB, "live heap after collections peaked at " + heap.peakLiveBytes() / MB
                 + " MB during the import of a " + bytes / MB + " MB file");
     }
