@@ -1,12 +1,12 @@
 package se.kompetensmal.catalog;
 
-import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.exceptions.BeanInstantiationException;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import se.kompetensmal.RefusedStart;
 import se.kompetensmal.ServiceTest;
 
 import java.util.HashMap;
@@ -41,7 +41,7 @@ class CatalogueLoadingTest extends ServiceTest {
         Map<String, Object> properties = new HashMap<>(getProperties());
         properties.put("kompetensmal.courses-dir", courses.root.toString());
 
-        Exception failure = assertThrows(BeanInstantiationException.class, () -> ApplicationContext.run(properties).close());
+        Exception failure = RefusedStart.expect(BeanInstantiationException.class, properties);
 
         Throwable cause = failure;
         while (!(cause instanceof InvalidCourseContentException) && cause.getCause() != null) {

@@ -2,6 +2,7 @@ package se.kompetensmal.ops;
 
 import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.Test;
+import se.kompetensmal.RefusedStart;
 import se.kompetensmal.TestDatabase;
 
 import java.io.ByteArrayOutputStream;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -63,7 +63,7 @@ class MigrateCommandTest {
                     "datasources.default.password", TestDatabase.Server.password(),
                     "flyway.datasources.default.enabled", "false",
                     "kompetensmal.jobs.enabled", "false"));
-            Exception failure = assertThrows(Exception.class, () -> ApplicationContext.run(properties, "test").close());
+            Exception failure = RefusedStart.expect(Exception.class, properties, "test");
             String messages = messages(failure);
             assertTrue(messages.contains("Databasens schema är inte uppgraderat: " + migrationFiles().size() + " migreringar har inte körts"),
                     messages);

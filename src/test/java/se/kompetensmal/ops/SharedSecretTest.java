@@ -1,14 +1,13 @@
 package se.kompetensmal.ops;
 
-import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.Test;
+import se.kompetensmal.RefusedStart;
 import se.kompetensmal.TestDatabase;
 import se.kompetensmal.security.SharedSecret;
 
 import java.util.HashMap;
 import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -40,7 +39,7 @@ class SharedSecretTest implements TestDatabase {
         properties.putAll(secret);
         properties.put("kompetensmal.require-shared-secret", "true");
         properties.put("kompetensmal.jobs.enabled", "false");
-        Exception failure = assertThrows(Exception.class, () -> ApplicationContext.run(properties, "test").close());
+        Exception failure = RefusedStart.expect(Exception.class, properties, "test");
         StringBuilder messages = new StringBuilder();
         for (Throwable t = failure; t != null; t = t.getCause()) {
             messages.append(t.getMessage()).append('\n');
