@@ -3,7 +3,6 @@ package se.kompetensmal.xapi;
 import io.micronaut.context.BeanProvider;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.runtime.event.annotation.EventListener;
-import io.micronaut.transaction.TransactionDefinition;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -13,7 +12,6 @@ import se.kompetensmal.jobs.Backlog;
 import se.kompetensmal.jobs.Jobs;
 import se.kompetensmal.routines.AssignmentsChanged;
 import se.kompetensmal.sql.NamedSql;
-import se.kompetensmal.sql.Retried;
 
 import java.sql.Connection;
 import java.time.Duration;
@@ -144,19 +142,8 @@ public class AssignmentAnnouncements implements BackgroundJob {
 
     /** Announces the unannounced cycles the condition selects, a chunk per transaction; answers how many. */
     long announce(String people, NamedSql.Params params) {
-        long after = 0;
-        long total = 0;
-        while (true) {
-            long from = after;
-            List<LearningRecords.Unannounced> chunk = Retried.whenRolledBack(5, () -> transactions.execute(
-                    TransactionDefinition.of(TransactionDefinition.Propagation.REQUIRES_NEW),
-                    status -> announceChunk(people, params, from)));
-            if (chunk.isEmpty()) {
-                return total;
-            }
-            total += chunk.size();
-            after = chunk.get(chunk.size() - 1).assignmentId();
-        }
+        return InChunks.run(transactions, after -> announceChunk(people, params, after),
+                LearningRecords.Unannounced::assignmentId);
     }
 
     private List<LearningRecords.Unannounced> announceChunk(String people, NamedSql.Params params, long after) {

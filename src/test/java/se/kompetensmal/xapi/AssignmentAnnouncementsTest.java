@@ -78,7 +78,8 @@ class AssignmentAnnouncementsTest extends ServiceTest {
         long othersAssignment = unannouncedAssignment(other);
         heard.events.clear();
 
-        manual.assign(unit, null, MODULE, today().plusDays(30), "samordnare");
+        manual.request(unit, null, MODULE, today().plusDays(30), "samordnare");
+        sql.awaitManualAssignments();
 
         assertEquals(List.of("registered"), verbs(anna));
         assertEquals(List.of("registered"), verbs(bo));
@@ -98,7 +99,8 @@ class AssignmentAnnouncementsTest extends ServiceTest {
     void announcingTheSameCyclesAgainOrAtTheSameTimeStoresEachOnce() throws Exception {
         long unit = unit("Dubbel");
         long dag = person(unit, "Dag");
-        manual.assign(unit, null, MODULE, today().plusDays(30), "samordnare");
+        manual.request(unit, null, MODULE, today().plusDays(30), "samordnare");
+        sql.awaitManualAssignments();
         long assignment = assignmentOf(dag);
         // As if the flag had not been set: another instance announcing the same cycle, or a job retried after a crash.
         sql.update("UPDATE assignment SET announced = FALSE WHERE id = ?", assignment);
