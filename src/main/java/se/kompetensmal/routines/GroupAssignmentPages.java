@@ -43,7 +43,8 @@ import java.util.Map;
  * A coordinator assigns a module to a group under a node, or exempts the group from it: everyone there, one unit below
  * it, one audience, or an audience in a unit. The page first shows how many people that reaches, and acts only when
  * confirmed. An assignment is then made in the background (a region is many people): the page says it is being made,
- * and lists the node's latest assignments with how far each has come. An exemption of a group carries one reason and evidence for all (a unit that did the training on site).
+ * and lists the node's latest assignments with how far each has come. An exemption of a group carries one reason and
+ * evidence for all (a unit that did the training on site).
  */
 @Produces(MediaType.TEXT_HTML)
 @Controller("/organisationer/{id}/tilldela")
@@ -114,17 +115,18 @@ public class GroupAssignmentPages {
                 null, null));
         // The module named in the address is shown by title only if it may be used here: an address can name any code.
         Map<String, String> usable = titles.usableAt(node.id());
+        java.util.function.Function<ManualAssignmentJob, String> title = job -> usable.getOrDefault(job.module(), job.module());
         // Only this node's own assignment: an address can name any id.
         java.util.Optional.ofNullable(tilldelning).flatMap(jobs::find).filter(job -> job.nodeId() == node.id())
                 .ifPresent(job -> {
-                    model.put("notice", job.statusSv(usable.getOrDefault(job.module(), job.module())));
+                    model.put("notice", job.statusSv(title.apply(job)));
                     if (!job.finished()) {
                         model.put("refreshSeconds", 2);
                     }
                 });
-        model.put("requested", jobs.latestAt(node.id(), LATEST).stream().map(job -> new Requested(usable.getOrDefault(job.module(), job.module())
+        model.put("requested", jobs.latestAt(node.id(), LATEST).stream().map(job -> new Requested(title.apply(job)
                 + ", klar senast " + job.dueDate() + " (" + job.requestedBy() + ", " + SwedishTime.format(job.createdAt()) + ")",
-                job.statusSv(usable.getOrDefault(job.module(), job.module())))).toList());
+                job.statusSv(title.apply(job)))).toList());
         if (undantagna != null && modul != null) {
             model.put("notice", people(undantagna) + " är undantagna från modulen " + usable.getOrDefault(modul, modul) + ".");
         }

@@ -179,6 +179,9 @@ public class ManualAssignments {
      * its own before the nudge, so the job finds it.
      */
     private ManualAssignmentJob queue(Reach reach, String module, LocalDate dueDate, String requestedBy, Preview preview) {
+        if (reach.personId() != null) {
+            throw new IllegalArgumentException("One person's assignment is written at once (assignPerson), not queued");
+        }
         Reach checked = checked(reach, module);
         long id = sql.insert("""
                 INSERT INTO manual_assignment_job (node_id, unit_id, audience_code, module_code, due_date, requested_by,

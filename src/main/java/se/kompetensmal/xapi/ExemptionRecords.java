@@ -16,9 +16,7 @@ import se.kompetensmal.sql.NamedSql;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Puts an exemption's "waived" statement in the outbox: for the exemptions an {@link ExemptionsGranted} names, right
@@ -34,9 +32,6 @@ public class ExemptionRecords implements BackgroundJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExemptionRecords.class);
     static final String KIND = "exemption-records";
-    /** Exemptions per transaction (a group's exemption may be a whole region). */
-    static final int CHUNK = 500;
-
     private static final String UNANNOUNCED = """
             SELECT e.id, e.person_id, e.module_code, e.reason, UNIX_TIMESTAMP(e.granted_at) AS granted
             FROM exemption e WHERE e.announced = FALSE AND e.id > :after AND %s
@@ -51,6 +46,7 @@ public class ExemptionRecords implements BackgroundJob {
     private final TransactionOperations<Connection> transactions;
     private final BeanProvider<Jobs> jobs;
     private final Duration interval;
+    private final Unannounced<LearningRecords.Exempted> exemptions;
 
     public ExemptionRecords(NamedSql sql, LearningRecords records, TransactionOperations<Connection> transactions,
                             BeanProvider<Jobs> jobs, @Value("${kompetensmal.xapi.announce-interval:10m}") Duration interval) {
@@ -59,13 +55,16 @@ public class ExemptionRecords implements BackgroundJob {
         this.transactions = transactions;
         this.jobs = jobs;
         this.interval = interval;
+        this.exemptions = new Unannounced<>(UNANNOUNCED, "exemption",
+                row -> new LearningRecords.Exempted(row.number("id"), row.number("person_id"), row.string("module_code"),
+                        row.string("reason"), Instant.ofEpochSecond(row.number("granted"))),
+                LearningRecords.Exempted::exemptionId, records::exempted);
     }
 
     @EventListener
     void onExemptionsGranted(ExemptionsGranted event) {
         try {
-            String ids = event.exemptionIds().stream().sorted().map(String::valueOf).collect(Collectors.joining(",", "[", "]"));
-            announce(NAMED, NamedSql.with("ids", ids));
+            announce(NAMED, NamedSql.with("ids", Unannounced.ids(event.exemptionIds().stream().sorted().toList())));
         } catch (RuntimeException e) {
             // The exemptions are committed; what could not be written now stays unannounced for the background job.
             LOG.warn("Exemptions not recorded at once, left for {}: {}", KIND, e.getMessage());
@@ -110,25 +109,6 @@ public class ExemptionRecords implements BackgroundJob {
 
     /** Writes the statements of the unannounced exemptions the condition selects, a chunk per transaction; answers how many. */
     long announce(String which, NamedSql.Params params) {
-        return InChunks.run(transactions, after -> announceChunk(which, params, after), LearningRecords.Exempted::exemptionId);
-    }
-
-    private List<LearningRecords.Exempted> announceChunk(String which, NamedSql.Params params, long after) {
-        NamedSql.Params all = new NamedSql.Params();
-        all.putAll(params);
-        all.and("after", after).and("chunk", CHUNK);
-        List<LearningRecords.Exempted> chunk = sql.list(UNANNOUNCED.formatted(which), all,
-                row -> new LearningRecords.Exempted(row.number("id"), row.number("person_id"), row.string("module_code"),
-                        row.string("reason"), Instant.ofEpochSecond(row.number("granted"))));
-        if (chunk.isEmpty()) {
-            return chunk;
-        }
-        records.exempted(chunk);
-        String ids = chunk.stream().map(e -> String.valueOf(e.exemptionId())).collect(Collectors.joining(",", "[", "]"));
-        sql.update("""
-                UPDATE exemption SET announced = TRUE
-                WHERE id IN (SELECT chunk_ids.id FROM JSON_TABLE(:ids, '$[*]' COLUMNS (id BIGINT PATH '$')) chunk_ids)""",
-                NamedSql.with("ids", ids));
-        return chunk;
+        return exemptions.announce(sql, transactions, which, params);
     }
 }

@@ -5,12 +5,11 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
-import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import se.kompetensmal.HeardAssignmentChanges;
 import se.kompetensmal.PersonFixture;
 import se.kompetensmal.ServiceTest;
 import se.kompetensmal.SwedishTime;
@@ -22,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,18 +50,7 @@ class ManualAssignmentJobTest extends ServiceTest {
     ManualAssignmentJobs jobs;
 
     @Inject
-    Heard heard;
-
-    /** Every assignment change published, as the announcements and report summaries hear them. */
-    @Singleton
-    static class Heard {
-        final List<AssignmentsChanged> events = new CopyOnWriteArrayList<>();
-
-        @EventListener
-        void on(AssignmentsChanged event) {
-            events.add(event);
-        }
-    }
+    HeardAssignmentChanges heard;
 
     final LocalDate today = LocalDate.now(SwedishTime.ZONE);
 

@@ -1,11 +1,10 @@
 package se.kompetensmal.xapi;
 
-import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import se.kompetensmal.HeardAssignmentChanges;
 import se.kompetensmal.PersonFixture;
 import se.kompetensmal.ServiceTest;
 import se.kompetensmal.SwedishTime;
@@ -21,7 +20,6 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -51,21 +49,10 @@ class AssignmentAnnouncementsTest extends ServiceTest {
     AssignmentRecompute recompute;
 
     @Inject
-    Heard heard;
+    HeardAssignmentChanges heard;
 
     @Inject
     Jobs jobs;
-
-    /** Every AssignmentsChanged this service publishes, as a report summary would hear them. */
-    @Singleton
-    static class Heard {
-        final List<AssignmentsChanged> events = new CopyOnWriteArrayList<>();
-
-        @EventListener
-        void on(AssignmentsChanged event) {
-            events.add(event);
-        }
-    }
 
     @Test
     void aManualAssignmentAnnouncesItsPeopleOnlyWithStatementIdsDerivedFromTheCycle() {
