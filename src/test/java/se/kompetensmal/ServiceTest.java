@@ -37,6 +37,7 @@ public abstract class ServiceTest implements TestDatabase {
      */
     @AfterAll
     void finishesItsRecomputations() {
+        sql.awaitManualAssignments();
         sql.awaitRecomputations(java.time.Duration.ofMinutes(5));
     }
 

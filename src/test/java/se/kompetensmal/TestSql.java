@@ -43,6 +43,12 @@ public class TestSql {
                 limit, "assignment recomputation");
     }
 
+    /** Waits until every group assignment asked for has been made (the background job {@code manual-assignment}). */
+    public void awaitManualAssignments() {
+        Waiting.until(() -> number("SELECT COUNT(*) FROM manual_assignment_job WHERE status IN ('QUEUED', 'RUNNING')"),
+                n -> n == 0, java.time.Duration.ofSeconds(60), "manual assignment");
+    }
+
     /** The first column of every row, as text. */
     public List<String> strings(String sql, Object... parameters) {
         return jdbc.prepareStatement(sql, statement -> {

@@ -20,8 +20,7 @@ class DemoAssignment {
         // The demo's recomputations run in the background meanwhile, and announcing the assignment can meet one of them in a
         // deadlock (seen in DemoDataTest); MariaDB rolled the assignment back whole, so it is simply made again.
         Retried.whenRolledBack(5, () -> {
-            assignments.assignFromPage(new ManualAssignments.Reach(regionId, null, null, learnerPersonId), moduleCode,
-                    due, today, "samordnare.region");
+            assignments.assignPerson(learnerPersonId, regionId, moduleCode, due, today, "samordnare.region");
             return null;
         });
     }

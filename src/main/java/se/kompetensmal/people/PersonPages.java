@@ -165,8 +165,7 @@ public class PersonPages {
         try {
             String module = ManualAssignments.chosenModule(form.module());
             LocalDate due = ManualAssignments.typedDueDate(form.dueDate());
-            manual.assignFromPage(new ManualAssignments.Reach(person.organisationId(), null, null, person.id()), module, due,
-                    today(), caller.getName());
+            manual.assignPerson(person.id(), person.organisationId(), module, due, today(), caller.getName());
             return HttpResponse.seeOther(URI.create("/personer/" + id + "?tilldelad=" + encode(module) + "#tilldelningar"));
         } catch (HttpStatusException e) {
             return again(person, caller, "assign", form, e.getStatus(), e.getMessage());

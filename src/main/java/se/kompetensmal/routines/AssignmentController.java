@@ -45,11 +45,13 @@ public class AssignmentController {
     private final FollowUp followUp;
     private final OrgNodeRepository nodes;
     private final ActingOnPeople acting;
+    private final ManualAssignmentJobs manualJobs;
 
     public AssignmentController(AssignmentRepository assignments, RecomputeJobs jobs, RecomputeJobRepository jobRepository,
                                 PersonQueries people,
                                 Access access, ManualAssignments manual, FollowUp followUp, OrgNodeRepository nodes,
-                                ActingOnPeople acting) {
+                                ActingOnPeople acting, ManualAssignmentJobs manualJobs) {
+        this.manualJobs = manualJobs;
         this.acting = acting;
         this.assignments = assignments;
         this.jobs = jobs;
@@ -66,21 +68,30 @@ public class AssignmentController {
     public record ManualAssignment(@Nullable String module, @Nullable LocalDate dueDate, @Nullable String audience) {
     }
 
-    @Serdeable
-    public record Assigned(int rows) {
-    }
-
     /** Someone exempted from a module, with why and the evidence. {@link ManualAssignments} checks it. */
     @Serdeable
     public record Exemption(@Nullable String module, @Nullable String reason, @Nullable String evidence) {
     }
 
-    @Operation(summary = "Assign a module by hand to everyone (or one audience) under a node, with a due date")
+    /**
+     * Checked at once (an unknown module or audience is refused as a problem), then made in the background: answered 202
+     * with the assignment's status resource, which tells how far it has come and, once done, whom it reached.
+     */
+    @Operation(summary = "Assign a module by hand to everyone (or one audience) under a node, with a due date, in the background")
     @Needs({Role.COORDINATOR, Role.ADMINISTRATOR})
     @Post("/organisations/{id}/assignments")
-    public Assigned assign(long id, @Body ManualAssignment body, Authentication caller) {
+    public HttpResponse<ManualAssignmentJob> assign(long id, @Body ManualAssignment body, Authentication caller) {
         access.requireOn(caller, id, Role.COORDINATOR, Role.ADMINISTRATOR);
-        return new Assigned(manual.assign(id, body.audience(), body.module(), body.dueDate(), caller.getName()));
+        ManualAssignmentJob job = manual.request(id, body.audience(), body.module(), body.dueDate(), caller.getName());
+        return HttpResponse.accepted(java.net.URI.create("/api/manual-assignments/" + job.id())).body(job);
+    }
+
+    @Operation(summary = "How far a manual assignment has come, and whom it reached")
+    @Get("/manual-assignments/{id}")
+    public ManualAssignmentJob manualAssignment(long id, Authentication caller) {
+        ManualAssignmentJob job = manualJobs.find(id).orElseThrow(() -> Access.notFound());
+        access.requireOn(caller, job.nodeId(), Role.COORDINATOR, Role.ADMINISTRATOR);
+        return job;
     }
 
     @Operation(summary = "Exempt a person from a module, with the reason and evidence")

@@ -8,31 +8,43 @@ import jakarta.inject.Singleton;
 import java.sql.Connection;
 
 /**
- * Publishes {@link AssignmentsChanged} once the surrounding transaction has committed (at once outside one): a listener
- * must see the assignments that are really saved, and nothing of a transaction that is rolled back (a slice retried after
- * a certification conflict publishes once, when it finally commits).
+ * Publishes {@link AssignmentsChanged} and {@link ExemptionsGranted} once the surrounding transaction has committed (at
+ * once outside one): a listener must see the assignments and exemptions that are really saved, and nothing of a
+ * transaction that is rolled back (a slice retried after a certification conflict publishes once, when it finally
+ * commits).
  */
 @Singleton
 class AssignmentEvents {
 
     private final TransactionOperations<Connection> transactions;
-    private final ApplicationEventPublisher<AssignmentsChanged> events;
+    private final ApplicationEventPublisher<AssignmentsChanged> assignments;
+    private final ApplicationEventPublisher<ExemptionsGranted> exemptions;
 
-    AssignmentEvents(TransactionOperations<Connection> transactions, ApplicationEventPublisher<AssignmentsChanged> events) {
+    AssignmentEvents(TransactionOperations<Connection> transactions, ApplicationEventPublisher<AssignmentsChanged> assignments,
+                     ApplicationEventPublisher<ExemptionsGranted> exemptions) {
         this.transactions = transactions;
-        this.events = events;
+        this.assignments = assignments;
+        this.exemptions = exemptions;
     }
 
     void afterCommit(AssignmentsChanged event) {
+        afterCommit(() -> assignments.publishEvent(event));
+    }
+
+    void afterCommit(ExemptionsGranted event) {
+        afterCommit(() -> exemptions.publishEvent(event));
+    }
+
+    private void afterCommit(Runnable publish) {
         var status = transactions.findTransactionStatus();
         if (status.isEmpty()) {
-            events.publishEvent(event);
+            publish.run();
             return;
         }
         status.get().registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
-                events.publishEvent(event);
+                publish.run();
             }
         });
     }

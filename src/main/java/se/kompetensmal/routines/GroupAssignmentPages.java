@@ -42,7 +42,9 @@ import java.util.Map;
 /**
  * A coordinator assigns a module to a group under a node, or exempts the group from it: everyone there, one unit below
  * it, one audience, or an audience in a unit. The page first shows how many people that reaches, and acts only when
- * confirmed. An exemption of a group carries one reason and evidence for all (a unit that did the training on site).
+ * confirmed. An assignment is then made in the background (a region is many people): the page says it is being made,
+ * and lists the node's latest assignments with how far each has come. An exemption of a group carries one reason and
+ * evidence for all (a unit that did the training on site).
  */
 @Produces(MediaType.TEXT_HTML)
 @Controller("/organisationer/{id}/tilldela")
@@ -53,6 +55,8 @@ public class GroupAssignmentPages {
     /** The step that saves; any other submit previews. */
     static final String SAVE = "spara";
     static final int DEFAULT_DUE_DAYS = 30;
+    /** How many of the node's latest assignments the page lists. */
+    static final int LATEST = 5;
 
     private final ManualAssignments manual;
     private final ModuleTitles titles;
@@ -60,9 +64,11 @@ public class GroupAssignmentPages {
     private final OrgNodeRepository nodes;
     private final Access access;
     private final CsrfTokens csrf;
+    private final ManualAssignmentJobs jobs;
 
     public GroupAssignmentPages(ManualAssignments manual, ModuleTitles titles, Audiences audiences, OrgNodeRepository nodes,
-                                Access access, CsrfTokens csrf) {
+                                Access access, CsrfTokens csrf, ManualAssignmentJobs jobs) {
+        this.jobs = jobs;
         this.manual = manual;
         this.titles = titles;
         this.audiences = audiences;
@@ -92,19 +98,35 @@ public class GroupAssignmentPages {
     public record Option(String value, String label, boolean selected) {
     }
 
+    /** One assignment asked for at the node, as the page lists it. */
+    public record Requested(String asked, String status) {
+    }
+
+    /**
+     * The form; after a group's assignment was asked for ({@code tilldelning}, its id), what became of it: it is made in
+     * the background, so the page says how far it has come and refreshes itself until it is done.
+     */
     @Needs({Role.COORDINATOR, Role.ADMINISTRATOR})
-    @Get("{?tilldelade,redan,modul,undantagna}")
-    public ModelAndView<Map<String, Object>> form(long id, @Nullable Long tilldelade, @Nullable Long redan,
-                                                  @Nullable String modul, @Nullable Long undantagna, Authentication caller) {
+    @Get("{?tilldelning,undantagna,modul}")
+    public ModelAndView<Map<String, Object>> form(long id, @Nullable Long tilldelning, @Nullable Long undantagna,
+                                                  @Nullable String modul, Authentication caller) {
         OrgNode node = node(id, caller);
         Map<String, Object> model = model(node, new GroupForm(null, today().plusDays(DEFAULT_DUE_DAYS).toString(), null, null,
                 null, null));
         // The module named in the address is shown by title only if it may be used here: an address can name any code.
         Map<String, String> usable = titles.usableAt(node.id());
-        if (tilldelade != null && modul != null) {
-            model.put("notice", people(tilldelade) + " fick modulen " + usable.getOrDefault(modul, modul)
-                    + (redan != null && redan > 0 ? " (" + redan + " av dem hade den redan; den tidigare förfallodagen gäller)." : "."));
-        }
+        java.util.function.Function<ManualAssignmentJob, String> title = job -> usable.getOrDefault(job.module(), job.module());
+        // Only this node's own assignment: an address can name any id.
+        java.util.Optional.ofNullable(tilldelning).flatMap(jobs::find).filter(job -> job.nodeId() == node.id())
+                .ifPresent(job -> {
+                    model.put("notice", job.statusSv(title.apply(job)));
+                    if (!job.finished()) {
+                        model.put("refreshSeconds", 2);
+                    }
+                });
+        model.put("requested", jobs.latestAt(node.id(), LATEST).stream().map(job -> new Requested(title.apply(job)
+                + ", klar senast " + job.dueDate() + " (" + job.requestedBy() + ", " + SwedishTime.format(job.createdAt()) + ")",
+                job.statusSv(title.apply(job)))).toList());
         if (undantagna != null && modul != null) {
             model.put("notice", people(undantagna) + " är undantagna från modulen " + usable.getOrDefault(modul, modul) + ".");
         }
@@ -124,9 +146,8 @@ public class GroupAssignmentPages {
             }
             LocalDate due = ManualAssignments.typedDueDate(form.dueDate());
             if (SAVE.equals(form.step())) {
-                ManualAssignments.Preview done = manual.assignFromPage(reach, module, due, today(), caller.getName());
-                return HttpResponse.seeOther(URI.create("/organisationer/" + id + "/tilldela?tilldelade=" + done.reached()
-                        + "&redan=" + done.alreadyAssigned() + "&modul=" + URLEncoder.encode(module, StandardCharsets.UTF_8)));
+                ManualAssignmentJob asked = manual.requestFromPage(reach, module, due, today(), caller.getName());
+                return HttpResponse.seeOther(URI.create("/organisationer/" + id + "/tilldela?tilldelning=" + asked.id()));
             }
             ManualAssignments.requireDueDate(due, today());
             ManualAssignments.Preview preview = manual.preview(reach, module);

@@ -3,7 +3,6 @@ package se.kompetensmal.xapi;
 import io.micronaut.context.BeanProvider;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.runtime.event.annotation.EventListener;
-import io.micronaut.transaction.TransactionDefinition;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -13,13 +12,10 @@ import se.kompetensmal.jobs.Backlog;
 import se.kompetensmal.jobs.Jobs;
 import se.kompetensmal.routines.AssignmentsChanged;
 import se.kompetensmal.sql.NamedSql;
-import se.kompetensmal.sql.Retried;
 
 import java.sql.Connection;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * Announces new assignment cycles to the LRS ("registered", with the due date): for exactly the people an
@@ -28,15 +24,13 @@ import java.util.stream.Collectors;
  * instance that died between committing assignments and announcing them). Each cycle's statement id is derived from it
  * ({@link LearningRecords#registeredStatementId}) and the outbox keeps a statement id once, so announcing the same cycle
  * twice (both paths, two instances, a retry) stores it once; the {@code announced} flag is set on exactly the rows
- * announced. Chunks of {@link #CHUNK} cycles, each its own transaction, keep every write set small (Galera).
+ * announced. Chunks of {@link Unannounced#CHUNK} cycles, each its own transaction, keep every write set small (Galera).
  */
 @Singleton
 public class AssignmentAnnouncements implements BackgroundJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(AssignmentAnnouncements.class);
     static final String KIND = "assignment-announcements";
-    /** Cycles per transaction. */
-    static final int CHUNK = 500;
     /**
      * Up to this many named people are announced at once, in the thread that made the change (a person page, an API
      * call, a recomputation slice); more (a manual assignment to a whole region) are left to the background job.
@@ -67,6 +61,7 @@ public class AssignmentAnnouncements implements BackgroundJob {
     private final TransactionOperations<Connection> transactions;
     private final BeanProvider<Jobs> jobs;
     private final Duration interval;
+    private final Unannounced<LearningRecords.Unannounced> cycles;
 
     public AssignmentAnnouncements(NamedSql sql, LearningRecords records, TransactionOperations<Connection> transactions,
                                    BeanProvider<Jobs> jobs,
@@ -76,6 +71,11 @@ public class AssignmentAnnouncements implements BackgroundJob {
         this.transactions = transactions;
         this.jobs = jobs;
         this.interval = interval;
+        this.cycles = new Unannounced<>(UNANNOUNCED, "assignment",
+                row -> new LearningRecords.Unannounced(row.number("id"), (int) row.number("cycle"), row.number("person_id"),
+                        row.string("hsa_id"), row.string("name"), row.string("module_code"), row.string("title"),
+                        (int) row.number("version"), row.date("due_date"), row.instant("created_at")),
+                LearningRecords.Unannounced::assignmentId, records::registered);
     }
 
     /** Announces what the change made, for its people only; a change of very many is handed to the background job. */
@@ -93,9 +93,7 @@ public class AssignmentAnnouncements implements BackgroundJob {
             }
             List<Long> people = event.personIds().stream().sorted().toList();
             for (int from = 0; from < people.size(); from += 1_000) {
-                String ids = people.subList(from, Math.min(from + 1_000, people.size())).stream().map(String::valueOf)
-                        .collect(Collectors.joining(",", "[", "]"));
-                announce(NAMED, NamedSql.with("ids", ids));
+                announce(NAMED, NamedSql.with("ids", Unannounced.ids(people.subList(from, Math.min(from + 1_000, people.size())))));
             }
         } catch (RuntimeException e) {
             // The change is committed; what could not be announced now stays unannounced for the background job.
@@ -144,39 +142,6 @@ public class AssignmentAnnouncements implements BackgroundJob {
 
     /** Announces the unannounced cycles the condition selects, a chunk per transaction; answers how many. */
     long announce(String people, NamedSql.Params params) {
-        long after = 0;
-        long total = 0;
-        while (true) {
-            long from = after;
-            List<LearningRecords.Unannounced> chunk = Retried.whenRolledBack(5, () -> transactions.execute(
-                    TransactionDefinition.of(TransactionDefinition.Propagation.REQUIRES_NEW),
-                    status -> announceChunk(people, params, from)));
-            if (chunk.isEmpty()) {
-                return total;
-            }
-            total += chunk.size();
-            after = chunk.get(chunk.size() - 1).assignmentId();
-        }
-    }
-
-    private List<LearningRecords.Unannounced> announceChunk(String people, NamedSql.Params params, long after) {
-        NamedSql.Params all = new NamedSql.Params();
-        all.putAll(params);
-        all.and("after", after).and("chunk", CHUNK);
-        List<LearningRecords.Unannounced> chunk = sql.list(UNANNOUNCED.formatted(people), all,
-                row -> new LearningRecords.Unannounced(row.number("id"), (int) row.number("cycle"), row.number("person_id"),
-                        row.string("hsa_id"), row.string("name"), row.string("module_code"), row.string("title"),
-                        (int) row.number("version"), row.date("due_date"), row.instant("created_at")));
-        if (chunk.isEmpty()) {
-            return chunk;
-        }
-        records.registered(chunk);
-        // Exactly the rows announced: a cycle made after the query above is announced by its own change, not marked here.
-        String ids = chunk.stream().map(a -> String.valueOf(a.assignmentId())).collect(Collectors.joining(",", "[", "]"));
-        sql.update("""
-                UPDATE assignment SET announced = TRUE WHERE announced = FALSE
-                  AND id IN (SELECT chunk_ids.id FROM JSON_TABLE(:ids, '$[*]' COLUMNS (id BIGINT PATH '$')) chunk_ids)""",
-                NamedSql.with("ids", ids));
-        return new ArrayList<>(chunk);
+        return cycles.announce(sql, transactions, people, params);
     }
 }

@@ -24,6 +24,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -259,18 +260,48 @@ public class LearningRecords {
         write(statements);
     }
 
-    public void exempted(long personId, String moduleCode, String reason) {
-        long version = jdbc.prepareStatement("SELECT MAX(id) FROM module_version WHERE module_code = ?", statement -> {
-            statement.setString(1, moduleCode);
-            try (ResultSet rs = statement.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
-        Subject s = subject(personId, version);
-        Result result = new Result();
-        result.setResponse(reason);
-        put(s, WAIVED, module(s), result, null);
+    /** An exemption as its "waived" statement needs it: granted when ({@code grantedAt}, whole seconds). */
+    record Exempted(long exemptionId, long personId, String moduleCode, String reason, Instant grantedAt) {
+    }
+
+    /**
+     * The id of an exemption's "waived" statement: derived from the exemption and when it was granted, so that writing
+     * it again (a re-published event, the background job beside the listener) stores it once, while a replaced
+     * exemption (a new reason, granted anew) is a statement of its own.
+     */
+    static String waivedStatementId(long exemptionId, Instant grantedAt) {
+        return UUID.nameUUIDFromBytes(("kompetensmal:exemption:" + exemptionId + ":" + grantedAt.getEpochSecond())
+                .getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /**
+     * Writes the "waived" statements of the exemptions, each once (a statement already in the outbox is left as it is),
+     * for the module's latest version (by its version number: ids need not follow the versions, as on Galera they step
+     * by the cluster's size and a catalogue load may store an older version after a newer one). Its timestamp is when
+     * the exemption was granted, so that every writer writes the same statement.
+     */
+    void exempted(List<Exempted> exemptions) {
+        Map<String, Long> latest = new HashMap<>();
+        List<Outgoing> statements = new ArrayList<>();
+        for (Exempted e : exemptions) {
+            Subject s = subject(e.personId(), latest.computeIfAbsent(e.moduleCode(), this::latestVersionId));
+            Result result = new Result();
+            result.setResponse(e.reason());
+            statements.add(statement(waivedStatementId(e.exemptionId(), e.grantedAt()), e.grantedAt().toString(), s, WAIVED,
+                    module(s), result, null, null, null, Map.of()));
+        }
+        writeOnce(statements);
+    }
+
+    private long latestVersionId(String moduleCode) {
+        return jdbc.prepareStatement("SELECT id FROM module_version WHERE module_code = ? ORDER BY version DESC LIMIT 1",
+                statement -> {
+                    statement.setString(1, moduleCode);
+                    try (ResultSet rs = statement.executeQuery()) {
+                        rs.next();
+                        return rs.getLong(1);
+                    }
+                });
     }
 
     /**

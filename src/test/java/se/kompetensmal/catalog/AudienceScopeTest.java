@@ -94,7 +94,7 @@ class AudienceScopeTest extends ServiceTest {
         String withA = refused(HttpRequest.POST("/api/organisations/" + municipalityB + "/assignments", ofA), coordinatorB);
         String withUnknown = refused(HttpRequest.POST("/api/organisations/" + municipalityB + "/assignments", unknown), coordinatorB);
         assertEquals(withUnknown.replace("FINNS_INTE", "X"), withA.replace(ownCode, "X"));
-        assertEquals(HttpStatus.OK, http.toBlocking().exchange(HttpRequest.POST("/api/organisations/" + municipalityA
+        assertEquals(HttpStatus.ACCEPTED, http.toBlocking().exchange(HttpRequest.POST("/api/organisations/" + municipalityA
                 + "/assignments", ofA).bearerAuth(coordinatorA)).getStatus());
     }
 

@@ -83,6 +83,7 @@ class MyTrainingPageTest extends ServiceTest {
     private void assign(String coordinator, long node, String module, LocalDate due) {
         http.toBlocking().exchange(HttpRequest.POST("/api/organisations/" + node + "/assignments",
                 Map.of("module", module, "dueDate", due.toString())).bearerAuth(coordinator));
+        sql.awaitManualAssignments();
     }
 
     private String title(String module) {

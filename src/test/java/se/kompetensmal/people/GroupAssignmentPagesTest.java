@@ -74,15 +74,26 @@ class GroupAssignmentPagesTest extends ServiceTest {
         HttpResponse<String> saved = post(municipality, coordinator, "module=" + MODULE + "&dueDate=" + due + "&unit=" + north
                 + "&audience=NON_LICENSED&step=spara&csrfToken=" + csrf(form));
 
+        // Made in the background: the page it leads to says how far it has come, and once done whom it reached.
         assertEquals(HttpStatus.SEE_OTHER, saved.getStatus());
+        String location = saved.getHeaders().get("Location");
+        assertTrue(location.startsWith("/organisationer/" + municipality + "/tilldela?tilldelning="), location);
+        sql.awaitManualAssignments();
         assertEquals(List.of(anna + " " + due), assigned(anna, bo, cilla, dan));
-        String after = get(saved.getHeaders().get("Location"), coordinator);
-        assertTrue(after.contains("1 person fick modulen " + titles.of(MODULE) + "."), after);
+        String after = get(location, coordinator);
+        assertTrue(after.contains("1 person fick modulen " + titles.of(MODULE) + ".") && !after.contains("http-equiv=\"refresh\""),
+                after);
+        assertTrue(after.contains("Senaste tilldelningar här") && after.contains(titles.of(MODULE) + ", klar senast " + due),
+                after);
 
-        post(municipality, coordinator, "module=" + MODULE + "&dueDate=" + today.plusDays(60) + "&step=spara&csrfToken="
-                + csrf(form));
+        HttpResponse<String> everyoneSaved = post(municipality, coordinator, "module=" + MODULE + "&dueDate="
+                + today.plusDays(60) + "&step=spara&csrfToken=" + csrf(form));
+        sql.awaitManualAssignments();
         assertEquals(List.of(anna + " " + due, bo + " " + today.plusDays(60), cilla + " " + today.plusDays(60)),
                 assigned(anna, bo, cilla, dan), "Anna keeps her earlier date");
+        String outcome = get(everyoneSaved.getHeaders().get("Location"), coordinator);
+        assertTrue(outcome.contains("3 personer fick modulen " + titles.of(MODULE)
+                + " (1 av dem hade den redan; den tidigare förfallodagen gäller)."), outcome);
     }
 
     @Test

@@ -536,7 +536,8 @@ class ScormRuntimeCallsTest extends ServiceTest {
     void thePackagesCompletionFulfilsTheLearnersAssignmentLikeANativeModules() {
         PackageFixture.Published published = packages.publish("1.2", List.of(PackageFixture.Sco.plain("sco-1", "Del 1")));
         long learner = packages.learner(published, "Uppdrag");
-        manual.assign(published.unitId(), null, published.code(), java.time.LocalDate.now().plusDays(30), "samordnare");
+        manual.request(published.unitId(), null, published.code(), java.time.LocalDate.now().plusDays(30), "samordnare");
+        sql.awaitManualAssignments();
         sql.awaitRecomputations();
         assertEquals(1, sql.number("SELECT COUNT(*) FROM assignment WHERE person_id = ? AND module_code = ? "
                 + "AND completion_id IS NULL", learner, published.code()));

@@ -90,6 +90,7 @@ class FollowUpListTest extends ServiceTest {
         http.toBlocking().exchange(HttpRequest.POST("/api/organisations/" + north + "/assignments",
                 Map.of("module", "basala-hygienrutiner", "dueDate", today.plusDays(10).toString(), "audience", "NON_LICENSED"))
                 .bearerAuth(coordinator));
+        sql.awaitManualAssignments();
         sql.awaitRecomputations();
     }
 

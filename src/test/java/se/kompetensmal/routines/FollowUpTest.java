@@ -101,6 +101,7 @@ class FollowUpTest extends ServiceTest {
         http.toBlocking().exchange(HttpRequest.POST("/api/organisations/" + unitA + "/assignments",
                 Map.of("module", "basala-hygienrutiner", "dueDate", today.plusDays(7).toString(), "audience", "NON_LICENSED"))
                 .bearerAuth(coordinator));
+        sql.awaitManualAssignments();
         sql.awaitRecomputations();
 
         List<FollowUp.Row> rows = followUp("&module=basala-hygienrutiner");

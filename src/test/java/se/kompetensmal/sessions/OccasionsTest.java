@@ -124,6 +124,7 @@ class OccasionsTest extends ServiceTest {
         // The module assigned to all three, as a coordinator would: attending fulfils it, a no-show leaves it due.
         http.toBlocking().exchange(HttpRequest.POST("/api/organisations/" + ward + "/assignments",
                 Map.of("module", module, "dueDate", today.plusDays(30).toString())).bearerAuth(coordinator));
+        sql.awaitManualAssignments();
         place(occasion, anna, "BOOKED");
         place(occasion, bo, "BOOKED");
         place(occasion, cilla, "WAITING");

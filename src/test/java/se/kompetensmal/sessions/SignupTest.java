@@ -369,6 +369,7 @@ class SignupTest extends ServiceTest {
     private void assign() {
         http.toBlocking().exchange(HttpRequest.POST("/api/organisations/" + ward + "/assignments",
                 Map.of("module", module, "dueDate", today.plusDays(60).toString())).bearerAuth(coordinator));
+        sql.awaitManualAssignments();
     }
 
     private String learner(String name, long person) {

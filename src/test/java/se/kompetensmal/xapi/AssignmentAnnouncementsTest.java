@@ -1,11 +1,10 @@
 package se.kompetensmal.xapi;
 
-import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import se.kompetensmal.HeardAssignmentChanges;
 import se.kompetensmal.PersonFixture;
 import se.kompetensmal.ServiceTest;
 import se.kompetensmal.SwedishTime;
@@ -21,7 +20,6 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -51,21 +49,10 @@ class AssignmentAnnouncementsTest extends ServiceTest {
     AssignmentRecompute recompute;
 
     @Inject
-    Heard heard;
+    HeardAssignmentChanges heard;
 
     @Inject
     Jobs jobs;
-
-    /** Every AssignmentsChanged this service publishes, as a report summary would hear them. */
-    @Singleton
-    static class Heard {
-        final List<AssignmentsChanged> events = new CopyOnWriteArrayList<>();
-
-        @EventListener
-        void on(AssignmentsChanged event) {
-            events.add(event);
-        }
-    }
 
     @Test
     void aManualAssignmentAnnouncesItsPeopleOnlyWithStatementIdsDerivedFromTheCycle() {
@@ -78,7 +65,8 @@ class AssignmentAnnouncementsTest extends ServiceTest {
         long othersAssignment = unannouncedAssignment(other);
         heard.events.clear();
 
-        manual.assign(unit, null, MODULE, today().plusDays(30), "samordnare");
+        manual.request(unit, null, MODULE, today().plusDays(30), "samordnare");
+        sql.awaitManualAssignments();
 
         assertEquals(List.of("registered"), verbs(anna));
         assertEquals(List.of("registered"), verbs(bo));
@@ -98,7 +86,8 @@ class AssignmentAnnouncementsTest extends ServiceTest {
     void announcingTheSameCyclesAgainOrAtTheSameTimeStoresEachOnce() throws Exception {
         long unit = unit("Dubbel");
         long dag = person(unit, "Dag");
-        manual.assign(unit, null, MODULE, today().plusDays(30), "samordnare");
+        manual.request(unit, null, MODULE, today().plusDays(30), "samordnare");
+        sql.awaitManualAssignments();
         long assignment = assignmentOf(dag);
         // As if the flag had not been set: another instance announcing the same cycle, or a job retried after a crash.
         sql.update("UPDATE assignment SET announced = FALSE WHERE id = ?", assignment);

@@ -344,7 +344,8 @@ class LearningRecordsTest extends ServiceTest {
         String hsaId = PersonFixture.hsaPrefix() + "1";
         LocalDate today = LocalDate.now(SwedishTime.ZONE);
         long id = people.create(hsaId, name, "Lärling", null, unit, today.minusYears(1), today.minusYears(1), "LICENSED");
-        manual.assign(unit, null, MODULE, today.plusDays(30), "samordnare");
+        manual.request(unit, null, MODULE, today.plusDays(30), "samordnare");
+        sql.awaitManualAssignments();
         return new Learner(id, hsaId);
     }
 
