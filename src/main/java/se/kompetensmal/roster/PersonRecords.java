@@ -1,15 +1,12 @@
 package se.kompetensmal.roster;
 
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.context.event.ApplicationEventPublisher;
-import io.micronaut.transaction.TransactionOperations;
 import io.micronaut.transaction.annotation.Transactional;
-import io.micronaut.transaction.support.TransactionSynchronization;
 import jakarta.inject.Singleton;
 import se.kompetensmal.security.AuditLog;
+import se.kompetensmal.sql.AfterCommit;
 import se.kompetensmal.sql.NamedSql;
 
-import java.sql.Connection;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,16 +46,13 @@ public class PersonRecords {
     private final IdentityRule identities;
     private final PersonHomes homes;
     private final AuditLog audit;
-    private final TransactionOperations<Connection> transactions;
-    private final ApplicationEventPublisher<PeopleChanged> events;
+    private final AfterCommit events;
 
-    PersonRecords(NamedSql sql, IdentityRule identities, PersonHomes homes, AuditLog audit,
-                  TransactionOperations<Connection> transactions, ApplicationEventPublisher<PeopleChanged> events) {
+    PersonRecords(NamedSql sql, IdentityRule identities, PersonHomes homes, AuditLog audit, AfterCommit events) {
         this.sql = sql;
         this.identities = identities;
         this.homes = homes;
         this.audit = audit;
-        this.transactions = transactions;
         this.events = events;
     }
 
@@ -181,20 +175,9 @@ public class PersonRecords {
         announce(Set.of(personId), "personen har slutat");
     }
 
-    /** Publishes the event once the surrounding transaction has committed (at once outside one). */
+    /** Tells the features that react to people (the recomputation) who changed, once the change has committed. */
     void announce(Set<Long> personIds, String reason) {
-        PeopleChanged event = new PeopleChanged(Set.copyOf(personIds), reason);
-        var status = transactions.findTransactionStatus();
-        if (status.isEmpty()) {
-            events.publishEvent(event);
-            return;
-        }
-        status.get().registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                events.publishEvent(event);
-            }
-        });
+        events.publish(new PeopleChanged(Set.copyOf(personIds), reason));
     }
 
     private record Current(long id, long orgNodeId, PlacementSource source) {

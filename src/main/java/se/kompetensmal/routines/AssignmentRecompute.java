@@ -4,6 +4,7 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.transaction.TransactionDefinition;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
+import se.kompetensmal.sql.AfterCommit;
 import se.kompetensmal.catalog.ModuleReach;
 import se.kompetensmal.sql.NamedSql;
 
@@ -149,9 +150,9 @@ public class AssignmentRecompute {
     }
 
     private final NamedSql sql;
-    private final AssignmentEvents events;
+    private final AfterCommit events;
 
-    public AssignmentRecompute(NamedSql sql, AssignmentEvents events) {
+    public AssignmentRecompute(NamedSql sql, AfterCommit events) {
         this.sql = sql;
         this.events = events;
     }
@@ -233,7 +234,7 @@ public class AssignmentRecompute {
         } while (linkCompletions(slice) > 0);
         withdrawWhatNoRoutineAsksFor(slice);
         // Whatever listens (the LRS announcements, report summaries) hears of the slice once it is committed.
-        events.afterCommit(AssignmentsChanged.recomputed(scopeNodeId, fromPersonId, toPersonId));
+        events.publish(AssignmentsChanged.recomputed(scopeNodeId, fromPersonId, toPersonId));
     }
 
     /**

@@ -109,10 +109,10 @@ public class ManualAssignmentJobs implements BackgroundJob {
                         status -> manual.assignNextChunk(id, chunk)));
             }
         } catch (RuntimeException e) {
-            if (Retried.rolledBack(e)) {
-                // Nothing of the chunk was kept and the job stays RUNNING where it was: the next run goes on from there.
-                LOG.warn("Manual assignment {} was rolled back by the database {} times; it goes on in the next run", id,
-                        ATTEMPTS, e);
+            if (Retried.rolledBack(e) || Retried.connectionLost(e)) {
+                // The chunk was kept whole or not at all, with the job's place in the same transaction, and the job stays
+                // RUNNING: the next run goes on from where the database says it came (a Galera node lost mid-chunk, too).
+                LOG.warn("Manual assignment {} was rolled back or lost its connection; it goes on in the next run", id, e);
                 throw e;
             }
             // What was written stays (and was announced); the coordinator sees how far it came and may ask again.

@@ -7,6 +7,7 @@ import jakarta.inject.Singleton;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import se.kompetensmal.sql.AfterCommit;
 import se.kompetensmal.catalog.Audiences;
 import se.kompetensmal.catalog.ModuleReach;
 import se.kompetensmal.catalog.ModuleTitles;
@@ -59,11 +60,11 @@ public class ManualAssignments {
     private final Audiences audiences;
     private final ModuleReach moduleReach;
     private final ModuleTitles titles;
-    private final AssignmentEvents events;
+    private final AfterCommit events;
     private final Provider<Jobs> jobs;
 
     public ManualAssignments(NamedSql sql, Audiences audiences, ModuleReach moduleReach, ModuleTitles titles,
-                             AssignmentEvents events, Provider<Jobs> jobs) {
+                             AfterCommit events, Provider<Jobs> jobs) {
         this.events = events;
         this.moduleReach = moduleReach;
         this.titles = titles;
@@ -141,7 +142,7 @@ public class ManualAssignments {
             throw new AssignmentRefused("Ingen aktiv person finns i det urval du valt, så ingen fick modulen.");
         }
         insert(REACHED, params);
-        events.afterCommit(AssignmentsChanged.assigned(organisationId, Set.of(personId), module));
+        events.publish(AssignmentsChanged.assigned(organisationId, Set.of(personId), module));
     }
 
     /** The module chosen on a page's form: one must be chosen, and no code is longer than the column. */
@@ -233,7 +234,7 @@ public class ManualAssignments {
         sql.update("""
                 UPDATE manual_assignment_job SET last_person_id = :last, reached_people = reached_people + :reached,
                        already_assigned = already_assigned + :already WHERE id = :id""", params);
-        events.afterCommit(AssignmentsChanged.assigned(job.nodeId(), new HashSet<>(people), job.module()));
+        events.publish(AssignmentsChanged.assigned(job.nodeId(), new HashSet<>(people), job.module()));
         return true;
     }
 
@@ -346,7 +347,7 @@ public class ManualAssignments {
                   AND e.person_id IN (SELECT named.id FROM JSON_TABLE(:people, '$[*]' COLUMNS (id BIGINT PATH '$')) named)""",
                 NamedSql.with("module", module).and("people", ids), row -> row.number("id"));
         if (!exemptions.isEmpty()) {
-            events.afterCommit(new ExemptionsGranted(Set.copyOf(exemptions)));
+            events.publish(new ExemptionsGranted(Set.copyOf(exemptions)));
         }
     }
 

@@ -69,4 +69,19 @@ public final class Retried {
         }
         return false;
     }
+
+    /**
+     * Whether the connection to the database was lost or could not be had (SQLSTATE class 08, or the pool gave up while
+     * the driver failed over to another node): what the transaction did is unknown to the caller, but a whole transaction
+     * was either committed or not at all, so work that can tell from the database how far it came may go on later.
+     */
+    public static boolean connectionLost(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof java.sql.SQLTransientConnectionException || cause instanceof java.sql.SQLNonTransientConnectionException
+                    || cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
+    }
 }
