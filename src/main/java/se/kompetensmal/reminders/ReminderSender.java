@@ -169,8 +169,20 @@ public class ReminderSender implements BackgroundJob {
                 row -> row.number("id"));
     }
 
+    /**
+     * Committed before the mail goes out. Two holders claiming the same reminder through two Galera nodes meet as a
+     * certification conflict: the loser's claim is rolled back (1213), so it is not the loser's to send.
+     */
     private boolean claim(long id) {
-        return sql.update("UPDATE reminder SET status = 'SENDING', claimed_at = NOW() WHERE id = :id AND status = 'PENDING'",
-                NamedSql.with("id", id)) == 1;
+        try {
+            return sql.update("UPDATE reminder SET status = 'SENDING', claimed_at = NOW() WHERE id = :id AND status = 'PENDING'",
+                    NamedSql.with("id", id)) == 1;
+        } catch (RuntimeException e) {
+            if (Retried.rolledBack(e)) {
+                LOG.info("Reminder {} was claimed by another instance at the same moment; left to it", id);
+                return false;
+            }
+            throw e;
+        }
     }
 }
