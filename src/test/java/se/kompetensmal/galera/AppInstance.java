@@ -75,7 +75,7 @@ final class AppInstance implements AutoCloseable {
     /** Starts the JVM (with the arguments given to main, e.g. {@code migrate}) and returns at once. */
     void launch(String... arguments) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", classArchive(),
                 "-jar", productionJar().toString()));
         command.addAll(List.of(arguments));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
@@ -89,6 +89,21 @@ final class AppInstance implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
     }
+
+    /**
+     * The JVM's class-data sharing for the jar's classes: the first JVM of the run (the refused start) writes the archive
+     * of the classes it loaded when it ends, and every later start maps it instead of loading and verifying them again,
+     * a few seconds of each start on two busy cores. A missing or unusable archive only costs that time (-Xshare:auto).
+     */
+    private String classArchive() {
+        Path archive = log.getParent().resolve("kompetensmal-classes.jsa");
+        if (Files.exists(archive)) {
+            return "-XX:SharedArchiveFile=" + archive;
+        }
+        return ARCHIVE_WRITER.compareAndSet(false, true) ? "-XX:ArchiveClassesAtExit=" + archive : "-Xshare:auto";
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean ARCHIVE_WRITER = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Starts the instance and waits until it answers /health with 200. */
     void start(Duration limit) {
