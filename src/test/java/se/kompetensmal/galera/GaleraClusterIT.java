@@ -239,10 +239,17 @@ class GaleraClusterIT {
         long jobId = Calls.json(asked).getAsJsonObject().get("id").getAsLong();
         JobWatch watch = new JobWatch(calls, admin, jobId);
         watch.start(this);
+        // The moment is read from the database with the lease in the same poll, so that the instance killed is the one
+        // running it while it is RUNNING with progress (a poll over HTTP saw 2000 of 3000 after the run had ended).
         AppInstance recomputer = killWhile("recompute", app(1), () -> {
-            JsonObject job = watch.last;
-            return job != null && job.get("status").getAsString().equals("RUNNING") && job.get("donePeople").getAsInt() > 0
-                    ? "RUNNING at " + job.get("donePeople") + " of " + job.get("totalPeople") : null;
+            try {
+                List<String> job = db().strings("SELECT CONCAT(status, ' ', done_people, ' ', total_people) FROM recompute_job WHERE id = ?", jobId);
+                String[] row = job.isEmpty() ? new String[] {""} : job.get(0).split(" ");
+                return row[0].equals("RUNNING") && Integer.parseInt(row[1]) > 0 && holderOf("recompute") != null
+                        ? "RUNNING at " + row[1] + " of " + row[2] : null;
+            } catch (SQLException e) {
+                return null;
+            }
         }, Duration.ofSeconds(60));
 
         // Learners take the assessment while instances come and go: each sends the same passing form to all three.
@@ -416,6 +423,9 @@ class GaleraClusterIT {
             holder = holderOf(kind);
         }
         AppInstance victim = holder == null ? fallback : holder;
+        if (kind.equals("recompute")) {
+            recomputeHolderKilled = holder != null;
+        }
         if (victim == holderOf("reminders")) {
             remindersHolderKills++;
         }
@@ -608,6 +618,8 @@ class GaleraClusterIT {
         Timings.figure("recomputation " + watch.jobId + " as seen", watch.history());
         check("recomputation " + watch.jobId + " finished once (never RUNNING after DONE; started over at most once, after its holder was killed)",
                 watch.finishedOnce(1), watch.history().toString());
+        check("recomputation " + watch.jobId + " was cut short by kill -9 of its holder while RUNNING with progress, and taken over",
+                recomputeHolderKilled, "the instance killed did not hold the recomputation");
     }
 
     /** Exactly one completion per learner, whatever was killed while they sent the form three times. */
@@ -637,6 +649,8 @@ class GaleraClusterIT {
     int instancesKilled;
     /** Kills of the instance that held the reminders' lease: each may leave the one reminder it was sending cut short. */
     int remindersHolderKills;
+    /** Whether the instance killed during the recomputation held its lease at that moment. */
+    boolean recomputeHolderKilled;
 
     /**
      * Creates a session module (app2), assigns it by hand to unit 1 (app3), plans an occasion there (app1) starting at
