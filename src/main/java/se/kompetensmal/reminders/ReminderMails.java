@@ -1,6 +1,7 @@
 package se.kompetensmal.reminders;
 
 import io.micronaut.context.annotation.Value;
+import io.micronaut.data.connection.annotation.Connectable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
 import se.kompetensmal.routines.FollowUp;
@@ -15,6 +16,7 @@ import java.util.List;
 
 /** Writes the Swedish text of a planned reminder from what the database says now. */
 @Singleton
+@Connectable
 public class ReminderMails {
 
     private static final String LATEST_TITLE = """

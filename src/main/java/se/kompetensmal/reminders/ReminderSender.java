@@ -2,7 +2,6 @@ package se.kompetensmal.reminders;
 
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
-import io.micronaut.data.connection.annotation.Connectable;
 import io.micronaut.email.Email;
 import io.micronaut.email.EmailSender;
 import jakarta.inject.Singleton;
@@ -23,9 +22,16 @@ import java.util.List;
  * run by one instance at a time (see {@link BackgroundJob}). Each reminder is also claimed by a conditional update
  * before it is sent, as a coordinator's "send now" sends from the web request; a failed send is tried again on later
  * rounds, up to {@link #MAX_ATTEMPTS} times, and nothing planned is lost while the mail server is down.
+ *
+ * <p>Deliberately not {@code @Connectable}: every claim and every "sent" must be committed on its own, before the mail
+ * goes out and right after, so that another instance sees it. A connection held for the whole round was left in a
+ * transaction by the planner's {@code @Transactional} (Micronaut restores auto-commit only when the outer connection is
+ * given back), so a round's claims and SENT marks were one transaction committed at its end: on the Galera test a holder
+ * killed mid-round had its claims rolled back and the next holder mailed them again, and two holders that overlapped
+ * (a heartbeat late under load) did not see each other's claims on two nodes and mailed the same reminders (532 mails
+ * for 322 reminders). {@code ReminderMailTest} reads the claims from another connection while each mail is delivered.
  */
 @Singleton
-@Connectable
 @Requires(property = "javamail.enabled", value = "true")
 public class ReminderSender implements BackgroundJob {
 
@@ -92,7 +98,11 @@ public class ReminderSender implements BackgroundJob {
     /** Plans the day's reminders and sends every one still pending; returns how many were sent. */
     public int run(LocalDate today) {
         abandonCutShort();
-        planner.plan(today);
+        // Its own transaction; two holders planning at once on two Galera nodes meet as a certification conflict.
+        Retried.whenRolledBack(3, () -> {
+            planner.plan(today);
+            return null;
+        });
         int sent = 0;
         for (long id : pending()) {
             if (claim(id)) {
@@ -159,8 +169,20 @@ public class ReminderSender implements BackgroundJob {
                 row -> row.number("id"));
     }
 
+    /**
+     * Committed before the mail goes out. Two holders claiming the same reminder through two Galera nodes meet as a
+     * certification conflict: the loser's claim is rolled back (1213), so it is not the loser's to send.
+     */
     private boolean claim(long id) {
-        return sql.update("UPDATE reminder SET status = 'SENDING', claimed_at = NOW() WHERE id = :id AND status = 'PENDING'",
-                NamedSql.with("id", id)) == 1;
+        try {
+            return sql.update("UPDATE reminder SET status = 'SENDING', claimed_at = NOW() WHERE id = :id AND status = 'PENDING'",
+                    NamedSql.with("id", id)) == 1;
+        } catch (RuntimeException e) {
+            if (Retried.rolledBack(e)) {
+                LOG.info("Reminder {} was claimed by another instance at the same moment; left to it", id);
+                return false;
+            }
+            throw e;
+        }
     }
 }

@@ -2,7 +2,6 @@ package se.kompetensmal.sessions;
 
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
-import io.micronaut.data.connection.annotation.Connectable;
 import jakarta.inject.Singleton;
 import se.kompetensmal.SwedishTime;
 import se.kompetensmal.jobs.BackgroundJob;
@@ -19,9 +18,11 @@ import java.util.List;
  * again; an instance that dies between the claim and the send loses that one mail rather than risk sending it twice.
  * Runs on the reminders' schedule; the number of days before is the
  * setting {@code kompetensmal.sessions.reminder-days} (default 2).
+ *
+ * <p>Not {@code @Connectable}, as {@link se.kompetensmal.reminders.ReminderSender}: each claim is committed on its own
+ * before its mail goes out, never held in a transaction for the whole round where another instance cannot see it.
  */
 @Singleton
-@Connectable
 @Requires(property = "javamail.enabled", value = "true")
 public class OccasionReminders implements BackgroundJob {
 

@@ -33,20 +33,27 @@ import java.util.UUID;
 public class OutboxSender implements BackgroundJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboxSender.class);
-    private static final Duration LEASE = Duration.ofMinutes(2);
 
     private final Outbox outbox;
     private final LrsClient client;
     private final int batchSize;
     private final Duration interval;
+    /**
+     * How long a claimed batch stays its sender's: longer than any delivery takes (the default, 2 minutes). A batch
+     * claimed by an instance that was killed waits this long before the next holder sends it (the LRS keeps one
+     * statement per id, so a batch the dead one had delivered costs a second request, not a second record).
+     */
+    private final Duration claimLease;
     private final String worker = "sender-" + UUID.randomUUID();
 
     public OutboxSender(Outbox outbox, Lrs lrs, @Value("${kompetensmal.xapi.batch-size:100}") int batchSize,
-                        @Value("${kompetensmal.xapi.interval:5s}") Duration interval) {
+                        @Value("${kompetensmal.xapi.interval:5s}") Duration interval,
+                        @Value("${kompetensmal.xapi.claim-lease:2m}") Duration claimLease) {
         this.outbox = outbox;
         this.client = lrs.client();
         this.batchSize = batchSize;
         this.interval = interval;
+        this.claimLease = claimLease;
     }
 
     @Override
@@ -83,7 +90,7 @@ public class OutboxSender implements BackgroundJob {
 
     /** Sends one batch; the number delivered. */
     public int deliverBatch() {
-        List<Outbox.Claimed> batch = outbox.claim(worker, batchSize, LEASE);
+        List<Outbox.Claimed> batch = outbox.claim(worker, batchSize, claimLease);
         if (batch.isEmpty()) {
             return 0;
         }

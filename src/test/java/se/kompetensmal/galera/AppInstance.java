@@ -1,6 +1,5 @@
 package se.kompetensmal.galera;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * One instance of the production application in a JVM of its own: main class {@code se.kompetensmal.Application} on the
- * main classes and the dependencies of the test run's class path (the test classes left out, so no test bean or
- * {@code application-test.yml} is in it), configured only through environment variables as in production.
+ * One instance of the production application in a JVM of its own: {@code java -jar} of the packaged jar (no test class,
+ * test bean or {@code application-test.yml} can be in it), configured only through environment variables as in
+ * production.
  */
 final class AppInstance implements AutoCloseable {
 
@@ -49,16 +47,17 @@ final class AppInstance implements AutoCloseable {
         environment.put(name, value);
     }
 
-    /** The test run's class path without the test classes: the production classes and their libraries. */
-    static String productionClassPath() {
-        String classPath = System.getProperty("java.class.path");
-        List<String> entries = Arrays.stream(classPath.split(File.pathSeparator))
-                .filter(e -> !e.replace('\\', '/').endsWith("target/test-classes") && !e.replace('\\', '/').endsWith("target/test-classes/"))
-                .toList();
-        if (entries.stream().noneMatch(e -> e.replace('\\', '/').matches(".*target/classes/?"))) {
-            throw new IllegalStateException("the test class path has no target/classes: " + classPath);
+    /**
+     * The runnable jar that {@code package} built (the shaded production artifact, as the Dockerfile runs it), named by
+     * failsafe's system property {@code kompetensmal.jar}; this test runs in {@code verify}, after {@code package}.
+     */
+    static Path productionJar() {
+        String jar = System.getProperty("kompetensmal.jar");
+        if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+            throw new IllegalStateException("no production jar (system property kompetensmal.jar: " + jar + "); run the "
+                    + "cluster test in the integration-test phase, e.g. ./mvnw -B verify");
         }
-        return String.join(File.pathSeparator, entries);
+        return Path.of(jar).toAbsolutePath();
     }
 
     String url() {
@@ -76,8 +75,8 @@ final class AppInstance implements AutoCloseable {
     /** Starts the JVM (with the arguments given to main, e.g. {@code migrate}) and returns at once. */
     void launch(String... arguments) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "-cp", productionClassPath(), "se.kompetensmal.Application"));
+                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", classArchive(),
+                "-jar", productionJar().toString()));
         command.addAll(List.of(arguments));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -90,6 +89,21 @@ final class AppInstance implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
     }
+
+    /**
+     * The JVM's class-data sharing for the jar's classes: the first JVM of the run (the refused start) writes the archive
+     * of the classes it loaded when it ends, and every later start maps it instead of loading and verifying them again,
+     * a few seconds of each start on two busy cores. A missing or unusable archive only costs that time (-Xshare:auto).
+     */
+    private String classArchive() {
+        Path archive = log.getParent().resolve("kompetensmal-classes.jsa");
+        if (Files.exists(archive)) {
+            return "-XX:SharedArchiveFile=" + archive;
+        }
+        return ARCHIVE_WRITER.compareAndSet(false, true) ? "-XX:ArchiveClassesAtExit=" + archive : "-Xshare:auto";
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean ARCHIVE_WRITER = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Starts the instance and waits until it answers /health with 200. */
     void start(Duration limit) {
@@ -129,6 +143,19 @@ final class AppInstance implements AutoCloseable {
             if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
                 kill();
                 throw new AssertionError(name + " " + String.join(" ", arguments) + " did not end within " + limit);
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits for a JVM that should stop by itself (a refused start); its exit code, or an AssertionError while it runs. */
+    int awaitExit(Duration limit) {
+        try {
+            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError(name + " still runs after " + limit + ":\n" + tail(30));
             }
             return process.exitValue();
         } catch (InterruptedException e) {

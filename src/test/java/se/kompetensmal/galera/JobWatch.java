@@ -23,7 +23,7 @@ final class JobWatch {
         this.jobId = jobId;
     }
 
-    void start(GaleraClusterTest test) {
+    void start(GaleraClusterIT test) {
         Thread thread = new Thread(() -> {
             String previous = "";
             while (!Thread.currentThread().isInterrupted()) {

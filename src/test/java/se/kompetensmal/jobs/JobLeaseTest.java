@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Several instances on one database (plain MariaDB, as a developer has it): background work of a kind runs on one
  * instance at a time, an instance that dies has its work taken over once its lease ends, and never while it lives.
- * The same rules hold on the Galera cluster (galera/GaleraClusterTest), where the instances run on separate nodes.
+ * The same rules hold on the Galera cluster (galera/GaleraClusterIT), where the instances run on separate nodes.
  */
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -178,6 +178,49 @@ class ReminderMailTest extends ServiceTest {
         assertEquals(List.of("anna"), recipients());
     }
 
+    /**
+     * What another instance sees while a round is sending: each reminder's claim is committed before its mail goes out,
+     * and its SENT after it, so a second holder (another instance on another Galera node, or the one that takes over
+     * from a holder killed mid-round) never mails it again. Until issue 21's second session the round ran on one
+     * connection left in a transaction by the planner: nothing of it was visible until the round ended, and on the
+     * Galera test the next holder mailed again what a killed holder had mailed (and two overlapping holders mailed 532
+     * times for 322 reminders).
+     */
+    @Test
+    void eachReminderIsClaimedForEveryoneToSeeBeforeItsMailGoesOut() throws Exception {
+        person("anna", ward, today.minusDays(40), "NON_LICENSED");
+        person("bo", ward, today.minusDays(25), "NON_LICENSED");
+        person("cilla", ward, today.minusDays(45), "NON_LICENSED");
+        recompute();
+        Map<String, List<String>> seenAtDelivery = new java.util.concurrent.ConcurrentHashMap<>();
+        com.icegreen.greenmail.user.UserManager users = smtp.getUserManager();
+        com.icegreen.greenmail.user.MessageDeliveryHandler deliver = users.getMessageDeliveryHandler();
+        users.setMessageDeliveryHandler((message, to) -> {
+            // Read on a connection of its own, as another instance reads: only what is committed.
+            seenAtDelivery.put(to.getEmail(), sql.strings("""
+                    SELECT CONCAT(SUBSTRING_INDEX(p.email, '@', 1), ' ', r.status) FROM reminder r
+                    JOIN person p ON p.id = r.person_id WHERE p.email LIKE ? ORDER BY p.email""", "%@" + domain));
+            return deliver.handle(message, to);
+        });
+        try {
+            assertEquals(3, sender.run(today));
+        } finally {
+            users.setMessageDeliveryHandler(deliver);
+        }
+
+        assertEquals(3, seenAtDelivery.size(), seenAtDelivery.toString());
+        List<Long> sentBefore = new java.util.ArrayList<>();
+        for (Map.Entry<String, List<String>> delivery : seenAtDelivery.entrySet()) {
+            String name = delivery.getKey().replace("@" + domain, "");
+            List<String> statuses = delivery.getValue();
+            assertEquals(List.of(name + " SENDING"), statuses.stream().filter(st -> st.endsWith(" SENDING")).toList(),
+                    "while " + name + "'s mail was delivered, another connection saw " + statuses);
+            sentBefore.add(statuses.stream().filter(st -> st.endsWith(" SENT")).count());
+        }
+        assertEquals(List.of(0L, 1L, 2L), sentBefore.stream().sorted().toList(),
+                "each mail delivered was already recorded SENT before the next went out: " + seenAtDelivery);
+    }
+
     private void settings(long node, ReminderSetting setting) {
         http.toBlocking().exchange(HttpRequest.PUT("/api/organisations/" + node + "/reminder-settings", setting)
                 .bearerAuth(coordinator));

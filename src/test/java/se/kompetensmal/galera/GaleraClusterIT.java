@@ -32,16 +32,17 @@ import java.util.concurrent.CompletableFuture;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Issue 21's proof: three instances of the production application, each in a JVM of its own and each on another node
- * of a 3-node MariaDB Galera cluster (through the failover URL listing all three, its own node first), driven at once
- * over HTTP while instances and a node are killed. Runs where Debian's {@code mariadb-server} and {@code galera-4} are
- * installed (CI installs them and sets {@code KOMPETENSMAL_GALERA_TESTS=required}); skipped elsewhere.
+ * Issue 21's proof: three instances of the packaged production jar ({@code java -jar}, so an integration test: failsafe
+ * runs it in {@code verify}, after {@code package}), each in a JVM of its own and each on another node of a 3-node
+ * MariaDB Galera cluster (through the failover URL listing all three, its own node first), driven at once over HTTP while
+ * instances and a node are killed. Runs where Debian's {@code mariadb-server} and {@code galera-4} are installed and
+ * {@code KOMPETENSMAL_GALERA_TESTS} is set (CI installs them and sets it to {@code required}); skipped elsewhere.
  *
  * <p>Every check is made and reported, and the test fails at the end with all that did not hold, so one run shows the
  * whole picture; {@code target/galera/summary.txt} has the phases, figures and checks.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class GaleraClusterTest {
+class GaleraClusterIT {
 
     static final Path ROOT = Path.of("target", "galera").toAbsolutePath();
     static final String JWT_SECRET = "galera-test-secret-of-more-than-32-characters";
@@ -97,6 +98,8 @@ class GaleraClusterTest {
             env.put("KOMPETENSMAL_REMINDERS_INTERVAL", "10s");
             env.put("KOMPETENSMAL_REMINDERS_INITIAL_DELAY", "5s");
             env.put("KOMPETENSMAL_XAPI_INTERVAL", "2s");
+            // A batch claimed by an instance killed mid-send is sent again after 15 s, not the production 2 minutes.
+            env.put("KOMPETENSMAL_XAPI_CLAIM_LEASE", "15s");
             instances.add(new AppInstance("app" + i, env, logs));
         }
     }
@@ -128,17 +131,28 @@ class GaleraClusterTest {
     @Test
     void threeInstancesOnGaleraLoseNothing() throws Exception {
         Instant run = Instant.now();
-        // Flyway's lock does not hold on Galera: the migrations run once, by the migrate command where the application
-        // has one (then every instance starts with start-up migrations off), else by the first instance alone.
+        // The fresh cluster lacks log_bin_trust_function_creators=1, and the application's account has no SUPER: the first
+        // instance, started as a service with start-up migration on, stops before migrating and says so in Swedish.
         Instant started = Instant.now();
-        if (Files.exists(Path.of("target", "classes", "se", "kompetensmal", "ops", "MigrateCommand.class"))) {
-            int exit = app(1).runToEnd(Duration.ofMinutes(3), "migrate");
-            check("migrate command on the fresh cluster ended with 0", exit == 0, app(1).tail(20));
-            Timings.log("app: migrate command", started);
-            instances.forEach(i -> i.environment("KOMPETENSMAL_MIGRATE_AT_START", "false"));
-        } else {
-            app(1).start(Duration.ofMinutes(3));
-        }
+        app(1).launch();
+        int refusedExit = app(1).awaitExit(Duration.ofMinutes(2));
+        String refusal = app(1).logText();
+        check("the first start on a fresh Galera cluster stops, naming log_bin_trust_function_creators in Swedish",
+                refusedExit != 0 && refusal.contains("Databasen kan inte uppgraderas")
+                        && refusal.contains("log_bin_trust_function_creators=1 på varje nod i Galera-klustret")
+                        && refusal.contains("MariaDB-fel 1419"), "exit " + refusedExit + ": " + firstError(refusal));
+        String applied = "FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name <> 'flyway_schema_history'";
+        check("the refused start applied no migration (nothing half-done to clean up)", db().number("SELECT COUNT(*) " + applied) == 0,
+                "tables: " + db().strings("SELECT table_name " + applied));
+        Timings.log("app: app1 refused to start without log_bin_trust_function_creators", started);
+        // What README "Running at scale" tells the operator: SET GLOBAL on every node. Then the migrations run once, by
+        // the migrate command (Flyway's lock does not hold on Galera), and every instance starts with them off.
+        cluster.setEverywhere("log_bin_trust_function_creators", "1");
+        started = Instant.now();
+        int exit = app(1).runToEnd(Duration.ofMinutes(3), "migrate");
+        check("migrate command on the fresh cluster ended with 0", exit == 0, app(1).tail(20));
+        Timings.log("app: migrate command", started);
+        instances.forEach(i -> i.environment("KOMPETENSMAL_MIGRATE_AT_START", "false"));
         // Started at once, as an orchestrator starts them; one that fails to start is started again (as it would
         // restart it), and the failure is reported.
         Map<String, String> notStarted = new java.util.concurrent.ConcurrentHashMap<>();
@@ -192,6 +206,12 @@ class GaleraClusterTest {
         JsonObject a = Imports.await(calls, app(3), admin, batches.get(0).location, Duration.ofMinutes(3));
         Timings.figure("import A (3,000 rows, no kill)", a.get("status").getAsString() + ", created " + a.get("createdCount"));
 
+        // A classroom occasion of a session module assigned to unit 1, starting at the next minute at least 40 s away:
+        // its learners sign up now (each form sent to two instances at once), and when it has started every instance
+        // marks the attendance at once, while instances and a node are killed.
+        Session session = session(admin, regionId, files, today);
+        CompletableFuture<Void> attendance = CompletableFuture.runAsync(() -> markAttendance(admin, session));
+
         // Background traffic at all three instances for the rest of the run: every request gets at most one retry.
         Traffic traffic = new Traffic(calls, instances, admin, regionId);
         traffic.start();
@@ -219,10 +239,17 @@ class GaleraClusterTest {
         long jobId = Calls.json(asked).getAsJsonObject().get("id").getAsLong();
         JobWatch watch = new JobWatch(calls, admin, jobId);
         watch.start(this);
+        // The moment is read from the database with the lease in the same poll, so that the instance killed is the one
+        // running it while it is RUNNING with progress (a poll over HTTP saw 2000 of 3000 after the run had ended).
         AppInstance recomputer = killWhile("recompute", app(1), () -> {
-            JsonObject job = watch.last;
-            return job != null && job.get("status").getAsString().equals("RUNNING") && job.get("donePeople").getAsInt() > 0
-                    ? "RUNNING at " + job.get("donePeople") + " of " + job.get("totalPeople") : null;
+            try {
+                List<String> job = db().strings("SELECT CONCAT(status, ' ', done_people, ' ', total_people) FROM recompute_job WHERE id = ?", jobId);
+                String[] row = job.isEmpty() ? new String[] {""} : job.get(0).split(" ");
+                return row[0].equals("RUNNING") && Integer.parseInt(row[1]) > 0 && holderOf("recompute") != null
+                        ? "RUNNING at " + row[1] + " of " + row[2] : null;
+            } catch (SQLException e) {
+                return null;
+            }
         }, Duration.ofSeconds(60));
 
         // Learners take the assessment while instances come and go: each sends the same passing form to all three.
@@ -254,6 +281,7 @@ class GaleraClusterTest {
         AppInstance.sleep(10_000);
         CompletableFuture<Void> nodeBack = CompletableFuture.runAsync(() -> cluster.restart(node));
 
+        attendance.join();
         // Drained: every import ended, every recomputation done, every statement and reminder sent.
         for (Batch batch : batches) {
             batch.report = Imports.await(calls, live(), admin, batch.location, Duration.ofMinutes(2));
@@ -289,8 +317,9 @@ class GaleraClusterTest {
         }
         tokensAcceptedEverywhere("at the end, issued before the restarts", "app1 (first sign-in)", admin);
         checkCompletions(learners(files, 12));
+        checkAttendance(session);
         checkStatements();
-        checkMails();
+        checkMails(session);
         check("no request to a live instance failed for more than a retry", calls.failedBeyondRetry.isEmpty(),
                 calls.failedBeyondRetry.size() + " failed twice: " + calls.failedBeyondRetry.stream().limit(10).toList());
         Timings.figure("requests / retried / failed twice / to instances down on purpose", calls.requests + " / " + calls.retried
@@ -394,8 +423,15 @@ class GaleraClusterTest {
             holder = holderOf(kind);
         }
         AppInstance victim = holder == null ? fallback : holder;
+        if (kind.equals("recompute")) {
+            recomputeHolderKilled = holder != null;
+        }
+        if (victim == holderOf("reminders")) {
+            remindersHolderKills++;
+        }
         calls.down.add(victim.name);
         victim.kill();
+        instancesKilled++;
         String why = seen == null ? "the moment was not seen within " + limit : seen;
         Timings.note("app: kill -9 " + victim.name + " during " + kind + " (" + why + "; lease holder "
                 + (holder == null ? "none in scheduled_tasks, killed the instance asked" : holder.name) + ")");
@@ -551,7 +587,8 @@ class GaleraClusterTest {
                     SELECT CONCAT('imports ', COUNT(*)) FROM roster_import WHERE status IN ('QUEUED', 'VALIDATING', 'WRITING') HAVING COUNT(*) > 0
                     UNION ALL SELECT CONCAT('recomputations ', COUNT(*)) FROM recompute_job WHERE status IN ('QUEUED', 'RUNNING') HAVING COUNT(*) > 0
                     UNION ALL SELECT CONCAT('statements ', COUNT(*)) FROM xapi_outbox WHERE status <> 'SENT' HAVING COUNT(*) > 0
-                    UNION ALL SELECT CONCAT('reminders ', COUNT(*)) FROM reminder WHERE status IN ('PENDING', 'SENDING') HAVING COUNT(*) > 0
+                    UNION ALL SELECT CONCAT('reminders ', COUNT(*)) FROM reminder WHERE status = 'PENDING'
+                        OR status = 'SENDING' AND claimed_at > NOW() - INTERVAL 30 SECOND HAVING COUNT(*) > 0
                     UNION ALL SELECT CONCAT('unannounced assignments ', COUNT(*)) FROM assignment WHERE NOT announced HAVING COUNT(*) > 0"""));
             if (busy.isEmpty()) {
                 Timings.log("drained: nothing waiting or under way", started);
@@ -581,6 +618,8 @@ class GaleraClusterTest {
         Timings.figure("recomputation " + watch.jobId + " as seen", watch.history());
         check("recomputation " + watch.jobId + " finished once (never RUNNING after DONE; started over at most once, after its holder was killed)",
                 watch.finishedOnce(1), watch.history().toString());
+        check("recomputation " + watch.jobId + " was cut short by kill -9 of its holder while RUNNING with progress, and taken over",
+                recomputeHolderKilled, "the instance killed did not hold the recomputation");
     }
 
     /** Exactly one completion per learner, whatever was killed while they sent the form three times. */
@@ -600,6 +639,177 @@ class GaleraClusterTest {
         Timings.figure("completions", db().number("SELECT COUNT(*) FROM completion"));
     }
 
+    /** The session module, its occasion and the learners signed up: the last of them is marked absent. */
+    record Session(String code, String title, long occasionId, java.time.LocalDateTime startsAt, List<Learner> learners) {
+    }
+
+    static final int SESSION_LEARNERS = 8;
+    /** The outbox's batch (kompetensmal.xapi.batch-size, default 100). */
+    static final int BATCH = 100;
+    int instancesKilled;
+    /** Kills of the instance that held the reminders' lease: each may leave the one reminder it was sending cut short. */
+    int remindersHolderKills;
+    /** Whether the instance killed during the recomputation held its lease at that moment. */
+    boolean recomputeHolderKilled;
+
+    /**
+     * Creates a session module (app2), assigns it by hand to unit 1 (app3), plans an occasion there (app1) starting at
+     * the next whole minute at least 40 s away, and signs eight learners up, each sending the form to two instances at
+     * once (one place must come of it).
+     */
+    Session session(String admin, long regionId, RosterFiles files, LocalDate today) throws SQLException {
+        String title = "Galeradag " + files.region;
+        String goal = db().strings("SELECT code FROM competence_goal WHERE owner_org_id IS NULL ORDER BY code LIMIT 1").get(0);
+        HttpResponse<String> module = calls.postJson(app(2), "/api/session-modules", admin, """
+                {"owner":%d,"title":"%s","summary":"En dag i sal om patientsäkerhet.","estimatedMinutes":60,
+                 "audiences":["LICENSED"],"goals":["%s"]}""".formatted(regionId, title, goal));
+        expect2xx("session module created through app2", module);
+        String code = Calls.json(module).getAsJsonObject().get("code").getAsString();
+        long unit = db().number("SELECT id FROM org_node WHERE code = ?", files.unit(1));
+        expect2xx("session module assigned to unit 1 through app3", calls.postJson(app(3), "/api/organisations/" + unit
+                + "/assignments", admin, "{\"module\":\"%s\",\"dueDate\":\"%s\",\"audience\":\"LICENSED\"}"
+                .formatted(code, today.plusDays(60))));
+        java.time.LocalDateTime now = java.time.LocalDateTime.now(java.time.ZoneId.of("Europe/Stockholm"));
+        java.time.LocalDateTime startsAt = now.plusSeconds(40).truncatedTo(java.time.temporal.ChronoUnit.MINUTES).plusMinutes(1);
+        HttpResponse<String> occasion = calls.postJson(app(1), "/api/occasions", admin, """
+                {"node":%d,"moduleCode":"%s","day":"%s","start":"%s","durationMinutes":60,"place":"Sal Galera",
+                 "capacity":20,"signupDeadline":"%s"}""".formatted(unit, code, startsAt.toLocalDate(),
+                startsAt.toLocalTime().toString().substring(0, 5), startsAt.toLocalDate()));
+        expect2xx("occasion planned through app1", occasion);
+        long occasionId = Calls.json(occasion).getAsJsonObject().get("id").getAsLong();
+        List<String> ids = db().strings("""
+                SELECT a.person_id FROM assignment a JOIN person p ON p.id = a.person_id
+                WHERE a.module_code = ? AND p.hsa_id LIKE ? ORDER BY a.person_id LIMIT ?""", code, files.hsaPrefix(1) + "%",
+                SESSION_LEARNERS);
+        List<Learner> learners = accounts(ids.stream().map(Long::parseLong).toList());
+        List<String> problems = new ArrayList<>();
+        List<CompletableFuture<Void>> signing = new ArrayList<>();
+        for (int i = 0; i < learners.size(); i++) {
+            Learner learner = learners.get(i);
+            AppInstance home = app(1 + i % 3);
+            AppInstance other = app(1 + (i + 1) % 3);
+            signing.add(CompletableFuture.runAsync(() -> {
+                String cookie = calls.signIn(home, learner.username(), ADMIN_PASSWORD);
+                HttpResponse<String> page = calls.page(home, "/utbildning/" + code + "/tillfallen", cookie);
+                java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"csrfToken\" value=\"([^\"]+)\"").matcher(page.body());
+                if (page.statusCode() != 200 || !csrf.find()) {
+                    problems.add(learner.username() + ": the occasions page answered " + page.statusCode());
+                    return;
+                }
+                String form = "csrfToken=" + java.net.URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8);
+                List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
+                for (AppInstance instance : List.of(home, other)) {
+                    sent.add(CompletableFuture.supplyAsync(() -> calls.send(instance, java.net.http.HttpRequest.newBuilder(
+                                    java.net.URI.create(instance.url() + "/utbildning/" + code + "/tillfallen/" + occasionId + "/anmal"))
+                            .header("Cookie", "JWT=" + cookie).header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(form)))));
+                }
+                List<Integer> answers = sent.stream().map(f -> f.join().statusCode()).sorted().toList();
+                // One place: one sign-up answered 303; the other either found it (422, already signed up) or was the same.
+                if (!answers.contains(303) || answers.stream().anyMatch(st -> st != 303 && st != 422)) {
+                    problems.add(learner.username() + ": sign-ups answered " + answers);
+                }
+            }));
+        }
+        signing.forEach(CompletableFuture::join);
+        check("eight learners signed up, each form sent to two instances at once", problems.isEmpty(), problems.toString());
+        Timings.figure("occasion", occasionId + " of " + code + " at " + startsAt + ", " + learners.size() + " learners");
+        return new Session(code, title, occasionId, startsAt, learners);
+    }
+
+    /** Accounts for people, to sign in with. */
+    List<Learner> accounts(List<Long> personIds) throws SQLException {
+        List<Learner> learners = new ArrayList<>();
+        try (Connection c = cluster.anyRunning().connect()) {
+            for (long id : personIds) {
+                String username = "galera-learner-" + id;
+                try (PreparedStatement insert = c.prepareStatement("""
+                        INSERT IGNORE INTO user_account (username, display_name, password_hash, person_id) VALUES (?, ?, ?, ?)""")) {
+                    insert.setString(1, username);
+                    insert.setString(2, "Lärande " + id);
+                    insert.setString(3, learnerHash);
+                    insert.setLong(4, id);
+                    insert.executeUpdate();
+                }
+                learners.add(new Learner(id, username));
+            }
+        }
+        return learners;
+    }
+
+    final List<String> attendanceProblems = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final java.util.concurrent.atomic.AtomicInteger markedAttended = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger markedAbsent = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * Once the occasion has started: every live instance is sent the same attendance at once (all present but the last
+     * learner), as two trainers, or a double click through the balancer, would.
+     */
+    void markAttendance(String admin, Session session) {
+        long wait = java.time.Duration.between(java.time.LocalDateTime.now(java.time.ZoneId.of("Europe/Stockholm")),
+                session.startsAt()).toMillis() + 1000;
+        if (wait > 0) {
+            AppInstance.sleep(wait);
+        }
+        String present = session.learners().subList(0, session.learners().size() - 1).stream()
+                .map(l -> String.valueOf(l.personId())).collect(java.util.stream.Collectors.joining(","));
+        List<AppInstance> up = instances.stream().filter(i -> i.running() && !calls.down.contains(i.name)).toList();
+        List<CompletableFuture<HttpResponse<String>>> sent = up.stream().map(instance -> CompletableFuture.supplyAsync(() ->
+                calls.postJson(instance, "/api/occasions/" + session.occasionId() + "/attendance", admin,
+                        "{\"present\":[" + present + "]}"))).toList();
+        for (int i = 0; i < sent.size(); i++) {
+            try {
+                HttpResponse<String> answer = sent.get(i).join();
+                if (answer.statusCode() != 200) {
+                    attendanceProblems.add(up.get(i).name + ": " + answer.statusCode() + " " + Calls.abbreviated(answer.body()));
+                    continue;
+                }
+                JsonObject marked = Calls.json(answer).getAsJsonObject();
+                markedAttended.addAndGet(marked.get("attended").getAsInt());
+                markedAbsent.addAndGet(marked.get("absent").getAsInt());
+            } catch (RuntimeException e) {
+                if (!calls.down.contains(up.get(i).name)) {
+                    attendanceProblems.add(up.get(i).name + ": " + e.getMessage());
+                }
+            }
+        }
+        Timings.note("attendance of occasion " + session.occasionId() + " sent to " + up.size() + " instances at once");
+    }
+
+    /** Each attendee one place ATTENDED with one completion and one "attended" statement; the absent one none. */
+    void checkAttendance(Session session) throws SQLException {
+        check("the attendance was taken by every instance it was sent to", attendanceProblems.isEmpty(), attendanceProblems.toString());
+        List<String> wrong = new ArrayList<>();
+        for (int i = 0; i < session.learners().size(); i++) {
+            long person = session.learners().get(i).personId();
+            boolean present = i < session.learners().size() - 1;
+            List<String> places = db().strings("SELECT status FROM session_signup WHERE occasion_id = ? AND person_id = ?",
+                    session.occasionId(), person);
+            long completions = db().number("""
+                    SELECT COUNT(*) FROM completion c JOIN module_version v ON v.id = c.module_version_id
+                    WHERE c.person_id = ? AND v.module_code = ?""", person, session.code());
+            String expected = present ? "[ATTENDED] 1" : "[ABSENT] 0";
+            String found = places + " " + completions;
+            if (!expected.equals(found)) {
+                wrong.add(session.learners().get(i).username() + ": " + found + " (expected " + expected + ")");
+            }
+        }
+        long attendedStatements = db().number("SELECT COUNT(*) FROM xapi_outbox WHERE verb = 'attended'");
+        int attendees = session.learners().size() - 1;
+        Timings.figure("attendance: places ATTENDED / ABSENT / completions / 'attended' statements / marked by the answers",
+                db().number("SELECT COUNT(*) FROM session_signup WHERE occasion_id = ? AND status = 'ATTENDED'", session.occasionId())
+                        + " / " + db().number("SELECT COUNT(*) FROM session_signup WHERE occasion_id = ? AND status = 'ABSENT'", session.occasionId())
+                        + " / " + db().number("""
+                            SELECT COUNT(*) FROM completion c JOIN module_version v ON v.id = c.module_version_id
+                            WHERE v.module_code = ?""", session.code())
+                        + " / " + attendedStatements + " / " + markedAttended + " attended, " + markedAbsent + " absent");
+        check("attendance: one place per learner, the " + attendees + " present ATTENDED with one completion each, the absent one none",
+                wrong.isEmpty(), wrong.toString());
+        check("attendance marked at once on every instance counted each place once", markedAttended.get() == attendees
+                && markedAbsent.get() == 1, markedAttended + " attended and " + markedAbsent + " absent in the answers");
+        check("one 'attended' statement per attendee", attendedStatements == attendees, attendedStatements + " statements");
+    }
+
     /** Every statement in the outbox delivered to the LRS exactly once, through the counting proxy. */
     void checkStatements() throws SQLException {
         Map<String, Integer> delivered = proxy.deliveries();
@@ -608,7 +818,12 @@ class GaleraClusterTest {
         long missing = outbox.stream().filter(id -> !delivered.containsKey(id)).count();
         Timings.figure("statements in the outbox / delivered / delivered twice / never delivered",
                 outbox.size() + " / " + delivered.size() + " / " + twice + " / " + missing);
-        check("no statement delivered twice", twice == 0, twice + " statements delivered more than once");
+        // A batch the LRS took from an instance killed before it recorded so is sent again once its claim ends: the LRS
+        // keeps one statement per id, so that is a second request, not a second record. Only that may come twice.
+        long thrice = delivered.values().stream().filter(n -> n > 2).count();
+        check("no statement delivered twice, but for a batch in flight at a kill -9 (at most " + BATCH + " per kill)",
+                twice <= (long) BATCH * instancesKilled && thrice == 0, twice + " statements delivered twice, " + thrice
+                        + " more often, " + instancesKilled + " instances killed");
         check("no statement lost", missing == 0, missing + " of " + outbox.size() + " outbox statements never reached the LRS");
         long registrations = db().number("""
                 SELECT COUNT(*) FROM (SELECT JSON_VALUE(payload, '$.context.registration') r FROM xapi_outbox
@@ -617,8 +832,27 @@ class GaleraClusterTest {
     }
 
     /** Every reminder sent once: as many mails arrived as reminders are SENT, none twice, none left FAILED. */
-    void checkMails() throws Exception {
-        jakarta.mail.internet.MimeMessage[] mails = smtp.getReceivedMessages();
+    void checkMails(Session session) throws Exception {
+        List<jakarta.mail.internet.MimeMessage> all = List.of(smtp.getReceivedMessages());
+        // The mail before the occasion (sessions/OccasionReminders) is counted on its own: once per place reminded.
+        String occasionSubject = "Påminnelse: " + session.title() + " ";
+        List<jakarta.mail.internet.MimeMessage> occasionMails = new ArrayList<>();
+        for (jakarta.mail.internet.MimeMessage mail : all) {
+            if (mail.getSubject().startsWith(occasionSubject)) {
+                occasionMails.add(mail);
+            }
+        }
+        long reminded = db().number("SELECT COUNT(*) FROM session_signup WHERE occasion_id = ? AND reminded_at IS NOT NULL", session.occasionId());
+        Timings.figure("occasion reminders: places reminded / mails", reminded + " / " + occasionMails.size());
+        check("the mail before the occasion went once per place reminded", occasionMails.size() == reminded
+                && occasionMails.stream().map(m -> {
+                    try {
+                        return java.util.Arrays.toString(m.getAllRecipients());
+                    } catch (jakarta.mail.MessagingException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }).distinct().count() == occasionMails.size(), occasionMails.size() + " mails for " + reminded + " places reminded");
+        List<jakarta.mail.internet.MimeMessage> mails = all.stream().filter(m -> !occasionMails.contains(m)).toList();
         Map<String, Integer> seen = new HashMap<>();
         for (jakarta.mail.internet.MimeMessage mail : mails) {
             seen.merge(java.util.Arrays.toString(mail.getAllRecipients()) + " " + mail.getSubject(), 1, Integer::sum);
@@ -627,10 +861,17 @@ class GaleraClusterTest {
         long sent = db().number("SELECT COUNT(*) FROM reminder WHERE status = 'SENT'");
         long failedReminders = db().number("SELECT COUNT(*) FROM reminder WHERE status = 'FAILED'");
         Timings.figure("reminders SENT / FAILED / mails received / same mail twice", sent + " / " + failedReminders + " / "
-                + mails.length + " / " + twice);
-        check("every reminder mailed once (mails received = reminders SENT)", mails.length == sent,
-                mails.length + " mails, " + sent + " reminders SENT");
+                + mails.size() + " / " + twice);
+        check("every reminder mailed once (mails received = reminders SENT)", mails.size() == sent,
+                mails.size() + " mails, " + sent + " reminders SENT");
         check("no mail twice", twice == 0, twice + " recipients got the same mail more than once");
+        // A holder killed between a reminder's claim and its "sent" leaves it SENDING: whether the mail server had it is
+        // unknown, so it is never sent again (marked failed for the administrator after ReminderSender.CUT_SHORT_AFTER).
+        long cutShort = db().number("SELECT COUNT(*) FROM reminder WHERE status = 'SENDING'");
+        Timings.figure("reminders cut short by kill -9 of their sender (left SENDING, not sent again) / kills of the reminders' holder",
+                cutShort + " / " + remindersHolderKills);
+        check("no reminder left SENDING but the one in flight at each kill -9 of the reminders' holder", cutShort <= remindersHolderKills,
+                cutShort + " SENDING, " + remindersHolderKills + " kills of the holder");
         check("no reminder lost (FAILED)", failedReminders == 0, failedReminders + " reminders FAILED: "
                 + db().strings("SELECT DISTINCT last_error FROM reminder WHERE status = 'FAILED'"));
         check("some reminders were sent", sent > 0, "no reminder was sent during the run");
