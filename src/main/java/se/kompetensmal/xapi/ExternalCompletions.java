@@ -5,10 +5,8 @@ import gov.adlnet.xapi.model.Statement;
 import gov.adlnet.xapi.model.StatementResult;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.serde.annotation.Serdeable;
-import io.micronaut.data.connection.annotation.Connectable;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +17,6 @@ import se.kompetensmal.sql.NamedSql;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.sql.ResultSet;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +26,7 @@ import java.time.ZoneOffset;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -42,9 +40,13 @@ import java.util.Optional;
  * make a statement visible a little after the time it stamps on it); what the overlap reads again is recorded once, by
  * its statement id. The cursor moves only after the statements before it are recorded, and never back, so that a
  * reading cut short reads the rest next time and an administrator's reading beside the job's does no harm.
+ *
+ * <p>Not {@code @Connectable}: a connection held for the whole reading turned into one open transaction after the first
+ * completion was recorded (Micronaut Data leaves auto-commit off on a held connection once a transaction on it ends; see
+ * reminders/ReminderSender), so the cursor and every completion waited for the end of a reading that also waits on the
+ * LRS. Each completion and each cursor move now commits on its own.
  */
 @Singleton
-@Connectable
 @Requires(property = "kompetensmal.xapi.endpoint", pattern = ".+")
 public class ExternalCompletions implements BackgroundJob {
 
@@ -52,17 +54,15 @@ public class ExternalCompletions implements BackgroundJob {
     private static final List<String> VERBS = List.of(LearningRecords.ADL + "completed", LearningRecords.ADL + "passed");
 
     private final Lrs lrs;
-    private final JdbcOperations jdbc;
     private final Completions completions;
     private final NamedSql sql;
     private final Duration interval;
     private final Duration overlap;
 
-    public ExternalCompletions(Lrs lrs, JdbcOperations jdbc, Completions completions, NamedSql sql,
+    public ExternalCompletions(Lrs lrs, Completions completions, NamedSql sql,
                                @Value("${kompetensmal.xapi.import-interval:1h}") Duration interval,
                                @Value("${kompetensmal.xapi.reading-overlap:1m}") Duration overlap) {
         this.lrs = lrs;
-        this.jdbc = jdbc;
         this.completions = completions;
         this.sql = sql;
         this.interval = interval;
@@ -219,26 +219,15 @@ public class ExternalCompletions implements BackgroundJob {
         if (actor == null || actor.getAccount() == null || actor.getAccount().getName() == null) {
             return Optional.empty();
         }
-        return jdbc.prepareStatement("SELECT id FROM person WHERE hsa_id = ?", statement -> {
-            statement.setString(1, actor.getAccount().getName());
-            try (ResultSet rs = statement.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.<Long>empty();
-            }
-        });
+        return sql.one("SELECT id FROM person WHERE hsa_id = :hsa", NamedSql.with("hsa", actor.getAccount().getName()),
+                row -> row.number("id"));
     }
 
     /** The latest version of every external module. */
     private List<ExternalModule> externalModules() {
-        return jdbc.prepareStatement("""
+        return sql.list("""
                 SELECT m.id, m.xapi_activity_id FROM module_version m WHERE m.xapi_activity_id IS NOT NULL
-                  AND m.version = (SELECT MAX(l.version) FROM module_version l WHERE l.module_code = m.module_code)""", statement -> {
-            List<ExternalModule> modules = new ArrayList<>();
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    modules.add(new ExternalModule(rs.getLong(1), rs.getString(2)));
-                }
-            }
-            return modules;
-        });
+                  AND m.version = (SELECT MAX(l.version) FROM module_version l WHERE l.module_code = m.module_code)""",
+                Map.of(), row -> new ExternalModule(row.number("id"), row.string("xapi_activity_id")));
     }
 }
