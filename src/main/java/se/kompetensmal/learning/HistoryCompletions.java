@@ -127,20 +127,23 @@ public class HistoryCompletions {
     }
 
     /**
-     * Deletes the completions an import wrote but never made visible, a chunk per statement: only of an import that
-     * has ended without succeeding (the condition is in the statement: a SUCCEEDED import's completions are never
+     * Deletes the completions an import wrote but never made visible, at most a chunk per statement: only of an import
+     * that has ended without succeeding (the condition is in the statement: a SUCCEEDED import's completions are never
      * touched). Answers how many were deleted.
      */
     public long discardUnseen(long importId) {
+        NamedSql.Params params = NamedSql.with("import", importId);
+        long first = sql.number("SELECT COALESCE(MIN(id), 0) FROM completion WHERE import_id = :import", params);
+        long last = sql.number("SELECT COALESCE(MAX(id), 0) FROM completion WHERE import_id = :import", params);
         long deleted = 0;
-        int chunk;
-        do {
-            chunk = sql.update("""
-                    DELETE FROM completion WHERE import_id = :import
-                      AND EXISTS (SELECT 1 FROM roster_import i WHERE i.id = :import AND i.status IN ('REJECTED', 'FAILED', 'CANCELLED'))
-                    LIMIT :chunk""", NamedSql.with("import", importId).and("chunk", chunkRows));
-            deleted += chunk;
-        } while (chunk > 0);
+        // By ranges of ids (a range of chunkRows ids holds at most chunkRows rows), not by LIMIT, which would step over
+        // the rows deleted before it on every statement.
+        for (long from = first - 1; from < last; from += chunkRows) {
+            deleted += sql.update("""
+                    DELETE FROM completion WHERE import_id = :import AND id > :from AND id <= :to
+                      AND EXISTS (SELECT 1 FROM roster_import i WHERE i.id = :import AND i.status IN ('REJECTED', 'FAILED', 'CANCELLED'))""",
+                    NamedSql.with("import", importId).and("from", from).and("to", from + chunkRows));
+        }
         return deleted;
     }
 

