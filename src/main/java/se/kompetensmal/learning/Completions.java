@@ -122,7 +122,11 @@ public class Completions {
         if (why.length() > VOID_REASON_LENGTH) {
             throw new NotVoidable("Skälet får vara högst " + VOID_REASON_LENGTH + " tecken.");
         }
-        int changed = sql.update("""
+        // Only a completion there to be seen: one an import has written but not yet made visible is not voidable (the
+        // update cannot name the view over its own table, so it is asked first: an unseen one only ever becomes visible,
+        // or is deleted, which leaves the update nothing to change).
+        int changed = sql.number("SELECT COUNT(*) FROM visible_completion WHERE id = :id", NamedSql.with("id", completionId)) == 0
+                ? 0 : sql.update("""
                 UPDATE completion SET voided_at = CURRENT_TIMESTAMP, voided_by = :account, void_reason = :reason
                 WHERE id = :id AND voided_at IS NULL AND source IN ('REGISTERED', 'IMPORTED')""",
                 NamedSql.with("id", completionId).and("account", accountId).and("reason", why));

@@ -71,7 +71,7 @@ public class LearningHistory {
                        a.cycle, a.valid_until, c.void_reason, DATE(c.voided_at) AS voided_on,
                        EXISTS (SELECT 1 FROM completion_evidence ev WHERE ev.completion_id = c.id) AS has_evidence,
                        %s
-                FROM completion c JOIN module_version m ON m.id = c.module_version_id
+                FROM visible_completion c JOIN module_version m ON m.id = c.module_version_id
                 LEFT JOIN assignment a ON a.completion_id = c.id
                 WHERE c.person_id = ? AND (? IS NULL OR m.module_code = ?)
                 ORDER BY c.completed_on DESC, c.id DESC""".formatted(CompletionKinds.COLUMNS), statement -> {

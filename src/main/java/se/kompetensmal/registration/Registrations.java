@@ -198,7 +198,7 @@ public class Registrations {
                 SELECT c.id, c.person_id, m.module_code, m.title, c.completed_on, c.score, c.source, c.void_reason,
                        EXISTS (SELECT 1 FROM completion_evidence ev WHERE ev.completion_id = c.id) AS has_evidence,
                        %s
-                FROM completion c JOIN module_version m ON m.id = c.module_version_id
+                FROM visible_completion c JOIN module_version m ON m.id = c.module_version_id
                 WHERE c.id = :id AND c.person_id = :person""".formatted(CompletionKinds.COLUMNS),
                 NamedSql.with("id", completionId).and("person", personId),
                 row -> new Registered(row.number("id"), row.number("person_id"), row.string("module_code"), row.string("title"),

@@ -48,7 +48,10 @@ class ImportWrites {
         return token;
     }
 
-    /** Called inside the write transaction after every slice of rows written; nothing here (tests fail an import here). */
+    /**
+     * Called after every slice of rows written: inside the write transaction of an organisation or people import, after
+     * each committed chunk of a history import. Nothing here (tests fail an import here, and look at it from outside).
+     */
     void written(long importId, int rows) {
     }
 

@@ -26,10 +26,13 @@ import java.util.Optional;
  * interleave). Each import is read from its stored file ({@link StoredFiles}), so any instance can run it.
  *
  * <p>As only one instance runs the kind, an import found in progress (VALIDATING, WRITING) was left by an instance that
- * stopped: it is run again from its stored file, which is safe because an import is all or nothing (its write is one
- * transaction that also records its success, so it either committed, and is no longer in progress, or left nothing).
- * An import the database rolls back (a deadlock or a Galera certification conflict, 1213) is run again a few times,
- * then marked as failed; one that committed is never marked as failed.
+ * stopped: it is run again from its stored file, which is safe because an import is all or nothing to its readers. An
+ * organisation or people import writes in one transaction that also records its success, so it either committed, and
+ * is no longer in progress, or left nothing. A history import writes its completions in chunks, each a transaction of
+ * its own, seen by nobody until one small transaction marks the import SUCCEEDED ({@link HistoryImporter}): run again,
+ * it goes on from the chunks already written, without duplicating one; ended otherwise, its chunks are deleted. An
+ * import the database rolls back (a deadlock or a Galera certification conflict, 1213) is run again a few times, then
+ * marked as failed; one that committed is never marked as failed.
  */
 @Singleton
 class RosterImportJob implements BackgroundJob {
@@ -194,14 +197,18 @@ class RosterImportJob implements BackgroundJob {
     }
 
     /**
-     * What follows a committed import (a history import asked for its recomputation in its own transaction). The import
-     * stands whatever happens here: a recomputation that could not be asked for is logged, and the next one (any roster
-     * import or routine change, or the coordinator's "räkna om") brings the assignments up to date.
+     * What follows a committed import (a history import asked for its recomputation in its own transaction; its
+     * "completed" statements, where the setting asks for them, follow here, a batch per transaction). The import stands
+     * whatever happens here: a recomputation that could not be asked for is logged, and the next one (any roster import
+     * or routine change, or the coordinator's "räkna om") brings the assignments up to date.
      */
     private void afterCommit(RosterImport rosterImport) {
         try {
             if (rosterImport.kind() == RosterImportKind.PEOPLE) {
                 events.publishEvent(new RosterImported(rosterImport.scopeOrgId()));
+            }
+            if (rosterImport.kind() == RosterImportKind.HISTORY) {
+                history.afterSuccess(rosterImport.id());
             }
         } catch (RuntimeException e) {
             LOG.error("Roster import {} succeeded; what follows it (the recomputation of assignments) could not be asked for",
@@ -261,8 +268,8 @@ class RosterImportJob implements BackgroundJob {
 
     /**
      * What earlier runs could not remove: the stored files of ended imports, uploads whose import was never recorded
-     * (the instance stopped between storing the file and queueing the import) after a day, and the staged rows of
-     * ended history imports.
+     * (the instance stopped between storing the file and queueing the import) after a day, and the staged rows and
+     * unseen completions of ended history imports.
      */
     private void cleanUp() {
         try {
@@ -284,10 +291,10 @@ class RosterImportJob implements BackgroundJob {
 
     private void discardStaged(long importId) {
         try {
-            history.discard(importId);
+            history.afterEnd(importId);
         } catch (RuntimeException e) {
-            // Left for the job's clean-up; the import's outcome stands.
-            LOG.error("History import {}: its staged rows could not be deleted", importId, e);
+            // Left for the job's clean-up (and for the next history import, before it writes); the outcome stands.
+            LOG.error("History import {}: its staged rows or unseen completions could not be deleted", importId, e);
         }
     }
 

@@ -14,9 +14,11 @@ import gov.adlnet.xapi.model.Verb;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,12 +55,15 @@ public class LearningRecords {
     static final String OCCASION_EXTENSION = "/xapi/extensions/occasion";
 
     private final JdbcOperations jdbc;
+    private final TransactionOperations<Connection> transactions;
     private final String home;
     private final boolean sendImportedHistory;
 
-    public LearningRecords(JdbcOperations jdbc, @Value("${kompetensmal.public-url}") String publicUrl,
+    public LearningRecords(JdbcOperations jdbc, TransactionOperations<Connection> transactions,
+                           @Value("${kompetensmal.public-url}") String publicUrl,
                            @Value("${kompetensmal.xapi.send-imported-history:false}") boolean sendImportedHistory) {
         this.jdbc = jdbc;
+        this.transactions = transactions;
         this.home = publicUrl.replaceFirst("/+$", "");
         this.sendImportedHistory = sendImportedHistory;
     }
@@ -151,8 +156,10 @@ public class LearningRecords {
     /**
      * The completions an import of history brought, as "completed" statements, when the setting
      * {@code kompetensmal.xapi.send-imported-history} asks for it (by default not: the previous system may have sent them
-     * already). Read and written in batches, so that a million rows never sit in memory at once; completions whose
-     * statement was written before are left out. Answers how many completions were read.
+     * already). Read and written in batches, so that a million rows never sit in memory at once, each batch in a
+     * transaction of its own when the caller has none (the history import, after its completions became visible: a
+     * million statements in one transaction would be a write set of a gigabyte); completions whose statement was written
+     * before are left out. Answers how many completions were read.
      */
     public long importedHistory(long importId) {
         if (!sendImportedHistory) {
@@ -162,27 +169,33 @@ public class LearningRecords {
         long written = 0;
         while (true) {
             long from = after;
-            List<Long> ids = jdbc.prepareStatement("""
-                    SELECT id FROM counted_completion WHERE import_id = ? AND source = 'IMPORTED' AND id > ?
-                    ORDER BY id LIMIT ?""", statement -> {
-                statement.setLong(1, importId);
-                statement.setLong(2, from);
-                statement.setInt(3, IMPORT_BATCH);
-                List<Long> batch = new ArrayList<>();
-                try (ResultSet rs = statement.executeQuery()) {
-                    while (rs.next()) {
-                        batch.add(rs.getLong(1));
-                    }
-                }
-                return batch;
-            });
+            List<Long> ids = transactions.executeWrite(status -> importedBatch(importId, from));
             if (ids.isEmpty()) {
                 return written;
             }
-            completedElsewhere(ids);
             written += ids.size();
             after = ids.get(ids.size() - 1);
         }
+    }
+
+    /** One batch of {@link #importedHistory}: the completions' ids after {@code from}, their statements written. */
+    private List<Long> importedBatch(long importId, long from) {
+        List<Long> ids = jdbc.prepareStatement("""
+                SELECT id FROM counted_completion WHERE import_id = ? AND source = 'IMPORTED' AND id > ?
+                ORDER BY id LIMIT ?""", statement -> {
+            statement.setLong(1, importId);
+            statement.setLong(2, from);
+            statement.setInt(3, IMPORT_BATCH);
+            List<Long> batch = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    batch.add(rs.getLong(1));
+                }
+            }
+            return batch;
+        });
+        completedElsewhere(ids);
+        return ids;
     }
 
     /**

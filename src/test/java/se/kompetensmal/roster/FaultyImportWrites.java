@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.SQLTransactionRollbackException;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 /**
  * The database rolling an import's write transaction back in the middle, as Galera does when a replicated write set
@@ -31,6 +32,11 @@ class FaultyImportWrites extends ImportWrites {
     static final AtomicInteger DEADLOCKS = new AtomicInteger();
     /** Faults done so far. */
     static final AtomicInteger DONE = new AtomicInteger();
+    /**
+     * Told the import and its rows handled so far whenever the import reports a slice written (a history import: after
+     * each chunk has committed), before any fault: the tests' reader, looking at the database meanwhile.
+     */
+    static volatile BiConsumer<Long, Integer> WHILE_WRITING = (id, rows) -> { };
 
     private final NamedSql sql;
 
@@ -41,6 +47,7 @@ class FaultyImportWrites extends ImportWrites {
 
     @Override
     void written(long importId, int rows) {
+        WHILE_WRITING.accept(importId, rows);
         if (rows != AT_ROWS) {
             return;
         }
