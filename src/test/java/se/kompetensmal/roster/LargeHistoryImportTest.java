@@ -129,10 +129,10 @@ class LargeHistoryImportTest extends ServiceTest {
                 heap.peakUsedBytes() / MB);
         assertTrue(Runtime.getRuntime().maxMemory() <= 768L * MB, "the test must run on a small heap to prove anything");
         // Held rows would stay live after a collection: the live heap would climb with the file towards the 512 MB limit
-        // (or the import would fail with OutOfMemoryError, caught above as a failed import). Streamed, it peaked at
-        // 20 MB. The heap in use between collections is printed, not asserted: it says when the collector ran, not what
+        // (or the import would fail with OutOfMemoryError, caught above as a failed import). Streamed and in chunks, it
+        // peaked at 71 MB (HeapWatch collects the heap whole every second). The heap in use between collections is printed, not asserted: it says when the collector ran, not what
         // the import holds; on a loaded CI machine it reached 459 and 493 MB with the live heap still small.
-        assertTrue(heap.peakLiveBytes() < 160L * MB, "live heap after collections peaked at " + heap.peakLiveBytes() / MB
+        assertTrue(heap.peakLiveBytes() < 160L * MB, "live heap after full collections peaked at " + heap.peakLiveBytes() / MB
                 + " MB during the import of a " + bytes / MB + " MB file");
     }
 }
