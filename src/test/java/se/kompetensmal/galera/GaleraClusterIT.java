@@ -666,9 +666,29 @@ class GaleraClusterIT {
         expect2xx("session module created through app2", module);
         String code = Calls.json(module).getAsJsonObject().get("code").getAsString();
         long unit = db().number("SELECT id FROM org_node WHERE code = ?", files.unit(1));
-        expect2xx("session module assigned to unit 1 through app3", calls.postJson(app(3), "/api/organisations/" + unit
+        HttpResponse<String> assigning = calls.postJson(app(3), "/api/organisations/" + unit
                 + "/assignments", admin, "{\"module\":\"%s\",\"dueDate\":\"%s\",\"audience\":\"LICENSED\"}"
-                .formatted(code, today.plusDays(60))));
+                .formatted(code, today.plusDays(60)));
+        expect2xx("session module assigned to unit 1 through app3", assigning);
+        // A group's assignment is the background job manual-assignment: its status, asked of another instance, says when
+        // it is done.
+        String status = assigning.headers().firstValue("Location").orElseThrow();
+        long asked = System.nanoTime();
+        String state = "";
+        while (!state.equals("DONE") && !state.equals("FAILED") && System.nanoTime() - asked < 60_000_000_000L) {
+            HttpResponse<String> seen = calls.get(app(1), status, admin);
+            state = seen.statusCode() == 200 ? Calls.json(seen).getAsJsonObject().get("status").getAsString() : "";
+            if (!state.equals("DONE")) {
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        check("the group's assignment was made by the job (" + status + " DONE, seen through app1)", state.equals("DONE"),
+                "status " + state);
         java.time.LocalDateTime now = java.time.LocalDateTime.now(java.time.ZoneId.of("Europe/Stockholm"));
         java.time.LocalDateTime startsAt = now.plusSeconds(40).truncatedTo(java.time.temporal.ChronoUnit.MINUTES).plusMinutes(1);
         HttpResponse<String> occasion = calls.postJson(app(1), "/api/occasions", admin, """
