@@ -501,6 +501,19 @@ class GaleraClusterIT {
                 while (assessmentProblems.size() > problems) {
                     assessmentProblems.remove(assessmentProblems.size() - 1);
                 }
+                // One of the instances the form went to may have submitted it before another went down: then the
+                // learner has passed, and opening the assessment again would start a new attempt, a second completion
+                // the learner asked for.
+                try {
+                    if (db().number("""
+                            SELECT COUNT(*) FROM completion c JOIN module_version v ON v.id = c.module_version_id
+                            WHERE c.person_id = ? AND v.module_code = ?""", learner.personId(), MODULE) > 0) {
+                        return;
+                    }
+                } catch (SQLException seen) {
+                    assessmentProblems.add(learner.username() + ": " + seen);
+                    return;
+                }
             }
         }
         assessmentProblems.add(learner.username() + ": every instance tried was going down");
