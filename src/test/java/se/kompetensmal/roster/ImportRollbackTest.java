@@ -43,6 +43,7 @@ class ImportRollbackTest extends ServiceTest {
     LearningHistory histories;
 
     RosterApi api;
+    ImportedMunicipality municipality;
     String org;
     long orgId;
     String hsa;
@@ -62,25 +63,18 @@ class ImportRollbackTest extends ServiceTest {
         FaultyImportWrites.DONE.set(0);
         FaultyImportWrites.WHILE_WRITING = (id, rows) -> { };
         api = new RosterApi(http.toBlocking(), users.admin());
-        long n = System.nanoTime() % 10_000_000_000L;
-        org = "R" + n;
-        hsa = "SE" + String.format("%010d", n) + "-";
-        RosterImportView created = api.organisations("kod;namn;typ;överordnad\n"
-                + org + ";Rullkommun;kommun;\n" + org + "-A;Hemtjänst Rull;enhet;" + org + "\n");
-        assertEquals(RosterImportStatus.SUCCEEDED, created.rosterImport().status(), created.toString());
-        orgId = sql.number("SELECT id FROM org_node WHERE code = ?", org);
+        municipality = ImportedMunicipality.make(api, sql, "R", "Rullkommun", "Hemtjänst Rull");
+        org = municipality.code();
+        orgId = municipality.id();
+        hsa = municipality.hsaPrefix();
     }
 
     private String peopleFile() {
-        StringBuilder csv = new StringBuilder("hsa_id;förnamn;efternamn;enhet;målgrupper;startdatum_organisation\n");
-        for (int i = 0; i < ROWS; i++) {
-            csv.append(hsa).append(i).append(";Åsa;Öberg;").append(org).append("-A;LICENSED;2024-01-01\n");
-        }
-        return csv.toString();
+        return municipality.peopleFile(ROWS);
     }
 
     private long peopleInTheFile() {
-        return sql.number("SELECT COUNT(*) FROM person WHERE hsa_id LIKE ?", hsa + "%");
+        return municipality.peopleInTheDatabase(sql);
     }
 
     @Test

@@ -40,6 +40,7 @@ class MultiInstanceImportTest extends ServiceTest {
 
     EmbeddedServer other;
     RosterApi api;
+    ImportedMunicipality municipality;
     String org;
     long orgId;
     String hsa;
@@ -72,25 +73,18 @@ class MultiInstanceImportTest extends ServiceTest {
     @BeforeEach
     void anOrganisationOfItsOwn() {
         api = new RosterApi(http.toBlocking(), users.admin());
-        long n = System.nanoTime() % 10_000_000_000L;
-        org = "M" + n;
-        hsa = "SE" + String.format("%010d", n) + "-";
-        RosterImportView created = api.organisations("kod;namn;typ;överordnad\n"
-                + org + ";Två tjänsters kommun;kommun;\n" + org + "-A;Hemtjänst Två;enhet;" + org + "\n");
-        assertEquals(RosterImportStatus.SUCCEEDED, created.rosterImport().status(), created.toString());
-        orgId = sql.number("SELECT id FROM org_node WHERE code = ?", org);
+        municipality = ImportedMunicipality.make(api, sql, "M", "Två tjänsters kommun", "Hemtjänst Två");
+        org = municipality.code();
+        orgId = municipality.id();
+        hsa = municipality.hsaPrefix();
     }
 
     private String peopleFile(int rows) {
-        StringBuilder csv = new StringBuilder("hsa_id;förnamn;efternamn;enhet;målgrupper;startdatum_organisation\n");
-        for (int i = 0; i < rows; i++) {
-            csv.append(hsa).append(i).append(";Åsa;Öberg;").append(org).append("-A;LICENSED;2024-01-01\n");
-        }
-        return csv.toString();
+        return municipality.peopleFile(rows);
     }
 
     private long peopleInTheFile() {
-        return sql.number("SELECT COUNT(*) FROM person WHERE hsa_id LIKE ?", hsa + "%");
+        return municipality.peopleInTheDatabase(sql);
     }
 
     @Test
