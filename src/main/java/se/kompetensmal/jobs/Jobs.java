@@ -1,10 +1,12 @@
 package se.kompetensmal.jobs;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.SchedulerName;
 import com.github.kagkarlsson.scheduler.jdbc.MariaDBJdbcCustomization;
 import com.github.kagkarlsson.scheduler.logging.LogLevel;
 import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
+import com.github.kagkarlsson.scheduler.task.Task;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import com.github.kagkarlsson.scheduler.task.schedule.Schedule;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
@@ -65,6 +67,8 @@ public class Jobs {
     private final Duration polling;
     private final String instanceName;
     private volatile Scheduler scheduler;
+    /** The scheduler where this instance runs jobs, else a client that only asks for runs. */
+    private volatile SchedulerClient client;
 
     /** What this instance last saw of a kind's run, for health. */
     public record Run(Instant endedAt, boolean failed, @Nullable String error) {
@@ -122,16 +126,20 @@ public class Jobs {
 
     @EventListener
     void start(StartupEvent event) {
-        if (!enabled || kinds.isEmpty()) {
-            LOG.info("Background jobs are off on this instance (kompetensmal.jobs.enabled=false)");
-            return;
-        }
         List<RecurringTask<Void>> tasks = new ArrayList<>();
         for (BackgroundJob job : kinds.values()) {
             tasks.add(Tasks.recurring(job.kind(), new FirstRunAfter(Schedules.fixedDelay(job.interval()), job.firstRunAfter()))
                     .onFailureReschedule()
                     .onDeadExecutionRevive()
                     .execute((instance, context) -> runTimed(job)));
+        }
+        if (!enabled || kinds.isEmpty()) {
+            // An instance that only answers requests still queues work (an upload, a recomputation asked for): it moves
+            // the kind's next run to now in the shared table, where the instance holding the kind finds it at its next
+            // poll. Without this a web-only instance's import waited for the holder's interval (30 s for imports).
+            client = SchedulerClient.Builder.create(dataSource, List.<Task<?>>copyOf(tasks)).jdbcCustomization(new MariaDBJdbcCustomization(true)).build();
+            LOG.info("Background jobs are off on this instance (kompetensmal.jobs.enabled=false); it only asks for runs");
+            return;
         }
         scheduler = Scheduler.create(dataSource)
                 .startTasks(tasks)
@@ -148,6 +156,7 @@ public class Jobs {
                 .shutdownMaxWait(Duration.ofSeconds(5))
                 .registerShutdownHook()
                 .build();
+        client = scheduler;
         scheduler.start();
         LOG.info("Background jobs started as {}: {}", instanceName, kinds());
     }
@@ -168,16 +177,17 @@ public class Jobs {
 
     /**
      * Asks for a run of the kind now rather than after its interval, as a feature does once it has queued work (after
-     * its transaction has committed). When another instance holds the kind, or it is running, this does nothing: the
-     * holder looks again after its run, so the work waits at most one interval.
+     * its transaction has committed), on any instance, one that runs no jobs too: the kind's next run moves to now in the
+     * shared table and whichever instance polls first runs it. While the kind is running this does nothing: the holder
+     * looks again after its run, so the work waits at most one interval.
      */
     public void nudge(String kind) {
-        Scheduler running = scheduler;
-        if (running == null || !kinds.containsKey(kind)) {
+        SchedulerClient asking = client;
+        if (asking == null || !kinds.containsKey(kind)) {
             return;
         }
         try {
-            if (running.reschedule(TaskInstanceId.of(kind, INSTANCE), Instant.now())) {
+            if (asking.reschedule(TaskInstanceId.of(kind, INSTANCE), Instant.now()) && asking instanceof Scheduler running) {
                 running.triggerCheckForDueExecutions();
             }
         } catch (RuntimeException e) {

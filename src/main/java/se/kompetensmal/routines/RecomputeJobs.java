@@ -28,6 +28,7 @@ import java.util.List;
 public class RecomputeJobs implements BackgroundJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecomputeJobs.class);
+    /** People per slice unless kompetensmal.recompute-slice says otherwise; each slice is one transaction and one step of progress. */
     static final int SLICE = 2_000;
     /** A slice the database rolled back (a deadlock, or a certification conflict on Galera) is tried this many times. */
     private static final int ATTEMPTS = 4;
@@ -38,15 +39,21 @@ public class RecomputeJobs implements BackgroundJob {
     private final NamedSql sql;
     private final Provider<Jobs> background;
     private final Duration interval;
+    private final int slice;
 
     public RecomputeJobs(RecomputeJobRepository jobs, AssignmentRecompute recompute, PersonIds personIds, NamedSql sql,
-                         Provider<Jobs> background, @Value("${kompetensmal.recompute-poll:1s}") Duration interval) {
+                         Provider<Jobs> background, @Value("${kompetensmal.recompute-poll:1s}") Duration interval,
+                         @Value("${kompetensmal.recompute-slice:" + SLICE + "}") int slice) {
         this.jobs = jobs;
         this.recompute = recompute;
         this.personIds = personIds;
         this.sql = sql;
         this.background = background;
         this.interval = interval;
+        if (slice < 1 || slice > 100_000) {
+            throw new IllegalArgumentException("kompetensmal.recompute-slice must be 1-100000 people, not " + slice);
+        }
+        this.slice = slice;
     }
 
     @Override
@@ -116,8 +123,8 @@ public class RecomputeJobs implements BackgroundJob {
         try {
             List<Long> ids = personIds.under(scopeOrgId);
             jobs.progress(jobId, "RUNNING", ids.size(), 0);
-            for (int from = 0; from < ids.size(); from += SLICE) {
-                int to = Math.min(from + SLICE, ids.size()) - 1;
+            for (int from = 0; from < ids.size(); from += slice) {
+                int to = Math.min(from + slice, ids.size()) - 1;
                 long first = ids.get(from);
                 long last = ids.get(to);
                 try {

@@ -10,6 +10,7 @@ import se.kompetensmal.learning.Completions;
 import se.kompetensmal.security.AuditLog;
 import se.kompetensmal.security.Caller;
 import se.kompetensmal.sql.NamedSql;
+import se.kompetensmal.sql.Retried;
 import se.kompetensmal.xapi.LearningRecords;
 
 import java.sql.Connection;
@@ -65,7 +66,9 @@ public class Attendance {
                     + o.day() + " kl. " + o.start().format(java.time.format.DateTimeFormatter.ofPattern("HH:mm")) + ").");
         }
         long account = Caller.of(caller).accountId();
-        Marked marked = transactions.executeWrite(status -> {
+        // A marking at once with a learner's own completion, or on another Galera node, may be rolled back by the
+        // database (1213, seen on the cluster test); the whole marking is conditional updates, so it is run again.
+        Marked marked = Retried.whenRolledBack(3, () -> transactions.executeWrite(status -> {
             long version = sql.number("""
                     SELECT id FROM module_version WHERE module_code = :code ORDER BY version DESC LIMIT 1""",
                     NamedSql.with("code", o.moduleCode()));
@@ -92,7 +95,7 @@ public class Attendance {
                 }
             }
             return new Marked(attended, absent);
-        });
+        }));
         audit.record(caller.getName(), MARKED, "tillfälle " + occasionId + ": " + marked.attended() + " närvarande, "
                 + marked.absent() + " frånvarande", request);
         return marked;
