@@ -16,6 +16,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -130,15 +131,26 @@ class HistoryImporter {
         // visible (no instance stopping between the commit and the request can lose it), and the import's page shows it
         // from the moment it shows the import done. Its holder picks it up once this has committed.
         Long job = written.created() > 0 ? recomputeJobs.request(rosterImport.scopeOrgId(), requestedBy).id() : null;
+        // Its statements are owed from this commit on, and whichever instance holds the kind goes on with them
+        // (RosterImportJob) until afterSuccess has written every one.
+        sql.update("UPDATE roster_import SET statements_pending = TRUE WHERE id = :id", NamedSql.with("id", rosterImport.id()));
         return progress.succeeded(ImportOutcome.written(written.created(), written.existing(), 0), job);
     }
 
     /**
      * After the import succeeded and was reported: "completed" statements for its completions where the setting asks for
-     * them. The import stands whatever happens here.
+     * them, a batch per transaction; then the import owes none. The import stands whatever happens here; cut short, it
+     * still owes them, and the roster-import job goes on ({@link #statementsPending}).
      */
     void afterSuccess(long importId) {
         completions.announce(importId);
+        sql.update("UPDATE roster_import SET statements_pending = FALSE WHERE id = :id", NamedSql.with("id", importId));
+    }
+
+    /** The succeeded imports whose statements an instance that stopped left half written, oldest first. */
+    List<Long> statementsPending() {
+        return sql.list("SELECT id FROM roster_import WHERE statements_pending AND status = 'SUCCEEDED' ORDER BY id",
+                Map.of(), row -> row.number("id"));
     }
 
     /**

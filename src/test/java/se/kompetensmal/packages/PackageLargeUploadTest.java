@@ -143,12 +143,13 @@ class PackageLargeUploadTest extends ServiceTest {
                 SELECT pv.total_bytes FROM package_version pv JOIN module_version v ON v.id = pv.module_version_id
                 WHERE v.module_code = ?""", code);
         assertTrue(unpacked >= (long) ENTRIES * ENTRY_MB * MB, "stored " + unpacked + " bytes");
-        // Live data after collections stayed far below the package's size (a 512 MB heap could not hold it anyway).
-        assertTrue(heap.peakLiveBytes() < 160L * MB, "live heap after collections peaked at " + heap.peakLiveBytes() / MB
+        // Live data after collections rose far less than the package's size (a 512 MB heap could not hold it anyway).
+        // The rise, not the peak: the peak counts what the test JVM held before (130 MB after thirty classes). The heap
+        // in use between collections is printed, not asserted: it says when the collector ran.
+        System.out.println("500 MB upload: " + seconds + " s, live heap " + heap.baselineBytes() / MB + " MB before, peak "
+                + heap.peakLiveBytes() / MB + " MB, peak used heap " + heap.peakUsedBytes() / MB + " MB");
+        assertTrue(heap.peakGrowthBytes() < 100L * MB, "the live heap after collections rose by " + heap.peakGrowthBytes() / MB
                 + " MB during a " + zipBytes.get() / MB + " MB upload (" + seconds + " s)");
-        assertTrue(heap.peakUsedBytes() < 400L * MB, "the used heap peaked at " + heap.peakUsedBytes() / MB + " MB");
-        System.out.println("500 MB upload: " + seconds + " s, peak live heap " + heap.peakLiveBytes() / MB
-                + " MB, peak used heap " + heap.peakUsedBytes() / MB + " MB");
 
         String key = sql.strings("""
                 SELECT pv.storage_key FROM package_version pv JOIN module_version v ON v.id = pv.module_version_id

@@ -124,17 +124,17 @@ class LargeHistoryImportTest extends ServiceTest {
                 staged -> staged == 0, Duration.ofMinutes(2), "the staged rows deleted after the import is done");
         assertTrue(readingSeen.get(), "progress is visible while the rows are read and checked");
         assertTrue(writingSeen.get(), "progress is visible while the completions are written");
-        System.out.printf("History import of %d rows (%d MB): %.1f s (file generated in %.1f s); peak live heap %d MB, "
-                        + "peak used heap %d MB%n", ROWS, bytes / MB, seconds, generatedSeconds, heap.peakLiveBytes() / MB,
-                heap.peakUsedBytes() / MB);
+        System.out.printf("History import of %d rows (%d MB): %.1f s (file generated in %.1f s); live heap %d MB before, "
+                        + "peak %d MB; peak used heap %d MB%n", ROWS, bytes / MB, seconds, generatedSeconds,
+                heap.baselineBytes() / MB, heap.peakLiveBytes() / MB, heap.peakUsedBytes() / MB);
         assertTrue(Runtime.getRuntime().maxMemory() <= 768L * MB, "the test must run on a small heap to prove anything");
         // Held rows would stay live after a collection: a million of them take well over 300 MB, so the live heap
         // would climb with the file past the bound below (or the import would fail with OutOfMemoryError on the 512 MB
         // heap, caught above as a failed import). Streamed and in chunks, the peak live heap (HeapWatch collects the
-        // heap whole every second) was 71 MB in one run and 194 MB in a CI run (which moment of the upload or import
-        // held that much is not yet known; a bound of 160 MB failed that run). The heap in use between collections is
-        // printed, not asserted: it says when the collector ran, not what the import holds (459-498 MB in CI runs).
-        assertTrue(heap.peakLiveBytes() < 300L * MB, "live heap after full collections peaked at " + heap.peakLiveBytes() / MB
+        // heap whole every second) was 71 MB in one run and 194 to 214 MB in others, counting what the JVM held before;
+        // the rise above that start is asserted. The heap in use between collections is printed, not asserted: it says
+        // when the collector ran, not what the import holds (459-498 MB in CI runs).
+        assertTrue(heap.peakGrowthBytes() < 200L * MB, "the live heap after full collections rose by " + heap.peakGrowthBytes() / MB
                 + " MB during the import of a " + bytes / MB + " MB file");
     }
 }

@@ -7,8 +7,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import se.kompetensmal.PersonFixture;
 import se.kompetensmal.ServiceTest;
+import se.kompetensmal.Waiting;
+import se.kompetensmal.jobs.Jobs;
 import se.kompetensmal.organization.OrgNodeKind;
 
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
@@ -34,6 +37,9 @@ class ImportedHistoryStatementsTest extends ServiceTest {
 
     @Inject
     TransactionOperations<?> tx;
+
+    @Inject
+    Jobs jobs;
 
     @Override
     public Map<String, String> getProperties() {
@@ -81,6 +87,39 @@ class ImportedHistoryStatementsTest extends ServiceTest {
         // The statement ids come from the completions, so asking again writes nothing new.
         tx.executeWrite(status -> records.importedHistory(thisImport));
         assertEquals(ROWS, sql.number("SELECT COUNT(*) FROM xapi_outbox WHERE person_id = ? AND verb = 'completed'", person));
+    }
+
+    @Test
+    void statementsAnInstanceLeftHalfWrittenAreFinishedByTheImportJobWithoutWritingOneTwice() {
+        String p = "IHT" + System.nanoTime();
+        long municipality = tree.add(p, "Kommun T", OrgNodeKind.MUNICIPALITY, null).id();
+        long person = people.create(PersonFixture.hsaPrefix() + "1", "Tove", "Tall", null, municipality,
+                LocalDate.parse("2010-01-01"), LocalDate.parse("2010-01-01"));
+        long cutShort = historyImport(municipality, "avbruten.csv");
+        long version = sql.number("SELECT MAX(id) FROM module_version WHERE module_code = 'basala-hygienrutiner'");
+        sql.update("""
+                INSERT INTO completion (person_id, module_version_id, completed_on, source, done_where, import_id, history_id)
+                WITH RECURSIVE d (i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM d WHERE i < 40),
+                     n (i) AS (SELECT a.i * 41 + b.i + 1 FROM d a CROSS JOIN d b)
+                SELECT ?, ?, DATE_ADD('2015-01-01', INTERVAL i DAY), 'IMPORTED', 'Gamla systemet', ?, CONCAT('T-', i) FROM n
+                WHERE i <= ?""", person, version, cutShort, ROWS);
+        // The instance that ran it wrote the first batch of statements, then stopped: the import still owes the rest.
+        List<Long> firstBatch = sql.strings("SELECT id FROM completion WHERE import_id = ? ORDER BY id LIMIT ?", cutShort,
+                LearningRecords.IMPORT_BATCH).stream().map(Long::valueOf).toList();
+        tx.executeWrite(status -> {
+            records.completedElsewhere(firstBatch);
+            return null;
+        });
+        sql.update("UPDATE roster_import SET statements_pending = TRUE WHERE id = ?", cutShort);
+        assertEquals(LearningRecords.IMPORT_BATCH, sql.number("SELECT COUNT(*) FROM xapi_outbox WHERE person_id = ?", person));
+
+        jobs.nudge("roster-import");
+        Waiting.until(() -> sql.number("SELECT statements_pending FROM roster_import WHERE id = ?", cutShort), owing -> owing == 0,
+                Duration.ofSeconds(30), "the roster-import job writing the statements owed");
+
+        assertEquals(ROWS, sql.number("SELECT COUNT(*) FROM xapi_outbox WHERE person_id = ? AND verb = 'completed'", person),
+                "every completion's statement, the first batch's once");
+        assertEquals(ROWS, sql.number("SELECT COUNT(DISTINCT statement_id) FROM xapi_outbox WHERE person_id = ?", person));
     }
 
     private long historyImport(long scope, String file) {
