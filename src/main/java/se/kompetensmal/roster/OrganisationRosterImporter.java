@@ -7,6 +7,7 @@ import se.kompetensmal.organization.OrgNode;
 import se.kompetensmal.organization.OrgNodeKind;
 import se.kompetensmal.organization.OrgNodeRepository;
 import se.kompetensmal.organization.OrganizationTree;
+import se.kompetensmal.ops.LargeTransactions;
 import se.kompetensmal.sql.NamedSql;
 
 import java.io.IOException;
@@ -41,8 +42,10 @@ class OrganisationRosterImporter {
     private final OrgNodeRepository nodes;
     private final OrganizationTree tree;
     private final NamedSql sql;
+    private final LargeTransactions large;
 
-    OrganisationRosterImporter(OrgNodeRepository nodes, OrganizationTree tree, NamedSql sql) {
+    OrganisationRosterImporter(OrgNodeRepository nodes, OrganizationTree tree, NamedSql sql, LargeTransactions large) {
+        this.large = large;
         this.nodes = nodes;
         this.tree = tree;
         this.sql = sql;
@@ -402,9 +405,16 @@ class OrganisationRosterImporter {
         depth.put(key, path.size());
     }
 
-    /** The one transaction of the import: its nodes and its success, committed together or not at all. */
+    /**
+     * The one transaction of the import: its nodes and its success, committed together or not at all; on Galera streamed
+     * ({@link LargeTransactions}), so that a large tree does not make one large write set.
+     */
     @Transactional
     ImportOutcome write(List<NodeRow> rows, Place place, Map<String, String> parentKeys, ImportProgress progress) {
+        return large.streamed(() -> writeAll(rows, place, parentKeys, progress));
+    }
+
+    private ImportOutcome writeAll(List<NodeRow> rows, Place place, Map<String, String> parentKeys, ImportProgress progress) {
         progress.beginWrite();
         Map<String, Long> ids = new HashMap<>();
         place.knownByKey.forEach((key, known) -> ids.put(key, known.node().id()));

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import se.kompetensmal.SwedishTime;
 import se.kompetensmal.catalog.Audience;
 import se.kompetensmal.catalog.Audiences;
+import se.kompetensmal.ops.LargeTransactions;
 import se.kompetensmal.sql.NamedSql;
 
 import java.io.IOException;
@@ -60,10 +61,12 @@ class PeopleRosterImporter {
     private final PersonRecords records;
     private final double confirmLeftShare;
     private final Audiences usableAudiences;
+    private final LargeTransactions large;
 
     PeopleRosterImporter(NamedSql sql, IdentityRule identities, PersonHomes homes, PersonRecords records,
-                         Audiences usableAudiences,
+                         Audiences usableAudiences, LargeTransactions large,
                          @Value("${kompetensmal.import.confirm-left-share:0.10}") double confirmLeftShare) {
+        this.large = large;
         this.sql = sql;
         this.identities = identities;
         this.homes = homes;
@@ -477,18 +480,21 @@ class PeopleRosterImporter {
      * The one transaction of the import: all its rows, and its success (written by {@code progress} as the last
      * statement), committed together or not at all. Checked exceptions are thrown unchecked, so that they roll back.
      *
-     * <p>Its write set, for Galera ({@code wsrep_max_ws_size}, 2 GB by default), estimated by rows times row size (the
-     * binary log, where it could be measured, is off in the tests): a new person is a person row of about 150 bytes, a
-     * placement of about 60 and a placement audience of about 20, each with a key hash per unique key, and the homes
-     * derived at the end rewrite the person row (before and after image) and add its audiences: some 500 to 700 bytes,
-     * so 5 to 7 MB per 10,000 rows, and well under 1.5 GB for a file at the 200 MB limit (about 2 million rows). Within
-     * the limit, but a long certification: such files are better split by organisation. Validation and the lookups run
-     * before this transaction.
+     * <p>Its write set, estimated by rows times row size: a new person is a person row of about 150 bytes, a placement of
+     * about 60 and a placement audience of about 20, each with a key hash per unique key, and the homes derived at the
+     * end rewrite the person row (before and after image) and add its audiences: some 500 to 700 bytes, so 5 to 7 MB per
+     * 10,000 rows. On Galera it is streamed ({@link LargeTransactions}): replicated a fragment at a time, whatever the
+     * size of the file, and seen by readers on every node at its commit. Validation and the lookups run before this
+     * transaction.
      * The file is parsed here a second time (from this instance working copy, so that memory grows with the people,
      * never with the rows), which lengthens the transaction but adds nothing to its write set.
      */
     @Transactional
     ImportOutcome write(RosterImport rosterImport, Path file, Lookups lookups, Seen seen, ImportProgress progress) {
+        return large.streamed(() -> writeAll(rosterImport, file, lookups, seen, progress));
+    }
+
+    private ImportOutcome writeAll(RosterImport rosterImport, Path file, Lookups lookups, Seen seen, ImportProgress progress) {
         progress.beginWrite();
         long started = System.nanoTime();
         Written written = new Written();

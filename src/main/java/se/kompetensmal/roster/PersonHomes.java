@@ -31,15 +31,14 @@ class PersonHomes {
     }
 
     private void derive(String whom, NamedSql.Params params) {
+        // The home found by a correlated subquery, not a windowed derived table: in an import's streamed transaction on
+        // Galera (LargeTransactions) MariaDB refuses a statement that materialises one (error 4165).
         sql.update("""
-                UPDATE person p JOIN (
-                    SELECT pl.person_id, pl.org_node_id, pl.org_start_date, pl.role_start_date,
-                           ROW_NUMBER() OVER (PARTITION BY pl.person_id ORDER BY pl.org_start_date, pl.id) AS n
-                    FROM placement pl
-                    WHERE pl.ended_on IS NULL AND pl.person_id IN (""" + whom + """
-                    )) h ON h.person_id = p.id AND h.n = 1
-                SET p.org_node_id = h.org_node_id, p.org_start_date = h.org_start_date, p.role_start_date = h.role_start_date""",
-                params);
+                UPDATE person p JOIN placement h ON h.id = (
+                    SELECT f.id FROM placement f WHERE f.person_id = p.id AND f.ended_on IS NULL
+                    ORDER BY f.org_start_date, f.id LIMIT 1)
+                SET p.org_node_id = h.org_node_id, p.org_start_date = h.org_start_date, p.role_start_date = h.role_start_date
+                WHERE p.id IN (""" + whom + ")", params);
         sql.update("DELETE FROM person_audience WHERE person_id IN (" + whom + ")", params);
         sql.update("""
                 INSERT INTO person_audience (person_id, audience_id)
