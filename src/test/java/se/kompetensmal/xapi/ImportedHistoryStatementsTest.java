@@ -56,13 +56,7 @@ class ImportedHistoryStatementsTest extends ServiceTest {
                 LocalDate.parse("2010-01-01"), LocalDate.parse("2010-01-01"));
         long thisImport = historyImport(municipality, "historik.csv");
         long otherImport = historyImport(municipality, "annan.csv");
-        long version = sql.number("SELECT MAX(id) FROM module_version WHERE module_code = 'basala-hygienrutiner'");
-        sql.update("""
-                INSERT INTO completion (person_id, module_version_id, completed_on, source, done_where, import_id, history_id)
-                WITH RECURSIVE d (i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM d WHERE i < 40),
-                     n (i) AS (SELECT a.i * 41 + b.i + 1 FROM d a CROSS JOIN d b)
-                SELECT ?, ?, DATE_ADD('2015-01-01', INTERVAL i DAY), 'IMPORTED', 'Gamla systemet', ?, CONCAT('H-', i) FROM n
-                WHERE i <= ?""", person, version, thisImport, ROWS);
+        long version = completionsOf(thisImport, person, "H-");
         sql.update("""
                 INSERT INTO completion (person_id, module_version_id, completed_on, source, done_where, import_id, history_id,
                                         voided_at, void_reason)
@@ -96,13 +90,7 @@ class ImportedHistoryStatementsTest extends ServiceTest {
         long person = people.create(PersonFixture.hsaPrefix() + "1", "Tove", "Tall", null, municipality,
                 LocalDate.parse("2010-01-01"), LocalDate.parse("2010-01-01"));
         long cutShort = historyImport(municipality, "avbruten.csv");
-        long version = sql.number("SELECT MAX(id) FROM module_version WHERE module_code = 'basala-hygienrutiner'");
-        sql.update("""
-                INSERT INTO completion (person_id, module_version_id, completed_on, source, done_where, import_id, history_id)
-                WITH RECURSIVE d (i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM d WHERE i < 40),
-                     n (i) AS (SELECT a.i * 41 + b.i + 1 FROM d a CROSS JOIN d b)
-                SELECT ?, ?, DATE_ADD('2015-01-01', INTERVAL i DAY), 'IMPORTED', 'Gamla systemet', ?, CONCAT('T-', i) FROM n
-                WHERE i <= ?""", person, version, cutShort, ROWS);
+        completionsOf(cutShort, person, "T-");
         // The instance that ran it wrote the first batch of statements, then stopped: the import still owes the rest.
         List<Long> firstBatch = sql.strings("SELECT id FROM completion WHERE import_id = ? ORDER BY id LIMIT ?", cutShort,
                 LearningRecords.IMPORT_BATCH).stream().map(Long::valueOf).toList();
@@ -120,6 +108,21 @@ class ImportedHistoryStatementsTest extends ServiceTest {
         assertEquals(ROWS, sql.number("SELECT COUNT(*) FROM xapi_outbox WHERE person_id = ? AND verb = 'completed'", person),
                 "every completion's statement, the first batch's once");
         assertEquals(ROWS, sql.number("SELECT COUNT(DISTINCT statement_id) FROM xapi_outbox WHERE person_id = ?", person));
+    }
+
+    /**
+     * {@link #ROWS} imported completions of the person, brought by the import, one a day from 2015-01-02, their history
+     * ids the prefix and a number; answers the module version they are of.
+     */
+    private long completionsOf(long importId, long person, String historyIdPrefix) {
+        long version = sql.number("SELECT MAX(id) FROM module_version WHERE module_code = 'basala-hygienrutiner'");
+        sql.update("""
+                INSERT INTO completion (person_id, module_version_id, completed_on, source, done_where, import_id, history_id)
+                WITH RECURSIVE d (i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM d WHERE i < 40),
+                     n (i) AS (SELECT a.i * 41 + b.i + 1 FROM d a CROSS JOIN d b)
+                SELECT ?, ?, DATE_ADD('2015-01-01', INTERVAL i DAY), 'IMPORTED', 'Gamla systemet', ?, CONCAT(?, i) FROM n
+                WHERE i <= ?""", person, version, importId, historyIdPrefix, ROWS);
+        return version;
     }
 
     private long historyImport(long scope, String file) {
