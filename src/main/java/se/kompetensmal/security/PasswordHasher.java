@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.Semaphore;
 
 /** Argon2id password hashes in the PHC string format, with the parameters OWASP recommends (19 MiB, 2 passes). */
 @Singleton
@@ -20,7 +21,22 @@ public class PasswordHasher {
     private static final Base64.Encoder ENCODE = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder DECODE = Base64.getDecoder();
 
+    /**
+     * How many hashes run at once, at most, across the instance: each holds 19 MiB while it runs. Twenty sign-ins at the
+     * same moment held some 380 MiB, and a test JVM with a 512 MB heap ran out of it (an I/O thread died, and its request
+     * was never answered: a burst of sign-ins could take an instance down the same way). Hashing is work for the CPU, so
+     * more hashes at once than twice the cores make none of them faster; and never more than a quarter of the heap.
+     */
+    private static final Semaphore AT_ONCE = new Semaphore(permits(Runtime.getRuntime().maxMemory(),
+            Runtime.getRuntime().availableProcessors()));
+
     private final SecureRandom random = new SecureRandom();
+
+    static int permits(long maxHeapBytes, int cores) {
+        long perHash = MEMORY_KIB * 1024L + 1024 * 1024;
+        long byHeap = Math.max(1, maxHeapBytes / 4 / perHash);
+        return (int) Math.min(byHeap, Math.max(2, cores * 2L));
+    }
 
     public String hash(String password) {
         byte[] salt = new byte[16];
@@ -44,6 +60,15 @@ public class PasswordHasher {
     }
 
     private static byte[] argon2(String password, byte[] salt, int memory, int iterations, int parallelism) {
+        AT_ONCE.acquireUninterruptibly();
+        try {
+            return argon2Now(password, salt, memory, iterations, parallelism);
+        } finally {
+            AT_ONCE.release();
+        }
+    }
+
+    private static byte[] argon2Now(String password, byte[] salt, int memory, int iterations, int parallelism) {
         Argon2BytesGenerator generator = new Argon2BytesGenerator();
         generator.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13)

@@ -45,7 +45,7 @@ class LargeHistoryImportTest extends ServiceTest {
 
     /**
      * A database of its own on the test server: in the shared one, the million completions and ten thousand people left
-     * behind made every later class's statistics slow (LinkWalkTest's statistics pages took seconds each after it, in the
+     * behind made every later class's statistics slow (LinkWalkIT's statistics pages took seconds each after it, in the
      * same JVM). Made afresh for each run (dropped first when a kept server still has it).
      */
     private static final String DATABASE = "km_large_history";

@@ -28,7 +28,7 @@ class LargeRosterImportTest extends ServiceTest {
     /**
      * A database of its own, like the large history import's: in the shared one its hundred thousand people (and their
      * recomputed assignments) stayed for every later class of its JVM, whose statistics, follow-up and start pages then
-     * read them. Which classes came later depended on how the two JVMs shared the classes out: LinkWalkTest took 247 s
+     * read them. Which classes came later depended on how the two JVMs shared the classes out: LinkWalkTest (now LinkWalkIT) took 247 s
      * in CI when it came after this class, its statistics and follow-up pages taking seconds each (a statistics page with
      * the demo's 185 people alone runs its three queries in under 0.1 s).
      */

@@ -63,7 +63,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @MicronautTest(transactional = false)
 @Property(name = "kompetensmal.demo-data", value = "true")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class LinkWalkTest extends ServiceTest {
+class LinkWalkIT extends ServiceTest {
 
     /** The demo accounts of DemoData, as README.md documents them. */
     static final Map<String, String> ROLES = roles();
@@ -217,7 +217,7 @@ class LinkWalkTest extends ServiceTest {
             // a name its coordinator typed (other tests sharing this database name routines after theirs).
             Set<String> audienceCodes = new TreeSet<>(sql.strings("SELECT code FROM audience WHERE owner_org_id IS NULL"));
             Set<String> moduleCodes = new TreeSet<>(sql.strings("SELECT DISTINCT module_code FROM module_version"));
-            LinkWalkTest.moduleCodes = moduleCodes;
+            LinkWalkIT.moduleCodes = moduleCodes;
             // The demo's organisations and their people. The system-wide administrator also sees what the other test
             // classes sharing this database made (one of them 100,000 people, whose statistics take seconds a page):
             // the walk keeps to the demo, which is what the demo accounts are for.
