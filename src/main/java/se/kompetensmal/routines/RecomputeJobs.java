@@ -51,7 +51,7 @@ public class RecomputeJobs implements BackgroundJob {
         this.background = background;
         this.interval = interval;
         if (slice < 1 || slice > 100_000) {
-            throw new IllegalArgumentException("kompetensmal.recompute-slice must be 1-100000 people, not " + slice);
+            throw new IllegalArgumentException("kompetensmal.recompute-slice måste vara mellan 1 och 100000 personer, inte " + slice);
         }
         this.slice = slice;
     }
