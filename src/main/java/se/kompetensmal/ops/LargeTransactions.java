@@ -3,8 +3,12 @@ package se.kompetensmal.ops;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.convert.format.ReadableBytes;
 import jakarta.inject.Singleton;
+import io.micronaut.jdbc.DataSourceResolver;
 import se.kompetensmal.sql.NamedSql;
 
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -30,15 +34,19 @@ public class LargeTransactions {
     static final long MAX_FRAGMENT = 512L * 1024 * 1024;
 
     private final NamedSql sql;
+    private final DataSource dataSource;
     private final long fragmentBytes;
     private volatile Boolean galera;
 
-    LargeTransactions(NamedSql sql, @Value("${kompetensmal.galera.fragment-bytes:1MB}") @ReadableBytes long fragmentBytes) {
+    LargeTransactions(NamedSql sql, DataSource dataSource, DataSourceResolver resolver,
+                      @Value("${kompetensmal.galera.fragment-bytes:1MB}") @ReadableBytes long fragmentBytes) {
         if (fragmentBytes != 0 && (fragmentBytes < MIN_FRAGMENT || fragmentBytes > MAX_FRAGMENT)) {
             throw new IllegalArgumentException("kompetensmal.galera.fragment-bytes måste vara 0 (av) eller mellan 64KB och 512MB, inte "
                     + fragmentBytes);
         }
         this.sql = sql;
+        // Asked once, on a connection of its own outside the caller's transaction.
+        this.dataSource = resolver.resolve(dataSource);
         this.fragmentBytes = fragmentBytes;
     }
 
@@ -62,8 +70,11 @@ public class LargeTransactions {
     private boolean galera() {
         Boolean known = galera;
         if (known == null) {
-            known = sql.list("SHOW VARIABLES LIKE 'wsrep_on'", Map.of(), row -> row.string("Value"))
-                    .stream().anyMatch("ON"::equalsIgnoreCase);
+            try (Connection connection = dataSource.getConnection()) {
+                known = DatabaseServer.isGalera(connection);
+            } catch (SQLException e) {
+                throw new IllegalStateException("Databasen kunde inte frågas om den är en Galera-nod: " + e.getMessage(), e);
+            }
             galera = known;
         }
         return known;

@@ -512,7 +512,6 @@ public final class GaleraCluster implements AutoCloseable {
                 continue;
             }
             try (ServerSocket socket = new ServerSocket(port)) {
-                socket.setReuseAddress(true);
                 if (HANDED_OUT.add(port)) {
                     return port;
                 }

@@ -50,10 +50,8 @@ class ImportedHistoryStatementsTest extends ServiceTest {
 
     @Test
     void everyCountedCompletionOfTheImportBecomesACompletedStatementOnce() {
-        String p = "IHS" + System.nanoTime();
-        long municipality = tree.add(p, "Kommun H", OrgNodeKind.MUNICIPALITY, null).id();
-        long person = people.create(PersonFixture.hsaPrefix() + "1", "Hilda", "Holm", null, municipality,
-                LocalDate.parse("2010-01-01"), LocalDate.parse("2010-01-01"));
+        long municipality = tree.add("IHS" + System.nanoTime(), "Kommun H", OrgNodeKind.MUNICIPALITY, null).id();
+        long person = personIn(municipality, "Hilda", "Holm");
         long thisImport = historyImport(municipality, "historik.csv");
         long otherImport = historyImport(municipality, "annan.csv");
         long version = completionsOf(thisImport, person, "H-");
@@ -85,10 +83,8 @@ class ImportedHistoryStatementsTest extends ServiceTest {
 
     @Test
     void statementsAnInstanceLeftHalfWrittenAreFinishedByTheImportJobWithoutWritingOneTwice() {
-        String p = "IHT" + System.nanoTime();
-        long municipality = tree.add(p, "Kommun T", OrgNodeKind.MUNICIPALITY, null).id();
-        long person = people.create(PersonFixture.hsaPrefix() + "1", "Tove", "Tall", null, municipality,
-                LocalDate.parse("2010-01-01"), LocalDate.parse("2010-01-01"));
+        long municipality = tree.add("IHT" + System.nanoTime(), "Kommun T", OrgNodeKind.MUNICIPALITY, null).id();
+        long person = personIn(municipality, "Tove", "Tall");
         long cutShort = historyImport(municipality, "avbruten.csv");
         completionsOf(cutShort, person, "T-");
         // The instance that ran it wrote the first batch of statements, then stopped: the import still owes the rest.
@@ -123,6 +119,12 @@ class ImportedHistoryStatementsTest extends ServiceTest {
                 SELECT ?, ?, DATE_ADD('2015-01-01', INTERVAL i DAY), 'IMPORTED', 'Gamla systemet', ?, CONCAT(?, i) FROM n
                 WHERE i <= ?""", person, version, importId, historyIdPrefix, ROWS);
         return version;
+    }
+
+    /** A person placed in the municipality since 2010, with an HSA-id of this run's own. */
+    private long personIn(long municipality, String givenName, String familyName) {
+        return people.create(PersonFixture.hsaPrefix() + "1", givenName, familyName, null, municipality,
+                LocalDate.parse("2010-01-01"), LocalDate.parse("2010-01-01"));
     }
 
     private long historyImport(long scope, String file) {
