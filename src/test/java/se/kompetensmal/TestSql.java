@@ -43,6 +43,16 @@ public class TestSql {
                 limit, "assignment recomputation");
     }
 
+    /**
+     * Waits until a roster import has ended and says how: imports run one at a time in the {@code roster-import} job, so a
+     * small one waits behind whatever another test class of the same JVM queued (30 s was too little in a clean CI run).
+     */
+    public String awaitImport(long id) {
+        return Waiting.until(() -> strings("SELECT status FROM roster_import WHERE id = ?", id).get(0),
+                s -> s.equals("SUCCEEDED") || s.equals("REJECTED") || s.equals("FAILED"), java.time.Duration.ofMinutes(2),
+                "import " + id);
+    }
+
     /** Waits until every group assignment asked for has been made (the background job {@code manual-assignment}). */
     public void awaitManualAssignments() {
         Waiting.until(() -> number("SELECT COUNT(*) FROM manual_assignment_job WHERE status IN ('QUEUED', 'RUNNING')"),

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import se.kompetensmal.PersonFixture;
 import se.kompetensmal.ServiceTest;
-import se.kompetensmal.Waiting;
 import se.kompetensmal.organization.OrgNodeKind;
 import se.kompetensmal.routines.CountsFrom;
 import se.kompetensmal.routines.DocumentationLevel;
@@ -19,7 +18,6 @@ import se.kompetensmal.routines.RoutineForm;
 import se.kompetensmal.routines.RoutineKind;
 import se.kompetensmal.security.Role;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -140,8 +138,7 @@ class AudienceScopeTest extends ServiceTest {
         String location = http.toBlocking().exchange(HttpRequest.POST("/api/imports/people?organisation=" + organisation, csv)
                 .contentType("text/csv").bearerAuth(token)).getHeaders().get("Location");
         long id = Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
-        Waiting.until(() -> status(id), s -> s.equals("SUCCEEDED") || s.equals("REJECTED") || s.equals("FAILED"),
-                Duration.ofSeconds(30), "import " + id);
+        sql.awaitImport(id);
         return id;
     }
 

@@ -267,8 +267,7 @@ class AccessByRoleTest extends ServiceTest {
         String location = http.toBlocking().exchange(HttpRequest.POST("/api/imports/people?organisation=" + organisation, csv)
                 .contentType("text/csv").bearerAuth(token)).getHeaders().get("Location");
         long id = Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
-        se.kompetensmal.Waiting.until(() -> sql.strings("SELECT status FROM roster_import WHERE id = ?", id).get(0),
-                "SUCCEEDED"::equals, java.time.Duration.ofSeconds(30), "import " + id);
+        org.junit.jupiter.api.Assertions.assertEquals("SUCCEEDED", sql.awaitImport(id), "import " + id);
         return id;
     }
 

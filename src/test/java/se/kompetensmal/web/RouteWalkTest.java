@@ -13,7 +13,6 @@ import org.junit.jupiter.api.TestInstance;
 import se.kompetensmal.PersonFixture;
 import se.kompetensmal.ServiceTest;
 import se.kompetensmal.TestUsers;
-import se.kompetensmal.Waiting;
 import se.kompetensmal.organization.OrgNodeKind;
 import se.kompetensmal.routines.CountsFrom;
 import se.kompetensmal.routines.DocumentationLevel;
@@ -25,7 +24,6 @@ import se.kompetensmal.security.Role;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -268,8 +266,7 @@ class RouteWalkTest extends ServiceTest {
         String location = http.toBlocking().exchange(HttpRequest.POST("/api/imports/people?organisation=" + organisation, csv)
                 .contentType("text/csv").bearerAuth(token)).getHeaders().get("Location");
         long id = Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
-        Waiting.until(() -> sql.strings("SELECT status FROM roster_import WHERE id = ?", id).get(0), "SUCCEEDED"::equals,
-                Duration.ofSeconds(30), "import " + id);
+        org.junit.jupiter.api.Assertions.assertEquals("SUCCEEDED", sql.awaitImport(id), "import " + id);
         return id;
     }
 }
