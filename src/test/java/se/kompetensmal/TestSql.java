@@ -74,4 +74,9 @@ public class TestSql {
             return values;
         });
     }
+
+    /** The first column of every row, as numbers. */
+    public List<Long> numbers(String sql, Object... parameters) {
+        return strings(sql, parameters).stream().map(Long::valueOf).toList();
+    }
 }

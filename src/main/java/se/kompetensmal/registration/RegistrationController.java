@@ -27,6 +27,7 @@ import se.kompetensmal.security.AuditLog;
 import se.kompetensmal.security.Caller;
 import se.kompetensmal.security.Needs;
 import se.kompetensmal.security.Role;
+import se.kompetensmal.sql.Retried;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -84,9 +85,10 @@ public class RegistrationController {
     public HttpResponse<CompletionView> register(long id, @Body Registration body, HttpRequest<?> request,
                                                  Authentication caller) {
         PersonView person = actable(id, caller);
-        long completion = registrations.register(person, new Registrations.Request(body.module(), body.completedOn(),
-                        body.doneWhere(), body.score() == null ? null : body.score().toString()), null,
-                Caller.of(caller).accountId(), LocalDate.now(SwedishTime.ZONE));
+        // Retried when rolled back (1213): beside a recomputation of the same person, a registration deadlocked (SummariesTest).
+        long completion = Retried.whenRolledBack(3, () -> registrations.register(person, new Registrations.Request(body.module(),
+                        body.completedOn(), body.doneWhere(), body.score() == null ? null : body.score().toString()), null,
+                Caller.of(caller).accountId(), LocalDate.now(SwedishTime.ZONE)));
         audit.record(caller.getName(), RegistrationPages.REGISTERED, RegistrationPages.target(person, completion), request);
         return HttpResponse.created(view(id, completion), URI.create("/api/people/" + id + "/completions/" + completion));
     }
@@ -120,7 +122,10 @@ public class RegistrationController {
     public CompletionView voidCompletion(long id, long completion, @Body Voiding body, HttpRequest<?> request,
                                          Authentication caller) {
         PersonView person = actable(id, caller);
-        registrations.voidCompletion(id, completion, body.reason(), Caller.of(caller).accountId());
+        Retried.whenRolledBack(3, () -> {
+            registrations.voidCompletion(id, completion, body.reason(), Caller.of(caller).accountId());
+            return null;
+        });
         audit.record(caller.getName(), RegistrationPages.VOIDED, RegistrationPages.target(person, completion) + ": "
                 + body.reason().strip(), request);
         return view(id, completion);

@@ -33,6 +33,7 @@ import se.kompetensmal.security.CsrfTokens;
 import se.kompetensmal.security.Needs;
 import se.kompetensmal.security.Role;
 import se.kompetensmal.web.FileNames;
+import se.kompetensmal.sql.Retried;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -115,7 +116,11 @@ public class RegistrationPages {
             try (InputStream content = MultipartForm.content(file)) {
                 evidence = EvidenceFile.of(file.getFilename(), content.readNBytes(EvidenceFile.MAX_BYTES + 1));
             }
-            long completion = registrations.register(person, typed, evidence, Caller.of(caller).accountId(), today());
+            // Retried when rolled back (1213): beside a recomputation of the same person, a registration deadlocked (SummariesTest).
+            Registrations.Request asked = typed;
+            EvidenceFile underlag = evidence;
+            long completion = Retried.whenRolledBack(3, () -> registrations.register(person, asked, underlag,
+                    Caller.of(caller).accountId(), today()));
             audit.record(caller.getName(), REGISTERED, target(person, completion), request);
             return HttpResponse.seeOther(URI.create("/personer/" + id + "?registrerad=" + completion + "#historik"));
         } catch (RegistrationInvalid e) {
@@ -154,7 +159,10 @@ public class RegistrationPages {
         PersonView person = acting.actable(id, caller, "inget kan registreras");
         Registrations.Registered registered = registrations.completion(id, completion).orElseThrow(Access::notFound);
         try {
-            registrations.voidCompletion(id, completion, form.reason(), Caller.of(caller).accountId());
+            Retried.whenRolledBack(3, () -> {
+                registrations.voidCompletion(id, completion, form.reason(), Caller.of(caller).accountId());
+                return null;
+            });
         } catch (RegistrationInvalid e) {
             return HttpResponse.status(HttpStatus.UNPROCESSABLE_ENTITY).body(new ModelAndView<>("registration-void",
                     voidModel(person, caller, registered, form.reason(), e.getMessage())));

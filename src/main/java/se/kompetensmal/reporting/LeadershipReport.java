@@ -81,13 +81,19 @@ public class LeadershipReport {
 
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record Report(long nodeId, String nodeName, LocalDate computedFor, Figures total, List<Figures> audiences,
+    public record Report(long nodeId, String nodeName, LocalDate computedFor, String figuresAt, Figures total, List<Figures> audiences,
                          List<Figures> subUnits, List<TrendPoint> trend, List<GoalAudience> goals, RoutineMatrix.Matrix matrix) {
     }
+
+    /** The time of day the figures are true for, as the page says it ("siffror per 14:02"). */
+    private static final java.time.format.DateTimeFormatter FIGURES_AT = java.time.format.DateTimeFormatter.ofPattern("HH:mm")
+            .withZone(se.kompetensmal.SwedishTime.ZONE);
 
     public Report of(OrgNode node, LocalDate today) {
         long id = node.id();
         Map<Long, Audience> byId = audiences.listOrderBySortOrderAndCode().stream().collect(Collectors.toMap(Audience::id, a -> a));
+        // Read before the figures: the summaries hold every change made before this moment (or more).
+        String figuresAt = FIGURES_AT.format(statistics.figuresAt(today));
         List<Statistics.Counts> counts = statistics.counts(id, today);
         Map<Long, Statistics.Counts> ownByAudience = counts.stream().filter(c -> c.groupId() == id)
                 .collect(Collectors.toMap(Statistics.Counts::audienceId, Function.identity()));
@@ -121,7 +127,7 @@ public class LeadershipReport {
                         Share.of(m.introductionDone(), m.withIntroduction()),
                         Suppression.share(m.overdue(), m.people(), total.headcount().hidden())))
                 .toList();
-        return new Report(id, node.name(), today, total, perAudience, subUnits, trend,
+        return new Report(id, node.name(), today, figuresAt, total, perAudience, subUnits, trend,
                 goals(id, today, ownByAudience, hiddenByAudience, byId), matrix.at(id));
     }
 

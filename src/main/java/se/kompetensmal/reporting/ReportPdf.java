@@ -13,7 +13,7 @@ public class ReportPdf {
     public byte[] render(LeadershipReport.Report report) {
         try (PdfDocument pdf = new PdfDocument("Statistik – " + report.nodeName())) {
             pdf.paragraph("Patientsäkerhetsutbildning – " + report.nodeName(), 18, 4);
-            pdf.paragraph("Beräknad för " + report.computedFor() + ". Aktiva personer räknas, en person med flera målgrupper i var "
+            pdf.paragraph("Beräknad för " + report.computedFor() + ", siffror per " + report.figuresAt() + ". Aktiva personer räknas, en person med flera målgrupper i var "
                     + "och en. Grupper med färre än 5 personer visas som \"färre än 5\", och en grupp som annars kunde räknas fram ur "
                     + "totalen och de andra grupperna som \"dold\". Andelarna anges med vad som räknades.", 9, 12);
             chart(pdf, "Introduktion klar, per målgrupp", report.audiences(), LeadershipReport.Figures::introduction);

@@ -3,6 +3,8 @@ package se.kompetensmal.reporting;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
 import se.kompetensmal.sql.NamedSql;
+import se.kompetensmal.standing.Standing;
+import se.kompetensmal.standing.Summaries;
 
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
@@ -38,9 +40,11 @@ public class Statistics {
             people AS (SELECT DISTINCT person_id AS id FROM placed)""";
 
     private final NamedSql sql;
+    private final Summaries summaries;
 
-    public Statistics(NamedSql sql) {
+    public Statistics(NamedSql sql, Summaries summaries) {
         this.sql = sql;
+        this.summaries = summaries;
     }
 
     /** The raw counts of one group (a node and everything under it) and audience. */
@@ -60,9 +64,27 @@ public class Statistics {
 
     /**
      * Counts for the node and each of its direct sub-units, per audience and for all audiences together
-     * ({@link #ALL_AUDIENCES}). Groups without people are absent.
+     * ({@link #ALL_AUDIENCES}). Groups without people are absent. Read from the summaries where they are kept for the
+     * day (a few rows by primary key, whatever the size), else counted live.
      */
     public List<Counts> counts(long nodeId, LocalDate today) {
+        if (!summaries.keptFor(today)) {
+            return liveCounts(nodeId, today);
+        }
+        return sql.list("""
+                SELECT t.node_id AS group_id, t.audience_id, t.headcount, t.with_introduction, t.introduction_done,
+                       t.introduction_on_time, t.with_continuing, t.continuing_current, t.overdue
+                FROM standing_summary t
+                WHERE t.headcount > 0
+                  AND (t.node_id = :node OR t.node_id IN (SELECT id FROM org_node WHERE parent_id = :node))""",
+                NamedSql.with("node", nodeId), Statistics::counts);
+    }
+
+    /**
+     * The same counts, counted now from the base tables with the one definition of a person's standing
+     * ({@link Standing}): the oracle the summaries are tested against and the benchmark's floor.
+     */
+    public List<Counts> liveCounts(long nodeId, LocalDate today) {
         String sql = "WITH " + PEOPLE + """
                 , memberships AS (
                     SELECT pd.person_id, pd.org_node_id, pa.audience_id
@@ -70,46 +92,31 @@ public class Statistics {
                     UNION ALL
                     SELECT pd.person_id, pd.org_node_id, 0 FROM placed pd),
                 person_audiences AS (SELECT DISTINCT person_id, audience_id FROM memberships),
-                duties AS (
-                    SELECT m.person_id, m.audience_id, a.module_code, r.kind,
-                           (a.completion_id IS NOT NULL OR e.person_id IS NOT NULL) AS fulfilled,
-                           (e.person_id IS NOT NULL OR COALESCE(c.completed_on <= a.due_date, FALSE)) AS on_time,
-                           (e.person_id IS NOT NULL OR (a.completion_id IS NOT NULL AND COALESCE(a.valid_until >= :today, TRUE))) AS holds,
-                           (a.completion_id IS NULL AND e.person_id IS NULL AND a.due_date < :today) AS late
-                    FROM person_audiences m
-                    JOIN assignment a ON a.person_id = m.person_id AND a.withdrawn_at IS NULL
-                    LEFT JOIN routine r ON r.id = a.routine_id
-                    LEFT JOIN counted_completion c ON c.id = a.completion_id
-                    LEFT JOIN exemption e ON e.person_id = a.person_id AND e.module_code = a.module_code
-                    WHERE m.audience_id = 0 OR r.audience_id = m.audience_id OR a.routine_id IS NULL),
-                per_person AS (
-                    SELECT person_id, audience_id,
-                           MAX(kind = 'INTRODUCTION') AS has_intro,
-                           MIN(CASE WHEN kind = 'INTRODUCTION' THEN fulfilled END) AS intro_done,
-                           MIN(CASE WHEN kind = 'INTRODUCTION' THEN on_time END) AS intro_on_time,
-                           COUNT(DISTINCT CASE WHEN kind = 'CONTINUING' THEN module_code END) AS continuing,
-                           COUNT(DISTINCT CASE WHEN kind = 'CONTINUING' AND holds THEN module_code END) AS continuing_held,
-                           MAX(late) AS late
-                    FROM duties GROUP BY person_id, audience_id),
+                """ + Standing.OF_PERSON_AUDIENCES + """
+                ,
                 grp AS (SELECT id FROM org_node WHERE id = :node OR parent_id = :node),
                 -- Each person once in a group and audience, however many of their placements lie in it.
                 members AS (SELECT DISTINCT g.id AS group_id, m.person_id, m.audience_id
                             FROM grp g JOIN org_closure gc ON gc.ancestor_id = g.id
                             JOIN memberships m ON m.org_node_id = gc.descendant_id)
-                SELECT m.group_id, m.audience_id, COUNT(*) AS headcount,
-                       SUM(COALESCE(f.has_intro, 0)) AS with_introduction,
-                       SUM(COALESCE(f.has_intro AND f.intro_done, 0)) AS introduction_done,
-                       SUM(COALESCE(f.has_intro AND f.intro_on_time, 0)) AS introduction_on_time,
-                       SUM(COALESCE(f.continuing > 0, 0)) AS with_continuing,
-                       SUM(COALESCE(f.continuing > 0 AND f.continuing_held = f.continuing, 0)) AS continuing_current,
-                       SUM(COALESCE(f.late, 0)) AS overdue
+                SELECT m.group_id, m.audience_id, """ + Standing.SUMS + """
+
                 FROM members m
-                LEFT JOIN per_person f ON f.person_id = m.person_id AND f.audience_id = m.audience_id
+                LEFT JOIN person_standing s ON s.person_id = m.person_id AND s.audience_id = m.audience_id
                 GROUP BY m.group_id, m.audience_id""";
-        return this.sql.list(sql, NamedSql.with("node", nodeId).and("today", today), row -> new Counts(row.number("group_id"),
-                row.number("audience_id"), row.number("headcount"), row.number("with_introduction"),
-                row.number("introduction_done"), row.number("introduction_on_time"), row.number("with_continuing"),
-                row.number("continuing_current"), row.number("overdue")));
+        return this.sql.list(sql, NamedSql.with("node", nodeId).and("today", today), Statistics::counts);
+    }
+
+    /** A row of counts by its column names: a group ({@code group_id}), its audience and the sums of {@link Standing#SUMS}. */
+    public static Counts counts(NamedSql.Row row) throws java.sql.SQLException {
+        return new Counts(row.number("group_id"), row.number("audience_id"), row.number("headcount"),
+                row.number("with_introduction"), row.number("introduction_done"), row.number("introduction_on_time"),
+                row.number("with_continuing"), row.number("continuing_current"), row.number("overdue"));
+    }
+
+    /** The moment the figures are true for: now when counted live, else the oldest change not yet in the summaries. */
+    public java.time.Instant figuresAt(LocalDate today) {
+        return summaries.keptFor(today) ? summaries.figuresAt() : java.time.Instant.now();
     }
 
     /**

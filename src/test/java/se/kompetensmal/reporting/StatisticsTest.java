@@ -37,6 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (non-licensed) so that the total minus the rows shown does not give the small ones' figures.
  */
 @MicronautTest(transactional = false)
+// The report is read from the leaders' sums, kept by the background job (standing/Summaries), as in production.
+@io.micronaut.context.annotation.Property(name = "kompetensmal.summaries.enabled", value = "true")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StatisticsTest extends ServiceTest {
 
@@ -46,6 +48,9 @@ class StatisticsTest extends ServiceTest {
 
     @Inject
     Completions completions;
+
+    @Inject
+    se.kompetensmal.standing.Summaries summaries;
 
     final LocalDate today = LocalDate.now(SwedishTime.ZONE);
     final LocalDate start = today.minusYears(4);
@@ -117,6 +122,8 @@ class StatisticsTest extends ServiceTest {
         facts("b1", "LICENSED", true, true, false, true);
         facts("b2", "LICENSED", false, false, false, true);
         managers.forEach(c -> facts(c, "FRONTLINE_MANAGER", false, false, false, true));
+        se.kompetensmal.Waiting.until(() -> summaries.keptFor(today) && summaries.state().oldestWaiting() == null, kept -> kept,
+                java.time.Duration.ofMinutes(2), "the summaries to hold every change");
     }
 
     @Test
@@ -250,6 +257,8 @@ class StatisticsTest extends ServiceTest {
         String page = http.toBlocking().retrieve(HttpRequest.GET("/organisationer/" + regionId + "/statistik")
                 .cookie(io.micronaut.http.cookie.Cookie.of("JWT", leader)));
         assertTrue(page.contains("Beräknad för <strong>" + today + "</strong>") && page.contains("5 av 7"), page);
+        assertTrue(java.util.regex.Pattern.compile("siffror per <strong>\\d\\d:\\d\\d</strong>").matcher(page).find(),
+                "the page says the time its figures are true for");
         assertFalse(page.contains("Statistikperson"));
     }
 

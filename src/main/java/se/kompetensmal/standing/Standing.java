@@ -1,0 +1,75 @@
+package se.kompetensmal.standing;
+
+/**
+ * The one definition of a person's standing in an audience on a day ({@code :today}): whether they have an introduction,
+ * have done all of it, and did it on time; whether they have continuing education and hold all of it (a completed cycle
+ * not yet expired, or an exemption); whether anything of theirs is overdue. And the first later day on which one of
+ * these turns by itself ({@code changes_on}): the day after an open duty's due date, the day after a held cycle expires.
+ *
+ * <p>A person's duties in audience 0 are all their assignments; in an audience, those of routines for that audience and
+ * those made by hand. The live statistics (the oracle of the equality test and the benchmark's floor) and the summaries'
+ * worker both read it, so the two cannot say different things.
+ *
+ * <p>Comments inside the SQL avoid the apostrophe: {@code NamedSql} reads it as the start of a quoted text.
+ */
+public final class Standing {
+
+    /**
+     * Common table expressions, to follow a {@code WITH} that defines {@code person_audiences(person_id, audience_id)}:
+     * defines {@code person_standing} with one row per person and audience given (all flags 0 for one without duties).
+     */
+    public static final String OF_PERSON_AUDIENCES = """
+            duties AS (
+                SELECT m.person_id, m.audience_id, a.module_code, r.kind,
+                       (a.completion_id IS NOT NULL OR e.person_id IS NOT NULL) AS fulfilled,
+                       (e.person_id IS NOT NULL OR COALESCE(c.completed_on <= a.due_date, FALSE)) AS on_time,
+                       (e.person_id IS NOT NULL OR (a.completion_id IS NOT NULL AND COALESCE(a.valid_until >= :today, TRUE))) AS holds,
+                       (a.completion_id IS NULL AND e.person_id IS NULL AND a.due_date < :today) AS late,
+                       -- The day this duty turns by itself: an open one falls overdue, a held cycle expires.
+                       CASE WHEN e.person_id IS NOT NULL THEN NULL
+                            WHEN a.completion_id IS NULL AND a.due_date >= :today THEN a.due_date + INTERVAL 1 DAY
+                            WHEN a.completion_id IS NOT NULL AND a.valid_until >= :today THEN a.valid_until + INTERVAL 1 DAY
+                       END AS turns_on
+                FROM person_audiences m
+                JOIN assignment a ON a.person_id = m.person_id AND a.withdrawn_at IS NULL
+                LEFT JOIN routine r ON r.id = a.routine_id
+                LEFT JOIN counted_completion c ON c.id = a.completion_id
+                LEFT JOIN exemption e ON e.person_id = a.person_id AND e.module_code = a.module_code
+                WHERE m.audience_id = 0 OR r.audience_id = m.audience_id OR a.routine_id IS NULL),
+            per_person AS (
+                SELECT person_id, audience_id,
+                       MAX(kind = 'INTRODUCTION') AS has_intro,
+                       MIN(CASE WHEN kind = 'INTRODUCTION' THEN fulfilled END) AS intro_done,
+                       MIN(CASE WHEN kind = 'INTRODUCTION' THEN on_time END) AS intro_on_time,
+                       COUNT(DISTINCT CASE WHEN kind = 'CONTINUING' THEN module_code END) AS continuing,
+                       COUNT(DISTINCT CASE WHEN kind = 'CONTINUING' AND holds THEN module_code END) AS continuing_held,
+                       MAX(late) AS late,
+                       MIN(turns_on) AS changes_on
+                FROM duties GROUP BY person_id, audience_id),
+            person_standing AS (
+                SELECT m.person_id, m.audience_id,
+                       COALESCE(f.has_intro, 0) AS has_introduction,
+                       COALESCE(f.has_intro AND f.intro_done, 0) AS introduction_done,
+                       COALESCE(f.has_intro AND f.intro_on_time, 0) AS introduction_on_time,
+                       COALESCE(f.continuing > 0, 0) AS has_continuing,
+                       COALESCE(f.continuing > 0 AND f.continuing_held = f.continuing, 0) AS continuing_current,
+                       COALESCE(f.late, 0) AS overdue,
+                       f.changes_on
+                FROM person_audiences m LEFT JOIN per_person f ON f.person_id = m.person_id AND f.audience_id = m.audience_id)""";
+
+    /**
+     * The sums of a group, over members joined to their standing as {@code s} (a left join: a member without a standing
+     * row counts in the headcount only): the columns of {@code standing_summary} after its keys.
+     */
+    public static final String SUMS = """
+            COUNT(*) AS headcount,
+            SUM(COALESCE(s.has_introduction, 0)) AS with_introduction,
+            SUM(COALESCE(s.introduction_done, 0)) AS introduction_done,
+            SUM(COALESCE(s.introduction_on_time, 0)) AS introduction_on_time,
+            SUM(COALESCE(s.has_continuing, 0)) AS with_continuing,
+            SUM(COALESCE(s.continuing_current, 0)) AS continuing_current,
+            SUM(COALESCE(s.overdue, 0)) AS overdue""";
+
+    private Standing() {
+    }
+}

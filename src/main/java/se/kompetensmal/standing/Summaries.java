@@ -1,0 +1,300 @@
+package se.kompetensmal.standing;
+
+import io.micronaut.context.annotation.Value;
+import io.micronaut.transaction.TransactionDefinition;
+import io.micronaut.transaction.TransactionOperations;
+import io.micronaut.transaction.support.DefaultTransactionDefinition;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import se.kompetensmal.SwedishTime;
+import se.kompetensmal.jobs.BackgroundJob;
+import se.kompetensmal.jobs.Backlog;
+import se.kompetensmal.sql.NamedSql;
+import se.kompetensmal.sql.Retried;
+
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The background job {@code summaries}: keeps {@code standing_summary} (per node and audience, the leaders' figures)
+ * equal to the live count, by draining the change log the triggers write (migration V40) in rounds, and by a roll when
+ * the date changes (the people whose standing turns that day, by {@code standing.changes_on}).
+ *
+ * <p>A round, in one READ COMMITTED transaction: take up to {@code round} changes, oldest first, and their people (a
+ * placement's person; everyone counted under a moved node); take those people out of the sums with their stored
+ * places and standing; compute where they count and their standing anew ({@link Standing}); add them back; delete
+ * exactly the changes taken. A change committed meanwhile, for anyone, is a row not taken, done in a later round: the
+ * sums are never behind a committed change for longer than the log is long. READ COMMITTED so that each statement reads
+ * what is committed when it runs, and the reads of the base tables take no locks that writers would wait for.
+ *
+ * <p>Only the instance holding the job's lease runs it; a run goes on for {@code linger}, looking every {@code pause},
+ * so that a completion shows in the figures within about a second rather than after the scheduler's polling interval.
+ */
+@Singleton
+public class Summaries implements BackgroundJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Summaries.class);
+    static final String KIND = "summaries";
+    private static final int ATTEMPTS = 5;
+    /** The first build writes the log for this many people per transaction (a bounded write set on Galera). */
+    private static final int BUILD_CHUNK = 20_000;
+
+    private final NamedSql sql;
+    private final TransactionOperations<Connection> transactions;
+    private final boolean enabled;
+    private final int round;
+    private final Duration pause;
+    private final Duration linger;
+
+    public Summaries(NamedSql sql, TransactionOperations<Connection> transactions,
+                     @Value("${kompetensmal.summaries.enabled:true}") boolean enabled,
+                     @Value("${kompetensmal.summaries.round:2000}") int round,
+                     @Value("${kompetensmal.summaries.pause:200ms}") Duration pause,
+                     @Value("${kompetensmal.summaries.linger:30s}") Duration linger) {
+        if (round < 1 || round > 100_000) {
+            throw new IllegalArgumentException("kompetensmal.summaries.round måste vara mellan 1 och 100000 ändringar, inte " + round);
+        }
+        this.sql = sql;
+        this.transactions = transactions;
+        this.enabled = enabled;
+        this.round = round;
+        this.pause = pause;
+        this.linger = linger;
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public String title() {
+        return "Sammanställning av siffror";
+    }
+
+    @Override
+    public Duration interval() {
+        return Duration.ofSeconds(1);
+    }
+
+    @Override
+    public Backlog backlog() {
+        return Backlog.read(sql, "SELECT COUNT(*) AS waiting, MIN(changed_at) AS oldest FROM standing_change", Map.of());
+    }
+
+    /** Where the sums stand: the day they are for, whether they hold everyone, the oldest change not yet in them. */
+    public record State(LocalDate asOf, boolean ready, Instant oldestWaiting) {
+    }
+
+    public State state() {
+        return sql.one("""
+                SELECT s.as_of, s.ready, (SELECT MIN(changed_at) FROM standing_change) AS oldest
+                FROM standing_state s WHERE s.id = 1""", Map.of(),
+                row -> new State(row.date("as_of"), row.flag("ready"), row.instant("oldest"))).orElseThrow();
+    }
+
+    /** Whether the sums are today's figures, to be read instead of counting live (at most the log's lag behind). */
+    public boolean keptFor(LocalDate day) {
+        if (!enabled) {
+            return false;
+        }
+        State state = state();
+        return state.ready() && day.equals(state.asOf());
+    }
+
+    /** The moment the sums are true for: the oldest change not yet in them, or now. */
+    public Instant figuresAt() {
+        Instant oldest = state().oldestWaiting();
+        return oldest == null ? Instant.now() : oldest;
+    }
+
+    @Override
+    public void run() {
+        if (!enabled) {
+            forget();
+            return;
+        }
+        long until = System.nanoTime() + linger.toNanos();
+        do {
+            catchUp(LocalDate.now(SwedishTime.ZONE));
+            try {
+                Thread.sleep(pause.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        } while (System.nanoTime() < until);
+    }
+
+    /**
+     * Brings the sums up to the day and to every committed change: builds them whole the first time, rolls them to a new
+     * day, drains the log. Returns the rounds done.
+     */
+    public synchronized int catchUp(LocalDate asked) {
+        State state = state();
+        // Never back: a test that moved the date forward, or an instance whose clock is behind, keeps the later day.
+        LocalDate day = state.asOf() != null && asked.isBefore(state.asOf()) ? state.asOf() : asked;
+        if (!state.ready() && (state.asOf() == null || readBuiltAt().isEmpty())) {
+            startBuild(day);
+        } else if (state.asOf() != null && state.asOf().isBefore(day)) {
+            // The people whose standing turns by today; the others' stays as it is (their changes_on is later).
+            inTransaction(() -> {
+                sql.update("""
+                        INSERT INTO standing_change (person_id)
+                        SELECT DISTINCT person_id FROM standing WHERE changes_on <= :day""", NamedSql.with("day", day));
+                sql.update("UPDATE standing_state SET as_of = :day WHERE id = 1", NamedSql.with("day", day));
+                return null;
+            });
+        }
+        int rounds = 0;
+        while (Retried.whenRolledBack(ATTEMPTS, () -> inTransaction(() -> doRound(day)))) {
+            rounds++;
+        }
+        sql.update("""
+                UPDATE standing_state SET drained_at = CURRENT_TIMESTAMP(3),
+                       ready = ready OR (built_at IS NOT NULL
+                                         AND NOT EXISTS (SELECT 1 FROM standing_change WHERE changed_at <= built_at))
+                WHERE id = 1""", Map.of());
+        return rounds;
+    }
+
+    private Optional<Instant> readBuiltAt() {
+        return sql.one("SELECT built_at FROM standing_state WHERE id = 1 AND built_at IS NOT NULL", Map.of(),
+                row -> row.instant("built_at"));
+    }
+
+    /**
+     * The first build (or after the job was switched off): empty sums, and every active person in the log. The sums are
+     * read only once every change logged before the build is done ({@code ready}); until then the statistics count live.
+     */
+    private void startBuild(LocalDate day) {
+        LOG.info("Building the summaries for {}", day);
+        // TRUNCATE, not DELETE: at full size millions of member rows, a write set Galera would refuse.
+        for (String table : new String[] {"standing_summary", "standing_member", "standing", "standing_round_change",
+                "standing_round_person"}) {
+            sql.update("TRUNCATE TABLE " + table, Map.of());
+        }
+        sql.update("UPDATE standing_state SET ready = FALSE, built_at = NULL, as_of = :day WHERE id = 1",
+                NamedSql.with("day", day));
+        long last = 0;
+        while (true) {
+            long from = last;
+            long to = sql.number("""
+                    SELECT COALESCE(MAX(id), -1) FROM (SELECT id FROM person WHERE id > :from AND status = 'ACTIVE'
+                                                       ORDER BY id LIMIT :chunk) p""",
+                    NamedSql.with("from", from).and("chunk", BUILD_CHUNK));
+            if (to < 0) {
+                break;
+            }
+            inTransaction(() -> sql.update("""
+                    INSERT INTO standing_change (person_id)
+                    SELECT id FROM person WHERE id > :from AND id <= :to AND status = 'ACTIVE'""",
+                    NamedSql.with("from", from).and("to", to)));
+            last = to;
+        }
+        sql.update("UPDATE standing_state SET built_at = CURRENT_TIMESTAMP(3) WHERE id = 1", Map.of());
+    }
+
+    /** Switched off: the log is emptied as it fills, and the sums are built anew when switched on again. */
+    private void forget() {
+        sql.update("UPDATE standing_state SET ready = FALSE, built_at = NULL, as_of = NULL WHERE id = 1 AND (ready OR as_of IS NOT NULL)",
+                Map.of());
+        while (sql.update("DELETE FROM standing_change ORDER BY changed_at LIMIT 10000", Map.of()) == 10_000) {
+            Thread.onSpinWait();
+        }
+    }
+
+    /** One round; false when the log was empty. */
+    private boolean doRound(LocalDate day) {
+        sql.update("DELETE FROM standing_round_change", Map.of());
+        sql.update("DELETE FROM standing_round_person", Map.of());
+        int taken = sql.update("""
+                INSERT INTO standing_round_change (change_id)
+                SELECT id FROM standing_change ORDER BY changed_at LIMIT :round""", NamedSql.with("round", round));
+        if (taken == 0) {
+            return false;
+        }
+        // The people: named ones, a placement's person, and everyone counted under a node that moved.
+        sql.update("""
+                INSERT IGNORE INTO standing_round_person (person_id)
+                SELECT c.person_id FROM standing_round_change r JOIN standing_change c ON c.id = r.change_id
+                WHERE c.person_id IS NOT NULL
+                UNION
+                SELECT pl.person_id FROM standing_round_change r JOIN standing_change c ON c.id = r.change_id
+                JOIN placement pl ON pl.id = c.placement_id
+                UNION
+                SELECT m.person_id FROM standing_round_change r JOIN standing_change c ON c.id = r.change_id
+                JOIN standing_member m ON m.node_id = c.node_id""", Map.of());
+        // Out of the sums, with the places and standing they were counted with.
+        sql.update("""
+                UPDATE standing_summary t JOIN (
+                    SELECT m.node_id, m.audience_id, """ + Standing.SUMS + """
+
+                    FROM standing_round_person r JOIN standing_member m ON m.person_id = r.person_id
+                    LEFT JOIN standing s ON s.person_id = m.person_id AND s.audience_id = m.audience_id
+                    GROUP BY m.node_id, m.audience_id) d ON d.node_id = t.node_id AND d.audience_id = t.audience_id
+                SET t.headcount = t.headcount - d.headcount,
+                    t.with_introduction = t.with_introduction - d.with_introduction,
+                    t.introduction_done = t.introduction_done - d.introduction_done,
+                    t.introduction_on_time = t.introduction_on_time - d.introduction_on_time,
+                    t.with_continuing = t.with_continuing - d.with_continuing,
+                    t.continuing_current = t.continuing_current - d.continuing_current,
+                    t.overdue = t.overdue - d.overdue""", Map.of());
+        sql.update("DELETE m FROM standing_member m JOIN standing_round_person r ON r.person_id = m.person_id", Map.of());
+        sql.update("DELETE s FROM standing s JOIN standing_round_person r ON r.person_id = s.person_id", Map.of());
+        // Where they count now: every node at and above each current placement of an active person, for all audiences
+        // (0) and for each audience of the placement.
+        sql.update("""
+                INSERT INTO standing_member (person_id, node_id, audience_id)
+                SELECT DISTINCT x.person_id, oc.ancestor_id, x.audience_id
+                FROM (SELECT pl.person_id, pl.org_node_id, 0 AS audience_id
+                      FROM standing_round_person r JOIN current_placement pl ON pl.person_id = r.person_id
+                      JOIN person p ON p.id = pl.person_id AND p.status = 'ACTIVE'
+                      UNION ALL
+                      SELECT pl.person_id, pl.org_node_id, pa.audience_id
+                      FROM standing_round_person r JOIN current_placement pl ON pl.person_id = r.person_id
+                      JOIN person p ON p.id = pl.person_id AND p.status = 'ACTIVE'
+                      JOIN placement_audience pa ON pa.placement_id = pl.id) x
+                JOIN org_closure oc ON oc.descendant_id = x.org_node_id""", Map.of());
+        sql.update("""
+                INSERT INTO standing (person_id, audience_id, has_introduction, introduction_done, introduction_on_time,
+                                      has_continuing, continuing_current, overdue, changes_on)
+                WITH person_audiences AS (
+                    SELECT DISTINCT m.person_id, m.audience_id
+                    FROM standing_round_person r JOIN standing_member m ON m.person_id = r.person_id),
+                """ + Standing.OF_PERSON_AUDIENCES + """
+
+                SELECT person_id, audience_id, has_introduction, introduction_done, introduction_on_time, has_continuing,
+                       continuing_current, overdue, changes_on
+                FROM person_standing""", NamedSql.with("today", day));
+        // Back into the sums.
+        sql.update("""
+                INSERT INTO standing_summary (node_id, audience_id, headcount, with_introduction, introduction_done,
+                                              introduction_on_time, with_continuing, continuing_current, overdue)
+                SELECT m.node_id, m.audience_id, """ + Standing.SUMS + """
+
+                FROM standing_round_person r JOIN standing_member m ON m.person_id = r.person_id
+                LEFT JOIN standing s ON s.person_id = m.person_id AND s.audience_id = m.audience_id
+                GROUP BY m.node_id, m.audience_id
+                ON DUPLICATE KEY UPDATE headcount = standing_summary.headcount + VALUES(headcount),
+                    with_introduction = standing_summary.with_introduction + VALUES(with_introduction),
+                    introduction_done = standing_summary.introduction_done + VALUES(introduction_done),
+                    introduction_on_time = standing_summary.introduction_on_time + VALUES(introduction_on_time),
+                    with_continuing = standing_summary.with_continuing + VALUES(with_continuing),
+                    continuing_current = standing_summary.continuing_current + VALUES(continuing_current),
+                    overdue = standing_summary.overdue + VALUES(overdue)""", Map.of());
+        sql.update("DELETE c FROM standing_change c JOIN standing_round_change r ON r.change_id = c.id", Map.of());
+        return true;
+    }
+
+    private <T> T inTransaction(java.util.function.Supplier<T> work) {
+        DefaultTransactionDefinition definition = new DefaultTransactionDefinition(TransactionDefinition.Propagation.REQUIRES_NEW);
+        definition.setIsolationLevel(TransactionDefinition.Isolation.READ_COMMITTED);
+        return transactions.execute(definition, status -> work.get());
+    }
+}
