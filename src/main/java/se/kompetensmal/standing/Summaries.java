@@ -44,6 +44,13 @@ public class Summaries implements BackgroundJob {
     /** The first build writes the log for this many people per transaction (a bounded write set on Galera). */
     private static final int BUILD_CHUNK = 20_000;
 
+    /** What the round's people add to each node and audience, with the places and standing stored for them. */
+    private static final String ROUND_SUMS = "SELECT m.node_id, m.audience_id, " + Standing.SUMS + """
+
+            FROM standing_round_person r JOIN standing_member m ON m.person_id = r.person_id
+            LEFT JOIN standing s ON s.person_id = m.person_id AND s.audience_id = m.audience_id
+            GROUP BY m.node_id, m.audience_id""";
+
     private final NamedSql sql;
     private final TransactionOperations<Connection> transactions;
     private final boolean enabled;
@@ -232,12 +239,8 @@ public class Summaries implements BackgroundJob {
                 JOIN standing_member m ON m.node_id = c.node_id""", Map.of());
         // Out of the sums, with the places and standing they were counted with.
         sql.update("""
-                UPDATE standing_summary t JOIN (
-                    SELECT m.node_id, m.audience_id, """ + Standing.SUMS + """
-
-                    FROM standing_round_person r JOIN standing_member m ON m.person_id = r.person_id
-                    LEFT JOIN standing s ON s.person_id = m.person_id AND s.audience_id = m.audience_id
-                    GROUP BY m.node_id, m.audience_id) d ON d.node_id = t.node_id AND d.audience_id = t.audience_id
+                UPDATE standing_summary t JOIN (""" + ROUND_SUMS + """
+                ) d ON d.node_id = t.node_id AND d.audience_id = t.audience_id
                 SET t.headcount = t.headcount - d.headcount,
                     t.with_introduction = t.with_introduction - d.with_introduction,
                     t.introduction_done = t.introduction_done - d.introduction_done,
@@ -276,11 +279,8 @@ public class Summaries implements BackgroundJob {
         sql.update("""
                 INSERT INTO standing_summary (node_id, audience_id, headcount, with_introduction, introduction_done,
                                               introduction_on_time, with_continuing, continuing_current, overdue)
-                SELECT m.node_id, m.audience_id, """ + Standing.SUMS + """
+                """ + ROUND_SUMS + """
 
-                FROM standing_round_person r JOIN standing_member m ON m.person_id = r.person_id
-                LEFT JOIN standing s ON s.person_id = m.person_id AND s.audience_id = m.audience_id
-                GROUP BY m.node_id, m.audience_id
                 ON DUPLICATE KEY UPDATE headcount = standing_summary.headcount + VALUES(headcount),
                     with_introduction = standing_summary.with_introduction + VALUES(with_introduction),
                     introduction_done = standing_summary.introduction_done + VALUES(introduction_done),
