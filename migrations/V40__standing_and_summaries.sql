@@ -4,11 +4,12 @@
 -- Each person's standing per audience (standing) is the one definition in standing/Standing, written down here for the
 -- people whose standing may have changed; where each active person counts (standing_member: every node above each of
 -- their current placements, for "all audiences" (0) and for each audience of the placement); and per node and audience
--- the sums of those (standing_summary). A statistics view reads a node's row and its children's rows.
+-- the sums of those (standing_summary). A statistics view reads a node's row and its children's rows. Likewise the
+-- competence goals each person holds (standing_goal) and per node, audience and goal the holders (goal_summary).
 --
 -- What may have changed is written by triggers into a change log (standing_change) in the writer's own transaction, so
 -- that no writer anywhere in the code can forget it and nothing is lost when an instance dies: a person, a placement
--- (its person) or a node (everyone counted under it). One worker at a time (the leased background job "summaries")
+-- (its person), a node (everyone counted under it) or a history import (everyone with a completion in it). One worker at a time (the leased background job "summaries")
 -- drains the log in rounds: it takes the people of a round out of the sums, computes their standing and places anew,
 -- and adds them back, in one transaction with deleting exactly the change rows it took.
 --
@@ -20,6 +21,7 @@ CREATE TABLE standing_change (
     person_id    BIGINT       NULL COMMENT 'this person',
     placement_id BIGINT       NULL COMMENT 'the person of this placement (read by the worker, not by the trigger)',
     node_id      BIGINT       NULL COMMENT 'everyone counted under this node (it moved)',
+    import_id    BIGINT       NULL COMMENT 'everyone with a completion of this history import (it became visible or not)',
     changed_at   TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
     KEY ix_standing_change_time (changed_at)
 ) ENGINE = InnoDB;
@@ -57,6 +59,27 @@ CREATE TABLE standing_member (
     audience_id BIGINT NOT NULL,
     PRIMARY KEY (person_id, node_id, audience_id),
     KEY ix_standing_member_node (node_id, audience_id)
+) ENGINE = InnoDB;
+
+-- The competence goals a person holds as of standing_state.as_of: a completion that counts, of a module version
+-- covering the goal, not expired; held_until is the last day of the longest-lasting such completion (NULL: no end).
+CREATE TABLE standing_goal (
+    person_id  BIGINT NOT NULL,
+    goal_id    BIGINT NOT NULL,
+    held_until DATE   NULL,
+    PRIMARY KEY (person_id, goal_id),
+    KEY ix_standing_goal_until (held_until)
+) ENGINE = InnoDB;
+
+-- Per node, audience (of a placement, never 0) and goal, the members who hold the goal: every goal they hold, whether or
+-- not it is written for the audience; the statistics join the goals of the audience when they read, so that the
+-- catalogue rewriting the goal audiences at each start changes nothing here.
+CREATE TABLE goal_summary (
+    node_id     BIGINT NOT NULL,
+    audience_id BIGINT NOT NULL,
+    goal_id     BIGINT NOT NULL,
+    holders     BIGINT NOT NULL,
+    PRIMARY KEY (node_id, audience_id, goal_id)
 ) ENGINE = InnoDB;
 
 CREATE TABLE standing_summary (
@@ -111,6 +134,17 @@ CREATE TRIGGER standing_exemption_changed AFTER UPDATE ON exemption FOR EACH ROW
 
 CREATE TRIGGER standing_exemption_removed AFTER DELETE ON exemption FOR EACH ROW
     INSERT INTO standing_change (person_id) VALUES (OLD.person_id);
+
+-- A new completion may give a goal (its assignment, if any, is linked by an update). An imported one is seen by nobody
+-- until its import has SUCCEEDED: that moment is logged once for the whole import, below.
+CREATE TRIGGER standing_completion_added AFTER INSERT ON completion FOR EACH ROW
+    INSERT INTO standing_change (person_id)
+    SELECT NEW.person_id FROM DUAL WHERE NEW.import_id IS NULL;
+
+CREATE TRIGGER standing_import_changed AFTER UPDATE ON roster_import FOR EACH ROW
+    INSERT INTO standing_change (import_id)
+    SELECT NEW.id FROM DUAL
+    WHERE NOT (NEW.status <=> OLD.status) AND (NEW.status = 'SUCCEEDED' OR OLD.status = 'SUCCEEDED');
 
 -- A completion is never updated but for voiding it (or, by hand, its date): its assignment may keep pointing at it.
 CREATE TRIGGER standing_completion_changed AFTER UPDATE ON completion FOR EACH ROW

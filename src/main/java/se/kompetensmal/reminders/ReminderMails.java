@@ -4,7 +4,7 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.data.connection.annotation.Connectable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
-import se.kompetensmal.routines.FollowUp;
+import se.kompetensmal.standing.Standing;
 import se.kompetensmal.sql.NamedSql;
 
 import java.sql.Date;
@@ -33,7 +33,7 @@ public class ReminderMails {
     static final String STILL_TO_DO_NOW = """
             SELECT %s AS title, a.due_date FROM assignment a
             WHERE a.person_id = :person AND %s AND (a.opens_on IS NULL OR a.opens_on <= :today)
-            ORDER BY a.due_date, a.module_code""".formatted(LATEST_TITLE, FollowUp.STILL_TO_DO);
+            ORDER BY a.due_date, a.module_code""".formatted(LATEST_TITLE, Standing.STILL_TO_DO);
 
     private final JdbcOperations jdbc;
     private final NamedSql sql;
@@ -116,7 +116,7 @@ public class ReminderMails {
                 JOIN org_closure c ON c.descendant_id = pl.org_node_id AND c.ancestor_id = ?
                 JOIN org_node n ON n.id = pl.org_node_id
                 WHERE %s AND a.due_date < ?
-                ORDER BY a.due_date, p.family_name, p.given_name, n.name""".formatted(LATEST_TITLE, FollowUp.STILL_TO_DO), statement -> {
+                ORDER BY a.due_date, p.family_name, p.given_name, n.name""".formatted(LATEST_TITLE, Standing.STILL_TO_DO), statement -> {
             statement.setLong(1, managerId);
             statement.setLong(2, nodeId);
             statement.setDate(3, Date.valueOf(today));

@@ -3,7 +3,7 @@ package se.kompetensmal.reminders;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
-import se.kompetensmal.routines.FollowUp;
+import se.kompetensmal.standing.Standing;
 
 import java.sql.Date;
 import java.time.LocalDate;
@@ -42,10 +42,10 @@ public class ReminderPlanner {
 
     @Transactional
     public void plan(LocalDate today) {
-        execute(LEARNERS.formatted("DUE_SOON", ReminderSettings.IN_FORCE, FollowUp.STILL_TO_DO, """
+        execute(LEARNERS.formatted("DUE_SOON", ReminderSettings.IN_FORCE, Standing.STILL_TO_DO, """
                 a.due_date >= ? AND a.due_date <= DATE_ADD(?, INTERVAL s.days_before DAY)
                 AND (a.opens_on IS NULL OR a.opens_on <= ?)"""), today, 3);
-        execute(LEARNERS.formatted("OVERDUE", ReminderSettings.IN_FORCE, FollowUp.STILL_TO_DO,
+        execute(LEARNERS.formatted("OVERDUE", ReminderSettings.IN_FORCE, Standing.STILL_TO_DO,
                 "s.when_overdue AND a.due_date < ?"), today, 1);
         String week = today.get(IsoFields.WEEK_BASED_YEAR) + "-W" + today.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR);
         execute("""
@@ -63,7 +63,7 @@ public class ReminderPlanner {
                               JOIN org_closure c ON c.descendant_id = pl.org_node_id AND c.ancestor_id = mp.org_node_id
                               WHERE %s AND a.due_date < ?)
                 ON DUPLICATE KEY UPDATE occasion = reminder.occasion"""
-                .formatted(week, MANAGER_AUDIENCE, ReminderSettings.IN_FORCE, FollowUp.STILL_TO_DO), today, 1);
+                .formatted(week, MANAGER_AUDIENCE, ReminderSettings.IN_FORCE, Standing.STILL_TO_DO), today, 1);
     }
 
     private void execute(String sql, LocalDate today, int times) {

@@ -30,11 +30,6 @@ import java.util.Optional;
 @Singleton
 public class FollowUp {
 
-    /** An assignment (alias {@code a}) still to be done: current, its cycle not completed, the person not exempted. */
-    public static final String STILL_TO_DO = """
-            a.withdrawn_at IS NULL AND a.completion_id IS NULL
-            AND NOT EXISTS (SELECT 1 FROM exemption e WHERE e.person_id = a.person_id AND e.module_code = a.module_code)""";
-
     /**
      * The one home of the follow-up's filter: the open assignments (alias {@code a}) of the active people ({@code p}) with
      * a current placement ({@code pl}) under {@code :node}, with its unit ({@code n}), narrowed by each filter that is
@@ -56,7 +51,7 @@ public class FollowUp {
               AND (:routine IS NULL OR a.routine_id = :routine)
               AND (:search IS NULL OR p.hsa_id LIKE :search ESCAPE '!'
                    OR CONCAT(p.given_name, ' ', p.family_name) LIKE :search ESCAPE '!'
-                   OR CONCAT(p.family_name, ' ', p.given_name) LIKE :search ESCAPE '!')""".formatted(STILL_TO_DO);
+                   OR CONCAT(p.family_name, ' ', p.given_name) LIKE :search ESCAPE '!')""".formatted(se.kompetensmal.standing.Standing.STILL_TO_DO);
 
     /** One row per person and placement: their open assignments in view, grouped. */
     private static final String PER_PERSON = """

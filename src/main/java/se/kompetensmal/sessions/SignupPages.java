@@ -19,9 +19,9 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.views.ModelAndView;
 import se.kompetensmal.SwedishTime;
+import se.kompetensmal.standing.Standing;
 import se.kompetensmal.catalog.ModuleReach;
 import se.kompetensmal.learning.Learner;
-import se.kompetensmal.routines.FollowUp;
 import se.kompetensmal.security.AuditLog;
 import se.kompetensmal.security.CsrfTokens;
 import se.kompetensmal.sql.NamedSql;
@@ -134,7 +134,7 @@ public class SignupPages {
         model.put("mine", mine.orElse(null));
         model.put("mayCancel", mine.map(m -> m.occasion().openOn(now.toLocalDate())).orElse(false));
         model.put("due", sql.number("SELECT COUNT(*) FROM assignment a WHERE a.person_id = :person AND a.module_code = :code AND "
-                + FollowUp.STILL_TO_DO, NamedSql.with("person", person).and("code", code)) > 0);
+                + Standing.STILL_TO_DO, NamedSql.with("person", person).and("code", code)) > 0);
         model.put("occasions", signups.upcoming(person, code, now).stream()
                 .map(o -> new Row(o, o.openOn(now.toLocalDate()), mine.map(m -> m.occasion().id() == o.id()).orElse(false)))
                 .toList());

@@ -6,7 +6,7 @@ import io.micronaut.data.connection.annotation.Connectable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
-import se.kompetensmal.routines.FollowUp;
+import se.kompetensmal.standing.Standing;
 import se.kompetensmal.sql.NamedSql;
 
 import java.sql.SQLException;
@@ -166,7 +166,7 @@ public class Signups {
             throw new Refused("Sista dag att anmäla sig till tillfället var " + occasion.signupDeadline() + ".");
         }
         if (sql.number("SELECT COUNT(*) FROM assignment a WHERE a.person_id = :person AND a.module_code = :code AND "
-                + FollowUp.STILL_TO_DO, NamedSql.with("person", personId).and("code", moduleCode)) == 0) {
+                + Standing.STILL_TO_DO, NamedSql.with("person", personId).and("code", moduleCode)) == 0) {
             throw new Refused("Du kan bara anmäla dig till en utbildning som du har kvar att genomföra.");
         }
         if (mine(personId, moduleCode).isPresent()) {

@@ -15,6 +15,15 @@ package se.kompetensmal.standing;
 public final class Standing {
 
     /**
+     * The one home of "still to do": an assignment (alias {@code a}) current, its cycle not completed, the person not
+     * exempted. Overdue is still to do with its due date before today. The follow-up list, reminders, sign-ups and the
+     * standing below all read it.
+     */
+    public static final String STILL_TO_DO = """
+            a.withdrawn_at IS NULL AND a.completion_id IS NULL
+            AND NOT EXISTS (SELECT 1 FROM exemption e WHERE e.person_id = a.person_id AND e.module_code = a.module_code)""";
+
+    /**
      * Common table expressions, to follow a {@code WITH} that defines {@code person_audiences(person_id, audience_id)}:
      * defines {@code person_standing} with one row per person and audience given (all flags 0 for one without duties).
      */
@@ -24,7 +33,7 @@ public final class Standing {
                        (a.completion_id IS NOT NULL OR e.person_id IS NOT NULL) AS fulfilled,
                        (e.person_id IS NOT NULL OR COALESCE(c.completed_on <= a.due_date, FALSE)) AS on_time,
                        (e.person_id IS NOT NULL OR (a.completion_id IS NOT NULL AND COALESCE(a.valid_until >= :today, TRUE))) AS holds,
-                       (a.completion_id IS NULL AND e.person_id IS NULL AND a.due_date < :today) AS late,
+                       (%s AND a.due_date < :today) AS late,
                        -- The day this duty turns by itself: an open one falls overdue, a held cycle expires.
                        CASE WHEN e.person_id IS NOT NULL THEN NULL
                             WHEN a.completion_id IS NULL AND a.due_date >= :today THEN a.due_date + INTERVAL 1 DAY
@@ -55,7 +64,26 @@ public final class Standing {
                        COALESCE(f.continuing > 0 AND f.continuing_held = f.continuing, 0) AS continuing_current,
                        COALESCE(f.late, 0) AS overdue,
                        f.changes_on
-                FROM person_audiences m LEFT JOIN per_person f ON f.person_id = m.person_id AND f.audience_id = m.audience_id)""";
+                FROM person_audiences m LEFT JOIN per_person f ON f.person_id = m.person_id AND f.audience_id = m.audience_id)"""
+            .formatted(STILL_TO_DO);
+
+    /**
+     * The one definition of "holds a valid completion" of a competence goal on {@code :today}: a completion that counts,
+     * of a module version covering the goal, that no assignment it fulfils has expired ({@code valid_until} before today;
+     * a completion of a recurring cycle expires, one without a cycle does not). Common table expressions to follow a
+     * {@code WITH} that defines {@code people(id)}: defines {@code person_goals(person_id, goal_id, held_until)}, one row
+     * per goal held, {@code held_until} the last day of the longest-lasting completion (NULL: it does not expire).
+     */
+    public static final String GOALS_HELD = """
+            goal_completions AS (
+                SELECT c.person_id, mg.goal_id,
+                       (SELECT MIN(x.valid_until) FROM assignment x WHERE x.completion_id = c.id) AS valid_until
+                FROM people pe JOIN counted_completion c ON c.person_id = pe.id
+                JOIN module_version_goal mg ON mg.module_version_id = c.module_version_id),
+            person_goals AS (
+                SELECT person_id, goal_id, CASE WHEN MAX(valid_until IS NULL) = 1 THEN NULL ELSE MAX(valid_until) END AS held_until
+                FROM goal_completions WHERE valid_until IS NULL OR valid_until >= :today
+                GROUP BY person_id, goal_id)""";
 
     /**
      * The sums of a group, over members joined to their standing as {@code s} (a left join: a member without a standing

@@ -51,6 +51,13 @@ public class Summaries implements BackgroundJob {
             LEFT JOIN standing s ON s.person_id = m.person_id AND s.audience_id = m.audience_id
             GROUP BY m.node_id, m.audience_id""";
 
+    /** The goals the round's people hold, per node and audience of a placement (never 0) they count in. */
+    private static final String ROUND_GOALS = """
+            SELECT m.node_id, m.audience_id, h.goal_id, COUNT(*) AS holders
+            FROM standing_round_person r JOIN standing_member m ON m.person_id = r.person_id AND m.audience_id <> 0
+            JOIN standing_goal h ON h.person_id = m.person_id
+            GROUP BY m.node_id, m.audience_id, h.goal_id""";
+
     private final NamedSql sql;
     private final TransactionOperations<Connection> transactions;
     private final boolean enabled;
@@ -153,7 +160,9 @@ public class Summaries implements BackgroundJob {
             inTransaction(() -> {
                 sql.update("""
                         INSERT INTO standing_change (person_id)
-                        SELECT DISTINCT person_id FROM standing WHERE changes_on <= :day""", NamedSql.with("day", day));
+                        SELECT person_id FROM standing WHERE changes_on <= :day
+                        UNION
+                        SELECT person_id FROM standing_goal WHERE held_until < :day""", NamedSql.with("day", day));
                 sql.update("UPDATE standing_state SET as_of = :day WHERE id = 1", NamedSql.with("day", day));
                 return null;
             });
@@ -182,8 +191,8 @@ public class Summaries implements BackgroundJob {
     private void startBuild(LocalDate day) {
         LOG.info("Building the summaries for {}", day);
         // TRUNCATE, not DELETE: at full size millions of member rows, a write set Galera would refuse.
-        for (String table : new String[] {"standing_summary", "standing_member", "standing", "standing_round_change",
-                "standing_round_person"}) {
+        for (String table : new String[] {"standing_summary", "goal_summary", "standing_member", "standing", "standing_goal",
+                "standing_round_change", "standing_round_person"}) {
             sql.update("TRUNCATE TABLE " + table, Map.of());
         }
         sql.update("UPDATE standing_state SET ready = FALSE, built_at = NULL, as_of = :day WHERE id = 1",
@@ -236,7 +245,10 @@ public class Summaries implements BackgroundJob {
                 JOIN placement pl ON pl.id = c.placement_id
                 UNION
                 SELECT m.person_id FROM standing_round_change r JOIN standing_change c ON c.id = r.change_id
-                JOIN standing_member m ON m.node_id = c.node_id""", Map.of());
+                JOIN standing_member m ON m.node_id = c.node_id
+                UNION
+                SELECT i.person_id FROM standing_round_change r JOIN standing_change c ON c.id = r.change_id
+                JOIN completion i ON i.import_id = c.import_id""", Map.of());
         // Out of the sums, with the places and standing they were counted with.
         sql.update("""
                 UPDATE standing_summary t JOIN (""" + ROUND_SUMS + """
@@ -248,7 +260,12 @@ public class Summaries implements BackgroundJob {
                     t.with_continuing = t.with_continuing - d.with_continuing,
                     t.continuing_current = t.continuing_current - d.continuing_current,
                     t.overdue = t.overdue - d.overdue""", Map.of());
+        sql.update("""
+                UPDATE goal_summary t JOIN (""" + ROUND_GOALS + """
+                ) d ON d.node_id = t.node_id AND d.audience_id = t.audience_id AND d.goal_id = t.goal_id
+                SET t.holders = t.holders - d.holders""", Map.of());
         sql.update("DELETE m FROM standing_member m JOIN standing_round_person r ON r.person_id = m.person_id", Map.of());
+        sql.update("DELETE h FROM standing_goal h JOIN standing_round_person r ON r.person_id = h.person_id", Map.of());
         sql.update("DELETE s FROM standing s JOIN standing_round_person r ON r.person_id = s.person_id", Map.of());
         // Where they count now: every node at and above each current placement of an active person, for all audiences
         // (0) and for each audience of the placement.
@@ -275,7 +292,20 @@ public class Summaries implements BackgroundJob {
                 SELECT person_id, audience_id, has_introduction, introduction_done, introduction_on_time, has_continuing,
                        continuing_current, overdue, changes_on
                 FROM person_standing""", NamedSql.with("today", day));
+        sql.update("""
+                INSERT INTO standing_goal (person_id, goal_id, held_until)
+                WITH people AS (
+                    SELECT DISTINCT m.person_id AS id
+                    FROM standing_round_person r JOIN standing_member m ON m.person_id = r.person_id),
+                """ + Standing.GOALS_HELD + """
+
+                SELECT person_id, goal_id, held_until FROM person_goals""", NamedSql.with("today", day));
         // Back into the sums.
+        sql.update("""
+                INSERT INTO goal_summary (node_id, audience_id, goal_id, holders)
+                """ + ROUND_GOALS + """
+
+                ON DUPLICATE KEY UPDATE holders = goal_summary.holders + VALUES(holders)""", Map.of());
         sql.update("""
                 INSERT INTO standing_summary (node_id, audience_id, headcount, with_introduction, introduction_done,
                                               introduction_on_time, with_continuing, continuing_current, overdue)

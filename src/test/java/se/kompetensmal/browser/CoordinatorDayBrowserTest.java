@@ -12,8 +12,8 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import se.kompetensmal.ServiceTest;
+import se.kompetensmal.standing.Standing;
 import se.kompetensmal.SwedishTime;
-import se.kompetensmal.routines.FollowUp;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -173,7 +173,7 @@ class CoordinatorDayBrowserTest extends ServiceTest {
                 FROM assignment a JOIN person p ON p.id = a.person_id AND p.status = 'ACTIVE'
                 JOIN org_closure c ON c.descendant_id = p.org_node_id AND c.ancestor_id = ?
                 WHERE %s AND a.due_date < ?
-                ORDER BY a.due_date, p.id, a.module_code""".formatted(FollowUp.STILL_TO_DO), region, today);
+                ORDER BY a.due_date, p.id, a.module_code""".formatted(Standing.STILL_TO_DO), region, today);
         assertFalse(found.isEmpty(), "the demo region should have someone overdue");
         String[] fields = found.get(0).split("\\|");
         return new Overdue(Long.parseLong(fields[0]), fields[1], fields[2], fields[3], title(fields[3]));
@@ -183,7 +183,7 @@ class CoordinatorDayBrowserTest extends ServiceTest {
         return sql.number("""
                 SELECT COUNT(DISTINCT p.id) FROM assignment a JOIN person p ON p.id = a.person_id AND p.status = 'ACTIVE'
                 JOIN org_closure c ON c.descendant_id = p.org_node_id AND c.ancestor_id = ?
-                WHERE %s AND a.due_date < ?""".formatted(FollowUp.STILL_TO_DO), region, today);
+                WHERE %s AND a.due_date < ?""".formatted(Standing.STILL_TO_DO), region, today);
     }
 
     private String title(String module) {

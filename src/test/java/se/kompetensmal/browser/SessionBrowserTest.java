@@ -1,6 +1,7 @@
 package se.kompetensmal.browser;
 
 import se.kompetensmal.TestMail;
+import se.kompetensmal.standing.Standing;
 
 import com.icegreen.greenmail.util.GreenMail;
 import io.micronaut.http.HttpRequest;
@@ -23,7 +24,6 @@ import se.kompetensmal.SwedishTime;
 import se.kompetensmal.TestUsers;
 import se.kompetensmal.routines.CountsFrom;
 import se.kompetensmal.routines.DocumentationLevel;
-import se.kompetensmal.routines.FollowUp;
 import se.kompetensmal.routines.RoutineForm;
 import se.kompetensmal.routines.RoutineKind;
 
@@ -264,7 +264,7 @@ class SessionBrowserTest extends ServiceTest {
 
     private long stillDue(long person, String module) {
         return sql.number("SELECT COUNT(*) FROM assignment a WHERE a.person_id = ? AND a.module_code = ? AND "
-                + FollowUp.STILL_TO_DO, person, module);
+                + Standing.STILL_TO_DO, person, module);
     }
 
     private Map<Long, String> statuses(long occasion) {
