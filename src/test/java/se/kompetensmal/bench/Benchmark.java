@@ -107,7 +107,9 @@ public final class Benchmark {
         NationalDataset.Built built = NationalDataset.describe(context);
         System.out.printf(Locale.ROOT, "Dataset: %d people, %d units, %d completions%n", built.people(), built.units(),
                 built.completions());
-        // BENCH_ONLY=history measures the history import alone, on the same dataset (the rest takes long and needs wrk).
+        // BENCH_ONLY=history measures the history import alone, on the same dataset (the rest takes long and needs wrk);
+        // BENCH_ONLY=figures the leaders' figures alone: the summaries built, the figures and reports, their lag under the
+        // submission load.
         if (!"history".equals(System.getenv("BENCH_ONLY"))) {
             LeadershipReport reports = context.getBean(LeadershipReport.class);
             OrgNodeRepository nodes = context.getBean(OrgNodeRepository.class);
@@ -120,8 +122,19 @@ public final class Benchmark {
             results.add(report("largest region overview (" + built.largestRegionPeople() + " people)", reports,
                     nodes.require(built.largestRegionId()), today, context, 150));
             results.add(report("unit drill-down", reports, nodes.require(built.drillDownUnitId()), today, context, 50));
-            results.addAll(pagesUnderLoad(context, built, bench));
-            results.add(submissions(context, 2_000));
+            boolean figuresOnly = "figures".equals(System.getenv("BENCH_ONLY"));
+            if (!figuresOnly) {
+                results.addAll(pagesUnderLoad(context, built, bench));
+            }
+            List<Double> lag = new java.util.concurrent.CopyOnWriteArrayList<>();
+            try (var sampling = lagSampler(context, lag)) {
+                results.add(submissions(context, 2_000));
+            }
+            results.add(figuresLag(context, lag));
+            if (figuresOnly) {
+                print(results);
+                return;
+            }
             results.add(rosterImport(context, (int) Math.round(100_000 * factor)));
             results.add(recompute(context, built));
             results.add(outboxDelivery(context, lrs, 20_000));
@@ -343,6 +356,33 @@ public final class Benchmark {
         double perSecond = people.size() / seconds;
         return new Result("assessment submissions, 8 threads (" + people.size() + ")", percentile(ms, 50), percentile(ms, 95),
                 perSecond, null, null, "≥ 500 per second", perSecond >= 500);
+    }
+
+    /**
+     * Samples every 100 ms how far the leaders' figures are behind: the age of the oldest change the summaries do not hold
+     * yet (0 when they hold every one), while the work inside the block runs.
+     */
+    private static AutoCloseable lagSampler(ApplicationContext context, List<Double> lag) {
+        TestSql sql = context.getBean(TestSql.class);
+        java.util.concurrent.ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        sampler.scheduleAtFixedRate(() -> lag.add(sql.number("""
+                        SELECT COALESCE(TIMESTAMPDIFF(MICROSECOND, MIN(changed_at), CURRENT_TIMESTAMP(3)), 0) FROM standing_change""")
+                        / 1000.0), 0, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        return sampler::shutdownNow;
+    }
+
+    /** How far behind the figures were under the submission load, and how long the summaries took to hold all of it. */
+    private static Result figuresLag(ApplicationContext context, List<Double> lag) {
+        TestSql sql = context.getBean(TestSql.class);
+        long start = System.nanoTime();
+        Waiting.until(() -> sql.number("SELECT COUNT(*) FROM standing_change"), n -> n == 0, java.time.Duration.ofMinutes(5),
+                "the summaries to hold every submission");
+        double drained = (System.nanoTime() - start) / 1e6;
+        double[] ms = lag.stream().mapToDouble(Double::doubleValue).toArray();
+        double worst = Arrays.stream(ms).max().orElse(0);
+        return new Result("leaders' figures behind a recorded completion, under the submission load (" + ms.length
+                + " samples; worst " + Math.round(worst) + " ms, all held " + Math.round(drained) + " ms after the last)",
+                percentile(ms, 50), percentile(ms, 95), null, null, null, "≤ 2 s", worst <= 2_000);
     }
 
     private static Result rosterImport(ApplicationContext context, int rows) throws Exception {
