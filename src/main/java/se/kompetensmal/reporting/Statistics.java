@@ -116,7 +116,7 @@ public class Statistics {
 
     /** The moment the figures are true for: now when counted live, else the oldest change not yet in the summaries. */
     public java.time.Instant figuresAt(LocalDate today) {
-        return summaries.keptFor(today) ? summaries.figuresAt() : java.time.Instant.now();
+        return summaries.figuresAt(today);
     }
 
     /**

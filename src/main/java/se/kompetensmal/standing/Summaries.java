@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The background job {@code summaries}: keeps {@code standing_summary} (per node and audience, the leaders' figures)
@@ -101,30 +100,37 @@ public class Summaries implements BackgroundJob {
         return Backlog.read(sql, "SELECT COUNT(*) AS waiting, MIN(changed_at) AS oldest FROM standing_change", Map.of());
     }
 
-    /** Where the sums stand: the day they are for, whether they hold everyone, the oldest change not yet in them. */
-    public record State(LocalDate asOf, boolean ready, Instant oldestWaiting) {
+    /**
+     * Where the sums stand: the day they are for, when their build started (null: no build under way or done), whether
+     * they hold everyone, the oldest change not yet in them.
+     */
+    public record State(LocalDate asOf, Instant builtAt, boolean ready, Instant oldestWaiting) {
     }
 
     public State state() {
         return sql.one("""
-                SELECT s.as_of, s.ready, (SELECT MIN(changed_at) FROM standing_change) AS oldest
+                SELECT s.as_of, s.built_at, s.ready, (SELECT MIN(changed_at) FROM standing_change) AS oldest
                 FROM standing_state s WHERE s.id = 1""", Map.of(),
-                row -> new State(row.date("as_of"), row.flag("ready"), row.instant("oldest"))).orElseThrow();
+                row -> new State(row.date("as_of"), row.instant("built_at"), row.flag("ready"), row.instant("oldest")))
+                .orElseThrow();
     }
 
     /** Whether the sums are today's figures, to be read instead of counting live (at most the log's lag behind). */
     public boolean keptFor(LocalDate day) {
-        if (!enabled) {
-            return false;
-        }
-        State state = state();
+        return enabled && kept(state(), day);
+    }
+
+    private static boolean kept(State state, LocalDate day) {
         return state.ready() && day.equals(state.asOf());
     }
 
-    /** The moment the sums are true for: the oldest change not yet in them, or now. */
-    public Instant figuresAt() {
-        Instant oldest = state().oldestWaiting();
-        return oldest == null ? Instant.now() : oldest;
+    /**
+     * The moment the day's figures are true for: where the sums are read, the oldest change not yet in them; else (they
+     * are counted live) and when every change is in, now.
+     */
+    public Instant figuresAt(LocalDate day) {
+        State state = enabled ? state() : null;
+        return state != null && kept(state, day) && state.oldestWaiting() != null ? state.oldestWaiting() : Instant.now();
     }
 
     @Override
@@ -153,7 +159,7 @@ public class Summaries implements BackgroundJob {
         State state = state();
         // Never back: a test that moved the date forward, or an instance whose clock is behind, keeps the later day.
         LocalDate day = state.asOf() != null && asked.isBefore(state.asOf()) ? state.asOf() : asked;
-        if (!state.ready() && (state.asOf() == null || readBuiltAt().isEmpty())) {
+        if (!state.ready() && (state.asOf() == null || state.builtAt() == null)) {
             startBuild(day);
         } else if (state.asOf() != null && state.asOf().isBefore(day)) {
             // The people whose standing turns by today; the others' stays as it is (their changes_on is later).
@@ -177,11 +183,6 @@ public class Summaries implements BackgroundJob {
                                          AND NOT EXISTS (SELECT 1 FROM standing_change WHERE changed_at <= built_at))
                 WHERE id = 1""", Map.of());
         return rounds;
-    }
-
-    private Optional<Instant> readBuiltAt() {
-        return sql.one("SELECT built_at FROM standing_state WHERE id = 1 AND built_at IS NOT NULL", Map.of(),
-                row -> row.instant("built_at"));
     }
 
     /**
@@ -220,9 +221,10 @@ public class Summaries implements BackgroundJob {
     private void forget() {
         sql.update("UPDATE standing_state SET ready = FALSE, built_at = NULL, as_of = NULL WHERE id = 1 AND (ready OR as_of IS NOT NULL)",
                 Map.of());
-        while (sql.update("DELETE FROM standing_change ORDER BY changed_at LIMIT 10000", Map.of()) == 10_000) {
-            Thread.onSpinWait();
-        }
+        int deleted;
+        do {
+            deleted = sql.update("DELETE FROM standing_change ORDER BY changed_at LIMIT 10000", Map.of());
+        } while (deleted == 10_000);
     }
 
     /** One round; false when the log was empty. */
