@@ -35,6 +35,13 @@ public enum OrgNodeKind {
         return huvudman;
     }
 
+    /**
+     * The kinds that are a huvudman, as an SQL list ("('REGION', ...)") for {@code kind IN}: derived from the flags above,
+     * so that a query cannot name a different set.
+     */
+    public static final String HUVUDMAN_IN_SQL = Arrays.stream(values()).filter(OrgNodeKind::isHuvudman)
+            .map(k -> "'" + k.name() + "'").collect(java.util.stream.Collectors.joining(", ", "(", ")"));
+
     /** A node of this kind may stand at the top of the tree. */
     public boolean mayBeTop() {
         return huvudman || this == NATIONAL;

@@ -59,10 +59,11 @@ public class LeadershipReport {
 
     /**
      * A month: the completions taken in it, the share with their introduction done at its end, and the share of the people
-     * with something overdue at its end (withheld as the node's headcount is).
+     * with something overdue at its end (withheld as the node's headcount is); {@code estimated}: its shares were counted
+     * afterwards with later people, not at its end.
      */
     @Serdeable
-    public record TrendPoint(LocalDate monthEnd, Share completions, Share introductionDone, Share overdue) {
+    public record TrendPoint(LocalDate monthEnd, Share completions, Share introductionDone, Share overdue, boolean estimated) {
     }
 
     /** A competence goal: the routines here that reach it, the titles of the modules that cover it, and who holds it. */
@@ -125,7 +126,7 @@ public class LeadershipReport {
         List<TrendPoint> trend = statistics.trend(id, today).stream()
                 .map(m -> new TrendPoint(m.monthEnd(), Suppression.countBy(total.headcount(), m.completions()),
                         Share.of(m.introductionDone(), m.withIntroduction()),
-                        Suppression.share(m.overdue(), m.people(), total.headcount().hidden())))
+                        Suppression.share(m.overdue(), m.people(), total.headcount().hidden()), m.estimated()))
                 .toList();
         return new Report(id, node.name(), today, figuresAt, total, perAudience, subUnits, trend,
                 goals(id, today, ownByAudience, hiddenByAudience, byId), matrix.at(id));

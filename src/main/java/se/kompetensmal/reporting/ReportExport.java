@@ -88,12 +88,14 @@ public class ReportExport {
         report.audiences().forEach(f -> figures(lines, "översikt", f.withLabel(report.nodeName()), f.label(), date));
         report.subUnits().forEach(f -> figures(lines, "underliggande enhet", f, "alla målgrupper", date));
         report.trend().forEach(point -> {
+            // A share counted afterwards with later people says so in its own words, where a reader of the file sees it.
+            String afterwards = point.estimated() ? " (räknad i efterhand)" : "";
             lines.add(new Line("trend", point.monthEnd(), report.nodeName(), "alla målgrupper", "genomföranden under månaden",
                     point.completions(), date));
             lines.add(new Line("trend", point.monthEnd(), report.nodeName(), "alla målgrupper",
-                    "introduktion klar vid månadens slut", point.introductionDone(), date));
+                    "introduktion klar vid månadens slut" + afterwards, point.introductionDone(), date));
             lines.add(new Line("trend", point.monthEnd(), report.nodeName(), "alla målgrupper",
-                    "försenade vid månadens slut", point.overdue(), date));
+                    "försenade vid månadens slut" + afterwards, point.overdue(), date));
         });
         report.goals().forEach(audience -> audience.goals().forEach(goal -> lines.add(new Line("kompetensmål " + goal.code()
                 + " " + goal.text() + (goal.owner() == null ? "" : " [" + goal.owner() + "]") + (goal.covered() ? " (täcks av rutin)" : " (täcks inte av någon rutin)"), null,

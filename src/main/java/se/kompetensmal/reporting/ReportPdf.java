@@ -25,12 +25,15 @@ public class ReportPdf {
                 chart(pdf, "Försenade, per underliggande enhet", report.subUnits(), LeadershipReport.Figures::overdue, true);
             }
             pdf.line("Introduktion klar vid varje månads slut, senaste 24 månaderna", 12, 4);
-            report.trend().forEach(p -> pdf.bar(p.monthEnd().toString().substring(0, 7) + " (" + (p.completions().withheld()
+            report.trend().forEach(p -> pdf.bar(p.monthEnd().toString().substring(0, 7) + (p.estimated() ? "*" : "") + " (" + (p.completions().withheld()
                     ? "genomföranden visas inte" : p.completions().shown() + " genomföranden") + ")",
                     p.introductionDone().percent(), label(p.introductionDone())));
             pdf.line("", 10, 8);
             pdf.line("Försenade vid varje månads slut, senaste 24 månaderna", 12, 4);
-            report.trend().forEach(p -> pdf.bar(p.monthEnd().toString().substring(0, 7), p.overdue().percent(), label(p.overdue()), true));
+            report.trend().forEach(p -> pdf.bar(p.monthEnd().toString().substring(0, 7) + (p.estimated() ? "*" : ""), p.overdue().percent(), label(p.overdue()), true));
+            if (report.trend().stream().anyMatch(LeadershipReport.TrendPoint::estimated)) {
+                pdf.paragraph("* Andelen räknades i efterhand, med personalen när siffrorna först sammanställdes.", 9, 2);
+            }
             pdf.line("", 10, 8);
             pdf.line("Kompetensmål: andel med giltigt genomförande", 12, 4);
             report.goals().stream().filter(a -> !a.headcount().fewerThanFive() && a.headcount().numerator() != null

@@ -1,11 +1,10 @@
 package se.kompetensmal.reporting;
 
 import io.micronaut.data.connection.annotation.Connectable;
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
+import se.kompetensmal.sql.NamedSql;
 
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,12 +18,12 @@ import java.util.List;
 @Connectable
 public class RoutineMatrix {
 
-    private static final String HUVUDMAN = "('REGION', 'MUNICIPALITY', 'CITY_DISTRICT', 'PRIVATE_PROVIDER')";
+    private static final String HUVUDMAN = se.kompetensmal.organization.OrgNodeKind.HUVUDMAN_IN_SQL;
 
-    private final JdbcOperations jdbc;
+    private final NamedSql sql;
 
-    public RoutineMatrix(JdbcOperations jdbc) {
-        this.jdbc = jdbc;
+    public RoutineMatrix(NamedSql sql) {
+        this.sql = sql;
     }
 
     /** How many of the organisations counted have a routine of one kind for one audience, and how well documented. */
@@ -45,11 +44,13 @@ public class RoutineMatrix {
     }
 
     public Matrix at(long nodeId) {
-        String sql = """
+        List<Row> rows = new ArrayList<>();
+        long[] organisations = {0};
+        sql.list("""
                 WITH under AS (SELECT h.id FROM org_closure c JOIN org_node h ON h.id = c.descendant_id
-                               WHERE c.ancestor_id = ? AND h.kind IN %1$s),
+                               WHERE c.ancestor_id = :node AND h.kind IN %1$s),
                      above AS (SELECT h.id FROM org_closure c JOIN org_node h ON h.id = c.ancestor_id
-                               WHERE c.descendant_id = ? AND h.kind IN %1$s ORDER BY c.depth LIMIT 1),
+                               WHERE c.descendant_id = :node AND h.kind IN %1$s ORDER BY c.depth LIMIT 1),
                      counted AS (SELECT id FROM under UNION SELECT id FROM above WHERE NOT EXISTS (SELECT 1 FROM under)),
                      reach AS (SELECT k.id AS huvudman, x.descendant_id AS node_id FROM counted k
                                JOIN org_closure x ON x.ancestor_id = k.id
@@ -59,27 +60,24 @@ public class RoutineMatrix {
                                      MAX(CASE r.documentation WHEN 'MANAGEMENT_SYSTEM' THEN 3 WHEN 'DOCUMENTED' THEN 2 ELSE 1 END) AS level
                               FROM reach rh JOIN routine r ON r.org_node_id = rh.node_id
                               GROUP BY rh.huvudman, r.audience_id, r.kind)
-                SELECT a.code, a.name_sv, (SELECT COUNT(*) FROM counted),
-                       SUM(b.kind = 'INTRODUCTION'), SUM(b.kind = 'INTRODUCTION' AND b.level >= 2), SUM(b.kind = 'INTRODUCTION' AND b.level = 3),
-                       SUM(b.kind = 'CONTINUING'), SUM(b.kind = 'CONTINUING' AND b.level >= 2), SUM(b.kind = 'CONTINUING' AND b.level = 3)
+                SELECT a.code, a.name_sv, (SELECT COUNT(*) FROM counted) AS organisations,
+                       SUM(b.kind = 'INTRODUCTION') AS introduction, SUM(b.kind = 'INTRODUCTION' AND b.level >= 2) AS introduction_documented,
+                       SUM(b.kind = 'INTRODUCTION' AND b.level = 3) AS introduction_system,
+                       SUM(b.kind = 'CONTINUING') AS continuing, SUM(b.kind = 'CONTINUING' AND b.level >= 2) AS continuing_documented,
+                       SUM(b.kind = 'CONTINUING' AND b.level = 3) AS continuing_system
                 FROM audience a LEFT JOIN best b ON b.audience_id = a.id
                 WHERE a.owner_org_id IS NULL
-                GROUP BY a.id, a.code, a.name_sv, a.sort_order ORDER BY a.sort_order, a.code""".formatted(HUVUDMAN);
-        return jdbc.prepareStatement(sql, statement -> {
-            statement.setLong(1, nodeId);
-            statement.setLong(2, nodeId);
-            List<Row> rows = new ArrayList<>();
-            long organisations = 0;
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    organisations = rs.getLong(3);
-                    rows.add(new Row(rs.getString(1), rs.getString(2),
-                            answers(organisations, rs.getLong(4), rs.getLong(5), rs.getLong(6)),
-                            answers(organisations, rs.getLong(7), rs.getLong(8), rs.getLong(9))));
-                }
-            }
-            return new Matrix(organisations, rows);
-        });
+                GROUP BY a.id, a.code, a.name_sv, a.sort_order ORDER BY a.sort_order, a.code""".formatted(HUVUDMAN),
+                NamedSql.with("node", nodeId), row -> {
+                    long counted = row.number("organisations");
+                    organisations[0] = counted;
+                    return rows.add(new Row(row.string("code"), row.string("name_sv"),
+                            answers(counted, row.number("introduction"), row.number("introduction_documented"),
+                                    row.number("introduction_system")),
+                            answers(counted, row.number("continuing"), row.number("continuing_documented"),
+                                    row.number("continuing_system"))));
+                });
+        return new Matrix(organisations[0], rows);
     }
 
     // Organisations, not people: a share of fewer than five huvudmän singles nobody out, so it is always shown.

@@ -59,7 +59,7 @@ public class Statistics {
 
     @Serdeable
     public record Month(LocalDate monthEnd, long completions, long withIntroduction, long introductionDone, long people,
-                        long overdue) {
+                        long overdue, boolean estimated) {
     }
 
     /**
@@ -120,52 +120,62 @@ public class Statistics {
     }
 
     /**
-     * The last 24 months, each with the completions taken in it, how many of the people with an introduction had completed
-     * all of it by the month's end, and how many people had something overdue at the month's end (for the month not yet
-     * over, today, so that its figure is the overview's). Counted over the people active today.
+     * The last 24 months of the node: the completions taken in each, and how the node stood at each month end: its people,
+     * those with an introduction and those done with it, those with something overdue (for the month not yet over, today,
+     * so that its figures are the overview's). Where the sums are kept, a past month is as it stood at its end, with that
+     * month's people ({@code estimated}: counted afterwards with the people of the sums' first build); else all months are
+     * counted now, with today's people.
      */
     public List<Month> trend(long nodeId, LocalDate today) {
-        String query = "WITH RECURSIVE months AS (SELECT LAST_DAY(:today - INTERVAL 23 MONTH) AS month_end UNION ALL "
-                + "SELECT LAST_DAY(month_end + INTERVAL 1 DAY) FROM months WHERE month_end < LAST_DAY(:today)), " + PEOPLE + """
-                , introductions AS (
-                    SELECT a.person_id, MIN(a.completion_id IS NOT NULL OR e.person_id IS NOT NULL) AS all_done,
-                           MAX(CASE WHEN e.person_id IS NULL THEN c.completed_on END) AS done_on
-                    FROM people pe JOIN assignment a ON a.person_id = pe.id AND a.withdrawn_at IS NULL
-                    JOIN routine r ON r.id = a.routine_id AND r.kind = 'INTRODUCTION'
-                    LEFT JOIN counted_completion c ON c.id = a.completion_id
-                    LEFT JOIN exemption e ON e.person_id = a.person_id AND e.module_code = a.module_code
-                    GROUP BY a.person_id),
-                monthly AS (
-                    SELECT LAST_DAY(c.completed_on) AS month_end, COUNT(*) AS completions
-                    FROM people pe JOIN counted_completion c ON c.person_id = pe.id
-                    WHERE c.completed_on > LAST_DAY(:today - INTERVAL 24 MONTH) GROUP BY LAST_DAY(c.completed_on)),
-                late_spans AS (
-                    -- The assignments of these people that were late at some time in the window, each with when it
-                    -- became late and when it was done (never, so far): found from the people, not from all assignments.
-                    SELECT a.person_id, a.due_date, c.completed_on
-                    FROM people pe JOIN assignment a ON a.person_id = pe.id AND a.withdrawn_at IS NULL
-                    LEFT JOIN counted_completion c ON c.id = a.completion_id
-                    LEFT JOIN exemption e ON e.person_id = a.person_id AND e.module_code = a.module_code
-                    WHERE e.person_id IS NULL AND a.due_date < :today
-                      AND (c.id IS NULL OR c.completed_on > GREATEST(a.due_date, LAST_DAY(:today - INTERVAL 24 MONTH)))),
-                late AS (
-                    -- Overdue at the end of a month as the overview counts it today: due before then, not exempted, and not
-                    -- completed by then (for the month not yet over: due before today).
-                    SELECT m.month_end, COUNT(DISTINCT s.person_id) AS overdue
-                    FROM months m JOIN late_spans s ON s.due_date < LEAST(m.month_end, :today)
-                         AND (s.completed_on IS NULL OR s.completed_on > m.month_end)
-                    GROUP BY m.month_end)
-                SELECT m.month_end, COALESCE(mo.completions, 0) AS completions,
-                       (SELECT COUNT(*) FROM introductions) AS with_introduction,
-                       (SELECT COUNT(*) FROM introductions i WHERE i.all_done AND COALESCE(i.done_on, '1900-01-01') <= m.month_end)
-                           AS introduction_done,
-                       (SELECT COUNT(*) FROM people) AS people,
-                       COALESCE(l.overdue, 0) AS overdue
-                FROM months m LEFT JOIN monthly mo ON mo.month_end = m.month_end LEFT JOIN late l ON l.month_end = m.month_end
-                ORDER BY m.month_end""";
-        return sql.list(query, NamedSql.with("node", nodeId).and("today", today), row -> new Month(row.date("month_end"),
-                row.number("completions"), row.number("with_introduction"), row.number("introduction_done"),
-                row.number("people"), row.number("overdue")));
+        if (!summaries.keptFor(today)) {
+            return liveTrend(nodeId, today);
+        }
+        return sql.list("WITH RECURSIVE " + Standing.MONTHS + """
+
+                SELECT mo.month_end, COALESCE(cs.completions, 0) AS completions, COALESCE(st.headcount, 0) AS headcount,
+                       COALESCE(st.with_introduction, 0) AS with_introduction,
+                       COALESCE(st.introduction_done, 0) AS introduction_done, COALESCE(st.overdue, 0) AS overdue,
+                       COALESCE(st.estimated, FALSE) AS estimated
+                FROM months mo
+                LEFT JOIN (SELECT month_end, headcount, with_introduction, introduction_done, overdue, estimated
+                           FROM standing_month WHERE node_id = :node AND month_end < :last
+                           UNION ALL
+                           SELECT :last, headcount, with_introduction, introduction_done, overdue, FALSE
+                           FROM standing_summary WHERE node_id = :node AND audience_id = 0) st ON st.month_end = mo.month_end
+                LEFT JOIN completion_summary cs ON cs.node_id = :node AND cs.month_end = mo.month_end
+                ORDER BY mo.month_end""", trendWindow(nodeId, today), Statistics::month);
+    }
+
+    /**
+     * The same months counted now from the base tables, with today's people under the node, by the one definition of how
+     * a group stood at a month end ({@link Standing#AT_MONTH_ENDS}) and of a month's completions: the oracle.
+     */
+    public List<Month> liveTrend(long nodeId, LocalDate today) {
+        return sql.list("WITH RECURSIVE " + Standing.MONTHS + ",\n" + PEOPLE + """
+                ,
+                members AS (SELECT :node AS node_id, id AS person_id FROM people),
+                """ + Standing.AT_MONTH_ENDS + ",\n" + Standing.COMPLETIONS_BY_MONTH + """
+
+                SELECT mo.month_end, COALESCE(co.completions, 0) AS completions, COALESCE(nm.headcount, 0) AS headcount,
+                       COALESCE(nm.with_introduction, 0) AS with_introduction,
+                       COALESCE(nm.introduction_done, 0) AS introduction_done, COALESCE(nm.overdue, 0) AS overdue,
+                       FALSE AS estimated
+                FROM months mo
+                LEFT JOIN node_months nm ON nm.month_end = mo.month_end
+                LEFT JOIN (SELECT month_end, SUM(completions) AS completions FROM person_months GROUP BY month_end) co
+                       ON co.month_end = mo.month_end
+                ORDER BY mo.month_end""", trendWindow(nodeId, today), Statistics::month);
+    }
+
+    private static NamedSql.Params trendWindow(long nodeId, LocalDate today) {
+        LocalDate first = today.minusMonths(23);
+        return NamedSql.with("node", nodeId).and("today", today).and("first", first.withDayOfMonth(first.lengthOfMonth()))
+                .and("last", today.withDayOfMonth(today.lengthOfMonth()));
+    }
+
+    private static Month month(NamedSql.Row row) throws java.sql.SQLException {
+        return new Month(row.date("month_end"), row.number("completions"), row.number("with_introduction"),
+                row.number("introduction_done"), row.number("headcount"), row.number("overdue"), row.flag("estimated"));
     }
 
     /**

@@ -54,8 +54,12 @@ public class StatisticsPages {
     @Get("/statistik")
     public Map<String, Object> page(long id, Authentication caller) {
         LeadershipReport.Report report = report(id, caller);
-        return Map.of("title", "Statistik – " + report.nodeName(), "report", report, "total", List.of(report.total()),
-                "trend", TrendChart.of(report.trend()), "path", nodes.findPathTo(id));
+        Map<String, Object> model = new java.util.HashMap<>(Map.of("title", "Statistik – " + report.nodeName(), "report", report,
+                "total", List.of(report.total()), "trend", TrendChart.of(report.trend()), "path", nodes.findPathTo(id)));
+        // The last month whose shares were counted afterwards, if any: the page says so above the chart.
+        report.trend().stream().filter(LeadershipReport.TrendPoint::estimated).reduce((a, b) -> b)
+                .ifPresent(last -> model.put("estimatedUntil", TrendChart.month(last.monthEnd())));
+        return model;
     }
 
     @Produces("text/csv; charset=utf-8")

@@ -86,6 +86,81 @@ public final class Standing {
                 GROUP BY person_id, goal_id)""";
 
     /**
+     * The one definition of the completions of a month: those that count, by the month they were taken in (not the month
+     * they were registered in), from the first month of the trend on ({@code :today}'s month and the 23 before it).
+     * Common table expressions to follow a {@code WITH} that defines {@code people(id)}: defines
+     * {@code person_months(person_id, month_end, completions)}.
+     */
+    public static final String COMPLETIONS_BY_MONTH = """
+            person_months AS (
+                SELECT c.person_id, LAST_DAY(c.completed_on) AS month_end, COUNT(*) AS completions
+                FROM people pe JOIN counted_completion c ON c.person_id = pe.id
+                WHERE c.completed_on > LAST_DAY(:today - INTERVAL 24 MONTH)
+                GROUP BY c.person_id, LAST_DAY(c.completed_on))""";
+
+    /**
+     * The months of the trend from {@code :first} to {@code :last} (both a month end): a common table expression to follow
+     * {@code WITH RECURSIVE}, defining {@code months(month_end)}.
+     */
+    public static final String MONTHS = """
+            months AS (SELECT CAST(:first AS DATE) AS month_end
+                       UNION ALL
+                       SELECT LAST_DAY(month_end + INTERVAL 1 DAY) FROM months WHERE month_end < :last)""";
+
+    /**
+     * The one definition of how a group stood at the end of a month ({@code months}, none after {@code :today}'s): the
+     * people, those with an introduction, those who had done all of it by the month end, those with something overdue at
+     * the month end (due before it, or before {@code :today} for the month not yet over, and not done by it). At
+     * {@code :today} the same as the overview ({@link #OF_PERSON_AUDIENCES} in audience 0), so that a month closed on its
+     * last day keeps the figures the overview showed that day. Common table expressions to follow a {@code WITH RECURSIVE}
+     * that defines {@link #MONTHS} and {@code members(node_id, person_id)} (each person once a node): defines
+     * {@code node_months(node_id, month_end, headcount, with_introduction, introduction_done, overdue)}.
+     */
+    public static final String AT_MONTH_ENDS = """
+            member_people AS (SELECT DISTINCT person_id FROM members),
+            introductions AS (
+                SELECT a.person_id, MIN(a.completion_id IS NOT NULL OR e.person_id IS NOT NULL) AS all_done,
+                       MAX(CASE WHEN e.person_id IS NULL THEN c.completed_on END) AS done_on
+                FROM member_people pe JOIN assignment a ON a.person_id = pe.person_id AND a.withdrawn_at IS NULL
+                JOIN routine r ON r.id = a.routine_id AND r.kind = 'INTRODUCTION'
+                LEFT JOIN counted_completion c ON c.id = a.completion_id
+                LEFT JOIN exemption e ON e.person_id = a.person_id AND e.module_code = a.module_code
+                GROUP BY a.person_id),
+            node_people AS (
+                SELECT m.node_id, COUNT(*) AS headcount, COUNT(i.person_id) AS with_introduction
+                FROM members m LEFT JOIN introductions i ON i.person_id = m.person_id
+                GROUP BY m.node_id),
+            -- Per node the people who finished their introduction in a month (one done before the first month counts
+            -- in the first), summed up to each month end below.
+            introduced AS (
+                SELECT m.node_id, GREATEST(LAST_DAY(COALESCE(i.done_on, '1900-01-01')), :first) AS month_end, COUNT(*) AS done
+                FROM members m JOIN introductions i ON i.person_id = m.person_id AND i.all_done
+                GROUP BY m.node_id, GREATEST(LAST_DAY(COALESCE(i.done_on, '1900-01-01')), :first)),
+            late_spans AS (
+                -- The assignments that were late at some time in the months: when each became late, when it was done.
+                SELECT a.person_id, a.due_date, c.completed_on
+                FROM member_people pe JOIN assignment a ON a.person_id = pe.person_id AND a.withdrawn_at IS NULL
+                LEFT JOIN counted_completion c ON c.id = a.completion_id
+                LEFT JOIN exemption e ON e.person_id = a.person_id AND e.module_code = a.module_code
+                WHERE e.person_id IS NULL AND a.due_date < LEAST(:last, :today)
+                  AND (c.id IS NULL OR c.completed_on > GREATEST(a.due_date, LAST_DAY(:first - INTERVAL 1 MONTH)))),
+            late_people AS (
+                SELECT DISTINCT mo.month_end, s.person_id
+                FROM months mo JOIN late_spans s ON s.due_date < LEAST(mo.month_end, :today)
+                     AND (s.completed_on IS NULL OR s.completed_on > mo.month_end)),
+            late AS (
+                SELECT m.node_id, l.month_end, COUNT(*) AS overdue
+                FROM late_people l JOIN members m ON m.person_id = l.person_id
+                GROUP BY m.node_id, l.month_end),
+            node_months AS (
+                SELECT n.node_id, mo.month_end, n.headcount, n.with_introduction,
+                       COALESCE(SUM(x.done), 0) AS introduction_done, COALESCE(MAX(l.overdue), 0) AS overdue
+                FROM node_people n CROSS JOIN months mo
+                LEFT JOIN introduced x ON x.node_id = n.node_id AND x.month_end <= mo.month_end
+                LEFT JOIN late l ON l.node_id = n.node_id AND l.month_end = mo.month_end
+                GROUP BY n.node_id, mo.month_end, n.headcount, n.with_introduction)""";
+
+    /**
      * The sums of a group, over members joined to their standing as {@code s} (a left join: a member without a standing
      * row counts in the headcount only): the columns of {@code standing_summary} after its keys.
      */

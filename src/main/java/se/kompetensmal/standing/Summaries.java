@@ -57,6 +57,13 @@ public class Summaries implements BackgroundJob {
             JOIN standing_goal h ON h.person_id = m.person_id
             GROUP BY m.node_id, m.audience_id, h.goal_id""";
 
+    /** The completions of the round's people per node they count in (for all audiences) and month. */
+    private static final String ROUND_COMPLETIONS = """
+            SELECT m.node_id, c.month_end, SUM(c.completions) AS completions
+            FROM standing_round_person r JOIN standing_member m ON m.person_id = r.person_id AND m.audience_id = 0
+            JOIN standing_completion c ON c.person_id = m.person_id
+            GROUP BY m.node_id, c.month_end""";
+
     private final NamedSql sql;
     private final TransactionOperations<Connection> transactions;
     private final boolean enabled;
@@ -162,27 +169,65 @@ public class Summaries implements BackgroundJob {
         if (!state.ready() && (state.asOf() == null || state.builtAt() == null)) {
             startBuild(day);
         } else if (state.asOf() != null && state.asOf().isBefore(day)) {
-            // The people whose standing turns by today; the others' stays as it is (their changes_on is later).
-            inTransaction(() -> {
-                sql.update("""
-                        INSERT INTO standing_change (person_id)
-                        SELECT person_id FROM standing WHERE changes_on <= :day
-                        UNION
-                        SELECT person_id FROM standing_goal WHERE held_until < :day""", NamedSql.with("day", day));
-                sql.update("UPDATE standing_state SET as_of = :day WHERE id = 1", NamedSql.with("day", day));
-                return null;
-            });
+            // Day by month: where a month ends on the way, the sums are rolled to its last day and drained, and how every
+            // node stood is written down, before going on.
+            LocalDate from = state.asOf();
+            while (from.isBefore(day)) {
+                LocalDate monthEnd = from.withDayOfMonth(from.lengthOfMonth());
+                LocalDate to;
+                if (from.equals(monthEnd)) {
+                    drain(from);
+                    if (state().ready()) {
+                        closeMonth(monthEnd);
+                    }
+                    LocalDate next = from.plusDays(1);
+                    to = min(day, next.withDayOfMonth(next.lengthOfMonth()));
+                } else {
+                    to = min(day, monthEnd);
+                }
+                roll(to);
+                from = to;
+            }
         }
+        int rounds = drain(day);
+        State drained = state();
+        if (!drained.ready() && drained.builtAt() != null && sql.number(
+                "SELECT COUNT(*) FROM standing_change WHERE changed_at <= :built", NamedSql.with("built", drained.builtAt())) == 0) {
+            // Every person is in: the months before the first one closed are counted once, then the sums are read.
+            estimateMonths(day);
+            sql.update("UPDATE standing_state SET ready = TRUE WHERE id = 1", Map.of());
+        }
+        sql.update("UPDATE standing_state SET drained_at = CURRENT_TIMESTAMP(3) WHERE id = 1", Map.of());
+        return rounds;
+    }
+
+    /** Rounds until the log is empty; returns how many. */
+    private int drain(LocalDate day) {
         int rounds = 0;
         while (Retried.whenRolledBack(ATTEMPTS, () -> inTransaction(() -> doRound(day)))) {
             rounds++;
         }
-        sql.update("""
-                UPDATE standing_state SET drained_at = CURRENT_TIMESTAMP(3),
-                       ready = ready OR (built_at IS NOT NULL
-                                         AND NOT EXISTS (SELECT 1 FROM standing_change WHERE changed_at <= built_at))
-                WHERE id = 1""", Map.of());
         return rounds;
+    }
+
+    private static LocalDate min(LocalDate a, LocalDate b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    /**
+     * The sums rolled to a later day: the people whose standing turns by then; the others' stays as it is (their
+     * changes_on is later; their completions are kept by the month they were taken in, which a new day does not move).
+     */
+    private void roll(LocalDate to) {
+        inTransaction(() -> {
+            sql.update("""
+                    INSERT INTO standing_change (person_id)
+                    SELECT person_id FROM standing WHERE changes_on <= :day
+                    UNION
+                    SELECT person_id FROM standing_goal WHERE held_until < :day""", NamedSql.with("day", to));
+            sql.update("UPDATE standing_state SET as_of = :day WHERE id = 1", NamedSql.with("day", to));
+            return null;
+        });
     }
 
     /**
@@ -193,7 +238,7 @@ public class Summaries implements BackgroundJob {
         LOG.info("Building the summaries for {}", day);
         // TRUNCATE, not DELETE: at full size millions of member rows, a write set Galera would refuse.
         for (String table : new String[] {"standing_summary", "goal_summary", "standing_member", "standing", "standing_goal",
-                "standing_round_change", "standing_round_person"}) {
+                "standing_completion", "completion_summary", "standing_round_change", "standing_round_person"}) {
             sql.update("TRUNCATE TABLE " + table, Map.of());
         }
         sql.update("UPDATE standing_state SET ready = FALSE, built_at = NULL, as_of = :day WHERE id = 1",
@@ -269,9 +314,14 @@ public class Summaries implements BackgroundJob {
                 UPDATE goal_summary t JOIN (""" + ROUND_GOALS + """
                 ) d ON d.node_id = t.node_id AND d.audience_id = t.audience_id AND d.goal_id = t.goal_id
                 SET t.holders = t.holders - d.holders""", Map.of());
+        sql.update("""
+                UPDATE completion_summary t JOIN (""" + ROUND_COMPLETIONS + """
+                ) d ON d.node_id = t.node_id AND d.month_end = t.month_end
+                SET t.completions = t.completions - d.completions""", Map.of());
         sql.update("DELETE m FROM standing_member m JOIN standing_round_person r ON r.person_id = m.person_id", Map.of());
         sql.update("DELETE h FROM standing_goal h JOIN standing_round_person r ON r.person_id = h.person_id", Map.of());
         sql.update("DELETE s FROM standing s JOIN standing_round_person r ON r.person_id = s.person_id", Map.of());
+        sql.update("DELETE c FROM standing_completion c JOIN standing_round_person r ON r.person_id = c.person_id", Map.of());
         // Where they count now: every node at and above each current placement of an active person, for all audiences
         // (0) and for each audience of the placement.
         sql.update("""
@@ -305,6 +355,14 @@ public class Summaries implements BackgroundJob {
                 """ + Standing.GOALS_HELD + """
 
                 SELECT person_id, goal_id, held_until FROM person_goals""", NamedSql.with("today", day));
+        sql.update("""
+                INSERT INTO standing_completion (person_id, month_end, completions)
+                WITH people AS (
+                    SELECT DISTINCT m.person_id AS id
+                    FROM standing_round_person r JOIN standing_member m ON m.person_id = r.person_id),
+                """ + Standing.COMPLETIONS_BY_MONTH + """
+
+                SELECT person_id, month_end, completions FROM person_months""", NamedSql.with("today", day));
         // Back into the sums.
         sql.update("""
                 INSERT INTO goal_summary (node_id, audience_id, goal_id, holders)
@@ -323,8 +381,60 @@ public class Summaries implements BackgroundJob {
                     with_continuing = standing_summary.with_continuing + VALUES(with_continuing),
                     continuing_current = standing_summary.continuing_current + VALUES(continuing_current),
                     overdue = standing_summary.overdue + VALUES(overdue)""", Map.of());
+        sql.update("""
+                INSERT INTO completion_summary (node_id, month_end, completions)
+                """ + ROUND_COMPLETIONS + """
+
+                ON DUPLICATE KEY UPDATE completions = completion_summary.completions + VALUES(completions)""", Map.of());
         sql.update("DELETE c FROM standing_change c JOIN standing_round_change r ON r.change_id = c.id", Map.of());
         return true;
+    }
+
+    /**
+     * A month ends (the sums hold its last day, drained): how every node stood is written down for the trend, and the
+     * completions of the month that leaves the trend are let go (the person rows with the node rows, so that these stay
+     * their sums).
+     */
+    private void closeMonth(LocalDate monthEnd) {
+        LOG.info("Closing the month ending {}", monthEnd);
+        inTransaction(() -> {
+            sql.update("""
+                    INSERT INTO standing_month (node_id, month_end, headcount, with_introduction, introduction_done, overdue,
+                                                estimated)
+                    SELECT node_id, :month_end, headcount, with_introduction, introduction_done, overdue, FALSE
+                    FROM standing_summary WHERE audience_id = 0 AND headcount > 0
+                    ON DUPLICATE KEY UPDATE headcount = VALUES(headcount), with_introduction = VALUES(with_introduction),
+                        introduction_done = VALUES(introduction_done), overdue = VALUES(overdue), estimated = FALSE""",
+                    NamedSql.with("month_end", monthEnd));
+            LocalDate firstKept = monthEnd.minusMonths(22).withDayOfMonth(monthEnd.minusMonths(22).lengthOfMonth());
+            sql.update("DELETE FROM completion_summary WHERE month_end < :first", NamedSql.with("first", firstKept));
+            sql.update("DELETE FROM standing_completion WHERE month_end < :first", NamedSql.with("first", firstKept));
+            return null;
+        });
+    }
+
+    /**
+     * The months of the trend before the first one closed, counted once when the sums are first built: with the people
+     * counted that day (who was where at those month ends is not kept anywhere), so marked estimated. A month already
+     * closed is never overwritten.
+     */
+    private void estimateMonths(LocalDate day) {
+        long started = System.nanoTime();
+        LocalDate first = day.minusMonths(23);
+        LocalDate last = day.minusMonths(1);
+        int written = inTransaction(() -> sql.update("""
+                INSERT IGNORE INTO standing_month (node_id, month_end, headcount, with_introduction, introduction_done, overdue,
+                                                   estimated)
+                WITH RECURSIVE
+                """ + Standing.MONTHS + """
+                ,
+                members AS (SELECT node_id, person_id FROM standing_member WHERE audience_id = 0),
+                """ + Standing.AT_MONTH_ENDS + """
+
+                SELECT node_id, month_end, headcount, with_introduction, introduction_done, overdue, TRUE FROM node_months""",
+                NamedSql.with("first", first.withDayOfMonth(first.lengthOfMonth()))
+                        .and("last", last.withDayOfMonth(last.lengthOfMonth())).and("today", day)));
+        LOG.info("The trend's earlier months estimated: {} rows in {} ms", written, (System.nanoTime() - started) / 1_000_000);
     }
 
     private <T> T inTransaction(java.util.function.Supplier<T> work) {

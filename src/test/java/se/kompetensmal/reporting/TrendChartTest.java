@@ -29,7 +29,7 @@ class TrendChartTest {
         for (int i = 0; i < 24; i++) {
             month = month.plusDays(1).plusMonths(1).minusDays(1);
             trend.add(new LeadershipReport.TrendPoint(month, Share.count(i), Share.of(i, 23), i < 20 ? Share.of(23 - i, 23)
-                    : new Share(null, null, null, true)));
+                    : new Share(null, null, null, true), false));
         }
 
         TrendChart chart = TrendChart.of(trend);

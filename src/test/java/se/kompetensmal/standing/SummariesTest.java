@@ -94,6 +94,8 @@ class SummariesTest extends ServiceTest {
     private final Map<String, Integer> done = new TreeMap<>();
     private final Map<String, Long> time = new TreeMap<>();
     private String last = "";
+    /** Per node and month end ("node month"), how it stood then, as counted live at the time. */
+    private final Map<String, Stood> expectedMonths = new TreeMap<>();
 
     @BeforeAll
     void aRegionOfFourLevels() {
@@ -138,7 +140,39 @@ class SummariesTest extends ServiceTest {
         for (int i = 0; i < 40; i++) {
             newPerson();
         }
+        recomputeUnder(region, coordinator);
         sql.awaitRecomputations();
+        // Built anew over these people, as on the first start after an upgrade: the trend's earlier months are counted
+        // then, with these people, and must say what the live count says now.
+        sql.update("UPDATE standing_state SET ready = FALSE, built_at = NULL WHERE id = 1");
+        assertTrue(sql.number("SELECT COUNT(*) FROM assignment a JOIN routine r ON r.id = a.routine_id AND r.kind = 'INTRODUCTION'")
+                > 0, "the people have introductions when the sums are built");
+        summaries.catchUp(day);
+        assertTrue(summaries.keptFor(day), "the summaries are kept after the build");
+        expectMonths(day, month -> month.isBefore(day.withDayOfMonth(1)));
+        assertEquals(23 * nodes.size(), expectedMonths.size());
+    }
+
+    /**
+     * How the nodes stood at the month ends chosen, counted live on {@code at}: what the summaries must keep for those
+     * months from then on, whatever happens later.
+     */
+    private void expectMonths(LocalDate at, java.util.function.Predicate<LocalDate> chosen) {
+        for (long node : nodes) {
+            for (Statistics.Month month : statistics.liveTrend(node, at)) {
+                if (chosen.test(month.monthEnd())) {
+                    expectedMonths.put(node + " " + month.monthEnd(), stood(month));
+                }
+            }
+        }
+    }
+
+    /** How a node stood at a month end (the completions of a month are compared with the live count always). */
+    private record Stood(long people, long withIntroduction, long introductionDone, long overdue) {
+    }
+
+    private static Stood stood(Statistics.Month month) {
+        return new Stood(month.people(), month.withIntroduction(), month.introductionDone(), month.overdue());
     }
 
     @Test
@@ -158,7 +192,7 @@ class SummariesTest extends ServiceTest {
         System.out.println("SummariesTest: milliseconds per kind " + time + ", times " + done);
         assertTrue(compared >= STEPS / 25, "compared " + compared + " times");
         // Every kind of change happened, more than once: a test that never moved a node or imported would prove little.
-        assertEquals(21, done.size(), done.toString());
+        assertEquals(22, done.size(), done.toString());
         done.forEach((kind, times) -> assertTrue(times >= 2, kind + " " + times + " times"));
         assertTrue(summaries.state().ready(), "the summaries were built");
         assertTrue(sql.number("""
@@ -308,7 +342,18 @@ class SummariesTest extends ServiceTest {
         } else {
             count("date moved");
             // Mostly a day or a few, so that a duty falling due on exactly the new day is common; now and then a month.
-            day = day.plusDays(random.nextInt(4) == 0 ? 1 + random.nextInt(30) : 1 + random.nextInt(3));
+            LocalDate next = day.plusDays(random.nextInt(4) == 0 ? 1 + random.nextInt(30) : 1 + random.nextInt(3));
+            // Each month ending on the way is closed with how the nodes stand on its last day: counted live on that day,
+            // once the work earlier steps started is done (the summaries hold it when they close the month).
+            sql.awaitRecomputations();
+            sql.awaitManualAssignments();
+            for (LocalDate end = day.withDayOfMonth(day.lengthOfMonth()); end.isBefore(next);
+                 end = end.plusDays(1).withDayOfMonth(end.plusDays(1).lengthOfMonth())) {
+                LocalDate closed = end;
+                expectMonths(end, closed::equals);
+                count("month closed");
+            }
+            day = next;
             return true;
         }
         return false;
@@ -324,6 +369,7 @@ class SummariesTest extends ServiceTest {
             sql.awaitRecomputations();
             sql.awaitManualAssignments();
             summaries.catchUp(day);
+            assertTrue(summaries.keptFor(day), "the summaries are kept for " + day);
             String difference = difference();
             if (difference == null) {
                 return;
@@ -351,10 +397,39 @@ class SummariesTest extends ServiceTest {
             if (!live.equals(read)) {
                 return "node " + node + ": live " + live + ", read by the statistics " + read;
             }
+            String trend = trendDifference(node);
+            if (trend != null) {
+                return "node " + node + ": " + trend;
+            }
             Map<Long, Map<String, Long>> liveGoals = statistics.liveGoalHolders(node, day);
             Map<Long, Map<String, Long>> keptGoals = statistics.goalHolders(node, day);
             if (!liveGoals.equals(keptGoals)) {
                 return "node " + node + ": goal holders live " + liveGoals + ", from the summaries " + keptGoals;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The trend: the completions of every month and the month not yet over as counted live; every earlier month as the
+     * node stood at its end (counted live then).
+     */
+    private String trendDifference(long node) {
+        List<Statistics.Month> live = statistics.liveTrend(node, day);
+        List<Statistics.Month> kept = statistics.trend(node, day);
+        assertEquals(24, kept.size());
+        for (int i = 0; i < 24; i++) {
+            Statistics.Month l = live.get(i);
+            Statistics.Month k = kept.get(i);
+            if (!l.monthEnd().equals(k.monthEnd()) || l.completions() != k.completions()) {
+                return "completions live " + l + ", kept " + k;
+            }
+            Stood expected = i == 23 ? stood(l) : expectedMonths.get(node + " " + k.monthEnd());
+            if (expected == null) {
+                return "no month end was recorded for " + k.monthEnd();
+            }
+            if (!expected.equals(stood(k))) {
+                return "month ending " + k.monthEnd() + (i == 23 ? " (today)" : "") + ": expected " + expected + ", kept " + k;
             }
         }
         return null;
