@@ -52,14 +52,19 @@ public class RoutineMatrix {
                      above AS (SELECT h.id FROM org_closure c JOIN org_node h ON h.id = c.ancestor_id
                                WHERE c.descendant_id = :node AND h.kind IN %1$s ORDER BY c.depth LIMIT 1),
                      counted AS (SELECT id FROM under UNION SELECT id FROM above WHERE NOT EXISTS (SELECT 1 FROM under)),
-                     reach AS (SELECT k.id AS huvudman, x.descendant_id AS node_id FROM counted k
-                               JOIN org_closure x ON x.ancestor_id = k.id
-                               UNION
-                               SELECT k.id, x.ancestor_id FROM counted k JOIN org_closure x ON x.descendant_id = k.id),
-                     best AS (SELECT rh.huvudman, r.audience_id, r.kind,
-                                     MAX(CASE r.documentation WHEN 'MANAGEMENT_SYSTEM' THEN 3 WHEN 'DOCUMENTED' THEN 2 ELSE 1 END) AS level
-                              FROM reach rh JOIN routine r ON r.org_node_id = rh.node_id
-                              GROUP BY rh.huvudman, r.audience_id, r.kind)
+                     -- The routines that reach each huvudman counted: set at it or anywhere under it (found from each
+                     -- routine up its few ancestors), or above it (from the huvudman up its ancestors). Read from every
+                     -- node under every huvudman instead, the national matrix went through the whole tree.
+                     reach AS (SELECT x.ancestor_id AS huvudman, r.audience_id, r.kind, r.documentation
+                               FROM routine r JOIN org_closure x ON x.descendant_id = r.org_node_id
+                               WHERE x.ancestor_id IN (SELECT id FROM counted)
+                               UNION ALL
+                               SELECT k.id, r.audience_id, r.kind, r.documentation
+                               FROM counted k JOIN org_closure y ON y.descendant_id = k.id AND y.depth > 0
+                               JOIN routine r ON r.org_node_id = y.ancestor_id),
+                     best AS (SELECT huvudman, audience_id, kind,
+                                     MAX(CASE documentation WHEN 'MANAGEMENT_SYSTEM' THEN 3 WHEN 'DOCUMENTED' THEN 2 ELSE 1 END) AS level
+                              FROM reach GROUP BY huvudman, audience_id, kind)
                 SELECT a.code, a.name_sv, (SELECT COUNT(*) FROM counted) AS organisations,
                        SUM(b.kind = 'INTRODUCTION') AS introduction, SUM(b.kind = 'INTRODUCTION' AND b.level >= 2) AS introduction_documented,
                        SUM(b.kind = 'INTRODUCTION' AND b.level = 3) AS introduction_system,

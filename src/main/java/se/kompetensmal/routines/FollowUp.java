@@ -64,14 +64,6 @@ public class FollowUp {
             GROUP BY p.id, pl.id, p.hsa_id, p.given_name, p.family_name, n.name, pl.org_node_id
             HAVING %s""";
 
-    /**
-     * The rows of {@link #PER_PERSON} (all statuses) folded to one per person: each of a person's rows holds the same
-     * assignments (the filters that differ between them choose rows, not assignments), so any one gives the figures.
-     */
-    private static final String ONCE_PER_PERSON = """
-            SELECT rows_.person_id, MIN(rows_.earliest) AS earliest, MAX(rows_.modules) AS modules
-            FROM (%s) rows_ GROUP BY rows_.person_id""".formatted(PER_PERSON.formatted("1 = 1"));
-
     /** Longest search text: a name or an HSA-id is far shorter. */
     public static final int SEARCH_MAX = 100;
 
@@ -92,23 +84,26 @@ public class FollowUp {
     /** Which people a list holds, by their open assignments in view; the text after HAVING is fixed here, never typed. */
     public enum Status {
         /** At least one assignment past its due date. */
-        OVERDUE("forsenad", "Försenade", "MIN(a.due_date) < :today", true),
+        OVERDUE("forsenad", "Försenade", "MIN(a.due_date) < :today", "x.earliest < :today", true),
         /** Nothing overdue, but something due within the days looked ahead. */
-        DUE_SOON("snart", "Förfaller snart", "MIN(a.due_date) >= :today", true),
+        DUE_SOON("snart", "Förfaller snart", "MIN(a.due_date) >= :today", "x.earliest >= :today AND x.earliest <= :horizon", true),
         /** Overdue or due soon: the list as it always was. */
-        BEHIND("", "Försenade eller förfaller snart", "1 = 1", true),
+        BEHIND("", "Försenade eller förfaller snart", "1 = 1", "x.earliest <= :horizon", true),
         /** Every open assignment, whenever it is due. */
-        OPEN("alla", "Alla öppna", "1 = 1", false);
+        OPEN("alla", "Alla öppna", "1 = 1", "TRUE", false);
 
         private final String param;
         private final String labelSv;
         private final String having;
+        /** The same choice made of a person by the earliest due date of all their open assignments in view ({@code x.earliest}). */
+        private final String byEarliest;
         private final boolean windowed;
 
-        Status(String param, String labelSv, String having, boolean windowed) {
+        Status(String param, String labelSv, String having, String byEarliest, boolean windowed) {
             this.param = param;
             this.labelSv = labelSv;
             this.having = having;
+            this.byEarliest = byEarliest;
             this.windowed = windowed;
         }
 
@@ -190,7 +185,7 @@ public class FollowUp {
      * One page of rows, and where it lies among all pages; {@code people} counts each person once, however many rows
      * (units) they have in the list.
      */
-    public record PersonPage(List<PersonRow> rows, long people, int page, int pages) {
+    public record PersonPage(List<PersonRow> rows, long people, int page, int pages, Counts counts) {
     }
 
     /** The figures at the top of the list: people overdue, people due soon (none overdue), open assignments. */
@@ -224,14 +219,34 @@ public class FollowUp {
 
     /** The counts at the top of the list, for the filter except its status (the counts show each status). */
     public Counts counts(long nodeId, @Valid Filter filter, LocalDate today) {
+        return tally(nodeId, filter, today).counts();
+    }
+
+    /** The counts at the top of the list, and how many rows and people the filter's status holds. */
+    private record Tally(Counts counts, long rows, long people) {
+    }
+
+    /**
+     * The counts and the size of the list in one pass over every open assignment in view, grouped by person: the status
+     * asked for is a condition on a person's earliest due date, the same in each of their rows (each row holds all their
+     * assignments), and a person's rows are their placements in view. Counted apart, the two were two of the follow-up
+     * page's three passes over a region's assignments.
+     */
+    private Tally tally(long nodeId, Filter filter, LocalDate today) {
         return sql.one("""
                 SELECT COALESCE(SUM(x.earliest < :today), 0) AS overdue_people,
                        COALESCE(SUM(x.earliest >= :today AND x.earliest <= :horizon), 0) AS due_soon_people,
-                       COALESCE(SUM(x.modules), 0) AS open_assignments
-                FROM (""" + ONCE_PER_PERSON + ") x",
+                       COALESCE(SUM(x.modules), 0) AS open_assignments,
+                       COALESCE(SUM(CASE WHEN %1$s THEN x.placements END), 0) AS row_count,
+                       COALESCE(SUM(CASE WHEN %1$s THEN 1 END), 0) AS people
+                FROM (SELECT rows_.person_id, MIN(rows_.earliest) AS earliest, MAX(rows_.modules) AS modules,
+                             COUNT(*) AS placements
+                      FROM (%2$s) rows_ GROUP BY rows_.person_id) x""".formatted(filter.statusOrDefault().byEarliest,
+                        PER_PERSON.formatted("1 = 1")),
                 params(nodeId, filter, today).and("until", null),
-                row -> new Counts(row.number("overdue_people"), row.number("due_soon_people"), row.number("open_assignments")))
-                .orElse(new Counts(0, 0, 0));
+                row -> new Tally(new Counts(row.number("overdue_people"), row.number("due_soon_people"),
+                        row.number("open_assignments")), row.number("row_count"), row.number("people")))
+                .orElse(new Tally(new Counts(0, 0, 0), 0, 0));
     }
 
     /** The counts of one unit directly under the node (its own units included). */
@@ -262,20 +277,14 @@ public class FollowUp {
                         row.number("due_soon_people"), row.number("open_assignments"))));
     }
 
-    /** One page of rows (pages of {@link #PAGE_SIZE}); a page past the last is the last. */
+    /** One page of rows (pages of {@link #PAGE_SIZE}; a page past the last is the last), with the counts at its top. */
     public PersonPage page(long nodeId, @Valid Filter filter, Sort sort, boolean descending, int page, LocalDate today) {
-        NamedSql.Params params = params(nodeId, filter, today);
-        record Size(long rows, long people) {
-        }
-        Size size = sql.one("SELECT COUNT(*) AS row_count, COUNT(DISTINCT x.person_id) AS people FROM ("
-                        + PER_PERSON.formatted(filter.statusOrDefault().having) + ") x", params,
-                row -> new Size(row.number("row_count"), row.number("people"))).orElse(new Size(0, 0));
-        long people = size.people();
-        int pages = (int) Math.max(1, (size.rows() + PAGE_SIZE - 1) / PAGE_SIZE);
+        Tally tally = tally(nodeId, filter, today);
+        int pages = (int) Math.max(1, (tally.rows() + PAGE_SIZE - 1) / PAGE_SIZE);
         int shown = Math.min(Math.max(1, page), pages);
         List<PersonRow> rows = people(filter, sort, descending, today,
-                params.and("limit", PAGE_SIZE).and("offset", (shown - 1) * PAGE_SIZE), true);
-        return new PersonPage(rows, people, shown, pages);
+                params(nodeId, filter, today).and("limit", PAGE_SIZE).and("offset", (shown - 1) * PAGE_SIZE), true);
+        return new PersonPage(rows, tally.people(), shown, pages, tally.counts());
     }
 
     /** Every person the filter holds, in the order asked, for the exports. */

@@ -145,8 +145,8 @@ public class FollowUpPages {
         FollowUpQuery query = asked.query();
         String base = "/organisationer/" + node.id() + "/uppfoljning";
         FollowUp.Filter filter = query.filter();
-        FollowUp.Counts counts = followUp.counts(node.id(), filter, asked.today());
         FollowUp.PersonPage page = followUp.page(node.id(), filter, query.sort(), query.descending(), query.page(), asked.today());
+        FollowUp.Counts counts = page.counts();
 
         Map<String, Object> model = new HashMap<>();
         model.put("title", "Uppföljning – " + node.name());

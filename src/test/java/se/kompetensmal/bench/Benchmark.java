@@ -14,6 +14,8 @@ import se.kompetensmal.learning.ModuleProgress;
 import se.kompetensmal.organization.OrgNode;
 import se.kompetensmal.organization.OrgNodeRepository;
 import se.kompetensmal.reporting.LeadershipReport;
+import se.kompetensmal.reporting.ReportExport;
+import se.kompetensmal.reporting.ReportPdf;
 import se.kompetensmal.reporting.RoutineMatrix;
 import se.kompetensmal.reporting.Statistics;
 import se.kompetensmal.standing.Summaries;
@@ -109,7 +111,7 @@ public final class Benchmark {
                 built.completions());
         // BENCH_ONLY=history measures the history import alone, on the same dataset (the rest takes long and needs wrk);
         // BENCH_ONLY=figures the leaders' figures alone: the summaries built, the figures and reports, their lag under the
-        // submission load.
+        // submission load; BENCH_ONLY=pages those figures and reports and the pages under load from wrk.
         if (!"history".equals(System.getenv("BENCH_ONLY"))) {
             LeadershipReport reports = context.getBean(LeadershipReport.class);
             OrgNodeRepository nodes = context.getBean(OrgNodeRepository.class);
@@ -118,13 +120,18 @@ public final class Benchmark {
             for (var node : List.of(built.nationalId(), built.largestRegionId(), built.drillDownUnitId())) {
                 results.add(figures(context, nodes.require(node), today));
             }
-            results.add(report("national matrix and overview", reports, nodes.require(built.nationalId()), today, context, 500));
-            results.add(report("largest region overview (" + built.largestRegionPeople() + " people)", reports,
-                    nodes.require(built.largestRegionId()), today, context, 150));
-            results.add(report("unit drill-down", reports, nodes.require(built.drillDownUnitId()), today, context, 50));
+            results.add(report("national leader view", reports, nodes.require(built.nationalId()), today, context));
+            results.add(report("largest region's leader view (" + built.largestRegionPeople() + " people)", reports,
+                    nodes.require(built.largestRegionId()), today, context));
+            results.add(report("drill-down leader view", reports, nodes.require(built.drillDownUnitId()), today, context));
+            results.add(exports(reports, nodes.require(built.nationalId()), today, context));
             boolean figuresOnly = "figures".equals(System.getenv("BENCH_ONLY"));
             if (!figuresOnly) {
                 results.addAll(pagesUnderLoad(context, built, bench));
+            }
+            if ("pages".equals(System.getenv("BENCH_ONLY"))) {
+                print(results);
+                return;
             }
             List<Double> lag = new java.util.concurrent.CopyOnWriteArrayList<>();
             try (var sampling = lagSampler(context, lag)) {
@@ -149,24 +156,24 @@ public final class Benchmark {
         System.out.println("Written: " + bench.resolve("results.json"));
     }
 
-    /** Min utbildning for many learners and a coordinator's follow-up list of the drill-down unit, from wrk. */
+    /** Min utbildning for many learners and the follow-up list of the largest region's coordinator, from wrk. */
     private static List<Result> pagesUnderLoad(ApplicationContext context, NationalDataset.Built built, Path bench) throws Exception {
         HttpLoad load = new HttpLoad(context, bench.resolve("wrk"));
         List<String> learners = load.learners(built.largestRegionId(), 256);
         load.check("/", learners, "Att göra");
         HttpLoad.Measured mine = load.run("min-utbildning", "/", learners, 20);
-        List<String> coordinator = List.of(load.coordinator(built.drillDownUnitId()));
-        String followUp = "/organisationer/" + built.drillDownUnitId() + "/uppfoljning";
+        List<String> coordinator = List.of(load.coordinator(built.largestRegionId()));
+        String followUp = "/organisationer/" + built.largestRegionId() + "/uppfoljning";
         load.check(followUp, coordinator, "Uppföljning");
         HttpLoad.Measured list = load.run("uppfoljning", followUp, coordinator, 20);
         return List.of(
                 new Result("Min utbildning over HTTP, " + HttpLoad.CONNECTIONS + " connections (" + mine.requests() + " requests, "
-                        + mine.errors() + " failed)", mine.medianMs(), mine.p95Ms(), mine.perSecond(), null, null,
-                        "≥ 1,000 per second, p99 ≤ 50 ms (p99 " + mine.p99Ms() + " ms)",
-                        mine.perSecond() >= 1000 && mine.p99Ms() <= 50 && mine.errors() == 0),
-                new Result("follow-up list of the drill-down unit, " + HttpLoad.CONNECTIONS + " connections (" + list.requests()
-                        + " requests, " + list.errors() + " failed)", list.medianMs(), list.p95Ms(), list.perSecond(), null, null,
-                        "none set (p99 " + list.p99Ms() + " ms)", null));
+                        + mine.errors() + " failed; p99 " + mine.p99Ms() + " ms)", mine.medianMs(), mine.p95Ms(), mine.perSecond(),
+                        null, null, "≥ 1,500 per second, p99 ≤ 50 ms",
+                        mine.perSecond() >= 1500 && mine.p99Ms() <= 50 && mine.errors() == 0),
+                new Result("follow-up page (50 rows) of the largest region, " + HttpLoad.CONNECTIONS + " connections ("
+                        + list.requests() + " requests, " + list.errors() + " failed; p99 " + list.p99Ms() + " ms)", list.medianMs(),
+                        list.p95Ms(), list.perSecond(), null, null, "p99 ≤ 100 ms", list.p99Ms() <= 100 && list.errors() == 0));
     }
 
     /** Statements from the outbox to the real LRS, in the sender's batches, oldest first, as in production. */
@@ -194,7 +201,13 @@ public final class Benchmark {
     private static void build(Path dataset, double factor) throws Exception {
         replace(null, dataset);
         EmbeddedMariaDb db = database(dataset.resolve("data"));
-        try (ApplicationContext context = ApplicationContext.run(properties(db))) {
+        Map<String, Object> building = new HashMap<>(properties(db));
+        // The build queues a recomputation per huvudman: looked for every 200 ms rather than every 2 s (at factor 0.01 the
+        // build took 834 s, most of it 333 jobs each waiting for the next poll). The leaders' sums are left for the
+        // measurement, which builds them from nothing and times it.
+        building.put("kompetensmal.jobs.polling", "200ms");
+        building.put("kompetensmal.summaries.enabled", false);
+        try (ApplicationContext context = ApplicationContext.run(building)) {
             long started = System.nanoTime();
             new NationalDataset(context, factor, 20261122L).build();
             System.out.printf(Locale.ROOT, "Dataset built in %.0f s%n", (System.nanoTime() - started) / 1e9);
@@ -242,11 +255,13 @@ public final class Benchmark {
     }
 
     /**
-     * The report as leaders get it, and the floor: the leanest SQL found for the same overview figures (checked equal),
-     * with the trend, goal holders and matrix, each one statement on the base tables, run bare.
+     * The leader's whole view of a node as the page, the API and the exports get it (overview, sub-units, goal coverage,
+     * trend and routine matrix: {@code LeadershipReport.of}), read from the summaries; beside it, in the same run, the
+     * same figures counted live from the base tables (the overview, the trend and the goal holders by the one definition,
+     * and the matrix), checked equal first where they must be.
      */
-    private static Result report(String name, LeadershipReport reports, OrgNode node, LocalDate today, ApplicationContext context,
-                                 double targetMs) throws Exception {
+    private static Result report(String name, LeadershipReport reports, OrgNode node, LocalDate today, ApplicationContext context)
+            throws Exception {
         TransactionOperations<?> tx = context.getBean(TransactionOperations.class);
         Statistics statistics = context.getBean(Statistics.class);
         RoutineMatrix matrix = context.getBean(RoutineMatrix.class);
@@ -256,16 +271,35 @@ public final class Benchmark {
             return null;
         });
         double[] product = time(() -> tx.executeRead(status -> reports.of(node, today)));
-        double[] bare = time(() -> tx.executeRead(status -> {
-            floor.counts(node.id(), today);
-            statistics.trend(node.id(), today);
-            statistics.goalHolders(node.id(), today);
+        double[] live = time(() -> tx.executeRead(status -> {
+            statistics.liveCounts(node.id(), today);
+            statistics.liveTrend(node.id(), today);
+            statistics.liveGoalHolders(node.id(), today);
             return matrix.at(node.id());
         }));
         double median = percentile(product, 50);
-        double floorMedian = percentile(bare, 50);
-        return new Result(name, median, percentile(product, 95), null, floorMedian, median / floorMedian,
-                "≤ " + (int) targetMs + " ms, ratio ≤ 3", median <= targetMs && median / floorMedian <= 3);
+        double liveMedian = percentile(live, 50);
+        return new Result(name + " (floor: counted live)", median, percentile(product, 95), null, liveMedian, median / liveMedian,
+                "≤ 50 ms", median <= 50);
+    }
+
+    /**
+     * The same whole view as the exports deliver it: the report read, then written as CSV, Excel and PDF (one request
+     * each), timed together.
+     */
+    private static Result exports(LeadershipReport reports, OrgNode node, LocalDate today, ApplicationContext context)
+            throws Exception {
+        TransactionOperations<?> tx = context.getBean(TransactionOperations.class);
+        ReportExport export = context.getBean(ReportExport.class);
+        ReportPdf pdf = context.getBean(ReportPdf.class);
+        double[] csv = time(() -> export.csv(tx.executeRead(status -> reports.of(node, today))));
+        double[] excel = time(() -> export.excel(tx.executeRead(status -> reports.of(node, today))));
+        double[] printed = time(() -> pdf.render(tx.executeRead(status -> reports.of(node, today))));
+        double worst = Math.max(percentile(csv, 50), Math.max(percentile(excel, 50), percentile(printed, 50)));
+        return new Result(String.format(Locale.ROOT, "national report exported (CSV %.1f, Excel %.1f, PDF %.1f ms)",
+                percentile(csv, 50), percentile(excel, 50), percentile(printed, 50)), worst,
+                Math.max(percentile(csv, 95), Math.max(percentile(excel, 95), percentile(printed, 95))), null, null, null,
+                "≤ 50 ms each", worst <= 50);
     }
 
     /**
@@ -402,9 +436,9 @@ public final class Benchmark {
         long start = System.nanoTime();
         imports.start(RosterImportKind.PEOPLE, false, null, "bench-people.csv", new ByteArrayInputStream(csv)).done().get();
         double ms = (System.nanoTime() - start) / 1e6;
-        double targetMs = 15_000 * rows / 100_000.0;
+        double targetMs = 10_000 * rows / 100_000.0;
         return new Result("roster import of " + rows + " rows", ms, ms, rows / (ms / 1000), null, null,
-                "≤ 15 s per 100,000 rows", ms <= targetMs);
+                "≤ 10 s per 100,000 rows", ms <= targetMs);
     }
 
     /**
