@@ -57,6 +57,11 @@ public class Summaries implements BackgroundJob {
             JOIN standing_goal h ON h.person_id = m.person_id
             GROUP BY m.node_id, m.audience_id, h.goal_id""";
 
+    /** The round's people still counted somewhere (active and placed), as {@code people(id)} for the definitions that need it. */
+    private static final String ROUND_PEOPLE = """
+            people AS (SELECT DISTINCT m.person_id AS id
+                       FROM standing_round_person r JOIN standing_member m ON m.person_id = r.person_id)""";
+
     /** The completions of the round's people per node they count in (for all audiences) and month. */
     private static final String ROUND_COMPLETIONS = """
             SELECT m.node_id, c.month_end, SUM(c.completions) AS completions
@@ -359,18 +364,14 @@ public class Summaries implements BackgroundJob {
                 FROM person_standing""", NamedSql.with("today", day));
         sql.update("""
                 INSERT INTO standing_goal (person_id, goal_id, held_until)
-                WITH people AS (
-                    SELECT DISTINCT m.person_id AS id
-                    FROM standing_round_person r JOIN standing_member m ON m.person_id = r.person_id),
-                """ + Standing.GOALS_HELD + """
+                WITH
+                """ + ROUND_PEOPLE + ",\n" + Standing.GOALS_HELD + """
 
                 SELECT person_id, goal_id, held_until FROM person_goals""", NamedSql.with("today", day));
         sql.update("""
                 INSERT INTO standing_completion (person_id, month_end, completions)
-                WITH people AS (
-                    SELECT DISTINCT m.person_id AS id
-                    FROM standing_round_person r JOIN standing_member m ON m.person_id = r.person_id),
-                """ + Standing.COMPLETIONS_BY_MONTH + """
+                WITH
+                """ + ROUND_PEOPLE + ",\n" + Standing.COMPLETIONS_BY_MONTH + """
 
                 SELECT person_id, month_end, completions FROM person_months""", NamedSql.with("today", day));
         // Back into the sums.
