@@ -71,12 +71,18 @@ public class Statistics {
         if (!summaries.keptFor(today)) {
             return liveCounts(nodeId, today);
         }
+        // The node's rows, then its children's, each by key: with OR the national view read every row of the table
+        // (13.8 ms at factor 0.05, where 311 children hold some 2,000 rows of about 10,000).
         return sql.list("""
                 SELECT t.node_id AS group_id, t.audience_id, t.headcount, t.with_introduction, t.introduction_done,
                        t.introduction_on_time, t.with_continuing, t.continuing_current, t.overdue
                 FROM standing_summary t
-                WHERE t.headcount > 0
-                  AND (t.node_id = :node OR t.node_id IN (SELECT id FROM org_node WHERE parent_id = :node))""",
+                WHERE t.node_id = :node AND t.headcount > 0
+                UNION ALL
+                SELECT t.node_id, t.audience_id, t.headcount, t.with_introduction, t.introduction_done,
+                       t.introduction_on_time, t.with_continuing, t.continuing_current, t.overdue
+                FROM org_node c JOIN standing_summary t ON t.node_id = c.id
+                WHERE c.parent_id = :node AND t.headcount > 0""",
                 NamedSql.with("node", nodeId), Statistics::counts);
     }
 

@@ -184,7 +184,7 @@ class SummariesTest extends ServiceTest {
             time.merge(last, (System.nanoTime() - started) / 1_000_000, Long::sum);
             if (dayMoved || step % 25 == 0) {
                 long comparing = System.nanoTime();
-                compare("after step " + step);
+                compare("after step " + step, dayMoved);
                 time.merge("(comparing)", (System.nanoTime() - comparing) / 1_000_000, Long::sum);
                 compared++;
             }
@@ -364,13 +364,13 @@ class SummariesTest extends ServiceTest {
      * is awaited first; a difference found while the log still holds changes is looked at again, one found with an empty
      * log fails at once.
      */
-    private void compare(String when) {
+    private void compare(String when, boolean everyTrend) {
         for (int attempt = 1; ; attempt++) {
             sql.awaitRecomputations();
             sql.awaitManualAssignments();
             summaries.catchUp(day);
             assertTrue(summaries.keptFor(day), "the summaries are kept for " + day);
-            String difference = difference();
+            String difference = difference(everyTrend);
             if (difference == null) {
                 return;
             }
@@ -382,7 +382,12 @@ class SummariesTest extends ServiceTest {
         }
     }
 
-    private String difference() {
+    /**
+     * The first difference found, or null. The trend is compared at every node when the date moved (months close, cycles
+     * expire) and at the region and its administrations otherwise: counted live for every node at every comparison, it
+     * was a fifth of the test's time in CI.
+     */
+    private String difference(boolean everyTrend) {
         for (long node : nodes) {
             List<Statistics.Counts> live = own(statistics.liveCounts(node, day), node);
             List<Statistics.Counts> kept = named.list("""
@@ -397,7 +402,7 @@ class SummariesTest extends ServiceTest {
             if (!live.equals(read)) {
                 return "node " + node + ": live " + live + ", read by the statistics " + read;
             }
-            String trend = trendDifference(node);
+            String trend = everyTrend || node == region || administrations.contains(node) ? trendDifference(node) : null;
             if (trend != null) {
                 return "node " + node + ": " + trend;
             }
