@@ -345,8 +345,11 @@ class SummariesTest extends ServiceTest {
             LocalDate next = day.plusDays(random.nextInt(4) == 0 ? 1 + random.nextInt(30) : 1 + random.nextInt(3));
             // Each month ending on the way is closed with how the nodes stand on its last day: counted live on that day,
             // once the work earlier steps started is done (the summaries hold it when they close the month).
-            sql.awaitRecomputations();
-            sql.awaitManualAssignments();
+            // Settled first as a comparison settles (work that earlier steps queued late, such as an import's
+            // recomputation, is done and in the sums): a month end recorded before that differed in CI.
+            if (next.isAfter(day.withDayOfMonth(day.lengthOfMonth()))) {
+                compare("before the date moved from " + day, false);
+            }
             for (LocalDate end = day.withDayOfMonth(day.lengthOfMonth()); end.isBefore(next);
                  end = end.plusDays(1).withDayOfMonth(end.plusDays(1).lengthOfMonth())) {
                 LocalDate closed = end;
