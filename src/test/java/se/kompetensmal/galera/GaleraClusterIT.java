@@ -886,11 +886,14 @@ class GaleraClusterIT {
         Timings.figure("statements in the outbox / delivered / delivered twice / never delivered",
                 outbox.size() + " / " + delivered.size() + " / " + twice + " / " + missing);
         // A batch the LRS took from an instance killed before it recorded so is sent again once its claim ends: the LRS
-        // keeps one statement per id, so that is a second request, not a second record. Only that may come twice.
-        long thrice = delivered.values().stream().filter(n -> n > 2).count();
-        check("no statement delivered twice, but for a batch in flight at a kill -9 (at most " + BATCH + " per kill)",
-                twice <= (long) BATCH * instancesKilled && thrice == 0, twice + " statements delivered twice, " + thrice
-                        + " more often, " + instancesKilled + " instances killed");
+        // keeps one statement per id, so that is a second request, not a second record. Only that may come again: at
+        // most one batch more per kill. The same batch may be in flight at two kills (the instance sending it again was
+        // the next one killed; seen once in CI: 100 statements three times, two kills), so the deliveries beyond the
+        // first are counted, not the statements.
+        long again = delivered.values().stream().mapToLong(n -> n - 1L).sum();
+        check("no statement delivered again, but for a batch in flight at a kill -9 (at most " + BATCH + " more per kill)",
+                again <= (long) BATCH * instancesKilled, twice + " statements delivered more than once, " + again
+                        + " deliveries beyond the first, " + instancesKilled + " instances killed");
         check("no statement lost", missing == 0, missing + " of " + outbox.size() + " outbox statements never reached the LRS");
         long registrations = db().number("""
                 SELECT COUNT(*) FROM (SELECT JSON_VALUE(payload, '$.context.registration') r FROM xapi_outbox
@@ -929,12 +932,15 @@ class GaleraClusterIT {
         long failedReminders = db().number("SELECT COUNT(*) FROM reminder WHERE status = 'FAILED'");
         Timings.figure("reminders SENT / FAILED / mails received / same mail twice", sent + " / " + failedReminders + " / "
                 + mails.size() + " / " + twice);
-        check("every reminder mailed once (mails received = reminders SENT)", mails.size() == sent,
-                mails.size() + " mails, " + sent + " reminders SENT");
-        check("no mail twice", twice == 0, twice + " recipients got the same mail more than once");
         // A holder killed between a reminder's claim and its "sent" leaves it SENDING: whether the mail server had it is
         // unknown, so it is never sent again (marked failed for the administrator after ReminderSender.CUT_SHORT_AFTER).
         long cutShort = db().number("SELECT COUNT(*) FROM reminder WHERE status = 'SENDING'");
+        // So each reminder SENT was mailed, and a reminder cut short after the mail server took it was mailed too (seen in
+        // CI: 322 mails, 321 SENT, the holder killed between the two).
+        check("every reminder SENT mailed once, and none but those cut short mailed without being SENT",
+                mails.size() >= sent && mails.size() <= sent + cutShort,
+                mails.size() + " mails, " + sent + " reminders SENT, " + cutShort + " left SENDING");
+        check("no mail twice", twice == 0, twice + " recipients got the same mail more than once");
         Timings.figure("reminders cut short by kill -9 of their sender (left SENDING, not sent again) / kills of the reminders' holder",
                 cutShort + " / " + remindersHolderKills);
         check("no reminder left SENDING but the one in flight at each kill -9 of the reminders' holder", cutShort <= remindersHolderKills,
