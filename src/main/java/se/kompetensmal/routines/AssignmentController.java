@@ -7,6 +7,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.server.types.files.StreamedFile;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
@@ -24,10 +25,11 @@ import se.kompetensmal.security.Access;
 import se.kompetensmal.security.Caller;
 import se.kompetensmal.security.Needs;
 import se.kompetensmal.security.Role;
-import se.kompetensmal.web.CsvText;
 import se.kompetensmal.web.FileNames;
 import se.kompetensmal.web.Spreadsheet;
+import se.kompetensmal.web.StreamedExport;
 
+import java.io.IOException;
 import java.time.LocalDate;
 import java.util.List;
 
@@ -46,11 +48,13 @@ public class AssignmentController {
     private final OrgNodeRepository nodes;
     private final ActingOnPeople acting;
     private final ManualAssignmentJobs manualJobs;
+    private final StreamedExport exports;
 
     public AssignmentController(AssignmentRepository assignments, RecomputeJobs jobs, RecomputeJobRepository jobRepository,
                                 PersonQueries people,
                                 Access access, ManualAssignments manual, FollowUp followUp, OrgNodeRepository nodes,
-                                ActingOnPeople acting, ManualAssignmentJobs manualJobs) {
+                                ActingOnPeople acting, ManualAssignmentJobs manualJobs, StreamedExport exports) {
+        this.exports = exports;
         this.manualJobs = manualJobs;
         this.acting = acting;
         this.assignments = assignments;
@@ -111,31 +115,36 @@ public class AssignmentController {
         return rows(id, unit, audience, module, routine, withinDays, caller);
     }
 
-    @Operation(summary = "The follow-up list as CSV for Excel")
+    @Operation(summary = "The follow-up list as CSV for Excel, written as it is read")
     @Get("/organisations/{id}/follow-up.csv{?unit,audience,module,routine,withinDays}")
     @Produces("text/csv; charset=utf-8")
-    public HttpResponse<String> followUpCsv(long id, @Nullable Long unit, @Nullable String audience, @Nullable String module,
-                                            @Nullable Long routine, @Nullable Integer withinDays, Authentication caller) {
-        StringBuilder csv = new StringBuilder(CsvText.header("hsa_id", "namn", "enhet", "modul", "förfallodag", "försenad", "rutin"));
-        for (FollowUp.Row row : rows(id, unit, audience, module, routine, withinDays, caller)) {
-            csv.append(CsvText.row(row.hsaId(), row.name(), row.unit(), row.moduleTitle(), row.dueDate(),
-                    row.overdue() ? "ja" : "nej", row.routine()));
-        }
-        return HttpResponse.ok(csv.toString()).header("Content-Disposition", fileName(id, unit, "csv"));
+    public HttpResponse<StreamedFile> followUpCsv(long id, @Nullable Long unit, @Nullable String audience, @Nullable String module,
+                                                  @Nullable Long routine, @Nullable Integer withinDays, Authentication caller)
+            throws IOException {
+        return HttpResponse.ok(exports.csv("follow-up API of " + id, List.of("hsa_id", "namn", "enhet", "modul", "förfallodag",
+                        "försenad", "rutin"), open(id, unit, audience, module, routine, withinDays, caller)))
+                .header("Content-Disposition", fileName(id, unit, "csv"));
     }
 
-    @Operation(summary = "The follow-up list as an Excel workbook")
+    @Operation(summary = "The follow-up list as an Excel workbook, written as it is read")
     @Get("/organisations/{id}/follow-up.xlsx{?unit,audience,module,routine,withinDays}")
     @Produces(Spreadsheet.CONTENT_TYPE)
-    public HttpResponse<byte[]> followUpXlsx(long id, @Nullable Long unit, @Nullable String audience, @Nullable String module,
-                                             @Nullable Long routine, @Nullable Integer withinDays, Authentication caller) {
-        List<List<Object>> rows = rows(id, unit, audience, module, routine, withinDays, caller).stream()
-                .map(r -> List.<Object>of(r.hsaId(), r.name(), r.unit(), r.moduleTitle(), r.dueDate(),
-                        r.overdue() ? "ja" : "nej", r.routine() == null ? "" : r.routine()))
-                .toList();
-        byte[] workbook = Spreadsheet.of("Uppföljning", List.of("HSA-id", "Namn", "Enhet", "Modul", "Förfallodag", "Försenad",
-                "Rutin"), rows);
-        return HttpResponse.ok(workbook).header("Content-Disposition", fileName(id, unit, "xlsx"));
+    public HttpResponse<StreamedFile> followUpXlsx(long id, @Nullable Long unit, @Nullable String audience, @Nullable String module,
+                                                   @Nullable Long routine, @Nullable Integer withinDays, Authentication caller)
+            throws IOException {
+        return HttpResponse.ok(exports.xlsx("follow-up API of " + id, "Uppföljning", List.of("HSA-id", "Namn", "Enhet", "Modul",
+                        "Förfallodag", "Försenad", "Rutin"), List.of(14, 28, 28, 48, 10, 8, 28),
+                        open(id, unit, audience, module, routine, withinDays, caller)))
+                .header("Content-Disposition", fileName(id, unit, "xlsx"));
+    }
+
+    /** The open assignments of {@link #rows}, checked as they are, streamed to an export a row each. */
+    private StreamedExport.Rows open(long id, Long unit, String audience, String module, Long routine, Integer withinDays,
+                                     Authentication caller) {
+        FollowUp.Filter filter = filter(id, unit, audience, module, routine, withinDays, caller);
+        LocalDate today = LocalDate.now(SwedishTime.ZONE);
+        return rows -> followUp.eachOpen(id, filter, today, r -> rows.accept(java.util.Arrays.asList(r.hsaId(), r.name(),
+                r.unit(), r.moduleTitle(), r.dueDate(), r.overdue() ? "ja" : "nej", r.routine())));
     }
 
     /** Named for the unit filtered on (or the node) and the day, as the page's exports are. */
@@ -146,12 +155,19 @@ public class AssignmentController {
 
     private List<FollowUp.Row> rows(long id, Long unit, String audience, String module, Long routine, Integer withinDays,
                                     Authentication caller) {
+        return followUp.openUnder(id, filter(id, unit, audience, module, routine, withinDays, caller),
+                LocalDate.now(SwedishTime.ZONE));
+    }
+
+    /** The filter asked for, once the caller may see names at the node and at the unit filtered on. */
+    private FollowUp.Filter filter(long id, Long unit, String audience, String module, Long routine, Integer withinDays,
+                                   Authentication caller) {
         access.requireNames(caller, id);
         if (unit != null && !access.maySeeNames(caller, unit)) {
             throw Access.forbidden();
         }
-        return followUp.openUnder(id, new FollowUp.Filter(unit, audience, module, routine, withinDays == null ? 14 : withinDays),
-                LocalDate.now(SwedishTime.ZONE));
+        // Checked here, in the request: an export's rows are read on another thread, after its answer has begun.
+        return followUp.checked(new FollowUp.Filter(unit, audience, module, routine, withinDays == null ? 14 : withinDays));
     }
 
     private PersonView person(long id) {

@@ -11,6 +11,7 @@ import jakarta.validation.constraints.Size;
 import se.kompetensmal.catalog.ModuleTitles;
 import se.kompetensmal.sql.NamedSql;
 
+import java.io.IOException;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
@@ -287,18 +288,31 @@ public class FollowUp {
         return new PersonPage(rows, tally.people(), shown, pages, tally.counts());
     }
 
-    /** Every person the filter holds, in the order asked, for the exports. */
-    public List<PersonRow> everyone(long nodeId, @Valid Filter filter, Sort sort, boolean descending, LocalDate today) {
-        return people(filter, sort, descending, today, params(nodeId, filter, today), false);
+    /**
+     * Every person the filter holds, in the order asked, one by one as the database sends them: for the exports, which
+     * write each row on (a region's whole list is never held). Answers how many.
+     */
+    public long eachPerson(long nodeId, @Valid Filter filter, Sort sort, boolean descending, LocalDate today,
+                           NamedSql.Each<PersonRow> each) throws IOException {
+        return sql.forEach(personQuery(filter, sort, descending, false), params(nodeId, filter, today), personRow(filter, today),
+                each);
     }
 
     private List<PersonRow> people(Filter filter, Sort sort, boolean descending, LocalDate today, NamedSql.Params params,
                                    boolean paged) {
+        return sql.list(personQuery(filter, sort, descending, paged), params, personRow(filter, today));
+    }
+
+    private static String personQuery(Filter filter, Sort sort, boolean descending, boolean paged) {
+        return PER_PERSON.formatted(filter.statusOrDefault().having) + "\nORDER BY " + sort.orderBy(descending)
+                + (paged ? "\nLIMIT :limit OFFSET :offset" : "");
+    }
+
+    /** A person's row, modules by title, standing as of today. */
+    private NamedSql.RowMapper<PersonRow> personRow(Filter filter, LocalDate today) {
         Map<String, String> title = titles.all();
         LocalDate horizon = today.plusDays(filter.withinDays());
-        String query = PER_PERSON.formatted(filter.statusOrDefault().having) + "\nORDER BY " + sort.orderBy(descending)
-                + (paged ? "\nLIMIT :limit OFFSET :offset" : "");
-        return sql.list(query, params, row -> {
+        return row -> {
             LocalDate earliest = row.date("earliest");
             Standing standing = earliest.isBefore(today) ? Standing.OVERDUE
                     : earliest.isAfter(horizon) ? Standing.LATER : Standing.DUE_SOON;
@@ -308,7 +322,7 @@ public class FollowUp {
             return new PersonRow(row.number("person_id"), row.string("hsa_id"), row.string("name"), row.string("unit"),
                     overdue, all.subList(overdue.size(), all.size()), earliest, (int) row.number("modules"), standing,
                     standing == Standing.OVERDUE);
-        });
+        };
     }
 
     private static List<String> titled(String codes, Map<String, String> title) {
@@ -316,22 +330,41 @@ public class FollowUp {
                 : Arrays.stream(codes.split(",")).map(code -> title.getOrDefault(code, code)).toList();
     }
 
+    /** The filter, once its bounds are checked (a violation is the caller's 400): for work that reads it later. */
+    public Filter checked(@Valid Filter filter) {
+        return filter;
+    }
+
     /** The open assignments one by one (for the API), filtered as the list of people is. */
     public List<Row> openUnder(long nodeId, @Valid Filter filter, LocalDate today) {
-        Map<String, String> title = titles.all();
-        return sql.list("""
-                SELECT p.id AS person_id, p.hsa_id, CONCAT(p.given_name, ' ', p.family_name) AS name, n.name AS unit,
-                       a.module_code, a.due_date, (SELECT r.name FROM routine r WHERE r.id = a.routine_id) AS routine
-                """ + FILTERED + """
+        return sql.list(OPEN, openParams(nodeId, filter, today), openRow(today));
+    }
 
-                  AND (:overdueOnly = FALSE OR a.due_date < :today)
-                ORDER BY a.due_date, p.family_name, p.given_name, a.module_code""",
-                params(nodeId, filter, today).and("overdueOnly", filter.statusOrDefault() == Status.OVERDUE), row -> {
-                    LocalDate due = row.date("due_date");
-                    String code = row.string("module_code");
-                    return new Row(row.number("person_id"), row.string("hsa_id"), row.string("name"), row.string("unit"),
-                            code, title.getOrDefault(code, code), due, due.isBefore(today), row.string("routine"));
-                });
+    /** The same assignments streamed, one by one as the database sends them, for the API's exports; answers how many. */
+    public long eachOpen(long nodeId, @Valid Filter filter, LocalDate today, NamedSql.Each<Row> each) throws IOException {
+        return sql.forEach(OPEN, openParams(nodeId, filter, today), openRow(today), each);
+    }
+
+    private static final String OPEN = """
+            SELECT p.id AS person_id, p.hsa_id, CONCAT(p.given_name, ' ', p.family_name) AS name, n.name AS unit,
+                   a.module_code, a.due_date, (SELECT r.name FROM routine r WHERE r.id = a.routine_id) AS routine
+            """ + FILTERED + """
+
+              AND (:overdueOnly = FALSE OR a.due_date < :today)
+            ORDER BY a.due_date, p.family_name, p.given_name, a.module_code""";
+
+    private static NamedSql.Params openParams(long nodeId, Filter filter, LocalDate today) {
+        return params(nodeId, filter, today).and("overdueOnly", filter.statusOrDefault() == Status.OVERDUE);
+    }
+
+    private NamedSql.RowMapper<Row> openRow(LocalDate today) {
+        Map<String, String> title = titles.all();
+        return row -> {
+            LocalDate due = row.date("due_date");
+            String code = row.string("module_code");
+            return new Row(row.number("person_id"), row.string("hsa_id"), row.string("name"), row.string("unit"),
+                    code, title.getOrDefault(code, code), due, due.isBefore(today), row.string("routine"));
+        };
     }
 
     /** A value to filter by and the name people know it by. */

@@ -21,10 +21,11 @@ import se.kompetensmal.organization.OrgNode;
 import se.kompetensmal.organization.OrgNodeRepository;
 import se.kompetensmal.security.Access;
 import se.kompetensmal.security.Role;
-import se.kompetensmal.web.CsvText;
 import se.kompetensmal.web.FileNames;
 import se.kompetensmal.web.Spreadsheet;
+import se.kompetensmal.web.StreamedExport;
 
+import java.io.IOException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,14 +47,19 @@ public class FollowUpPages {
 
     private static final List<String> EXPORT_HEADER = List.of("Namn", "HSA-id", "Enhet", "Försenade moduler", "Övriga moduler",
             "Antal moduler", "Tidigaste förfallodag", "Status");
+    /** The columns' widths in the workbook (characters): given, as it is written before its rows are read. */
+    private static final List<Integer> EXPORT_WIDTHS = List.of(28, 14, 28, 48, 48, 8, 10, 14);
 
     private final FollowUp followUp;
     private final OrgNodeRepository nodes;
     private final Audiences audiences;
     private final ModuleTitles titles;
     private final Access access;
+    private final StreamedExport exports;
 
-    public FollowUpPages(FollowUp followUp, OrgNodeRepository nodes, Audiences audiences, ModuleTitles titles, Access access) {
+    public FollowUpPages(FollowUp followUp, OrgNodeRepository nodes, Audiences audiences, ModuleTitles titles, Access access,
+                         StreamedExport exports) {
+        this.exports = exports;
         this.followUp = followUp;
         this.nodes = nodes;
         this.audiences = audiences;
@@ -75,28 +81,24 @@ public class FollowUpPages {
 
     @Produces("text/csv; charset=utf-8")
     @Get("/uppfoljning.csv")
-    public HttpResponse<?> csv(long id, HttpRequest<?> request, Authentication caller) {
+    public HttpResponse<?> csv(long id, HttpRequest<?> request, Authentication caller) throws IOException {
         Asked asked = asked(id, request, caller);
         if (!asked.query().problems().isEmpty()) {
             return page(asked);
         }
-        StringBuilder csv = new StringBuilder(CsvText.header(EXPORT_HEADER.toArray(String[]::new)));
-        for (List<Object> row : exported(asked)) {
-            csv.append(CsvText.row(row));
-        }
-        return HttpResponse.ok(csv.toString()).header("Content-Disposition",
-                FileNames.attachment(fileName(asked, "csv")));
+        return HttpResponse.ok(exports.csv("follow-up of " + id, EXPORT_HEADER, exported(asked)))
+                .header("Content-Disposition", FileNames.attachment(fileName(asked, "csv")));
     }
 
     @Produces(Spreadsheet.CONTENT_TYPE)
     @Get("/uppfoljning.xlsx")
-    public HttpResponse<?> xlsx(long id, HttpRequest<?> request, Authentication caller) {
+    public HttpResponse<?> xlsx(long id, HttpRequest<?> request, Authentication caller) throws IOException {
         Asked asked = asked(id, request, caller);
         if (!asked.query().problems().isEmpty()) {
             return page(asked);
         }
-        byte[] workbook = Spreadsheet.of("Uppföljning", EXPORT_HEADER, exported(asked));
-        return HttpResponse.ok(workbook).header("Content-Disposition", FileNames.attachment(fileName(asked, "xlsx")));
+        return HttpResponse.ok(exports.xlsx("follow-up of " + id, "Uppföljning", EXPORT_HEADER, EXPORT_WIDTHS, exported(asked)))
+                .header("Content-Disposition", FileNames.attachment(fileName(asked, "xlsx")));
     }
 
     private Asked asked(long id, HttpRequest<?> request, Authentication caller) {
@@ -122,14 +124,15 @@ public class FollowUpPages {
         return FileNames.of("uppfoljning", name, asked.today(), extension);
     }
 
-    /** Every person the filter holds (not only the page shown), titles joined, dates as dates, counts as numbers. */
-    private List<List<Object>> exported(Asked asked) {
+    /**
+     * Every person the filter holds (not only the page shown), titles joined, dates as dates, counts as numbers: streamed
+     * from the database to the file (a region's list is tens of thousands of people).
+     */
+    private StreamedExport.Rows exported(Asked asked) {
         FollowUpQuery query = asked.query();
-        return followUp.everyone(asked.node().id(), query.filter(), query.sort(), query.descending(), asked.today()).stream()
-                .map(row -> List.<Object>of(row.name(), row.hsaId(), row.unit(), String.join(", ", row.overdueModules()),
-                        String.join(", ", row.otherModules()), row.moduleCount(), row.earliestDue(),
-                        row.standing().labelSv()))
-                .toList();
+        return rows -> followUp.eachPerson(asked.node().id(), query.filter(), query.sort(), query.descending(), asked.today(),
+                row -> rows.accept(List.of(row.name(), row.hsaId(), row.unit(), String.join(", ", row.overdueModules()),
+                        String.join(", ", row.otherModules()), row.moduleCount(), row.earliestDue(), row.standing().labelSv())));
     }
 
     /** A sortable column head: its link, and how it is sorted now (aria-sort, which also draws the arrow). */

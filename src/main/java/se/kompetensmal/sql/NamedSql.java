@@ -4,6 +4,8 @@ import io.micronaut.data.connection.annotation.Connectable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -62,6 +64,50 @@ public class NamedSql {
             return rows;
         });
     }
+
+    /** Takes one row of a streamed result; may write it somewhere that fails (a download the browser gave up). */
+    @FunctionalInterface
+    public interface Each<T> {
+        void accept(T row) throws IOException;
+    }
+
+    /**
+     * The rows one by one as the server sends them, never all held at once: the MariaDB driver streams a result read
+     * with a fetch size, {@link #STREAMED} rows at a time. For exports of a whole list (a region's follow-up: tens of
+     * thousands of people). The connection is busy until the last row: the consumer must not query meanwhile. Answers
+     * the number of rows; what the consumer throws ends the query and is thrown on.
+     */
+    public <T> long forEach(String sql, Map<String, ?> parameters, RowMapper<T> mapper, Each<T> consumer) throws IOException {
+        Parsed parsed = Parsed.of(sql);
+        try {
+            return jdbc.prepareStatement(parsed.sql(), statement -> {
+                parsed.bind(statement, parameters);
+                statement.setFetchSize(STREAMED);
+                long count = 0;
+                try (ResultSet rs = statement.executeQuery()) {
+                    Row row = new Row(rs);
+                    while (rs.next()) {
+                        consumer.accept(mapper.map(row));
+                        count++;
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return count;
+            });
+        } catch (RuntimeException e) {
+            // The consumer's failure, however the data layer wrapped it.
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof UncheckedIOException written) {
+                    throw written.getCause();
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** Rows fetched at a time by {@link #forEach}. */
+    static final int STREAMED = 500;
 
     public <T> Optional<T> one(String sql, Map<String, ?> parameters, RowMapper<T> mapper) {
         return list(sql, parameters, mapper).stream().findFirst();

@@ -5,6 +5,7 @@ import org.dhatim.fastexcel.Worksheet;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -44,12 +45,7 @@ public final class Spreadsheet {
         try {
             Workbook workbook = new Workbook(bytes, "Kompetensmål", "1.0");
             Worksheet sheet = workbook.newWorksheet(sheetName);
-            int[] widths = new int[header.size()];
-            for (int c = 0; c < header.size(); c++) {
-                sheet.value(0, c, CellText.printable(header.get(c)));
-                widths[c] = header.get(c).length() + 3; // room for the filter button
-            }
-            sheet.range(0, 0, 0, Math.max(0, header.size() - 1)).style().bold().set();
+            int[] widths = header(sheet, header);
             for (int r = 0; r < rows.size(); r++) {
                 List<Object> row = rows.get(r);
                 for (int c = 0; c < row.size(); c++) {
@@ -71,6 +67,60 @@ public final class Spreadsheet {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    /** The bold header row; answers each column's width for it (with room for the filter button). */
+    private static int[] header(Worksheet sheet, List<String> header) {
+        int[] widths = new int[header.size()];
+        for (int c = 0; c < header.size(); c++) {
+            sheet.value(0, c, CellText.printable(header.get(c)));
+            widths[c] = header.get(c).length() + 3;
+        }
+        sheet.range(0, 0, 0, Math.max(0, header.size() - 1)).style().bold().set();
+        return widths;
+    }
+
+    /**
+     * A workbook written row by row to a stream ({@link StreamedExport}), {@value #FLUSH_EVERY} rows held at a time, for
+     * a list too long to hold: the cells as {@link #of} writes them, the header in view and filtered. Its columns'
+     * widths precede the rows in the file, so they are given (in characters) rather than fitted to what follows.
+     */
+    public static final class Streamed {
+        private static final int FLUSH_EVERY = 500;
+
+        private final Workbook workbook;
+        private final Worksheet sheet;
+        private final int columns;
+        private int rows;
+
+        public Streamed(OutputStream out, String sheetName, List<String> header, List<Integer> widths) throws IOException {
+            workbook = new Workbook(out, "Kompetensmål", "1.0");
+            sheet = workbook.newWorksheet(sheetName);
+            columns = header.size();
+            int[] least = header(sheet, header);
+            for (int c = 0; c < columns; c++) {
+                sheet.width(c, Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, Math.max(least[c], widths.get(c)) + 1)));
+            }
+            sheet.freezePane(0, 1);
+        }
+
+        public void row(List<Object> cells) throws IOException {
+            rows++;
+            for (int c = 0; c < cells.size(); c++) {
+                cell(sheet, rows, c, cells.get(c));
+            }
+            if (rows % FLUSH_EVERY == 0) {
+                sheet.flush();
+            }
+        }
+
+        /** The filter over the header and every row, and the file's end. */
+        public void finish() throws IOException {
+            if (columns > 0) {
+                sheet.setAutoFilter(0, 0, rows, columns - 1);
+            }
+            workbook.finish();
+        }
     }
 
     /** Writes one cell and answers how many characters wide it shows. */

@@ -270,8 +270,24 @@ class FollowUpListTest extends ServiceTest {
         assertTrue(third.contains("Sida 3 av 3") && third.contains("aria-current=\"page\""), third);
         assertEquals(everyone.subList(100, 120), people(get(base + "?sida=9", own)), "a page past the last is the last");
         assertEquals(List.of(120, 0, 120), counts(first));
-        String csv = get(base + ".csv?sida=2", own);
-        assertEquals(121, csv.lines().count(), "the export holds every page, not the one shown");
+        HttpResponse<String> csv = http.toBlocking().exchange(HttpRequest.GET(base + ".csv?sida=2").cookie(Cookie.of("JWT", own)),
+                String.class);
+        List<String> lines = csv.body().lines().toList();
+        assertEquals(121, lines.size(), "the export holds every page, not the one shown");
+        for (int i = 1; i <= 120; i++) {
+            assertTrue(lines.get(i).startsWith("\"Person Nummer" + String.format("%03d", i) + "\";"), "in the list's order: " + lines.get(i));
+        }
+        // Written as it is read: sent in chunks, its length not known beforehand; and never kept by the browser.
+        assertEquals(List.of(), csv.getHeaders().getAll("Content-Length"), "streamed, not collected first");
+        assertEquals("chunked", csv.getHeaders().get("Transfer-Encoding"));
+        assertTrue(csv.getHeaders().get("Cache-Control").contains("no-store"), csv.getHeaders().get("Cache-Control"));
+        HttpResponse<byte[]> xlsx = http.toBlocking().exchange(HttpRequest.GET(base + ".xlsx").cookie(Cookie.of("JWT", own)),
+                byte[].class);
+        List<Row> rows = ExportedWorkbook.rows(xlsx.body());
+        assertEquals(121, rows.size(), "the workbook holds everyone too");
+        assertEquals("Person Nummer120", rows.get(120).getCellText(0));
+        assertEquals("A1:H121", ExportedWorkbook.autoFilter(xlsx.body()), "filter buttons over the header and every row");
+        assertEquals("chunked", xlsx.getHeaders().get("Transfer-Encoding"));
     }
 
     // --- helpers ---
