@@ -1,6 +1,7 @@
 package se.kompetensmal.routines;
 
 import io.micronaut.context.annotation.Value;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.data.connection.annotation.Connectable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Provider;
@@ -40,10 +41,13 @@ public class RecomputeJobs implements BackgroundJob {
     private final Provider<Jobs> background;
     private final Duration interval;
     private final int slice;
+    private final ApplicationEventPublisher<RecomputationDone> finished;
 
     public RecomputeJobs(RecomputeJobRepository jobs, AssignmentRecompute recompute, PersonIds personIds, NamedSql sql,
                          Provider<Jobs> background, @Value("${kompetensmal.recompute-poll:1s}") Duration interval,
-                         @Value("${kompetensmal.recompute-slice:" + SLICE + "}") int slice) {
+                         @Value("${kompetensmal.recompute-slice:" + SLICE + "}") int slice,
+                         ApplicationEventPublisher<RecomputationDone> finished) {
+        this.finished = finished;
         this.jobs = jobs;
         this.recompute = recompute;
         this.personIds = personIds;
@@ -137,6 +141,14 @@ public class RecomputeJobs implements BackgroundJob {
                     recomputeOneByOne(jobId, scopeOrgId, ids.subList(from, to + 1));
                 }
                 jobs.progress(jobId, "RUNNING", ids.size(), to + 1);
+            }
+            // Told before the job shows as done (every slice has committed): whoever waits for "done" then finds what
+            // the listeners asked for already asked.
+            try {
+                finished.publishEvent(new RecomputationDone(jobId, scopeOrgId));
+            } catch (RuntimeException e) {
+                // The recomputation stands; what listens catches up at the next one.
+                LOG.warn("Assignment recomputation {} is done; telling so failed", jobId, e);
             }
             jobs.progress(jobId, "DONE", ids.size(), ids.size());
         } catch (RuntimeException e) {

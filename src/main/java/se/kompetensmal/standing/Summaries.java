@@ -1,6 +1,8 @@
 package se.kompetensmal.standing;
 
 import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.transaction.TransactionDefinition;
 import io.micronaut.transaction.TransactionOperations;
 import io.micronaut.transaction.support.DefaultTransactionDefinition;
@@ -10,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import se.kompetensmal.SwedishTime;
 import se.kompetensmal.jobs.BackgroundJob;
 import se.kompetensmal.jobs.Backlog;
+import se.kompetensmal.routines.RecomputationDone;
 import se.kompetensmal.sql.NamedSql;
 import se.kompetensmal.sql.Retried;
 
@@ -75,12 +78,16 @@ public class Summaries implements BackgroundJob {
     private final int round;
     private final Duration pause;
     private final Duration linger;
+    /** How often the worker looks when it is not running; the equality test drives the sums itself (an hour). */
+    private final Duration interval;
 
     public Summaries(NamedSql sql, TransactionOperations<Connection> transactions,
                      @Value("${kompetensmal.summaries.enabled:true}") boolean enabled,
                      @Value("${kompetensmal.summaries.round:2000}") int round,
                      @Value("${kompetensmal.summaries.pause:200ms}") Duration pause,
-                     @Value("${kompetensmal.summaries.linger:30s}") Duration linger) {
+                     @Value("${kompetensmal.summaries.linger:30s}") Duration linger,
+                     @Value("${kompetensmal.summaries.interval:1s}") Duration interval) {
+        this.interval = interval;
         if (round < 1 || round > 100_000) {
             throw new IllegalArgumentException("kompetensmal.summaries.round måste vara mellan 1 och 100000 ändringar, inte " + round);
         }
@@ -104,7 +111,7 @@ public class Summaries implements BackgroundJob {
 
     @Override
     public Duration interval() {
-        return Duration.ofSeconds(1);
+        return interval;
     }
 
     @Override
@@ -116,15 +123,35 @@ public class Summaries implements BackgroundJob {
      * Where the sums stand: the day they are for, when their build started (null: no build under way or done), whether
      * they hold everyone, the oldest change not yet in them.
      */
-    public record State(LocalDate asOf, Instant builtAt, boolean ready, Instant oldestWaiting) {
+    public record State(LocalDate asOf, Instant builtAt, boolean ready, Instant oldestWaiting, @Nullable Instant monthsAskedAt,
+                        @Nullable Instant monthsEstimatedAt) {
+
+        /** Whether a recomputation has finished since the trend's earlier months were last estimated. */
+        boolean monthsAsked() {
+            return monthsAskedAt != null && (monthsEstimatedAt == null || monthsAskedAt.isAfter(monthsEstimatedAt));
+        }
     }
 
     public State state() {
         return sql.one("""
-                SELECT s.as_of, s.built_at, s.ready, (SELECT MIN(changed_at) FROM standing_change) AS oldest
+                SELECT s.as_of, s.built_at, s.ready, (SELECT MIN(changed_at) FROM standing_change) AS oldest,
+                       s.months_asked_at, s.months_estimated_at
                 FROM standing_state s WHERE s.id = 1""", Map.of(),
-                row -> new State(row.date("as_of"), row.instant("built_at"), row.flag("ready"), row.instant("oldest")))
+                row -> new State(row.date("as_of"), row.instant("built_at"), row.flag("ready"), row.instant("oldest"),
+                        row.instant("months_asked_at"), row.instant("months_estimated_at")))
                 .orElseThrow();
+    }
+
+    /**
+     * A recomputation has finished: the people and assignments the trend's estimated months are counted from may have
+     * changed (a roster or history import, a routine). Asked of the worker through the database, which may run on
+     * another instance; until the first month closes, it estimates them again once the change log is drained.
+     */
+    @EventListener
+    void recomputationDone(RecomputationDone done) {
+        if (enabled) {
+            sql.update("UPDATE standing_state SET months_asked_at = CURRENT_TIMESTAMP(3) WHERE id = 1", Map.of());
+        }
     }
 
     /** Whether the sums are today's figures, to be read instead of counting live (at most the log's lag behind). */
@@ -194,13 +221,21 @@ public class Summaries implements BackgroundJob {
                 from = to;
             }
         }
+        // Read before draining: a recomputation that asked has committed, so its changes are in the log being drained.
+        State before = state();
         int rounds = drain(day);
         State drained = state();
         if (!drained.ready() && drained.builtAt() != null && sql.number(
                 "SELECT COUNT(*) FROM standing_change WHERE changed_at <= :built", NamedSql.with("built", drained.builtAt())) == 0) {
-            // Every person is in: the months before the first one closed are counted once, then the sums are read.
-            estimateMonths(day);
+            // Every person is in: the months before the first one closed are counted, then the sums are read.
+            estimateMonths(day, before.monthsAskedAt());
             sql.update("UPDATE standing_state SET ready = TRUE WHERE id = 1", Map.of());
+        } else if (drained.ready() && before.monthsAsked() && sql.number(
+                "SELECT EXISTS (SELECT 1 FROM standing_month WHERE NOT estimated) AS any_closed", Map.of()) == 0) {
+            // No month closed yet: the first weeks of a new installation (or the demo), whose sums were built before its
+            // first roster import and routines. Counted again now that a recomputation has placed people and their
+            // duties; from the first month end on, they stay as they were.
+            estimateMonths(day, before.monthsAskedAt());
         }
         sql.update("UPDATE standing_state SET drained_at = CURRENT_TIMESTAMP(3) WHERE id = 1", Map.of());
         return rounds;
@@ -425,27 +460,41 @@ public class Summaries implements BackgroundJob {
     }
 
     /**
-     * The months of the trend before the first one closed, counted once when the sums are first built: with the people
-     * counted that day (who was where at those month ends is not kept anywhere), so marked estimated. A month already
-     * closed is never overwritten.
+     * The months of the trend before the first one closed: with the people counted that day (who was where at those
+     * month ends is not kept anywhere), so marked estimated. Counted when the sums are first built, and again after
+     * recomputations until the first month closes ({@code answering}: the request this answers): the estimated rows
+     * are replaced in one transaction, and a month closed is never touched.
      */
-    private void estimateMonths(LocalDate day) {
+    private void estimateMonths(LocalDate day, @Nullable Instant answering) {
         long started = System.nanoTime();
         LocalDate first = day.minusMonths(23);
         LocalDate last = day.minusMonths(1);
-        int written = inTransaction(() -> sql.update("""
-                INSERT IGNORE INTO standing_month (node_id, month_end, headcount, with_introduction, introduction_done, overdue,
-                                                   estimated)
-                WITH RECURSIVE
-                """ + Standing.MONTHS + """
-                ,
-                members AS (SELECT node_id, person_id FROM standing_member WHERE audience_id = 0),
-                """ + Standing.AT_MONTH_ENDS + """
+        LocalDate firstClosed = sql.list("SELECT month_end FROM standing_month WHERE NOT estimated ORDER BY month_end LIMIT 1",
+                Map.of(), row -> row.date("month_end")).stream().findFirst().orElse(null);
+        if (firstClosed != null && !firstClosed.isAfter(last)) {
+            last = firstClosed.minusMonths(1);
+        }
+        LocalDate firstEnd = first.withDayOfMonth(first.lengthOfMonth());
+        LocalDate lastEnd = last.withDayOfMonth(last.lengthOfMonth());
+        int written = inTransaction(() -> {
+            sql.update("DELETE FROM standing_month WHERE estimated", Map.of());
+            int rows = lastEnd.isBefore(firstEnd) ? 0 : sql.update("""
+                    INSERT IGNORE INTO standing_month (node_id, month_end, headcount, with_introduction, introduction_done,
+                                                       overdue, estimated)
+                    WITH RECURSIVE
+                    """ + Standing.MONTHS + """
+                    ,
+                    members AS (SELECT node_id, person_id FROM standing_member WHERE audience_id = 0),
+                    """ + Standing.AT_MONTH_ENDS + """
 
-                SELECT node_id, month_end, headcount, with_introduction, introduction_done, overdue, TRUE FROM node_months""",
-                NamedSql.with("first", first.withDayOfMonth(first.lengthOfMonth()))
-                        .and("last", last.withDayOfMonth(last.lengthOfMonth())).and("today", day)));
-        LOG.info("The trend's earlier months estimated: {} rows in {} ms", written, (System.nanoTime() - started) / 1_000_000);
+                    SELECT node_id, month_end, headcount, with_introduction, introduction_done, overdue, TRUE FROM node_months""",
+                    NamedSql.with("first", firstEnd).and("last", lastEnd).and("today", day));
+            sql.update("UPDATE standing_state SET months_estimated_at = COALESCE(:answering, CURRENT_TIMESTAMP(3)) WHERE id = 1",
+                    NamedSql.with("answering", answering == null ? null : java.sql.Timestamp.from(answering)));
+            return rows;
+        });
+        LOG.info("The trend's months before {} estimated: {} rows in {} ms", firstClosed == null ? "the first one closed" : firstClosed,
+                written, (System.nanoTime() - started) / 1_000_000);
     }
 
     private <T> T inTransaction(java.util.function.Supplier<T> work) {

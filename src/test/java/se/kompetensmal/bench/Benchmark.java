@@ -517,11 +517,18 @@ public final class Benchmark {
                 "≤ 10 s for 50,000 people", ms <= 10_000.0 * people / 50_000);
     }
 
-    /** Two warm-ups and seven timed runs; at full size, where one run takes seconds, one warm-up and five runs. */
+    /**
+     * Two warm-ups and seven timed runs; at full size, where one run takes seconds, one warm-up and five runs; where one
+     * run takes more than half a minute (the national view counted live at full size: minutes), that one run alone.
+     */
     private static double[] time(Callable<?> work) throws Exception {
         long warmUp = System.nanoTime();
         work.call();
-        boolean slow = System.nanoTime() - warmUp > 5_000_000_000L;
+        long first = System.nanoTime() - warmUp;
+        if (first > 30_000_000_000L) {
+            return new double[] {first / 1e6};
+        }
+        boolean slow = first > 5_000_000_000L;
         if (!slow) {
             work.call();
         }
