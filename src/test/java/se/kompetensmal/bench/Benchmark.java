@@ -105,7 +105,21 @@ public final class Benchmark {
     }
 
     private static void measure(ApplicationContext context, double factor, Path bench, TestLrs lrs) throws Exception {
-        List<Result> results = new ArrayList<>();
+        // Each result printed as soon as it is measured: at full size the run takes long, and one stopped part-way
+        // still tells what it measured.
+        List<Result> results = new ArrayList<>() {
+            @Override
+            public boolean add(Result result) {
+                System.out.println("Measured: " + result);
+                return super.add(result);
+            }
+
+            @Override
+            public boolean addAll(java.util.Collection<? extends Result> measured) {
+                measured.forEach(this::add);
+                return !measured.isEmpty();
+            }
+        };
         NationalDataset.Built built = NationalDataset.describe(context);
         System.out.printf(Locale.ROOT, "Dataset: %d people, %d units, %d completions%n", built.people(), built.units(),
                 built.completions());
