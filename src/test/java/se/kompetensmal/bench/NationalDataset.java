@@ -63,8 +63,8 @@ final class NationalDataset {
 
     /**
      * Builds the dataset, or goes on with one a stopped build left: a stage done is marked by a file in {@code stages}
-     * (at full size the people and their routines' recomputations took 65 minutes before the completions began, and a
-     * failure after them should not cost them again).
+     * (at full size the people and their routines' recomputations took 9 to 65 minutes before the completions began,
+     * and a failure after them should not cost them again).
      */
     void build(Path stages) throws Exception {
         if (!Files.exists(stages.resolve(PEOPLE_AND_ROUTINES))) {
