@@ -150,7 +150,8 @@ class LinkWalkIT extends ServiceTest {
             modulePagesOf.put(entry.getKey(), entry.getValue().modulePages().stream().filter(measured::add).toList());
         }
         // Two browsers take the roles between them: one after the other they took about 170 s of the CI run's last
-        // phase, beside the Galera test, which mostly waits (the whole run was at its 20-minute limit).
+        // phase, beside the Galera test, which mostly waits (the whole run was at its 20-minute limit); in two, 154 s
+        // there (91 s on an idle machine): the two cores, shared with the cluster, are what limits it.
         java.util.concurrent.BlockingQueue<String> roles = new java.util.concurrent.LinkedBlockingQueue<>(walks.keySet());
         Map<String, List<Problem>> problemsOf = new java.util.concurrent.ConcurrentHashMap<>();
         java.util.concurrent.ExecutorService browsers = java.util.concurrent.Executors.newFixedThreadPool(2);
