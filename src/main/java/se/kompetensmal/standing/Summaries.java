@@ -239,8 +239,7 @@ public class Summaries implements BackgroundJob {
             // Every person is in: the months before the first one closed are counted, then the sums are read.
             estimateMonths(day, before.monthsAskedAt());
             sql.update("UPDATE standing_state SET ready = TRUE WHERE id = 1", Map.of());
-        } else if (drained.ready() && before.monthsAsked() && sql.number(
-                "SELECT EXISTS (SELECT 1 FROM standing_month WHERE NOT estimated) AS any_closed", Map.of()) == 0) {
+        } else if (drained.ready() && before.monthsAsked() && firstClosedMonth() == null) {
             // No month closed yet: the first weeks of a new installation (or the demo), whose sums were built before its
             // first roster import and routines. Counted again now that a recomputation has placed people and their
             // duties; from the first month end on, they stay as they were.
@@ -478,8 +477,7 @@ public class Summaries implements BackgroundJob {
         long started = System.nanoTime();
         LocalDate first = day.minusMonths(23);
         LocalDate last = day.minusMonths(1);
-        LocalDate firstClosed = sql.list("SELECT month_end FROM standing_month WHERE NOT estimated ORDER BY month_end LIMIT 1",
-                Map.of(), row -> row.date("month_end")).stream().findFirst().orElse(null);
+        LocalDate firstClosed = firstClosedMonth();
         if (firstClosed != null && !firstClosed.isAfter(last)) {
             last = firstClosed.minusMonths(1);
         }
@@ -504,6 +502,12 @@ public class Summaries implements BackgroundJob {
         });
         LOG.info("The trend's months before {} estimated: {} rows in {} ms", firstClosed == null ? "the first one closed" : firstClosed,
                 written, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** The end of the first month the worker closed (its rows are not estimated), or null while none has closed. */
+    private @Nullable LocalDate firstClosedMonth() {
+        return sql.list("SELECT month_end FROM standing_month WHERE NOT estimated ORDER BY month_end LIMIT 1",
+                Map.of(), row -> row.date("month_end")).stream().findFirst().orElse(null);
     }
 
     private <T> T inTransaction(java.util.function.Supplier<T> work) {

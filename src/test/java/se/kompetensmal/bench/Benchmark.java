@@ -90,7 +90,7 @@ public final class Benchmark {
         Path copy = bench.resolve("db");
         // BENCH_ONLY=rest goes on where a run stopped after the pages under load: on that run's copy, whose summaries it
         // built (at full size the build from nothing took 33 minutes, and the rest measures only what follows it).
-        boolean rest = "rest".equals(System.getenv("BENCH_ONLY"));
+        boolean rest = only("rest");
         if (rest && Files.exists(copy.resolve("data"))) {
             System.out.println("Going on with the copy the last run measured, in " + copy);
         } else {
@@ -134,7 +134,7 @@ public final class Benchmark {
         // BENCH_ONLY=figures the leaders' figures alone: the summaries built, the figures and reports, their lag under the
         // submission load; BENCH_ONLY=pages those figures and reports and the pages under load from wrk; BENCH_ONLY=rest what
         // follows the pages (submissions and the figures' lag, the imports, the recomputation, the outbox), on the last copy.
-        boolean rest = "rest".equals(System.getenv("BENCH_ONLY"));
+        boolean rest = only("rest");
         if (rest) {
             Summaries summaries = context.getBean(Summaries.class);
             LocalDate today = LocalDate.now(se.kompetensmal.SwedishTime.ZONE);
@@ -143,7 +143,7 @@ public final class Benchmark {
                 throw new IllegalStateException("BENCH_ONLY=rest needs the summaries of the last run's copy: " + summaries.state());
             }
         }
-        if (!"history".equals(System.getenv("BENCH_ONLY")) && !rest) {
+        if (!only("history") && !rest) {
             LeadershipReport reports = context.getBean(LeadershipReport.class);
             OrgNodeRepository nodes = context.getBean(OrgNodeRepository.class);
             LocalDate today = LocalDate.now(se.kompetensmal.SwedishTime.ZONE);
@@ -156,11 +156,11 @@ public final class Benchmark {
                     nodes.require(built.largestRegionId()), today, context));
             results.add(report("drill-down leader view", reports, nodes.require(built.drillDownUnitId()), today, context));
             results.add(exports(reports, nodes.require(built.nationalId()), today, context));
-            boolean figuresOnly = "figures".equals(System.getenv("BENCH_ONLY"));
+            boolean figuresOnly = only("figures");
             if (!figuresOnly) {
                 results.addAll(pagesUnderLoad(context, built, bench));
             }
-            if ("pages".equals(System.getenv("BENCH_ONLY"))) {
+            if (only("pages")) {
                 print(results);
                 return;
             }
@@ -170,7 +170,7 @@ public final class Benchmark {
                 return;
             }
         }
-        if (rest || !"history".equals(System.getenv("BENCH_ONLY"))) {
+        if (!only("history")) {
             if (rest) {
                 submissionsAndLag(context, results);
             }
@@ -186,6 +186,11 @@ public final class Benchmark {
         Files.writeString(bench.resolve("results.json"), json);
         print(results);
         System.out.println("Written: " + bench.resolve("results.json"));
+    }
+
+    /** Whether BENCH_ONLY names this part of the benchmark. */
+    private static boolean only(String part) {
+        return part.equals(System.getenv("BENCH_ONLY"));
     }
 
     /** Assessment submissions, and how far the leaders' figures were behind while they ran. */
