@@ -237,13 +237,13 @@ public class Summaries implements BackgroundJob {
         if (!drained.ready() && drained.builtAt() != null && sql.number(
                 "SELECT COUNT(*) FROM standing_change WHERE changed_at <= :built", NamedSql.with("built", drained.builtAt())) == 0) {
             // Every person is in: the months before the first one closed are counted, then the sums are read.
-            estimateMonths(day, before.monthsAskedAt());
+            estimateMonths(day, before.monthsAskedAt(), firstClosedMonth());
             sql.update("UPDATE standing_state SET ready = TRUE WHERE id = 1", Map.of());
         } else if (drained.ready() && before.monthsAsked() && firstClosedMonth() == null) {
             // No month closed yet: the first weeks of a new installation (or the demo), whose sums were built before its
             // first roster import and routines. Counted again now that a recomputation has placed people and their
             // duties; from the first month end on, they stay as they were.
-            estimateMonths(day, before.monthsAskedAt());
+            estimateMonths(day, before.monthsAskedAt(), null);
         }
         sql.update("UPDATE standing_state SET drained_at = CURRENT_TIMESTAMP(3) WHERE id = 1", Map.of());
         return rounds;
@@ -471,13 +471,12 @@ public class Summaries implements BackgroundJob {
      * The months of the trend before the first one closed: with the people counted that day (who was where at those
      * month ends is not kept anywhere), so marked estimated. Counted when the sums are first built, and again after
      * recomputations until the first month closes ({@code answering}: the request this answers): the estimated rows
-     * are replaced in one transaction, and a month closed is never touched.
+     * are replaced in one transaction, and a month closed is never touched ({@code firstClosed}: the first, if any).
      */
-    private void estimateMonths(LocalDate day, @Nullable Instant answering) {
+    private void estimateMonths(LocalDate day, @Nullable Instant answering, @Nullable LocalDate firstClosed) {
         long started = System.nanoTime();
         LocalDate first = day.minusMonths(23);
         LocalDate last = day.minusMonths(1);
-        LocalDate firstClosed = firstClosedMonth();
         if (firstClosed != null && !firstClosed.isAfter(last)) {
             last = firstClosed.minusMonths(1);
         }
