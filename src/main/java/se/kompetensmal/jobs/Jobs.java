@@ -66,6 +66,7 @@ public class Jobs {
     private final int missedHeartbeats;
     private final Duration polling;
     private final String instanceName;
+    private final Stopping stopping;
     private volatile Scheduler scheduler;
     /** The scheduler where this instance runs jobs, else a client that only asks for runs. */
     private volatile SchedulerClient client;
@@ -75,7 +76,7 @@ public class Jobs {
     }
 
     public Jobs(List<BackgroundJob> jobs, DataSource dataSource, DataSourceResolver resolver, NamedSql sql,
-                MeterRegistry meters,
+                MeterRegistry meters, Stopping stopping,
                 @Value("${kompetensmal.jobs.enabled:true}") boolean enabled,
                 @Value("${kompetensmal.jobs.heartbeat:10s}") Duration heartbeat,
                 @Value("${kompetensmal.jobs.missed-heartbeats:6}") int missedHeartbeats,
@@ -85,6 +86,7 @@ public class Jobs {
         this.dataSource = resolver.resolve(dataSource);
         this.sql = sql;
         this.meters = meters;
+        this.stopping = stopping;
         this.enabled = enabled;
         this.heartbeat = heartbeat;
         this.missedHeartbeats = missedHeartbeats;
@@ -154,7 +156,10 @@ public class Jobs {
                 .enableImmediateExecution()
                 .failureLogging(LogLevel.WARN, true)
                 .shutdownMaxWait(Duration.ofSeconds(5))
-                .registerShutdownHook()
+                // No shutdown hook of db-scheduler's own: it raced Micronaut's, and its stop() returns at once when the
+                // other has begun ("already stopping"), so the context could close the database pool under a running
+                // job (a reminder mailed and never recorded SENT). The context stops the scheduler in stop() below,
+                // before the pool it depends on is closed.
                 .build();
         client = scheduler;
         scheduler.start();
@@ -273,8 +278,10 @@ public class Jobs {
         return base + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
+    /** Tells the running kinds first (they finish the item in flight), then waits up to 5 s for them to return. */
     @PreDestroy
     void stop() {
+        stopping.begin();
         Scheduler running = scheduler;
         if (running != null) {
             running.stop();

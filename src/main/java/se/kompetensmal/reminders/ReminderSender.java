@@ -10,12 +10,14 @@ import org.slf4j.LoggerFactory;
 import se.kompetensmal.SwedishTime;
 import se.kompetensmal.jobs.BackgroundJob;
 import se.kompetensmal.jobs.Backlog;
+import se.kompetensmal.jobs.Stopping;
 import se.kompetensmal.sql.NamedSql;
 import se.kompetensmal.sql.Retried;
 
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * Plans and sends the reminders over SMTP, when a mail server is configured: the background job kind {@code reminders},
@@ -50,8 +52,9 @@ public class ReminderSender implements BackgroundJob {
     private final String from;
     private final Duration interval;
     private final Duration firstRunAfter;
+    private final Stopping stopping;
 
-    public ReminderSender(NamedSql sql, ReminderPlanner planner, ReminderMails mails, EmailSender<?, ?> email,
+    public ReminderSender(NamedSql sql, ReminderPlanner planner, ReminderMails mails, EmailSender<?, ?> email, Stopping stopping,
                           @Value("${kompetensmal.mail.from:`kompetensmal@localhost`}") String from,
                           @Value("${kompetensmal.reminders.interval:15m}") Duration interval,
                           @Value("${kompetensmal.reminders.initial-delay:1m}") Duration firstRunAfter) {
@@ -62,6 +65,7 @@ public class ReminderSender implements BackgroundJob {
         this.from = from;
         this.interval = interval;
         this.firstRunAfter = firstRunAfter;
+        this.stopping = stopping;
     }
 
     @Override
@@ -97,6 +101,14 @@ public class ReminderSender implements BackgroundJob {
 
     /** Plans the day's reminders and sends every one still pending; returns how many were sent. */
     public int run(LocalDate today) {
+        return run(today, stopping::requested);
+    }
+
+    /**
+     * As {@link #run(LocalDate)}, ending the round before the next claim once {@code stop} says so: the mail in flight
+     * is sent and recorded, the rest stay PENDING for the next holder (an orderly stop, see {@link Stopping}).
+     */
+    int run(LocalDate today, BooleanSupplier stop) {
         abandonCutShort();
         // Its own transaction; two holders planning at once on two Galera nodes meet as a certification conflict.
         Retried.whenRolledBack(3, () -> {
@@ -105,6 +117,10 @@ public class ReminderSender implements BackgroundJob {
         });
         int sent = 0;
         for (long id : pending()) {
+            if (stop.getAsBoolean()) {
+                LOG.info("Reminder round ended early, {} sent: this instance is stopping; the rest wait for the next round", sent);
+                break;
+            }
             if (claim(id)) {
                 sent += send(id, today) ? 1 : 0;
             }

@@ -5,6 +5,7 @@ import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import se.kompetensmal.SwedishTime;
 import se.kompetensmal.jobs.BackgroundJob;
+import se.kompetensmal.jobs.Stopping;
 import se.kompetensmal.sql.NamedSql;
 
 import java.sql.Timestamp;
@@ -31,8 +32,9 @@ public class OccasionReminders implements BackgroundJob {
     private final int daysBefore;
     private final Duration interval;
     private final Duration firstRunAfter;
+    private final Stopping stopping;
 
-    public OccasionReminders(NamedSql sql, OccasionMails mails,
+    public OccasionReminders(NamedSql sql, OccasionMails mails, Stopping stopping,
                              @Value("${kompetensmal.sessions.reminder-days:2}") int daysBefore,
                              @Value("${kompetensmal.reminders.interval:15m}") Duration interval,
                              @Value("${kompetensmal.reminders.initial-delay:1m}") Duration firstRunAfter) {
@@ -41,6 +43,7 @@ public class OccasionReminders implements BackgroundJob {
         this.sql = sql;
         this.mails = mails;
         this.daysBefore = daysBefore;
+        this.stopping = stopping;
     }
 
     @Override
@@ -85,6 +88,10 @@ public class OccasionReminders implements BackgroundJob {
                 row -> row.number("id"));
         int sent = 0;
         for (long signup : due) {
+            if (stopping.requested()) {
+                // An orderly stop: the one in flight is done, the rest are for the next holder (see Stopping).
+                break;
+            }
             if (sql.update("UPDATE session_signup SET reminded_at = CURRENT_TIMESTAMP WHERE id = :id AND reminded_at IS NULL",
                     NamedSql.with("id", signup)) == 1) {
                 if (mails.remind(signup)) {

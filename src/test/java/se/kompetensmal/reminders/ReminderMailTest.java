@@ -221,6 +221,47 @@ class ReminderMailTest extends ServiceTest {
                 "each mail delivered was already recorded SENT before the next went out: " + seenAtDelivery);
     }
 
+    /**
+     * An orderly stop (a rolling deploy) begun while a round is mailing: the mail in flight is sent and recorded SENT,
+     * the round claims nothing more, and the next round (the next holder) sends the rest, each once. Before, the round
+     * went on claiming until the scheduler's 5 s were up and the pool closed under it: on the Galera test a restart of
+     * the reminders' holder left a reminder SENDING, never to be sent.
+     */
+    @Test
+    void anOrderlyStopEndsTheRoundAfterTheMailInFlightAndLeavesTheRestForTheNext() throws Exception {
+        person("anna", ward, today.minusDays(40), "NON_LICENSED");
+        person("bo", ward, today.minusDays(25), "NON_LICENSED");
+        person("cilla", ward, today.minusDays(45), "NON_LICENSED");
+        recompute();
+        java.util.concurrent.atomic.AtomicBoolean stopBegun = new java.util.concurrent.atomic.AtomicBoolean();
+        com.icegreen.greenmail.user.UserManager users = smtp.getUserManager();
+        com.icegreen.greenmail.user.MessageDeliveryHandler deliver = users.getMessageDeliveryHandler();
+        users.setMessageDeliveryHandler((message, to) -> {
+            stopBegun.set(true); // SIGTERM arrives while the first mail is on its way
+            return deliver.handle(message, to);
+        });
+        int sentBeforeStopping;
+        try {
+            sentBeforeStopping = sender.run(today, stopBegun::get);
+        } finally {
+            users.setMessageDeliveryHandler(deliver);
+        }
+
+        assertEquals(1, sentBeforeStopping, "the mail in flight is finished, no other is begun");
+        assertEquals(List.of("PENDING", "PENDING", "SENT"), statuses(), "nothing left SENDING by the stop");
+        assertEquals(1, mine().size());
+
+        assertEquals(2, sender.run(today), "the next holder's round sends the rest");
+        assertEquals(List.of("SENT", "SENT", "SENT"), statuses());
+        assertEquals(List.of("anna", "bo", "cilla"), recipients().stream().sorted().toList(), "each once");
+    }
+
+    private List<String> statuses() {
+        return sql.strings("""
+                SELECT r.status FROM reminder r JOIN person p ON p.id = r.person_id WHERE p.email LIKE ? ORDER BY r.status""",
+                "%@" + domain);
+    }
+
     private void settings(long node, ReminderSetting setting) {
         http.toBlocking().exchange(HttpRequest.PUT("/api/organisations/" + node + "/reminder-settings", setting)
                 .bearerAuth(coordinator));
