@@ -22,9 +22,15 @@ final class PageVisits {
         this.name = name;
     }
 
+    private long screenshotNanos;
+    private long scanNanos;
+    private int screenshots;
+
     void visited(Browser browser, String screenshot) {
-        browser.screenshot(screenshot);
+        photographed(browser, screenshot);
+        long started = System.nanoTime();
         List<Browser.Violation> violations = browser.accessibilityViolations();
+        scanNanos += System.nanoTime() - started;
         String page = screenshot + " " + browser.driver().getCurrentUrl().replaceFirst("^https?://[^/]+", "");
         scans.put(page, violations);
         assertEquals(List.of(), violations, page);
@@ -36,11 +42,15 @@ final class PageVisits {
      * scans and about a minute of the CI run, which was at its 20-minute limit; the narrow width is where pages break).
      */
     void photographed(Browser browser, String screenshot) {
+        long started = System.nanoTime();
         browser.screenshot(screenshot);
+        screenshotNanos += System.nanoTime() - started;
+        screenshots++;
     }
 
     void writeReport() throws IOException {
-        StringBuilder report = new StringBuilder("axe-core, tags " + Browser.WCAG_TAGS + "\n");
+        StringBuilder report = new StringBuilder("axe-core, tags " + Browser.WCAG_TAGS + "; " + scans.size() + " scans in "
+                + scanNanos / 1_000_000 + " ms, " + screenshots + " screenshots in " + screenshotNanos / 1_000_000 + " ms\n");
         scans.forEach((page, violations) -> {
             report.append("\n").append(page).append(": ").append(violations.size()).append(" violation(s)\n");
             violations.forEach(v -> report.append("  ").append(v).append("\n    ").append(v.helpUrl()).append("\n"));
