@@ -18,6 +18,8 @@ final class ErrorAdvice {
             case 404 -> "Adressen kan vara felskriven, eller så har sidan flyttats eller tagits bort.";
             case 405 -> "Sidan kan inte användas på det sättet. Gå till sidan via menyn i stället.";
             case 413 -> "Filen eller formuläret är större än tjänsten tar emot. Dela upp filen eller välj en mindre.";
+            case 503 -> "Vänta några sekunder och ladda sedan om sidan. Skickade du ett formulär: gå tillbaka och se efter "
+                    + "om uppgifterna sparades innan du skickar dem igen.";
             default -> status >= 500
                     ? "Något gick fel hos oss. Försök igen om en stund; kvarstår felet, kontakta den som förvaltar tjänsten."
                     : "Gå tillbaka och försök igen.";

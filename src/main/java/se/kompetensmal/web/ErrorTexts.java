@@ -46,6 +46,7 @@ public final class ErrorTexts {
             case 406 -> "Svarsformatet stöds inte";
             case 415 -> "Formatet stöds inte";
             case 422 -> "Uppgifterna kunde inte godtas";
+            case 503 -> "Tjänsten är hårt belastad just nu";
             default -> status >= 500 ? "Ett internt fel inträffade" : "Begäran kunde inte utföras";
         };
     }

@@ -49,6 +49,13 @@ public final class Browser implements AutoCloseable {
     public static final Path CHROMEDRIVER = Path.of(System.getProperty("kompetensmal.chromedriver", "/usr/bin/chromedriver"));
     public static final Path CHROMIUM = Path.of(System.getProperty("kompetensmal.chromium", "/usr/bin/chromium"));
     public static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    /**
+     * Screenshots are for people to look at, and taken unless KOMPETENSMAL_SCREENSHOTS=off, which .ci/run sets: nobody
+     * looks at CI's, and they were the largest cost of the browser work there (the link walk's 57 pages took 4.2 s each
+     * with a full-page screenshot at 390 and at 1280 px; about 250 more in the browser tests, 0.3 to 0.8 s each), in a
+     * run at its 20-minute limit.
+     */
+    public static final boolean PHOTOGRAPHING = !"off".equalsIgnoreCase(System.getenv("KOMPETENSMAL_SCREENSHOTS"));
     /** The WCAG 2.1 A and AA rules: what Swedish public-sector web accessibility law (DOS-lagen) asks for. */
     public static final List<String> WCAG_TAGS = List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa");
     public static final Duration WAIT = Duration.ofSeconds(30);
@@ -228,9 +235,12 @@ public final class Browser implements AutoCloseable {
         return driver.findElement(By.tagName("h1")).getText();
     }
 
-    /** Saves the whole page, not only the window, as target/screenshots/{name}.png. */
+    /** Saves the whole page, not only the window, as target/screenshots/{name}.png (unless {@link #PHOTOGRAPHING} is off). */
     public Path screenshot(String name) {
         Path file = SCREENSHOTS.resolve(name + ".png");
+        if (!PHOTOGRAPHING) {
+            return file;
+        }
         byte[] png;
         try {
             Map<String, Object> metrics = driver.executeCdpCommand("Page.getLayoutMetrics", Map.of());

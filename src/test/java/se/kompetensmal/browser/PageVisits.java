@@ -50,7 +50,8 @@ final class PageVisits {
 
     void writeReport() throws IOException {
         StringBuilder report = new StringBuilder("axe-core, tags " + Browser.WCAG_TAGS + "; " + scans.size() + " scans in "
-                + scanNanos / 1_000_000 + " ms, " + screenshots + " screenshots in " + screenshotNanos / 1_000_000 + " ms\n");
+                + scanNanos / 1_000_000 + " ms, " + (Browser.PHOTOGRAPHING ? screenshots + " screenshots in "
+                + screenshotNanos / 1_000_000 + " ms" : "no screenshots (KOMPETENSMAL_SCREENSHOTS=off)") + "\n");
         scans.forEach((page, violations) -> {
             report.append("\n").append(page).append(": ").append(violations.size()).append(" violation(s)\n");
             violations.forEach(v -> report.append("  ").append(v).append("\n    ").append(v.helpUrl()).append("\n"));
