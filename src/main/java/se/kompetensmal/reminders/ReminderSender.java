@@ -187,18 +187,37 @@ public class ReminderSender implements BackgroundJob {
 
     /**
      * Committed before the mail goes out. Two holders claiming the same reminder through two Galera nodes meet as a
-     * certification conflict: the loser's claim is rolled back (1213), so it is not the loser's to send.
+     * certification conflict: the loser's claim is rolled back (1213), so it is not the loser's to send. When the
+     * connection is lost while the claim is answered, whether it was committed is read back by its token: the mail goes
+     * out only if the claim is this one's (see V44).
      */
     private boolean claim(long id) {
+        String token = java.util.UUID.randomUUID().toString();
         try {
-            return sql.update("UPDATE reminder SET status = 'SENDING', claimed_at = NOW() WHERE id = :id AND status = 'PENDING'",
-                    NamedSql.with("id", id)) == 1;
+            return sql.update("""
+                    UPDATE reminder SET status = 'SENDING', claimed_at = NOW(), claim_token = :token
+                    WHERE id = :id AND status = 'PENDING'""", NamedSql.with("id", id).and("token", token)) == 1;
         } catch (RuntimeException e) {
-            if (Retried.rolledBack(e)) {
-                LOG.info("Reminder {} was claimed by another instance at the same moment; left to it", id);
-                return false;
-            }
-            throw e;
+            return claimedDespite(e, id, token);
         }
+    }
+
+    /** Whether the claim with this token holds after its update failed with {@code e}; rethrows what it cannot tell. */
+    boolean claimedDespite(RuntimeException e, long id, String token) {
+        if (Retried.rolledBack(e)) {
+            LOG.info("Reminder {} was claimed by another instance at the same moment; left to it", id);
+            return false;
+        }
+        if (Retried.connectionLost(e)) {
+            java.util.Optional<Boolean> ours = Retried.throughFailover(() -> sql.one(
+                    "SELECT claim_token FROM reminder WHERE id = :id", NamedSql.with("id", id),
+                    row -> token.equals(row.string("claim_token"))).orElse(false));
+            if (ours.isPresent()) {
+                LOG.info("Reminder {}: the connection was lost during its claim; the claim was {}", id,
+                        ours.get() ? "committed, so it is sent" : "not committed");
+                return ours.get();
+            }
+        }
+        throw e;
     }
 }

@@ -42,19 +42,30 @@ public final class Retried {
      * statements twice.
      */
     public static boolean recordedAfterTheFact(Runnable record) {
+        return throughFailover(() -> {
+            record.run();
+            return true;
+        }).isPresent();
+    }
+
+    /**
+     * Does the work, trying again for a few seconds (5 attempts, 10 s in all) while the connection fails over to
+     * another node; empty when it still fails. For what must be known after a lost connection: a record of something
+     * done, or whether a statement whose answer was lost was committed.
+     */
+    public static <T> java.util.Optional<T> throughFailover(Supplier<T> work) {
         for (int attempt = 1; ; attempt++) {
             try {
-                record.run();
-                return true;
+                return java.util.Optional.of(work.get());
             } catch (RuntimeException e) {
                 if (attempt >= 5) {
-                    return false;
+                    return java.util.Optional.empty();
                 }
                 try {
                     Thread.sleep(1000L * attempt);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
-                    return false;
+                    return java.util.Optional.empty();
                 }
             }
         }

@@ -30,6 +30,9 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Reminders go through a real SMTP server (GreenMail) started in the test, on a free port of its own. */
@@ -254,6 +257,37 @@ class ReminderMailTest extends ServiceTest {
         assertEquals(2, sender.run(today), "the next holder's round sends the rest");
         assertEquals(List.of("SENT", "SENT", "SENT"), statuses());
         assertEquals(List.of("anna", "bo", "cilla"), recipients().stream().sorted().toList(), "each once");
+    }
+
+    /**
+     * The connection lost while a claim's update was answered (a Galera node killed under it: "Driver has reconnect
+     * connection after a communications link failure" on the Galera test, 2026-12-03). The sender reads the row again:
+     * a claim committed with its token is its own and its mail goes out; one not committed, or another's, is not. Before,
+     * the round stopped there and a committed claim left the reminder SENDING, never sent.
+     */
+    @Test
+    void aClaimWhoseAnswerWasLostIsTheSendersOnlyIfItWasCommittedWithItsToken() throws Exception {
+        person("anna", ward, today.minusDays(40), "NON_LICENSED");
+        person("bo", ward, today.minusDays(25), "NON_LICENSED");
+        recompute();
+        assertEquals(0, sender.run(today, () -> true), "planned, nothing claimed");
+        long anna = sql.number("SELECT r.id FROM reminder r JOIN person p ON p.id = r.person_id WHERE p.email = ?", "anna@" + domain);
+        long bo = sql.number("SELECT r.id FROM reminder r JOIN person p ON p.id = r.person_id WHERE p.email = ?", "bo@" + domain);
+        // Anna's claim reached the database; its answer did not. Bo's never reached it.
+        sql.update("UPDATE reminder SET status = 'SENDING', claimed_at = NOW(), claim_token = ? WHERE id = ?", "claim-anna", anna);
+        RuntimeException lost = new RuntimeException(new java.sql.SQLNonTransientConnectionException(
+                "Driver has reconnect connection after a communications link failure", "08000"));
+
+        assertTrue(sender.claimedDespite(lost, anna, "claim-anna"), "committed with this claim's token: this claim's mail");
+        assertFalse(sender.claimedDespite(lost, anna, "claim-other"), "claimed by someone else: not this one's");
+        assertFalse(sender.claimedDespite(lost, bo, "claim-bo"), "not committed: not claimed, left PENDING");
+        assertFalse(sender.claimedDespite(new RuntimeException(new java.sql.SQLTransactionRollbackException("deadlock", "40001")),
+                bo, "claim-bo"), "rolled back: another instance's");
+        IllegalStateException other = new IllegalStateException("something else");
+        assertSame(other, assertThrows(IllegalStateException.class, () -> sender.claimedDespite(other, bo, "claim-bo")));
+
+        assertEquals(1, sender.run(today), "Bo's reminder is still there for the round");
+        assertEquals(List.of("bo"), recipients());
     }
 
     private List<String> statuses() {
