@@ -52,6 +52,9 @@ public class SwedishHtmlErrorBodyProvider implements HtmlErrorResponseBodyProvid
         model.put("detail", String.join(" ", detail));
         model.put("advice", ErrorAdvice.of(status, request.getPath()));
         model.put("signedIn", request.getUserPrincipal().isPresent());
+        // Busy (503): the same page again in a moment is the way on. Who is signed in may not be known then (the
+        // rights are read from the database), so no "Till inloggningen" for someone who is.
+        model.put("retry", status == 503 && "GET".equals(request.getMethodName()) ? sameAddress(request) : null);
         StringWriter out = new StringWriter();
         try {
             renderer.render("error", model, request).writeTo(out);
@@ -59,6 +62,16 @@ public class SwedishHtmlErrorBodyProvider implements HtmlErrorResponseBodyProvid
             throw new UncheckedIOException(e);
         }
         return out.toString();
+    }
+
+    /** The request's own path and query, only ever a path on this site. */
+    private static String sameAddress(HttpRequest<?> request) {
+        String path = request.getPath();
+        if (!path.startsWith("/") || path.startsWith("//")) {
+            return "/";
+        }
+        String query = request.getUri().getRawQuery();
+        return query == null ? path : path + "?" + query;
     }
 
     /** "Sidan finns inte" says more to a reader than "Hittades inte"; the rest as for API clients. */

@@ -58,12 +58,15 @@ class DatabaseBusyTest extends ServiceTest {
             held.add(pool.getConnection());
 
             HttpClientResponseException page = assertThrows(HttpClientResponseException.class, () -> http.toBlocking()
-                    .exchange(HttpRequest.GET("/organisationer").accept(MediaType.TEXT_HTML).cookie(Cookie.of("JWT", admin)), String.class));
+                    .exchange(HttpRequest.GET("/organisationer?vy=lista").accept(MediaType.TEXT_HTML).cookie(Cookie.of("JWT", admin)), String.class));
             assertEquals(503, page.getStatus().getCode());
             assertEquals(DatabaseBusy.RETRY_AFTER, page.getResponse().getHeaders().get("Retry-After"));
             String html = page.getResponse().getBody(String.class).orElse("");
             assertTrue(html.contains("Tjänsten är hårt belastad just nu") && html.contains("Vänta några sekunder"), html);
             assertTrue(html.startsWith("<!DOCTYPE html>") || html.startsWith("<!doctype html>"), html);
+            // "=" escaped in the link, as Handlebars escapes it.
+            assertTrue(html.contains("<a href=\"/organisationer?vy&#x3D;lista\">Försök igen</a>") && !html.contains("Till inloggningen"),
+                    "the way on is the same page again: " + html);
 
             HttpClientResponseException api = assertThrows(HttpClientResponseException.class, () -> http.toBlocking()
                     .exchange(HttpRequest.GET("/api/organisations").bearerAuth(admin), String.class));
