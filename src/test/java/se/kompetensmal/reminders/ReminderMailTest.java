@@ -196,20 +196,10 @@ class ReminderMailTest extends ServiceTest {
         person("cilla", ward, today.minusDays(45), "NON_LICENSED");
         recompute();
         Map<String, List<String>> seenAtDelivery = new java.util.concurrent.ConcurrentHashMap<>();
-        com.icegreen.greenmail.user.UserManager users = smtp.getUserManager();
-        com.icegreen.greenmail.user.MessageDeliveryHandler deliver = users.getMessageDeliveryHandler();
-        users.setMessageDeliveryHandler((message, to) -> {
-            // Read on a connection of its own, as another instance reads: only what is committed.
-            seenAtDelivery.put(to.getEmail(), sql.strings("""
-                    SELECT CONCAT(SUBSTRING_INDEX(p.email, '@', 1), ' ', r.status) FROM reminder r
-                    JOIN person p ON p.id = r.person_id WHERE p.email LIKE ? ORDER BY p.email""", "%@" + domain));
-            return deliver.handle(message, to);
-        });
-        try {
-            assertEquals(3, sender.run(today));
-        } finally {
-            users.setMessageDeliveryHandler(deliver);
-        }
+        // Read on a connection of its own, as another instance reads: only what is committed.
+        assertEquals(3, roundSeenAtEachDelivery(() -> sender.run(today), to -> seenAtDelivery.put(to, sql.strings("""
+                SELECT CONCAT(SUBSTRING_INDEX(p.email, '@', 1), ' ', r.status) FROM reminder r
+                JOIN person p ON p.id = r.person_id WHERE p.email LIKE ? ORDER BY p.email""", "%@" + domain))));
 
         assertEquals(3, seenAtDelivery.size(), seenAtDelivery.toString());
         List<Long> sentBefore = new java.util.ArrayList<>();
@@ -237,18 +227,8 @@ class ReminderMailTest extends ServiceTest {
         person("cilla", ward, today.minusDays(45), "NON_LICENSED");
         recompute();
         java.util.concurrent.atomic.AtomicBoolean stopBegun = new java.util.concurrent.atomic.AtomicBoolean();
-        com.icegreen.greenmail.user.UserManager users = smtp.getUserManager();
-        com.icegreen.greenmail.user.MessageDeliveryHandler deliver = users.getMessageDeliveryHandler();
-        users.setMessageDeliveryHandler((message, to) -> {
-            stopBegun.set(true); // SIGTERM arrives while the first mail is on its way
-            return deliver.handle(message, to);
-        });
-        int sentBeforeStopping;
-        try {
-            sentBeforeStopping = sender.run(today, stopBegun::get);
-        } finally {
-            users.setMessageDeliveryHandler(deliver);
-        }
+        // SIGTERM arrives while the first mail is on its way.
+        int sentBeforeStopping = roundSeenAtEachDelivery(() -> sender.run(today, stopBegun::get), to -> stopBegun.set(true));
 
         assertEquals(1, sentBeforeStopping, "the mail in flight is finished, no other is begun");
         assertEquals(List.of("PENDING", "PENDING", "SENT"), statuses(), "nothing left SENDING by the stop");
@@ -288,6 +268,21 @@ class ReminderMailTest extends ServiceTest {
 
         assertEquals(1, sender.run(today), "Bo's reminder is still there for the round");
         assertEquals(List.of("bo"), recipients());
+    }
+
+    /** Runs the round with {@code atDelivery} called with each recipient as the mail server takes their mail. */
+    private int roundSeenAtEachDelivery(java.util.function.IntSupplier round, java.util.function.Consumer<String> atDelivery) {
+        com.icegreen.greenmail.user.UserManager users = smtp.getUserManager();
+        com.icegreen.greenmail.user.MessageDeliveryHandler deliver = users.getMessageDeliveryHandler();
+        users.setMessageDeliveryHandler((message, to) -> {
+            atDelivery.accept(to.getEmail());
+            return deliver.handle(message, to);
+        });
+        try {
+            return round.getAsInt();
+        } finally {
+            users.setMessageDeliveryHandler(deliver);
+        }
     }
 
     private List<String> statuses() {
