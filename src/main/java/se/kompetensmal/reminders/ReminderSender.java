@@ -204,20 +204,10 @@ public class ReminderSender implements BackgroundJob {
 
     /** Whether the claim with this token holds after its update failed with {@code e}; rethrows what it cannot tell. */
     boolean claimedDespite(RuntimeException e, long id, String token) {
-        if (Retried.rolledBack(e)) {
-            LOG.info("Reminder {} was claimed by another instance at the same moment; left to it", id);
-            return false;
-        }
-        if (Retried.connectionLost(e)) {
-            java.util.Optional<Boolean> ours = Retried.throughFailover(() -> sql.one(
-                    "SELECT claim_token FROM reminder WHERE id = :id", NamedSql.with("id", id),
-                    row -> token.equals(row.string("claim_token"))).orElse(false));
-            if (ours.isPresent()) {
-                LOG.info("Reminder {}: the connection was lost during its claim; the claim was {}", id,
-                        ours.get() ? "committed, so it is sent" : "not committed");
-                return ours.get();
-            }
-        }
-        throw e;
+        boolean ours = Retried.claimedDespite(e, () -> sql.one("SELECT 1 FROM reminder WHERE id = :id AND claim_token = :token",
+                NamedSql.with("id", id).and("token", token), row -> true).isPresent());
+        LOG.info("Reminder {}: its claim failed ({}); {}", id, e.getMessage(),
+                ours ? "it was committed, so it is sent" : "it is not this round's, so it is left");
+        return ours;
     }
 }

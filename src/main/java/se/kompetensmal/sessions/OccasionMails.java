@@ -83,13 +83,24 @@ public class OccasionMails {
         }
     }
 
-    /** The reminder before the occasion; true when the mail server took it. */
-    boolean remind(long signupId) {
-        Optional<Recipient> recipient = recipient(signupId);
-        return recipient.isPresent() && send(recipient.get(), "Påminnelse: " + recipient.get().occasion().title() + " "
-                        + recipient.get().occasion().startsAt().format(DAY),
-                "Hej " + recipient.get().givenName() + "!\n\nDu har en plats på:\n\n" + describe(recipient.get().occasion())
-                        + "\nVälkommen!\n" + FOOTER.formatted(link(recipient.get().occasion())));
+    /** A mail written out, to be sent. */
+    record Mail(String to, String subject, String body) {
+    }
+
+    /**
+     * The reminder before the occasion, written out; empty when the person has no address. Read before the place is
+     * claimed (see {@link OccasionReminders}), so nothing between the claim and the send needs the database.
+     */
+    Optional<Mail> reminder(long signupId) {
+        return recipient(signupId).map(r -> new Mail(r.email(),
+                "Påminnelse: " + r.occasion().title() + " " + r.occasion().startsAt().format(DAY),
+                "Hej " + r.givenName() + "!\n\nDu har en plats på:\n\n" + describe(r.occasion())
+                        + "\nVälkommen!\n" + FOOTER.formatted(link(r.occasion()))));
+    }
+
+    /** Sends a mail written out before; true when the mail server took it. */
+    boolean deliver(Mail mail) {
+        return send(mail.to(), mail.subject(), mail.body());
     }
 
     private Optional<Recipient> recipient(long signupId) {
@@ -124,8 +135,12 @@ public class OccasionMails {
     }
 
     private boolean send(Recipient recipient, String subject, String body) {
+        return send(recipient.email(), subject, body);
+    }
+
+    private boolean send(String to, String subject, String body) {
         try {
-            email.send(Email.builder().from(from).to(recipient.email()).subject(subject).body(body));
+            email.send(Email.builder().from(from).to(to).subject(subject).body(body));
             return true;
         } catch (RuntimeException e) {
             LOG.warn("Occasion mail to a person could not be sent: {}", e.getMessage());

@@ -3,20 +3,26 @@ package se.kompetensmal.sessions;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import se.kompetensmal.SwedishTime;
 import se.kompetensmal.jobs.BackgroundJob;
 import se.kompetensmal.jobs.Stopping;
 import se.kompetensmal.sql.NamedSql;
+import se.kompetensmal.sql.Retried;
 
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The reminder mail before an occasion, to everyone with a place, once: {@code session_signup.reminded_at} is claimed
- * by a conditional update before the mail is sent and given back if the mail server refused it, so a later round tries
- * again; an instance that dies between the claim and the send loses that one mail rather than risk sending it twice.
+ * by a conditional update (with a token of the claim, V45) before the mail is sent and given back if the mail server
+ * refused it, so a later round tries again; an instance killed between the claim and the send loses that one mail
+ * rather than risk sending it twice.
  * Runs on the reminders' schedule; the number of days before is the
  * setting {@code kompetensmal.sessions.reminder-days} (default 2).
  *
@@ -26,6 +32,8 @@ import java.util.List;
 @Singleton
 @Requires(property = "javamail.enabled", value = "true")
 public class OccasionReminders implements BackgroundJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OccasionReminders.class);
 
     private final NamedSql sql;
     private final OccasionMails mails;
@@ -92,15 +100,52 @@ public class OccasionReminders implements BackgroundJob {
                 // An orderly stop: the one in flight is done, the rest are for the next holder (see Stopping).
                 break;
             }
-            if (sql.update("UPDATE session_signup SET reminded_at = CURRENT_TIMESTAMP WHERE id = :id AND reminded_at IS NULL",
-                    NamedSql.with("id", signup)) == 1) {
-                if (mails.remind(signup)) {
+            // Written before the claim: between the claim and the send nothing needs the database, so a connection
+            // lost there cannot leave a place marked reminded without its mail.
+            Optional<OccasionMails.Mail> mail = mails.reminder(signup);
+            String token = UUID.randomUUID().toString();
+            if (mail.isPresent() && claim(signup, token)) {
+                if (mails.deliver(mail.get())) {
                     sent++;
                 } else {
-                    sql.update("UPDATE session_signup SET reminded_at = NULL WHERE id = :id", NamedSql.with("id", signup));
+                    giveBack(signup, token);
                 }
             }
         }
         return sent;
+    }
+
+    /**
+     * Marks the place reminded, committed before the mail goes out; when the answer is lost with the connection, the
+     * claim is this round's only if the token read back is its own (see {@link Retried#claimedDespite}).
+     */
+    private boolean claim(long signup, String token) {
+        try {
+            return sql.update("""
+                    UPDATE session_signup SET reminded_at = CURRENT_TIMESTAMP, reminder_claim_token = :token
+                    WHERE id = :id AND reminded_at IS NULL AND status = 'BOOKED'""",
+                    NamedSql.with("id", signup).and("token", token)) == 1;
+        } catch (RuntimeException e) {
+            return claimedDespite(e, signup, token);
+        }
+    }
+
+    /** Whether the claim with this token holds after its update failed with {@code e}; rethrows what it cannot tell. */
+    boolean claimedDespite(RuntimeException e, long signup, String token) {
+        boolean ours = Retried.claimedDespite(e, () -> sql.one(
+                "SELECT 1 FROM session_signup WHERE id = :id AND reminder_claim_token = :token",
+                NamedSql.with("id", signup).and("token", token), row -> true).isPresent());
+        LOG.info("Occasion reminder for sign-up {}: its claim failed ({}); {}", signup, e.getMessage(),
+                ours ? "it was committed, so it is sent" : "it is not this round's, so it is left");
+        return ours;
+    }
+
+    /** The mail server refused the mail: the place is given back for a later round, through a failover if need be. */
+    private void giveBack(long signup, String token) {
+        if (!Retried.recordedAfterTheFact(() -> sql.update("""
+                UPDATE session_signup SET reminded_at = NULL, reminder_claim_token = NULL
+                WHERE id = :id AND reminder_claim_token = :token""", NamedSql.with("id", signup).and("token", token)))) {
+            LOG.error("Occasion reminder for sign-up {} was not sent and could not be given back; it will not be sent", signup);
+        }
     }
 }

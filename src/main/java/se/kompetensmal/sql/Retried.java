@@ -71,6 +71,27 @@ public final class Retried {
         }
     }
 
+    /**
+     * The one home of "a claim whose answer was lost": whether a claim that wrote {@code token} holds after its update
+     * failed with {@code e}. Rolled back (two claimants through two Galera nodes meet as a certification conflict): not
+     * this one's. The connection lost while the claim was answered (a node killed, the driver failing over): the claim
+     * may or may not have been committed, so {@code tokenNow} reads the claim's token again through the failover, and
+     * the claim is this one's only if it is {@code token}. Rethrows what it cannot tell. Seen on the Galera test: a
+     * committed claim whose answer was lost, and before this a reminder left claimed and never sent (V44, V45).
+     */
+    public static boolean claimedDespite(RuntimeException e, Supplier<Boolean> heldWithItsToken) {
+        if (rolledBack(e)) {
+            return false;
+        }
+        if (connectionLost(e)) {
+            java.util.Optional<Boolean> ours = throughFailover(heldWithItsToken);
+            if (ours.isPresent()) {
+                return ours.get();
+            }
+        }
+        throw e;
+    }
+
     /** Whether the database rolled the transaction back (a deadlock or a serialization failure). */
     public static boolean rolledBack(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {

@@ -449,6 +449,9 @@ class GaleraClusterIT {
         if (victim == holderOf("reminders")) {
             remindersHolderKills++;
         }
+        if (victim == holderOf("occasion-reminders")) {
+            occasionRemindersHolderKills++;
+        }
         calls.down.add(victim.name);
         victim.kill();
         instancesKilled++;
@@ -696,6 +699,8 @@ class GaleraClusterIT {
     int instancesKilled;
     /** Kills of the instance that held the reminders' lease: each may leave the one reminder it was sending cut short. */
     int remindersHolderKills;
+    /** Kills of the instance that held the occasion reminders' lease: each may lose the one mail it had claimed. */
+    int occasionRemindersHolderKills;
     /** Whether the instance killed during the recomputation held its lease at that moment. */
     boolean recomputeHolderKilled;
 
@@ -914,14 +919,21 @@ class GaleraClusterIT {
         }
         long reminded = db().number("SELECT COUNT(*) FROM session_signup WHERE occasion_id = ? AND reminded_at IS NOT NULL", session.occasionId());
         Timings.figure("occasion reminders: places reminded / mails", reminded + " / " + occasionMails.size());
-        check("the mail before the occasion went once per place reminded", occasionMails.size() == reminded
-                && occasionMails.stream().map(m -> {
-                    try {
-                        return java.util.Arrays.toString(m.getAllRecipients());
-                    } catch (jakarta.mail.MessagingException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }).distinct().count() == occasionMails.size(), occasionMails.size() + " mails for " + reminded + " places reminded");
+        // A place is claimed (marked reminded) before its mail goes out; a holder killed between the two loses that one
+        // mail rather than send it twice. A claim whose answer was lost with a killed node is read back by its token
+        // (V45): before that, CI once had "7 mails for 8 places reminded".
+        long recipients = occasionMails.stream().map(m -> {
+            try {
+                return java.util.Arrays.toString(m.getAllRecipients());
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).distinct().count();
+        check("the mail before the occasion went once per place reminded (but the one in flight at each kill -9 of its holder)",
+                recipients == occasionMails.size() && occasionMails.size() <= reminded
+                        && reminded - occasionMails.size() <= occasionRemindersHolderKills,
+                occasionMails.size() + " mails to " + recipients + " people for " + reminded + " places reminded, "
+                        + occasionRemindersHolderKills + " kills of the holder");
         List<jakarta.mail.internet.MimeMessage> mails = all.stream().filter(m -> !occasionMails.contains(m)).toList();
         Map<String, Integer> seen = new HashMap<>();
         for (jakarta.mail.internet.MimeMessage mail : mails) {
