@@ -72,12 +72,13 @@ public final class Retried {
     }
 
     /**
-     * The one home of "a claim whose answer was lost": whether a claim that wrote {@code token} holds after its update
-     * failed with {@code e}. Rolled back (two claimants through two Galera nodes meet as a certification conflict): not
-     * this one's. The connection lost while the claim was answered (a node killed, the driver failing over): the claim
-     * may or may not have been committed, so {@code tokenNow} reads the claim's token again through the failover, and
-     * the claim is this one's only if it is {@code token}. Rethrows what it cannot tell. Seen on the Galera test: a
-     * committed claim whose answer was lost, and before this a reminder left claimed and never sent (V44, V45).
+     * The one home of "a claim whose answer was lost": whether a claim holds after its update failed with {@code e}.
+     * Rolled back (two claimants through two Galera nodes meet as a certification conflict): not this one's. The
+     * connection lost while the claim was answered (a node killed, the driver failing over): the claim may or may not
+     * have been committed, so {@code heldWithItsToken} reads again, through the failover, whether the row holds the
+     * claim's own token (random, one per claim); the claim is this one's only if it does. Rethrows what it cannot tell.
+     * Seen on the Galera test: committed claims whose answers were lost left a reminder SENDING and a place marked
+     * reminded, their mails never sent (V44, V45).
      */
     public static boolean claimedDespite(RuntimeException e, Supplier<Boolean> heldWithItsToken) {
         if (rolledBack(e)) {
