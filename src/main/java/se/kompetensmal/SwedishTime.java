@@ -13,6 +13,15 @@ public final class SwedishTime {
     private SwedishTime() {
     }
 
+    /**
+     * The Swedish day of a moment: what a page says "registered on" means. Not SQL's {@code DATE()} of a TIMESTAMP,
+     * which is the day in the database session's zone (UTC on our servers): from midnight to one or two in the morning
+     * that was yesterday (CI, 00:20 Swedish time, 2026-12-04: "registrerad 3 december"). Null stays null.
+     */
+    public static java.time.LocalDate day(Instant instant) {
+        return instant == null ? null : instant.atZone(ZONE).toLocalDate();
+    }
+
     public static String format(Instant instant) {
         return instant == null ? "" : FORMAT.format(instant);
     }

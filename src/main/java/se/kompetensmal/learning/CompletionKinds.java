@@ -22,7 +22,7 @@ public final class CompletionKinds {
      * the registering account by name, the occasion by day and place.
      */
     public static final String COLUMNS = """
-            c.source AS kind_source, c.done_where AS kind_done_where, DATE(c.created_at) AS kind_registered_on,
+            c.source AS kind_source, c.done_where AS kind_done_where, c.created_at AS kind_registered_at,
             (SELECT ua.display_name FROM user_account ua WHERE ua.id = c.registered_by) AS kind_registered_by,
             (SELECT DATE(o.starts_at) FROM session_occasion o WHERE o.id = c.occasion_id) AS kind_occasion_on,
             (SELECT o.place FROM session_occasion o WHERE o.id = c.occasion_id) AS kind_occasion_place""";
@@ -39,14 +39,14 @@ public final class CompletionKinds {
     public static @Nullable Facts read(NamedSql.Row row) throws SQLException {
         String source = row.string("kind_source");
         return source == null ? null : new Facts(source, row.string("kind_done_where"), row.string("kind_registered_by"),
-                row.date("kind_registered_on"), row.date("kind_occasion_on"), row.string("kind_occasion_place"));
+                row.swedishDay("kind_registered_at"), row.date("kind_occasion_on"), row.string("kind_occasion_place"));
     }
 
     /** The same from a plain JDBC result set. */
     public static @Nullable Facts read(java.sql.ResultSet rs) throws SQLException {
         String source = rs.getString("kind_source");
         return source == null ? null : new Facts(source, rs.getString("kind_done_where"), rs.getString("kind_registered_by"),
-                rs.getObject("kind_registered_on", LocalDate.class), rs.getObject("kind_occasion_on", LocalDate.class),
+                swedishDay(rs.getTimestamp("kind_registered_at")), rs.getObject("kind_occasion_on", LocalDate.class),
                 rs.getString("kind_occasion_place"));
     }
 
@@ -70,5 +70,9 @@ public final class CompletionKinds {
     /** "12 januari 2027", "12 January 2027": the day as people write it, in the texts' language. */
     static String longDate(LocalDate day, Map<String, String> t) {
         return day.format(DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.forLanguageTag(t.getOrDefault("locale", "sv"))));
+    }
+
+    private static @Nullable LocalDate swedishDay(java.sql.@Nullable Timestamp time) {
+        return time == null ? null : se.kompetensmal.SwedishTime.day(time.toInstant());
     }
 }

@@ -68,7 +68,7 @@ public class LearningHistory {
                                               Map<String, String> t) {
         return jdbc.prepareStatement("""
                 SELECT c.id, m.module_code, m.title, m.version, c.completed_on, c.score, c.seconds_spent, c.source,
-                       a.cycle, a.valid_until, c.void_reason, DATE(c.voided_at) AS voided_on,
+                       a.cycle, a.valid_until, c.void_reason, c.voided_at,
                        EXISTS (SELECT 1 FROM completion_evidence ev WHERE ev.completion_id = c.id) AS has_evidence,
                        %s
                 FROM visible_completion c JOIN module_version m ON m.id = c.module_version_id
@@ -89,7 +89,7 @@ public class LearningHistory {
                             "EXTERNAL".equals(source), rs.getObject(9, Integer.class), validUntil,
                             validUntil != null && validUntil.isBefore(today), source,
                             CompletionKinds.describe(CompletionKinds.read(rs), t), voided, rs.getString("void_reason"),
-                            rs.getObject("voided_on", LocalDate.class),
+                            rs.getTimestamp("voided_at") == null ? null : se.kompetensmal.SwedishTime.day(rs.getTimestamp("voided_at").toInstant()),
                             !voided && ("REGISTERED".equals(source) || "IMPORTED".equals(source)), rs.getBoolean("has_evidence")));
                 }
             }

@@ -89,10 +89,10 @@ public class PersonOverview {
                         row.date("due_date"), today), row.string("routine_name"), row.string("assigned_by"),
                         row.date("completed_on"), row.date("valid_until")));
         List<Exemption> exemptions = sql.list("""
-                SELECT e.module_code, e.reason, e.evidence, e.granted_by, DATE(e.granted_at) AS granted_on FROM exemption e
+                SELECT e.module_code, e.reason, e.evidence, e.granted_by, e.granted_at FROM exemption e
                 WHERE e.person_id = :person ORDER BY e.granted_at DESC, e.id DESC""", NamedSql.with("person", person.id()),
                 row -> new Exemption(row.string("module_code"), title.apply(row.string("module_code")), row.string("reason"),
-                        row.string("evidence"), row.string("granted_by"), row.date("granted_on")));
+                        row.string("evidence"), row.string("granted_by"), row.swedishDay("granted_at")));
         return new Overview(person, audienceNames, assignments, history.of(person.id(), null, today), exemptions,
                 assignments.stream().filter(a -> a.status() == AssignmentStatus.OVERDUE).count(),
                 assignments.stream().filter(a -> a.status() == AssignmentStatus.DUE_SOON).count());

@@ -57,14 +57,14 @@ public class StartPageQueries {
     /** Imports for the node or under it, of the last {@link #RECENT_DAYS} days, that failed or wait for a confirmation. */
     public List<ImportNeedingAttention> importsNeedingAttention(long nodeId) {
         return sql.list("""
-                SELECT ri.id, ri.file_name, ri.status, DATE(ri.created_at) AS created_on
+                SELECT ri.id, ri.file_name, ri.status, ri.created_at
                 FROM roster_import ri
                 JOIN org_closure c ON c.descendant_id = ri.scope_org_id AND c.ancestor_id = :node
                 WHERE ri.status IN ('FAILED', 'REJECTED', 'AWAITING_CONFIRMATION')
                   AND ri.created_at >= CURRENT_TIMESTAMP - INTERVAL :days DAY
                 ORDER BY ri.id DESC LIMIT 10""", NamedSql.with("node", nodeId).and("days", RECENT_DAYS),
                 row -> new ImportNeedingAttention(row.number("id"), row.string("file_name"), row.string("status"),
-                        row.date("created_on")));
+                        row.swedishDay("created_at")));
     }
 
     /** A recomputation of assignments that failed. */
@@ -73,14 +73,14 @@ public class StartPageQueries {
 
     public List<FailedJob> failedRecomputations(long nodeId) {
         return sql.list("""
-                SELECT j.id, j.scope_org_id, n.name, DATE(j.created_at) AS created_on
+                SELECT j.id, j.scope_org_id, n.name, j.created_at
                 FROM recompute_job j
                 JOIN org_closure c ON c.descendant_id = j.scope_org_id AND c.ancestor_id = :node
                 JOIN org_node n ON n.id = j.scope_org_id
                 WHERE j.status = 'FAILED' AND j.created_at >= CURRENT_TIMESTAMP - INTERVAL :days DAY
                 ORDER BY j.id DESC LIMIT 10""", NamedSql.with("node", nodeId).and("days", RECENT_DAYS),
                 row -> new FailedJob(row.number("id"), row.number("scope_org_id"), row.string("name"),
-                        row.date("created_on")));
+                        row.swedishDay("created_at")));
     }
 
     /** Accounts, and role grants per role, for the administrator's start page. */

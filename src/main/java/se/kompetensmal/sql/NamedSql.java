@@ -204,6 +204,11 @@ public class NamedSql {
             return time == null ? null : time.toInstant();
         }
 
+        /** A TIMESTAMP column as the Swedish day of its moment (see {@link se.kompetensmal.SwedishTime#day}). */
+        public LocalDate swedishDay(String column) throws SQLException {
+            return se.kompetensmal.SwedishTime.day(instant(column));
+        }
+
         /** A DATETIME column holding a UTC wall-clock time (as db-scheduler's table does), as an instant; null stays null. */
         public java.time.Instant utcInstant(String column) throws SQLException {
             java.time.LocalDateTime time = rs.getObject(column, java.time.LocalDateTime.class);

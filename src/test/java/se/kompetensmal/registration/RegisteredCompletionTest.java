@@ -333,6 +333,13 @@ class RegisteredCompletionTest extends ServiceTest {
                 && history.contains("Registered by Test " + coordinatorName + " "
                 + today.format(DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.ENGLISH)) + "; done at Region Exempel"), history);
         assertTrue(certificate(session, learner).contains("Classroom session 12 January 2026, Sal 3"));
+
+        // Registered at 00:30 Swedish time on 4 December (23:30 UTC on the 3rd): the day is the Swedish one. SQL's DATE()
+        // of the timestamp said "3 December", in CI at that hour.
+        sql.update("UPDATE completion SET created_at = FROM_UNIXTIME(?) WHERE id = ?",
+                java.time.Instant.parse("2026-12-03T23:30:00Z").getEpochSecond(), registered);
+        assertTrue(get("/min-utbildning/historik", learner).contains("Registered by Test " + coordinatorName
+                + " 4 December 2026; done at Region Exempel"), "the Swedish day of the registration");
     }
 
     private String certificate(long completion, String token) throws java.io.IOException {
