@@ -22,6 +22,11 @@ public final class SwedishTime {
         return instant == null ? null : instant.atZone(ZONE).toLocalDate();
     }
 
+    /** The same of a TIMESTAMP read by plain JDBC. */
+    public static java.time.LocalDate day(java.sql.Timestamp time) {
+        return time == null ? null : day(time.toInstant());
+    }
+
     public static String format(Instant instant) {
         return instant == null ? "" : FORMAT.format(instant);
     }

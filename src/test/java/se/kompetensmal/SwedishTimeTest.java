@@ -17,6 +17,6 @@ class SwedishTimeTest {
         assertEquals(LocalDate.of(2026, 12, 4), SwedishTime.day(Instant.parse("2026-12-03T23:00:00Z")), "midnight in winter");
         assertEquals(LocalDate.of(2026, 6, 30), SwedishTime.day(Instant.parse("2026-06-30T21:59:59Z")));
         assertEquals(LocalDate.of(2026, 7, 1), SwedishTime.day(Instant.parse("2026-06-30T22:00:00Z")), "midnight in summer");
-        assertNull(SwedishTime.day(null));
+        assertNull(SwedishTime.day((Instant) null));
     }
 }

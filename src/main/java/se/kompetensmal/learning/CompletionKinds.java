@@ -46,7 +46,7 @@ public final class CompletionKinds {
     public static @Nullable Facts read(java.sql.ResultSet rs) throws SQLException {
         String source = rs.getString("kind_source");
         return source == null ? null : new Facts(source, rs.getString("kind_done_where"), rs.getString("kind_registered_by"),
-                swedishDay(rs.getTimestamp("kind_registered_at")), rs.getObject("kind_occasion_on", LocalDate.class),
+                se.kompetensmal.SwedishTime.day(rs.getTimestamp("kind_registered_at")), rs.getObject("kind_occasion_on", LocalDate.class),
                 rs.getString("kind_occasion_place"));
     }
 
@@ -70,9 +70,5 @@ public final class CompletionKinds {
     /** "12 januari 2027", "12 January 2027": the day as people write it, in the texts' language. */
     static String longDate(LocalDate day, Map<String, String> t) {
         return day.format(DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.forLanguageTag(t.getOrDefault("locale", "sv"))));
-    }
-
-    private static @Nullable LocalDate swedishDay(java.sql.@Nullable Timestamp time) {
-        return time == null ? null : se.kompetensmal.SwedishTime.day(time.toInstant());
     }
 }

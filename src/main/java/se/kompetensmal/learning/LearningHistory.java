@@ -89,7 +89,7 @@ public class LearningHistory {
                             "EXTERNAL".equals(source), rs.getObject(9, Integer.class), validUntil,
                             validUntil != null && validUntil.isBefore(today), source,
                             CompletionKinds.describe(CompletionKinds.read(rs), t), voided, rs.getString("void_reason"),
-                            rs.getTimestamp("voided_at") == null ? null : se.kompetensmal.SwedishTime.day(rs.getTimestamp("voided_at").toInstant()),
+                            se.kompetensmal.SwedishTime.day(rs.getTimestamp("voided_at")),
                             !voided && ("REGISTERED".equals(source) || "IMPORTED".equals(source)), rs.getBoolean("has_evidence")));
                 }
             }
